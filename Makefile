@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+export FLASK_APP := wsgi
+
+.PHONY: run test test-postgres test-sqlite-smoke test-e2e lint format demo-code bench clean install browser
+
+run: $(STAMP)
+	NALW_DEMO_MODE=1 $(BIN)/python scripts/run_demo.py
+
+test: $(STAMP) browser
+	$(BIN)/python scripts/run_tests.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The current two-factor code of a demo account: make demo-code EMAIL=staff@demo.nalw.org.uk
+demo-code: $(STAMP)
+	@$(FLASK) accounts totp-code $(or $(EMAIL),staff@demo.nalw.org.uk)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work offline.
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >/dev/null; }
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

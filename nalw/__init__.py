@@ -1,0 +1,96 @@
+"""The NALW platform: `create_app` builds a configured application."""
+
+import logging
+
+from flask import Flask
+
+from nalw.config import PROJECT_ROOT, load_config
+
+
+def create_app(config=None):
+    """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(load_config(config))
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app):
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("nalw").setLevel(level)
+    app.logger.setLevel(level)
+
+
+def register_extensions(app):
+    from nalw.accounts import init_login
+    from nalw.core.db import render_migration_item
+    from nalw.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    login_manager.init_app(app)
+    init_login(login_manager)
+    csrf.init_app(app)
+    mail.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app):
+    from nalw import accounts, admin, core
+    from nalw.core.permissions import declare_public
+    from nalw.core.web import register_request_hooks
+
+    app.register_blueprint(core.blueprint)
+    app.register_blueprint(accounts.blueprint)
+    app.register_blueprint(admin.blueprint)
+    declare_public(app, "static", "bootstrap.static")
+    register_request_hooks(app)
+
+
+def register_template_helpers(app):
+    from nalw.core.money import format_pence
+    from nalw.core.navigation import navigation_for
+    from nalw.core.time import format_date, format_datetime
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["pence"] = format_pence
+
+    @app.context_processor
+    def site_context():
+        from flask_login import current_user
+
+        return {"site_name": app.config["SITE_NAME"], "navigation": navigation_for(current_user)}
+
+
+def register_errorhandlers(app):
+    from nalw.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app):
+    from nalw.accounts.commands import accounts_cli
+    from nalw.core.commands import outbox_cli
+    from nalw.demo import demo_cli
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,28 @@
+"""Accounts: people, sign-in, roles, two-factor, personal data."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def init_login(login_manager):
+    from nalw.accounts.models import Person
+    from nalw.extensions import db
+
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_person(session_id):
+        person_id, _, version = str(session_id).partition(":")
+        if not (person_id.isdigit() and version.isdigit()):
+            return None
+        person = db.session.get(Person, int(person_id))
+        if person is None or not person.is_active or person.session_version != int(version):
+            return None
+        return person
+
+
+from nalw.accounts import views  # noqa: E402,F401

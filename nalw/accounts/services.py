@@ -1,0 +1,443 @@
+"""The rules of accounts. Views, commands and tests all change accounts through these.
+
+Services flush and never commit: the caller (a view, a command) commits once.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+
+from nalw.accounts.models import Person, RecoveryCode, RoleGrant
+from nalw.accounts.security import (
+    InvalidLink,
+    fingerprint,
+    hash_password,
+    make_link_token,
+    matching_totp_step,
+    new_recovery_codes,
+    password_matches,
+    password_needs_rehash,
+    read_link_token,
+    recovery_code_digest,
+    unusable_password_hash,
+)
+from nalw.core.audit import record_audit
+from nalw.core.outbox import queue_email
+from nalw.core.permissions import TWO_FACTOR_ROLES, Role
+from nalw.core.personal_data import collect_personal_data, erase_personal_data, personal_data_exporter
+from nalw.core.time import format_datetime, utcnow
+from nalw.extensions import db
+
+
+class AccountError(Exception):
+    """A rule of accounts refused the change; `message` says why, for the person."""
+
+    field = None
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field or self.field
+
+
+class InvalidCredentials(AccountError):
+    pass
+
+
+class AccountLocked(AccountError):
+    pass
+
+
+class InvalidCode(AccountError):
+    field = "code"
+
+
+class TwoFactorRequired(AccountError):
+    pass
+
+
+def normalise_email(address: str) -> str:
+    """The form we store and compare: validated syntax, lower-case. Raises AccountError."""
+    try:
+        result = validate_email((address or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError("Enter an email address in the right format, like name@example.org", field="email")
+    return result.normalized.lower()
+
+
+def find_by_email(address: str) -> Person | None:
+    try:
+        email = normalise_email(address)
+    except AccountError:
+        return None
+    return db.session.scalar(sa.select(Person).where(Person.email == email))
+
+
+def _link(endpoint, **values):
+    """An absolute link for an email, built from SITE_URL, never from the request's Host."""
+    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+
+
+# --- Sign-up and verification -----------------------------------------------------------
+
+
+def sign_up(name: str, email: str, password: str) -> Person | None:
+    """Create an account and email a verification link.
+
+    If the address already has an account, its owner is emailed instead and no
+    account is made: the page the person sees is the same, so sign-up cannot be
+    used to find out who has an account.
+    """
+    email = normalise_email(email)
+    existing = db.session.scalar(sa.select(Person).where(Person.email == email))
+    if existing is not None:
+        queue_email(
+            existing.email,
+            "accounts/already_registered",
+            "You already have a NALW account",
+            person=existing,
+            sign_in_link=_link("accounts.sign_in"),
+            reset_link=_link("accounts.forgot_password"),
+        )
+        return None
+    person = Person(name=name.strip(), email=email, password_hash=hash_password(password), password_changed_at=utcnow())
+    db.session.add(person)
+    db.session.flush()
+    send_verification_email(person)
+    return person
+
+
+def send_verification_email(person: Person):
+    token = make_link_token("verify-email", {"person": person.id, "email": person.email})
+    queue_email(
+        person.email,
+        "accounts/verify_email",
+        "Confirm your email address",
+        person=person,
+        link=_link("accounts.verify_email", token=token),
+    )
+
+
+def verify_email(token: str) -> Person:
+    payload = read_link_token("verify-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    person = db.session.get(Person, payload.get("person"))
+    if person is None or person.erased_at or person.email != payload.get("email"):
+        raise InvalidLink()
+    if person.email_verified_at is None:
+        person.email_verified_at = utcnow()
+    return person
+
+
+# --- Signing in ---------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str, now=None) -> Person:
+    """The person whose password this is, or an error.
+
+    Each failure counts against the account; at the threshold the account locks
+    for a while and its owner is emailed. A locked account refuses even the
+    right password until the lock ends (a password reset also ends it).
+    """
+    now = now or utcnow()
+    person = find_by_email(email)
+    if person is None or person.erased_at is not None:
+        # Spend the time a real check takes, so timing does not reveal unknown addresses.
+        password_matches(unusable_password_hash(), password)
+        raise InvalidCredentials("The email address or password is not right. Check them and try again.")
+    if person.is_locked(now):
+        raise AccountLocked(
+            "This account is locked after too many failed attempts. Try again after "
+            f"{format_datetime(person.locked_until)}, or reset your password."
+        )
+    if not password_matches(person.password_hash, password):
+        _record_failed_sign_in(person, now)
+        raise InvalidCredentials("The email address or password is not right. Check them and try again.")
+    if password_needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    return person
+
+
+def _record_failed_sign_in(person, now):
+    config = current_app.config
+    person.failed_sign_ins += 1
+    if person.failed_sign_ins >= config["LOCKOUT_THRESHOLD"]:
+        person.locked_until = now + dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
+        person.failed_sign_ins = 0
+        queue_email(
+            person.email,
+            "accounts/account_locked",
+            "Your NALW account was locked",
+            person=person,
+            locked_until=format_datetime(person.locked_until),
+            reset_link=_link("accounts.forgot_password"),
+        )
+
+
+def complete_sign_in(person: Person, now=None):
+    """Called once every factor has been checked."""
+    person.failed_sign_ins = 0
+    person.locked_until = None
+    person.last_sign_in_at = now or utcnow()
+
+
+def verify_second_factor(person: Person, code: str, now=None) -> str:
+    """Accept a current authenticator code (once) or an unused recovery code.
+
+    Returns "totp" or "recovery". A wrong code counts as a failed sign-in.
+    """
+    now = now or utcnow()
+    if person.is_locked(now):
+        raise AccountLocked("This account is locked after too many failed attempts. Try again later.")
+    step = matching_totp_step(person.totp_secret, code, now.timestamp()) if person.totp_secret else None
+    if step is not None and (person.totp_last_step is None or step > person.totp_last_step):
+        person.totp_last_step = step
+        return "totp"
+    recovery = db.session.scalar(
+        sa.select(RecoveryCode).where(
+            RecoveryCode.person_id == person.id,
+            RecoveryCode.code_digest == recovery_code_digest(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if recovery is not None:
+        recovery.used_at = now
+        return "recovery"
+    _record_failed_sign_in(person, now)
+    raise InvalidCode("That code is not right. Enter the 6-digit code your app shows now, or a recovery code.")
+
+
+# --- Two-factor enrolment ------------------------------------------------------------------
+
+
+def enable_two_factor(person: Person, secret: str, code: str, now=None) -> list[str]:
+    """Switch on two-factor once the person proves their app has `secret`. Returns recovery codes."""
+    now = now or utcnow()
+    step = matching_totp_step(secret, code, now.timestamp())
+    if step is None:
+        raise InvalidCode("That code is not right. Enter the 6-digit code your app shows for NALW now.")
+    person.totp_secret = secret
+    person.totp_enabled_at = now
+    person.totp_last_step = step
+    codes = replace_recovery_codes(person)
+    queue_email(person.email, "accounts/two_factor_on", "Two-factor sign-in is on", person=person)
+    return codes
+
+
+def replace_recovery_codes(person: Person) -> list[str]:
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    codes = new_recovery_codes()
+    db.session.add_all(RecoveryCode(person_id=person.id, code_digest=recovery_code_digest(code)) for code in codes)
+    db.session.flush()
+    return codes
+
+
+def disable_two_factor(person: Person, password: str):
+    if person.roles & TWO_FACTOR_ROLES:
+        raise TwoFactorRequired("Your role needs two-factor sign-in, so it cannot be switched off.")
+    if not password_matches(person.password_hash, password):
+        raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
+    person.totp_secret = None
+    person.totp_enabled_at = None
+    person.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    queue_email(person.email, "accounts/two_factor_off", "Two-factor sign-in is off", person=person)
+
+
+def unused_recovery_code_count(person: Person) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(RecoveryCode.person_id == person.id, RecoveryCode.used_at.is_(None))
+    )
+
+
+# --- Passwords ---------------------------------------------------------------------------
+
+
+def change_password(person: Person, current_password: str, new_password: str):
+    if not password_matches(person.password_hash, current_password):
+        raise AccountError(
+            "Your current password is not right. Enter the password you sign in with.", field="current_password"
+        )
+    _set_password(person, new_password)
+    queue_email(person.email, "accounts/password_changed", "Your NALW password was changed", person=person)
+
+
+def _set_password(person, new_password):
+    person.password_hash = hash_password(new_password)
+    person.password_changed_at = utcnow()
+    # Every other session and remember-me cookie ends; the caller signs this one in again.
+    person.session_version += 1
+
+
+def request_password_reset(email: str):
+    """Email a reset link if the address has an account. Says nothing either way."""
+    person = find_by_email(email)
+    if person is None or person.erased_at is not None:
+        return
+    token = make_link_token("reset-password", {"person": person.id, "password": fingerprint(person.password_hash)})
+    queue_email(
+        person.email,
+        "accounts/reset_password",
+        "Reset your NALW password",
+        person=person,
+        link=_link("accounts.reset_password", token=token),
+        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
+
+
+def person_for_reset_link(token: str) -> Person:
+    """The link works once: it carries a fingerprint of the password it replaces."""
+    payload = read_link_token("reset-password", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    person = db.session.get(Person, payload.get("person"))
+    if person is None or person.erased_at or payload.get("password") != fingerprint(person.password_hash):
+        raise InvalidLink("This link has already been used or is no longer valid. Ask for a new one.")
+    return person
+
+
+def reset_password(token: str, new_password: str) -> Person:
+    person = person_for_reset_link(token)
+    _set_password(person, new_password)
+    person.failed_sign_ins = 0
+    person.locked_until = None
+    # Following the emailed link proves the address, too.
+    person.email_verified_at = person.email_verified_at or utcnow()
+    queue_email(person.email, "accounts/password_changed", "Your NALW password was changed", person=person)
+    return person
+
+
+# --- Changing email ----------------------------------------------------------------------
+
+
+def request_email_change(person: Person, new_email: str, password: str):
+    """Email a confirmation link to the new address; the change happens when it is followed."""
+    new_email = normalise_email(new_email)
+    if not password_matches(person.password_hash, password):
+        raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
+    if new_email == person.email:
+        raise AccountError("That is already your email address. Enter a different one.", field="email")
+    if db.session.scalar(sa.select(Person.id).where(Person.email == new_email)) is not None:
+        raise AccountError("Another account uses that email address. Enter a different one.", field="email")
+    token = make_link_token("change-email", {"person": person.id, "old": person.email, "new": new_email})
+    queue_email(
+        new_email,
+        "accounts/confirm_new_email",
+        "Confirm your new email address",
+        person=person,
+        link=_link("accounts.confirm_email_change", token=token),
+    )
+    return new_email
+
+
+def confirm_email_change(token: str) -> Person:
+    payload = read_link_token("change-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    person = db.session.get(Person, payload.get("person"))
+    if person is None or person.erased_at or person.email != payload.get("old"):
+        raise InvalidLink("This link has already been used or is no longer valid.")
+    new_email = payload["new"]
+    if db.session.scalar(sa.select(Person.id).where(Person.email == new_email)) is not None:
+        raise InvalidLink("Another account now uses that email address, so it cannot be changed.")
+    old_email = person.email
+    person.email = new_email
+    person.email_verified_at = utcnow()
+    queue_email(
+        old_email,
+        "accounts/email_changed",
+        "Your NALW email address was changed",
+        person=None,
+        new_email=new_email,
+        name=person.name,
+    )
+    record_audit(person, "account.email_changed", person, before={"email": old_email}, after={"email": new_email})
+    return person
+
+
+# --- Roles ---------------------------------------------------------------------------------
+
+
+def grant_role(actor: Person, person: Person, role: Role):
+    if role in person.roles:
+        return
+    before = sorted(r.value for r in person.roles)
+    person.role_grants.append(RoleGrant(role=role, granted_by_id=getattr(actor, "id", None)))
+    db.session.flush()
+    record_audit(
+        actor,
+        "role.granted",
+        person,
+        before={"roles": before},
+        after={"roles": sorted(r.value for r in person.roles)},
+        summary=f"Granted {role.label} to {person.name}",
+    )
+
+
+def revoke_role(actor: Person, person: Person, role: Role):
+    grant = next((grant for grant in person.role_grants if grant.role is role), None)
+    if grant is None:
+        return
+    if role is Role.ADMIN and actor is not None and actor.id == person.id:
+        raise AccountError("You cannot remove your own admin role. Ask another admin.")
+    before = sorted(r.value for r in person.roles)
+    person.role_grants.remove(grant)
+    db.session.flush()
+    record_audit(
+        actor,
+        "role.revoked",
+        person,
+        before={"roles": before},
+        after={"roles": sorted(r.value for r in person.roles)},
+        summary=f"Removed {role.label} from {person.name}",
+    )
+
+
+# --- Personal data ---------------------------------------------------------------------------
+
+
+def export_personal_data(person: Person) -> dict:
+    return {"exported_at": utcnow().isoformat(), **collect_personal_data(person)}
+
+
+@personal_data_exporter("account")
+def _export_account(person):
+    return {
+        "name": person.name,
+        "email": person.email,
+        "email_verified_at": _iso(person.email_verified_at),
+        "created_at": _iso(person.created_at),
+        "last_sign_in_at": _iso(person.last_sign_in_at),
+        "roles": ["account_holder", *sorted(role.value for role in person.roles)],
+        "two_factor_enabled": person.two_factor_enabled,
+    }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def erase_person(person: Person, password: str, actor: Person | None = None):
+    """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person."""
+    if actor is None or actor.id == person.id:
+        if not password_matches(person.password_hash, password):
+            raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
+    if Role.ADMIN in person.roles and _other_admin_count(person) == 0:
+        raise AccountError("You are the only admin. Make someone else an admin before erasing your account.")
+    erase_personal_data(person)
+    person.name = "Erased person"
+    person.email = f"erased-{person.id}@invalid"
+    person.password_hash = unusable_password_hash()
+    person.totp_secret = None
+    person.totp_enabled_at = None
+    person.email_verified_at = None
+    person.erased_at = utcnow()
+    person.session_version += 1
+    person.role_grants.clear()
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    record_audit(actor or person, "account.erased", person, summary=f"Personal data of person {person.id} erased")
+
+
+def _other_admin_count(person):
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RoleGrant)
+        .where(RoleGrant.role == Role.ADMIN, RoleGrant.person_id != person.id)
+    )

@@ -1,0 +1,398 @@
+"""Account pages: thin handlers that validate a form, call a service, commit once and redirect."""
+
+import json
+import time
+
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from nalw.accounts import blueprint, services
+from nalw.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DisableTwoFactorForm,
+    EmptyForm,
+    EnableTwoFactorForm,
+    EraseAccountForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+    TwoFactorForm,
+)
+from nalw.accounts.models import Person
+from nalw.accounts.security import InvalidLink, new_totp_secret, provisioning_uri, qr_code_svg
+from nalw.core.permissions import TWO_FACTOR_ROLES, public, signed_in
+from nalw.extensions import db, limiter
+
+PENDING_SIGN_IN_SECONDS = 300
+
+
+def safe_next(target):
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def show_refusal(form, error):
+    """Put a service's refusal on the field it is about, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _sign_in_limit_key():
+    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+
+
+def _ip_limit():
+    return current_app.config["SIGN_IN_LIMIT_PER_IP"]
+
+
+def _address_limit():
+    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+
+def _link_problem(error):
+    db.session.rollback()
+    return render_template("accounts/link_problem.html", message=error.message), 400
+
+
+def _start_session(person, remember):
+    """Sign `person` in on a fresh session, so no value from before sign-in carries over."""
+    session.clear()
+    services.complete_sign_in(person)
+    login_user(person, remember=remember)
+
+
+# --- Sign-up and verification -------------------------------------------------------------
+
+
+@blueprint.route("/sign-up", methods=["GET", "POST"])
+@public
+@limiter.limit(_ip_limit, methods=["POST"])
+def sign_up():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        services.sign_up(form.name.data, form.email.data, form.password.data)
+        db.session.commit()
+        session["signed_up_email"] = form.email.data
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/sign_up.html", form=form)
+
+
+@blueprint.route("/sign-up/check-your-email")
+@public
+def check_email():
+    return render_template("accounts/check_email.html", email=session.get("signed_up_email"))
+
+
+@blueprint.route("/verify/<token>")
+@public
+def verify_email(token):
+    try:
+        services.verify_email(token)
+    except InvalidLink as error:
+        return _link_problem(error)
+    db.session.commit()
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.sign_in"))
+
+
+@blueprint.route("/verify/resend", methods=["POST"])
+@signed_in
+@limiter.limit("5 per hour")
+def resend_verification():
+    form = EmptyForm()
+    if form.validate_on_submit() and not current_user.email_verified:
+        services.send_verification_email(current_user)
+        db.session.commit()
+        flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+# --- Signing in and out -------------------------------------------------------------------
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(_address_limit, key_func=_sign_in_limit_key, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = SignInForm()
+    next_path = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            person = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            db.session.commit()  # the failed attempt (and any lock) is recorded
+            form.form_errors.append(error.message)
+        else:
+            if person.two_factor_enabled:
+                db.session.commit()
+                session["pending_sign_in"] = {
+                    "person": person.id,
+                    "remember": bool(form.remember.data),
+                    "next": next_path,
+                    "started": time.time(),
+                }
+                return redirect(url_for("accounts.sign_in_two_factor"))
+            _start_session(person, form.remember.data)
+            db.session.commit()
+            if person.roles & TWO_FACTOR_ROLES:
+                flash("Your role needs two-factor sign-in. Set it up to continue.", "warning")
+                return redirect(url_for("accounts.two_factor_setup"))
+            return redirect(next_path or url_for("core.home"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+def _pending_person():
+    pending = session.get("pending_sign_in")
+    if not pending or time.time() - pending.get("started", 0) > PENDING_SIGN_IN_SECONDS:
+        session.pop("pending_sign_in", None)
+        return None, None
+    return db.session.get(Person, pending["person"]), pending
+
+
+@blueprint.route("/sign-in/two-factor", methods=["GET", "POST"])
+@public
+@limiter.limit(_ip_limit, methods=["POST"])
+def sign_in_two_factor():
+    person, pending = _pending_person()
+    if person is None or not person.is_active:
+        flash("Your sign-in took too long. Please sign in again.", "warning")
+        return redirect(url_for("accounts.sign_in"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            used = services.verify_second_factor(person, form.code.data)
+        except services.AccountLocked as error:
+            db.session.commit()
+            session.pop("pending_sign_in", None)
+            flash(error.message, "danger")
+            return redirect(url_for("accounts.sign_in"))
+        except services.AccountError as error:
+            db.session.commit()
+            show_refusal(form, error)
+        else:
+            _start_session(person, pending["remember"])
+            db.session.commit()
+            if used == "recovery":
+                left = services.unused_recovery_code_count(person)
+                flash(
+                    f"You used a recovery code. You have {left} left; you can make new ones on your account page.",
+                    "warning",
+                )
+            return redirect(safe_next(pending.get("next")) or url_for("core.home"))
+    return render_template("accounts/sign_in_two_factor.html", form=form)
+
+
+@blueprint.route("/sign-out", methods=["POST"])
+@public
+def sign_out():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "success")
+    return redirect(url_for("core.home"))
+
+
+# --- Passwords -----------------------------------------------------------------------------
+
+
+@blueprint.route("/forgot-password", methods=["GET", "POST"])
+@public
+@limiter.limit(_ip_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    try:
+        services.person_for_reset_link(token)
+    except InvalidLink as error:
+        return _link_problem(error)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            # The session version changed: sign this session in again so it carries on.
+            login_user(current_user._get_current_object(), remember=False)
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+# --- Account and email ----------------------------------------------------------------------
+
+
+@blueprint.route("/")
+@signed_in
+def account():
+    return render_template(
+        "accounts/account.html",
+        resend_form=EmptyForm(),
+        recovery_codes_left=services.unused_recovery_code_count(current_user) if current_user.two_factor_enabled else 0,
+    )
+
+
+@blueprint.route("/email", methods=["GET", "POST"])
+@signed_in
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            new_email = services.request_email_change(current_user, form.email.data, form.password.data)
+        except services.AccountError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"We have sent a link to {new_email}. Your address changes when you follow it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@blueprint.route("/email/confirm/<token>")
+@public
+def confirm_email_change(token):
+    try:
+        person = services.confirm_email_change(token)
+    except InvalidLink as error:
+        return _link_problem(error)
+    db.session.commit()
+    flash(f"Your email address is now {person.email}.", "success")
+    return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.sign_in"))
+
+
+# --- Two-factor ------------------------------------------------------------------------------
+
+
+@blueprint.route("/two-factor", methods=["GET", "POST"])
+@signed_in
+def two_factor_setup():
+    if current_user.two_factor_enabled:
+        return render_template(
+            "accounts/two_factor_status.html",
+            disable_form=DisableTwoFactorForm(),
+            codes_form=EmptyForm(),
+            must_keep=bool(current_user.roles & TWO_FACTOR_ROLES),
+            recovery_codes_left=services.unused_recovery_code_count(current_user),
+        )
+    secret = session.get("two_factor_secret") or new_totp_secret()
+    session["two_factor_secret"] = secret
+    form = EnableTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.enable_two_factor(current_user, secret, form.code.data)
+        except services.AccountError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            session.pop("two_factor_secret", None)
+            session["new_recovery_codes"] = codes
+            flash("Two-factor sign-in is on.", "success")
+            return redirect(url_for("accounts.recovery_codes"))
+    uri = provisioning_uri(secret, current_user.email)
+    return render_template("accounts/two_factor_setup.html", form=form, secret=secret, qr_svg=qr_code_svg(uri))
+
+
+@blueprint.route("/two-factor/recovery-codes", methods=["GET", "POST"])
+@signed_in
+def recovery_codes():
+    """New codes are shown once, right after they are made."""
+    if request.method == "POST":
+        form = EmptyForm()
+        if form.validate_on_submit() and current_user.two_factor_enabled:
+            session["new_recovery_codes"] = services.replace_recovery_codes(current_user)
+            db.session.commit()
+        return redirect(url_for("accounts.recovery_codes"))
+    codes = session.pop("new_recovery_codes", None)
+    if not codes:
+        return redirect(url_for("accounts.two_factor_setup"))
+    return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+@blueprint.route("/two-factor/disable", methods=["POST"])
+@signed_in
+def disable_two_factor():
+    form = DisableTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            services.disable_two_factor(current_user, form.password.data)
+        except services.AccountError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash("Two-factor sign-in is off.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template(
+        "accounts/two_factor_status.html",
+        disable_form=form,
+        codes_form=EmptyForm(),
+        must_keep=bool(current_user.roles & TWO_FACTOR_ROLES),
+        recovery_codes_left=services.unused_recovery_code_count(current_user),
+    )
+
+
+# --- Personal data ---------------------------------------------------------------------------
+
+
+@blueprint.route("/data")
+@signed_in
+def download_data():
+    export = services.export_personal_data(current_user)
+    return Response(
+        json.dumps(export, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-nalw-data.json"', "Cache-Control": "no-store"},
+    )
+
+
+@blueprint.route("/erase", methods=["GET", "POST"])
+@signed_in
+def erase():
+    form = EraseAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.erase_person(current_user._get_current_object(), form.password.data)
+        except services.AccountError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your personal data has been erased and you have been signed out.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/erase.html", form=form)

@@ -1,0 +1,50 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from nalw.core.permissions import Role
+
+
+class PeopleSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search people",
+        validators=[Optional(), Length(max=200, message="Search must be 200 characters or fewer")],
+        description="Part of a name or email address.",
+    )
+    role = SelectField(
+        "Role",
+        choices=[("", "Any role"), *[(role.value, role.label) for role in Role]],
+        validators=[Optional()],
+    )
+
+
+class RoleChangeForm(FlaskForm):
+    role = SelectField(
+        "Role", choices=[(role.value, role.label) for role in Role], validators=[DataRequired(message="Choose a role")]
+    )
+    submit = SubmitField("Grant role")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField("Action", validators=[Optional(), Length(max=80)], description="For example role.granted")
+    actor = StringField("Done by (email)", validators=[Optional(), Length(max=254)])
+    target_type = StringField("Record type", validators=[Optional(), Length(max=50)], description="For example Person")
+    target_id = StringField("Record id", validators=[Optional(), Length(max=50)])
+
+
+class OutboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    to = StringField("Sent to", validators=[Optional(), Length(max=254)], description="Part of an email address.")
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), ("waiting", "Waiting"), ("sent", "Sent"), ("failed", "Failed")],
+        validators=[Optional()],
+    )

@@ -1,0 +1,101 @@
+"""The audit log: who did what to which record, when, with the values before and after.
+
+`record_audit` adds the row to the session of the change itself, so the entry and
+the change commit or roll back together.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nalw.core.db import IdMixin, utc_now_default
+from nalw.core.personal_data import personal_data_exporter
+from nalw.core.time import format_datetime
+from nalw.extensions import db
+
+
+class AuditEntry(IdMixin, db.Model):
+    __tablename__ = "audit_entries"
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    target_type: Mapped[str] = mapped_column(sa.String(50))
+    target_id: Mapped[str] = mapped_column(sa.String(50))
+    summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    ip_address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    actor = relationship("Person", foreign_keys=[actor_id], lazy="raise")
+
+    __table_args__ = (sa.Index("ix_audit_entries_target", "target_type", "target_id"),)
+
+    def changes(self):
+        """(field, before, after) for each field whose value changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+
+def record_audit(actor, action, target, *, before=None, after=None, summary=""):
+    """Add an audit entry for `actor` doing `action` to `target` (a model instance).
+
+    `before` and `after` are plain dicts of the fields that matter; the target
+    must already have an id (flush first when creating).
+    """
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        target_type=type(target).__name__,
+        target_id=str(target.id),
+        summary=summary[:300],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=g.get("request_id") if has_request_context() else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _jsonable(values):
+    if values is None:
+        return None
+    return {key: _plain(value) for key, value in values.items()}
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple | list):
+        return sorted(_plain(item) for item in value)
+    if hasattr(value, "value") and not isinstance(value, int | str):
+        return value.value
+    return value
+
+
+@personal_data_exporter("audit_log")
+def export_audit(person):
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(
+            sa.or_(
+                AuditEntry.actor_id == person.id,
+                sa.and_(AuditEntry.target_type == "Person", AuditEntry.target_id == str(person.id)),
+            )
+        )
+        .order_by(AuditEntry.id)
+    )
+    return [
+        {
+            "at": entry.created_at.isoformat(),
+            "action": entry.action,
+            "summary": entry.summary,
+            "when": format_datetime(entry.created_at),
+        }
+        for entry in entries
+    ]

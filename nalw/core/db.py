@@ -1,0 +1,88 @@
+"""What every model shares: the declarative base, aware-UTC datetimes, enum columns."""
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+# Stable constraint names, so Alembic migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp that is always an aware UTC datetime in Python.
+
+    PostgreSQL keeps it as `timestamptz`; SQLite, which has no time zones, keeps
+    the UTC wall time. Naive datetimes are refused so local time never sneaks in.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use nalw.core.time.utcnow()")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Model(DeclarativeBase):
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={dt.datetime: UTCDateTime()},
+    )
+
+
+def enum_column(enum_class: type[enum.Enum], *, name: str, **kwargs):
+    """A column stored as the enum's value, guarded by a CHECK constraint named `name`."""
+    length = max(len(member.value) for member in enum_class)
+    return mapped_column(
+        sa.Enum(
+            enum_class,
+            name=name,
+            native_enum=False,
+            create_constraint=True,
+            length=max(length, 20),
+            validate_strings=True,
+            values_callable=lambda members: [member.value for member in members],
+        ),
+        **kwargs,
+    )
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def utc_now_default():
+    from nalw.core.time import utcnow
+
+    return utcnow()
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default, onupdate=utc_now_default)
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Alembic writes our UTCDateTime as the plain column type it is stored as."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,0 +1,59 @@
+"""Error pages in the site's layout. No page ever shows a stack trace."""
+
+from flask import current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from nalw.extensions import db
+
+ERROR_PAGES = {
+    400: ("Something in that request was not right", "Go back, check what you entered and try again."),
+    403: (
+        "You cannot open this page",
+        "Your account does not have access to it. If you think it should, contact the NALW team.",
+    ),
+    404: ("Page not found", "Check the address, or start again from the home page."),
+    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
+    413: ("That file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Try again in a moment. If it keeps happening, contact us and quote the reference below.",
+    ),
+}
+
+
+def render_error(status, title=None, message=None):
+    default_title, default_message = ERROR_PAGES.get(status, ERROR_PAGES[500])
+    return (
+        render_template(
+            "core/error.html",
+            status=status,
+            title=title or default_title,
+            message=message or default_message,
+            request_id=g.get("request_id"),
+        ),
+        status,
+    )
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "This form has expired", "Go back, reload the page and submit the form again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code not in ERROR_PAGES or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        current_app.logger.exception(
+            "unhandled error request_id=%s method=%s path=%s", g.get("request_id"), request.method, request.path
+        )
+        return render_error(500)

@@ -1,0 +1,162 @@
+"""The email outbox.
+
+Every email is a row written in the same transaction as the change that caused
+it (`queue_email`), so an email exists exactly when its change committed. The
+delivery worker (`flask outbox deliver`) claims waiting rows one at a time with
+a row lock (`FOR UPDATE SKIP LOCKED` on PostgreSQL), sends, and records the
+result; two workers at once never send the same message. A failure waits with
+back-off and is tried again; after the last attempt the message is marked failed
+for staff to see. Nothing is ever sent during a web request.
+"""
+
+import datetime as dt
+import enum
+import smtplib
+import socket
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_mail import Message
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nalw.core.db import IdMixin, enum_column, utc_now_default
+from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.time import utcnow
+from nalw.extensions import db
+
+# Minutes to wait after the nth failed attempt (the last figure repeats).
+RETRY_DELAYS_MINUTES = (1, 5, 15, 60, 180, 360, 720)
+
+
+class OutboxStatus(enum.Enum):
+    WAITING = "waiting"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(IdMixin, db.Model):
+    __tablename__ = "outbox_messages"
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default, index=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    template: Mapped[str] = mapped_column(sa.String(100))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[OutboxStatus] = enum_column(OutboxStatus, name="outbox_status", default=OutboxStatus.WAITING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    sent_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+
+def queue_email(to_address, template, subject, *, person=None, **context):
+    """Write an email, rendered from `templates/email/<template>.txt` and `.html`, to the outbox."""
+    context = {"subject": subject, "person": person, "site_url": current_app.config["SITE_URL"], **context}
+    message = OutboxMessage(
+        to_address=to_address,
+        person_id=getattr(person, "id", None),
+        template=template,
+        subject=subject,
+        body_text=render_template(f"email/{template}.txt", **context),
+        body_html=render_template(f"email/{template}.html", **context),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def claim_next_due(now=None):
+    """The oldest waiting message that is due, locked so no other worker takes it."""
+    now = now or utcnow()
+    return db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.WAITING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+class MailServerUnavailable(Exception):
+    """The mail server could not be reached; the rest of the batch should wait."""
+
+
+def send_message(connection, message):
+    """Send one claimed message; record success or schedule a retry. Returns True when sent."""
+    now = utcnow()
+    message.attempts += 1
+    try:
+        connection.send(
+            Message(
+                subject=message.subject,
+                recipients=[message.to_address],
+                body=message.body_text,
+                html=message.body_html,
+                sender=current_app.config["MAIL_DEFAULT_SENDER"],
+            )
+        )
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        _schedule_retry(message, error, now)
+        if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | socket.timeout):
+            raise MailServerUnavailable(str(error)) from error
+        return False
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = None
+    return True
+
+
+def record_connection_failure(message, error):
+    """The server refused the connection before this message could be tried."""
+    message.attempts += 1
+    _schedule_retry(message, error, utcnow())
+
+
+def _schedule_retry(message, error, now):
+    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxStatus.FAILED
+        return
+    delay = RETRY_DELAYS_MINUTES[min(message.attempts, len(RETRY_DELAYS_MINUTES)) - 1]
+    message.next_attempt_at = now + dt.timedelta(minutes=delay)
+
+
+def retry_now(message):
+    """Staff send a failed message again: it waits for the next delivery run."""
+    message.status = OutboxStatus.WAITING
+    message.next_attempt_at = utcnow()
+
+
+@personal_data_exporter("emails_sent_to_you")
+def export_emails(person):
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.person_id == person.id).order_by(OutboxMessage.id)
+    )
+    return [
+        {
+            "to": message.to_address,
+            "subject": message.subject,
+            "status": message.status.value,
+            "created_at": message.created_at.isoformat(),
+            "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+            "body": message.body_text,
+        }
+        for message in messages
+    ]
+
+
+@personal_data_eraser
+def erase_emails(person):
+    """The record that an email was sent stays; its address and words do not."""
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.person_id == person.id))
+    for message in messages:
+        message.to_address = f"erased-{person.id}@invalid"
+        message.body_text = "(erased)"
+        message.body_html = "<p>(erased)</p>"
+        if message.status == OutboxStatus.WAITING:
+            message.status = OutboxStatus.FAILED
+            message.last_error = "recipient erased"

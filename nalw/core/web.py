@@ -1,0 +1,79 @@
+"""Per-request plumbing: a request id, one log line per request, security headers."""
+
+import logging
+import re
+import time
+import uuid
+
+from flask import current_app, g, request
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+request_log = logging.getLogger("nalw.requests")
+
+
+def content_security_policy(app):
+    script_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_SCRIPT_SOURCES", [])])
+    frame_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_FRAME_SOURCES", [])])
+    connect_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_CONNECT_SOURCES", [])])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script_sources}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            f"connect-src {connect_sources}",
+            f"frame-src {frame_sources}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def register_request_hooks(app):
+    csp = content_security_policy(app)
+
+    @app.before_request
+    def start_request():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_app.config["HSTS_SECONDS"]:
+            headers.setdefault(
+                "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
+            )
+        if "request_id" in g:
+            headers["X-Request-ID"] = g.request_id
+        return response
+
+    @app.teardown_request
+    def log_request(error=None):
+        started = g.pop("request_started", None)
+        if started is None:
+            return
+        duration_ms = (time.perf_counter() - started) * 1000
+        status = getattr(g, "response_status", None)
+        request_log.info(
+            "request_id=%s method=%s path=%s status=%s duration_ms=%.1f",
+            g.get("request_id"),
+            request.method,
+            request.path,
+            status if status is not None else ("500" if error else "-"),
+            duration_ms,
+        )
+
+    @app.after_request
+    def remember_status(response):
+        g.response_status = response.status_code
+        return response
