@@ -416,9 +416,8 @@ def _iso(moment):
 
 def erase_person(person: Person, password: str, actor: Person | None = None):
     """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person."""
-    if actor is None or actor.id == person.id:
-        if not password_matches(person.password_hash, password):
-            raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
+    if (actor is None or actor.id == person.id) and not password_matches(person.password_hash, password):
+        raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
     if Role.ADMIN in person.roles and _other_admin_count(person) == 0:
         raise AccountError("You are the only admin. Make someone else an admin before erasing your account.")
     erase_personal_data(person)
