@@ -51,11 +51,12 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin, core
+    from nalw import accounts, admin
+    from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
     from nalw.core.web import register_request_hooks
 
-    app.register_blueprint(core.blueprint)
+    app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(admin.blueprint)
     declare_public(app, "static", "bootstrap.static")

@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 
-from nalw.core import blueprint
 from nalw.core.permissions import public
 from nalw.extensions import db
+
+blueprint = Blueprint("core", __name__)
 
 
 @blueprint.route("/")

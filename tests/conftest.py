@@ -1,0 +1,180 @@
+"""Test fixtures: a fresh app per test, run inside a transaction that is rolled back.
+
+The suite runs on PostgreSQL (database `test` on 127.0.0.1) whenever it answers,
+and must when CI=true. NALW_TEST_DATABASE=sqlite runs it on SQLite instead (the
+smoke run that `make run` depends on); so does a machine without PostgreSQL,
+outside CI, with the PostgreSQL-only tests skipped.
+"""
+
+import contextlib
+import os
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from nalw import create_app
+from nalw.extensions import db
+
+POSTGRES_URL = os.environ.get("NALW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-to-be-real"
+
+
+def _postgres_answers(url):
+    engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _choose_database():
+    if os.environ.get("NALW_TEST_DATABASE") == "sqlite":
+        return "sqlite"
+    if _postgres_answers(POSTGRES_URL):
+        return "postgresql"
+    if os.environ.get("CI") == "true":
+        pytest.exit(f"CI=true but PostgreSQL does not answer at {POSTGRES_URL}: the suite must run on PostgreSQL.", returncode=3)
+    return "sqlite"
+
+
+DATABASE = _choose_database()
+_SQLITE_FILE = os.path.join(tempfile.mkdtemp(prefix="nalw-test-"), "test.sqlite3")
+DATABASE_URL = POSTGRES_URL if DATABASE == "postgresql" else f"sqlite:///{_SQLITE_FILE}"
+
+
+def pytest_report_header(config):
+    return f"database: {DATABASE} ({DATABASE_URL})"
+
+
+def pytest_collection_modifyitems(config, items):
+    if DATABASE == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def test_settings(**overrides):
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "SITE_URL": "http://nalw.test",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap hashing keeps the suite fast; production uses the strong defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "MAIL_SUPPRESS_SEND": True,
+        "MAIL_PORT": 1,
+        "LOG_LEVEL": "WARNING",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def migrated_database():
+    """Bring the test database to the newest migration once, from an empty schema."""
+    app = create_app(test_settings())
+    with app.app_context():
+        if DATABASE == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return DATABASE_URL
+
+
+class _OuterTransactionSession(FlaskSession):
+    """Uses the one connection the test holds, so every commit is only a savepoint."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind
+
+
+@pytest.fixture
+def settings():
+    """Override in a test module to change the app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database, settings):
+    app = create_app(test_settings(**settings))
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        real_session = db.session
+        db.session = db._make_scoped_session(
+            {"class_": _OuterTransactionSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.session = real_session
+            outer.rollback()
+            connection.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def committing_app(migrated_database, settings):
+    """An app whose commits are real (for concurrency tests); every table is emptied afterwards."""
+    app = create_app(test_settings(**settings))
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                if DATABASE == "postgresql":
+                    connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in reversed(db.metadata.sorted_tables):
+                        connection.execute(table.delete())
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: ...` then `len(queries)` is the number of SQL statements."""
+
+    @contextlib.contextmanager
+    def counting():
+        statements = []
+
+        def remember(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", remember)
+
+    return counting
+
+
+pytest_plugins = ["tests.helpers"]

@@ -1,0 +1,83 @@
+"""Fixtures every test module can use: people by role, signing in, reading the outbox."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.core.outbox import OutboxMessage
+from nalw.core.permissions import Role
+from nalw.extensions import db
+from tests.factories import PersonFactory
+
+# Each role the spec names, as the person who holds it. Two-factor is on where the role needs it.
+ROLE_TRAITS = {
+    "visitor": None,
+    "account_holder": {},
+    "member": {"roles": [Role.MEMBER]},
+    "organisation_admin": {"roles": [Role.MEMBER, Role.ORGANISATION_ADMIN]},
+    "judge": {"roles": [Role.JUDGE], "two_factor": True},
+    "staff": {"roles": [Role.STAFF], "two_factor": True},
+    "admin": {"roles": [Role.STAFF, Role.ADMIN], "two_factor": True},
+}
+
+
+@pytest.fixture
+def make_person(app):
+    return PersonFactory
+
+
+@pytest.fixture
+def person_as(app):
+    """`person_as("staff")`: a new person holding that role (None for a visitor)."""
+
+    def build(role_name, **overrides):
+        traits = ROLE_TRAITS[role_name]
+        if traits is None:
+            return None
+        return PersonFactory(**{**traits, **overrides})
+
+    return build
+
+
+def sign_in(client, person):
+    """Sign `person` in on `client` as a completed sign-in (both factors) would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def signed_in_client(client, person_as):
+    """`signed_in_client("member")` -> (client, person)."""
+
+    def build(role_name, **overrides):
+        person = person_as(role_name, **overrides)
+        if person is not None:
+            sign_in(client, person)
+        return client, person
+
+    return build
+
+
+def emails_to(address):
+    return db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
+    ).all()
+
+
+def link_in(message, path_start):
+    """The first link in an email's text that starts with SITE_URL + `path_start`, as a path."""
+    match = re.search(r"http://nalw\.test(" + re.escape(path_start) + r"[^\s]*)", message.body_text)
+    assert match, f"no link to {path_start} in: {message.body_text}"
+    return match.group(1)
+
+
+def page_text(response):
+    """The visible text of a page, whitespace folded, for 'what the person sees' assertions."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    import html as html_module
+
+    return " ".join(html_module.unescape(text).split())
