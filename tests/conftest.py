@@ -80,6 +80,9 @@ def test_settings(**overrides):
     return settings
 
 
+test_settings.__test__ = False  # a helper, not a test, wherever it is imported
+
+
 @pytest.fixture(scope="session")
 def migrated_database():
     """Bring the test database to the newest migration once, from an empty schema."""

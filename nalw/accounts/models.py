@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
-from nalw.core.permissions import Role
+from nalw.core.permissions import TWO_FACTOR_ROLES, Role
 from nalw.core.time import utcnow
 from nalw.extensions import db
 
@@ -62,6 +62,11 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
     def has_role(self, role: Role) -> bool:
         held = self.roles
         return role in held or (role is Role.STAFF and Role.ADMIN in held)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Judges, staff and admins must sign in with two factors."""
+        return bool(self.roles & TWO_FACTOR_ROLES)
 
     @property
     def two_factor_enabled(self) -> bool:

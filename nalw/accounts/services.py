@@ -25,7 +25,7 @@ from nalw.accounts.security import (
 )
 from nalw.core.audit import record_audit
 from nalw.core.outbox import queue_email
-from nalw.core.permissions import TWO_FACTOR_ROLES, Role
+from nalw.core.permissions import Role
 from nalw.core.personal_data import collect_personal_data, erase_personal_data, personal_data_exporter
 from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
@@ -234,7 +234,7 @@ def replace_recovery_codes(person: Person) -> list[str]:
 
 
 def disable_two_factor(person: Person, password: str):
-    if person.roles & TWO_FACTOR_ROLES:
+    if person.two_factor_required:
         raise TwoFactorRequired("Your role needs two-factor sign-in, so it cannot be switched off.")
     if not password_matches(person.password_hash, password):
         raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")

@@ -22,7 +22,7 @@ from nalw.accounts.forms import (
 )
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, new_totp_secret, provisioning_uri, qr_code_svg
-from nalw.core.permissions import TWO_FACTOR_ROLES, public, signed_in
+from nalw.core.permissions import public, signed_in
 from nalw.extensions import db, limiter
 
 PENDING_SIGN_IN_SECONDS = 300
@@ -146,7 +146,7 @@ def sign_in():
                 return redirect(url_for("accounts.sign_in_two_factor"))
             _start_session(person, form.remember.data)
             db.session.commit()
-            if person.roles & TWO_FACTOR_ROLES:
+            if person.two_factor_required:
                 flash("Your role needs two-factor sign-in. Set it up to continue.", "warning")
                 return redirect(url_for("accounts.two_factor_setup"))
             return redirect(next_path or url_for("core.home"))
@@ -307,7 +307,7 @@ def two_factor_setup():
             "accounts/two_factor_status.html",
             disable_form=DisableTwoFactorForm(),
             codes_form=EmptyForm(),
-            must_keep=bool(current_user.roles & TWO_FACTOR_ROLES),
+            must_keep=current_user.two_factor_required,
             recovery_codes_left=services.unused_recovery_code_count(current_user),
         )
     secret = session.get("two_factor_secret") or new_totp_secret()
@@ -361,7 +361,7 @@ def disable_two_factor():
         "accounts/two_factor_status.html",
         disable_form=form,
         codes_form=EmptyForm(),
-        must_keep=bool(current_user.roles & TWO_FACTOR_ROLES),
+        must_keep=current_user.two_factor_required,
         recovery_codes_left=services.unused_recovery_code_count(current_user),
     )
 

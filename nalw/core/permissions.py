@@ -4,8 +4,8 @@ Every view carries exactly one of `@public`, `@signed_in` or `@requires(Role...)
 The decorator records the rule on the view (`view.access_rule`) so a test can walk
 the URL map and prove each endpoint has one, and applies it on every request:
 a visitor is sent to sign in, a signed-in person without the role gets 403.
-Judges, staff and admins must have two-factor sign-in switched on before any of
-their pages opens.
+Judges, staff and admins must switch two-factor sign-in on before any page
+that needs a role opens for them.
 """
 
 import enum
@@ -54,16 +54,17 @@ class AccessRule:
             return False
         return not self.roles or any(person.has_role(role) for role in self.roles)
 
-    @property
-    def needs_two_factor(self) -> bool:
-        return bool(self.roles) and self.roles <= TWO_FACTOR_ROLES
-
     def __repr__(self):
         return f"<AccessRule {self.name}>"
 
 
 PUBLIC = AccessRule("public", sign_in=False)
 SIGNED_IN = AccessRule("signed in")
+
+
+def needs_two_factor_setup(person) -> bool:
+    """A judge, staff member or admin opens no role page until two-factor sign-in is on."""
+    return person.two_factor_required and not person.two_factor_enabled
 
 
 def _guard(rule):
@@ -74,7 +75,7 @@ def _guard(rule):
                 return redirect(url_for("accounts.sign_in", next=_safe_next()))
             if not rule.allows(current_user):
                 abort(403)
-            if rule.needs_two_factor and not current_user.two_factor_enabled:
+            if rule.roles and needs_two_factor_setup(current_user):
                 flash("Your role needs two-factor sign-in. Set it up to continue.", "warning")
                 return redirect(url_for("accounts.two_factor_setup"))
             return view(*args, **kwargs)

@@ -1,0 +1,31 @@
+"""`make test`: the whole suite on PostgreSQL (or SQLite without it, outside CI), then the SQLite smoke run.
+
+Under CI=true PostgreSQL must answer: tests/conftest.py stops the run loudly if it does not.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTEST = [sys.executable, "-m", "pytest"]
+
+
+def run(title, args, env_extra):
+    print(f"\n=== {title} ===", flush=True)
+    return subprocess.run([*PYTEST, *args], cwd=ROOT, env={**os.environ, **env_extra}).returncode
+
+
+def main():
+    extra_args = sys.argv[1:]
+    smoke = run("Smoke tests on SQLite (what `make run` depends on)", ["-q", "-m", "smoke", *extra_args], {"NALW_TEST_DATABASE": "sqlite"})
+    # The whole suite runs last, so its summary is the run's closing line.
+    full = run("Whole suite (PostgreSQL when it answers)", ["-q", "--durations=5", *extra_args], {})
+    if smoke:
+        print(f"The SQLite smoke run FAILED (exit {smoke}); see above.", flush=True)
+    sys.exit(full or smoke)
+
+
+if __name__ == "__main__":
+    main()
