@@ -51,7 +51,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin
+    from nalw import accounts, admin, code_of_practice, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
     from nalw.core.web import register_request_hooks
@@ -59,13 +59,17 @@ def register_blueprints(app):
     app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(code_of_practice.blueprint)
+    app.register_blueprint(members.blueprint)
+    app.register_blueprint(payments.blueprint)
+    members.register_payment_handlers()
     declare_public(app, "static", "bootstrap.static")
     register_request_hooks(app)
 
 
 def register_template_helpers(app):
     from nalw.core.money import format_pence
-    from nalw.core.navigation import navigation_for
+    from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
     from nalw.core.time import format_date, format_datetime
 
     app.jinja_env.trim_blocks = True
@@ -78,7 +82,11 @@ def register_template_helpers(app):
     def site_context():
         from flask_login import current_user
 
-        return {"site_name": app.config["SITE_NAME"], "navigation": navigation_for(current_user)}
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "navigation": navigation_for(current_user),
+            "staff_navigation": navigation_for(current_user, STAFF_NAVIGATION),
+        }
 
 
 def register_errorhandlers(app):
@@ -91,7 +99,13 @@ def register_commands(app):
     from nalw.accounts.commands import accounts_cli
     from nalw.core.commands import outbox_cli
     from nalw.demo import demo_cli
+    from nalw.members.commands import members_cli
+    from nalw.payments.commands import payments_cli
+    from nalw.setup import setup_cli
 
     app.cli.add_command(outbox_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(members_cli)
+    app.cli.add_command(payments_cli)
+    app.cli.add_command(setup_cli)

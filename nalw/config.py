@@ -102,11 +102,20 @@ def load_config(overrides=None):
         "MAIL_TIMEOUT": _env_int("NALW_MAIL_TIMEOUT", 20),
         "OUTBOX_MAX_ATTEMPTS": _env_int("NALW_OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BATCH_SIZE": _env_int("NALW_OUTBOX_BATCH_SIZE", 50),
+        # Stripe. The API base and Stripe.js URL point at localstripe for `make run` and the tests.
+        "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY", None if production else "sk_test_localstripe"),
+        "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY", None if production else "pk_test_localstripe"),
+        "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET", None if production else "whsec_localstripe_development"),
+        "STRIPE_API_BASE": _env("STRIPE_API_BASE", None if production else "http://127.0.0.1:8420"),
+        "STRIPE_JS_URL": _env(
+            "STRIPE_JS_URL", "https://js.stripe.com/v3/" if production else "http://127.0.0.1:8420/js.stripe.com/v3/"
+        ),
         # Demo conveniences are never on in production.
         "DEMO_MODE": _env_bool("NALW_DEMO_MODE", False) and not production,
         "LOG_LEVEL": _env("NALW_LOG_LEVEL", "INFO"),
     }
     config.update(overrides or {})
+    config.update(stripe_content_sources(config))
     if config.get("PRODUCTION"):
         check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -129,6 +138,24 @@ def check_production(config):
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise ConfigurationError("Production must use PostgreSQL: set DATABASE_URL to a postgresql:// URL.")
+
+
+def _origin(url):
+    if not url:
+        return None
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0]}"
+
+
+def stripe_content_sources(config):
+    """What the Content Security Policy must allow for Stripe.js and its card field."""
+    js_origin = _origin(config.get("STRIPE_JS_URL"))
+    api_origin = _origin(config.get("STRIPE_API_BASE")) or "https://api.stripe.com"
+    return {
+        "CSP_EXTRA_SCRIPT_SOURCES": [origin for origin in (js_origin,) if origin],
+        "CSP_EXTRA_CONNECT_SOURCES": sorted({origin for origin in (api_origin, js_origin) if origin}),
+        "CSP_EXTRA_FRAME_SOURCES": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    }
 
 
 def _development_secret_key():

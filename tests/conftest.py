@@ -8,15 +8,20 @@ outside CI, with the PostgreSQL-only tests skipped.
 
 import contextlib
 import os
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from nalw import create_app
 from nalw.extensions import db
+from nalw.setup import seed_defaults
 
 POSTGRES_URL = os.environ.get("NALW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-to-be-real"
@@ -39,7 +44,9 @@ def _choose_database():
     if _postgres_answers(POSTGRES_URL):
         return "postgresql"
     if os.environ.get("CI") == "true":
-        pytest.exit(f"CI=true but PostgreSQL does not answer at {POSTGRES_URL}: the suite must run on PostgreSQL.", returncode=3)
+        pytest.exit(
+            f"CI=true but PostgreSQL does not answer at {POSTGRES_URL}: the suite must run on PostgreSQL.", returncode=3
+        )
     return "sqlite"
 
 
@@ -75,6 +82,11 @@ def test_settings(**overrides):
         "MAIL_SUPPRESS_SEND": True,
         "MAIL_PORT": 1,
         "LOG_LEVEL": "WARNING",
+        # Nothing reaches Stripe unless a test asks for localstripe (the `stripe_settings` fixture).
+        "STRIPE_API_BASE": "http://127.0.0.1:9",
+        "STRIPE_SECRET_KEY": "sk_test_nalw",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_nalw",
+        "STRIPE_WEBHOOK_SECRET": "whsec_test_nalw",
     }
     settings.update(overrides)
     return settings
@@ -93,6 +105,9 @@ def migrated_database():
                 connection.execute(sa.text("DROP SCHEMA public CASCADE"))
                 connection.execute(sa.text("CREATE SCHEMA public"))
         upgrade()
+        seed_defaults()
+        db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     return DATABASE_URL
 
@@ -110,9 +125,20 @@ def settings():
     return {}
 
 
+def _forget_user_between_requests(app):
+    """The test holds one app context for its whole run, so `g` outlives a request; a server
+    starts each request with a fresh `g`. Drop Flask-Login's cached user so each request loads
+    the person its own session names, as in production."""
+
+    @app.before_request
+    def forget_cached_user():
+        g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(migrated_database, settings):
     app = create_app(test_settings(**settings))
+    _forget_user_between_requests(app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -146,6 +172,9 @@ def committing_app(migrated_database, settings):
                 else:
                     for table in reversed(db.metadata.sorted_tables):
                         connection.execute(table.delete())
+            seed_defaults()
+            db.session.commit()
+            db.session.remove()
             db.engine.dispose()
 
 
@@ -180,4 +209,28 @@ def count_queries(app):
     return counting
 
 
-pytest_plugins = ["tests.helpers"]
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """A localstripe server of our own on a free loopback port, for the whole run."""
+    script = Path(__file__).resolve().parent.parent / "scripts" / "localstripe_server.py"
+    process = subprocess.Popen(
+        [sys.executable, str(script), "--port", "0", "--store", "none"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline()
+        if "listening on" not in line:
+            pytest.fail(f"localstripe did not start: {line!r}")
+        yield "http://" + line.strip().rsplit(" ", 1)[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def stripe_settings(localstripe_url):
+    """Settings that point the app at the test's localstripe."""
+    return {"STRIPE_API_BASE": localstripe_url, "STRIPE_JS_URL": f"{localstripe_url}/js.stripe.com/v3/"}
+
+
+pytest_plugins = ["tests.helpers", "tests.stripe_helpers"]

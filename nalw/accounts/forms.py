@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from nalw.accounts.services import AccountError, normalise_email
+from nalw.core.forms import EmptyForm  # noqa: F401  (re-exported for account views)
 
 COMMON_PASSWORDS = frozenset(
     {
@@ -173,12 +174,6 @@ class EraseAccountForm(FlaskForm):
     def validate_confirm(self, field):
         if (field.data or "").strip() != "ERASE":
             raise ValidationError("Type ERASE in capital letters to confirm")
-
-
-class EmptyForm(FlaskForm):
-    """A button that posts: CSRF only."""
-
-    submit = SubmitField("Confirm")
 
 
 class RoleForm(FlaskForm):

@@ -22,6 +22,7 @@ from nalw.accounts.forms import (
 )
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, new_totp_secret, provisioning_uri, qr_code_svg
+from nalw.core.forms import show_refusal
 from nalw.core.permissions import public, signed_in
 from nalw.extensions import db, limiter
 
@@ -33,15 +34,6 @@ def safe_next(target):
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
-
-
-def show_refusal(form, error):
-    """Put a service's refusal on the field it is about, or on the form as a whole."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _sign_in_limit_key():

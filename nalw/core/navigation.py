@@ -5,17 +5,29 @@ from nalw.core.permissions import Role
 # (label, endpoint, who sees it): None is everyone, "signed_in" any account, else a role.
 MAIN_NAVIGATION = [
     ("Home", "core.home", None),
+    ("Code of practice", "code_of_practice.current", None),
+    ("Register", "members.register", None),
+    ("Membership", "members.my_membership", "signed_in"),
+    ("My organisation", "members.organisation", Role.ORGANISATION_ADMIN),
     ("My account", "accounts.account", "signed_in"),
-    ("Staff dashboard", "admin.dashboard", Role.STAFF),
+]
+
+# The staff area's own menu, on every staff page.
+STAFF_NAVIGATION = [
+    ("Dashboard", "admin.dashboard", Role.STAFF),
+    ("Applications", "members.applications", Role.STAFF),
     ("People", "admin.people", Role.STAFF),
+    ("Payments", "payments.staff_payments", Role.STAFF),
     ("Emails", "admin.outbox", Role.STAFF),
+    ("Tiers", "members.tiers", Role.ADMIN),
+    ("Code of practice", "code_of_practice.manage", Role.ADMIN),
     ("Audit log", "admin.audit_log", Role.ADMIN),
 ]
 
 
-def navigation_for(person):
+def navigation_for(person, menu=None):
     items = []
-    for label, endpoint, audience in MAIN_NAVIGATION:
+    for label, endpoint, audience in MAIN_NAVIGATION if menu is None else menu:
         if audience is None:
             items.append((label, endpoint))
         elif not person.is_authenticated:

@@ -123,3 +123,10 @@ def _safe_next():
     """The path to come back to after sign-in: only a path on this site."""
     path = request.full_path if request.query_string else request.path
     return path if path.startswith("/") and not path.startswith("//") else None
+
+
+def safe_next(target):
+    """`target` if it is a path on this site, else None: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -1,0 +1,149 @@
+"""The public code of practice, and the admin pages that draft and publish new versions."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from nalw.accounts.forms import EmptyForm
+from nalw.code_of_practice import blueprint, services
+from nalw.code_of_practice.forms import DraftForm, StandardForm
+from nalw.code_of_practice.models import Standard
+from nalw.core.forms import show_refusal
+from nalw.core.permissions import Role, public, requires
+from nalw.extensions import db
+
+
+@blueprint.route("/code-of-practice")
+@public
+def current():
+    version = services.current_version()
+    if version is None:
+        abort(404)
+    return render_template(
+        "code_of_practice/version.html", version=version, is_current=True, versions=services.published_versions()
+    )
+
+
+@blueprint.route("/code-of-practice/version-<int:number>")
+@public
+def version(number):
+    found = services.version_by_number(number)
+    if found is None or not found.is_published:
+        abort(404)
+    current = services.current_version()
+    return render_template(
+        "code_of_practice/version.html",
+        version=found,
+        is_current=current is not None and current.id == found.id,
+        versions=services.published_versions(),
+    )
+
+
+@blueprint.route("/admin/code-of-practice")
+@requires(Role.ADMIN)
+def manage():
+    return render_template(
+        "code_of_practice/manage.html",
+        versions=services.published_versions(),
+        draft=services.open_draft(),
+        button=EmptyForm(),
+    )
+
+
+@blueprint.route("/admin/code-of-practice/draft", methods=["POST"])
+@requires(Role.ADMIN)
+def start_draft():
+    if EmptyForm().validate_on_submit():
+        try:
+            services.start_draft(current_user)
+        except services.CodeOfPracticeError as error:
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("A new draft has been started from the current version.", "success")
+    return redirect(url_for("code_of_practice.edit_draft"))
+
+
+def _draft_or_redirect():
+    draft = services.open_draft()
+    if draft is None:
+        flash("There is no draft. Start one first.", "warning")
+    return draft
+
+
+@blueprint.route("/admin/code-of-practice/draft/edit", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_draft():
+    draft = _draft_or_redirect()
+    if draft is None:
+        return redirect(url_for("code_of_practice.manage"))
+    form = DraftForm(obj=draft)
+    if form.validate_on_submit():
+        services.update_draft(current_user, draft, form.title.data, form.introduction.data)
+        db.session.commit()
+        flash("Draft saved.", "success")
+        return redirect(url_for("code_of_practice.edit_draft"))
+    return render_template(
+        "code_of_practice/edit_draft.html",
+        draft=draft,
+        form=form,
+        standard_form=StandardForm(formdata=None),
+        button=EmptyForm(),
+    )
+
+
+@blueprint.route("/admin/code-of-practice/draft/standards", methods=["POST"])
+@blueprint.route("/admin/code-of-practice/draft/standards/<int:standard_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def save_standard(standard_id=None):
+    draft = _draft_or_redirect()
+    if draft is None:
+        return redirect(url_for("code_of_practice.manage"))
+    standard = None
+    if standard_id is not None:
+        standard = db.session.get(Standard, standard_id)
+        if standard is None or standard.version_id != draft.id:
+            abort(404)
+    form = StandardForm(obj=standard)
+    if form.validate_on_submit():
+        try:
+            services.save_standard(
+                current_user, draft, form.code.data, form.title.data, form.description.data, standard
+            )
+        except services.CodeOfPracticeError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"Standard {form.code.data.upper()} saved.", "success")
+            return redirect(url_for("code_of_practice.edit_draft"))
+    return render_template("code_of_practice/standard.html", draft=draft, standard=standard, form=form)
+
+
+@blueprint.route("/admin/code-of-practice/draft/standards/<int:standard_id>/remove", methods=["POST"])
+@requires(Role.ADMIN)
+def remove_standard(standard_id):
+    draft = _draft_or_redirect()
+    standard = db.session.get(Standard, standard_id)
+    if draft is None or standard is None or standard.version_id != draft.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.remove_standard(current_user, draft, standard)
+        db.session.commit()
+        flash(f"Standard {standard.code} removed from the draft.", "success")
+    return redirect(url_for("code_of_practice.edit_draft"))
+
+
+@blueprint.route("/admin/code-of-practice/draft/publish", methods=["POST"])
+@requires(Role.ADMIN)
+def publish():
+    draft = _draft_or_redirect()
+    if draft is None:
+        return redirect(url_for("code_of_practice.manage"))
+    if EmptyForm().validate_on_submit():
+        try:
+            services.publish(current_user, draft)
+        except services.CodeOfPracticeError as error:
+            flash(error.message, "danger")
+            return redirect(url_for("code_of_practice.edit_draft"))
+        db.session.commit()
+        flash(f"{draft.label} is published. Members accept it when they join or renew.", "success")
+    return redirect(url_for("code_of_practice.manage"))

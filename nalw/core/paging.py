@@ -1,0 +1,43 @@
+"""Pages of rows for lists that select columns rather than whole models (db.paginate returns scalars)."""
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from nalw.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
+
+
+def paginate_rows(statement, page, per_page) -> Page:
+    page = max(1, page or 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=rows, page=page, per_page=per_page, total=total)

@@ -1,0 +1,198 @@
+"""Membership forms. Each message names the field and says how to put it right."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from nalw.core.regions import Region, region_choices
+from nalw.members.models import EmployerType
+
+
+def _text(label, what, maximum=200, description=None, autocomplete=None):
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message=f"Enter your {what}"),
+            Length(max=maximum, message=f"{label} must be {maximum} characters or fewer"),
+        ],
+        description=description,
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
+
+
+class ApplicationAnswers:
+    """The questions asked of every new member, whether they pay or take an organisation's seat."""
+
+    job_title = _text(
+        "Job title",
+        "job title",
+        description="For example Social Prescribing Link Worker.",
+        autocomplete="organization-title",
+    )
+    employer_name = _text(
+        "Employer", "employer's name", description="The organisation you work for.", autocomplete="organization"
+    )
+    employer_type = RadioField(
+        "Type of employer",
+        choices=[SelectChoice(kind.value, kind.label) for kind in EmployerType],
+        validators=[InputRequired(message="Choose the type of employer")],
+    )
+    region = SelectField(
+        "UK region you work in",
+        choices=[SelectChoice("", "Choose a region"), *region_choices()],
+        validators=[DataRequired(message="Choose the UK region you work in")],
+    )
+    years_in_role = IntegerField(
+        "Years in the role",
+        validators=[
+            InputRequired(message="Enter how many years you have worked in the role, or 0 if less than a year"),
+            NumberRange(min=0, max=60, message="Years in the role must be a whole number from 0 to 60"),
+        ],
+        description="Whole years. Enter 0 if less than one year.",
+        render_kw={"inputmode": "numeric"},
+    )
+    code_version_id = HiddenField()
+    accept_code = BooleanField("I have read and accept the code of practice")
+    register_consent = BooleanField(
+        "Show my name, membership number, status and region on the public register",
+        description="Optional. Employers and the public use the register to check a link worker's standing.",
+    )
+    news_consent = BooleanField("Send me NALW news by email", description="Optional. You can stop it at any time.")
+
+    def answers(self):
+        return {
+            "job_title": self.job_title.data.strip(),
+            "employer_name": self.employer_name.data.strip(),
+            "employer_type": EmployerType(self.employer_type.data),
+            "region": Region(self.region.data),
+            "years_in_role": self.years_in_role.data,
+            "register_consent": bool(self.register_consent.data),
+            "news_consent": bool(self.news_consent.data),
+        }
+
+    def code_version(self):
+        return int(self.code_version_id.data) if (self.code_version_id.data or "").isdigit() else None
+
+
+class ApplicationForm(ApplicationAnswers, FlaskForm):
+    submit = SubmitField("Apply")
+
+
+class SeatAcceptanceForm(ApplicationAnswers, FlaskForm):
+    submit = SubmitField("Accept and join")
+
+
+class PaymentForm(FlaskForm):
+    """The amount the person saw (checked against the fee now) and, for a new card, the SetupIntent."""
+
+    amount_pence = HiddenField()
+    setup_intent_id = HiddenField()
+    accept_code = BooleanField("I have read and accept the current code of practice")
+    code_version_id = HiddenField()
+    submit = SubmitField("Pay")
+
+    def amount_seen(self):
+        return int(self.amount_pence.data) if (self.amount_pence.data or "").isdigit() else -1
+
+
+class AutoRenewForm(FlaskForm):
+    auto_renew = RadioField(
+        "How do you want to renew?",
+        choices=[
+            SelectChoice("on", "Automatically, with my saved card, a few days before my membership ends"),
+            SelectChoice("off", "By hand: email me a reminder"),
+        ],
+        validators=[InputRequired(message="Choose how you want to renew")],
+    )
+    submit = SubmitField("Save renewal choice")
+
+
+class ResignForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you leaving? (optional)",
+        validators=[Optional(), Length(max=500, message="Keep it to 500 characters or fewer")],
+        render_kw={"rows": 3},
+    )
+    confirm = BooleanField("I understand my membership ends today and no fee is refunded")
+    submit = SubmitField("Resign my membership")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[
+            DataRequired(message="Enter the reason: it is kept in the history and sent to the member"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField("Confirm")
+
+
+class InviteForm(FlaskForm):
+    email = StringField(
+        "Email address of the link worker",
+        validators=[
+            DataRequired(message="Enter the email address to send the invitation to"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField("Send invitation")
+
+
+class RegisterSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Name or membership number",
+        validators=[Optional(), Length(min=2, max=100, message="Enter between 2 and 100 characters")],
+        description="For example Jane Smith or NALW-000123.",
+    )
+    submit = SubmitField("Search")
+
+
+class TierForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired(message="Enter a name"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
+        render_kw={"rows": 2},
+    )
+    annual_fee = StringField(
+        "Annual fee (£)",
+        validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
+        description="In pounds, like 45.00. Enter 0 for a free tier.",
+    )
+    eligibility = SelectField("Who may join", choices=[], validators=[DataRequired(message="Choose who may join")])
+    cpd_hours_required = IntegerField(
+        "CPD hours required each year",
+        validators=[
+            InputRequired(message="Enter the CPD hours required, or 0"),
+            NumberRange(min=0, max=200, message="CPD hours must be a whole number from 0 to 200"),
+        ],
+    )
+    seats = IntegerField(
+        "Seats (organisations only)",
+        validators=[Optional(), NumberRange(min=1, max=1000, message="Seats must be a whole number from 1 to 1000")],
+        description="How many link workers an organisation may invite. Leave empty for other tiers.",
+    )
+    open_for_applications = BooleanField("Open for new applications")
+    submit = SubmitField("Save tier")

@@ -1,0 +1,239 @@
+"""Tiers, memberships and their history, organisations and their seats."""
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.regions import Region
+from nalw.extensions import db
+
+
+class Eligibility(enum.Enum):
+    PRACTITIONER = "practitioner"
+    STUDENT = "student"
+    ASSOCIATE = "associate"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self):
+        return {
+            "practitioner": "Practising link workers",
+            "student": "Students and trainees",
+            "associate": "Managers, commissioners and supporters",
+            "organisation": "Employers of link workers",
+        }[self.value]
+
+
+class Tier(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "tiers"
+
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    annual_fee_pence: Mapped[int]
+    eligibility: Mapped[Eligibility] = enum_column(Eligibility, name="tier_eligibility")
+    cpd_hours_required: Mapped[int] = mapped_column(default=0)
+    # Organisation tiers only: how many link workers the organisation may invite.
+    seats: Mapped[int | None]
+    open_for_applications: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.CheckConstraint("annual_fee_pence >= 0", name="fee_not_negative"),
+        sa.CheckConstraint("cpd_hours_required >= 0", name="cpd_hours_not_negative"),
+        sa.CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
+    )
+
+    @property
+    def is_organisation(self):
+        return self.eligibility is Eligibility.ORGANISATION
+
+
+class EmployerType(enum.Enum):
+    GP_PRACTICE_OR_PCN = "gp_practice_or_pcn"
+    VCSE = "vcse"
+    LOCAL_AUTHORITY = "local_authority"
+    NHS_TRUST = "nhs_trust"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            "gp_practice_or_pcn": "GP practice or primary care network",
+            "vcse": "Voluntary, community or social enterprise (VCSE) organisation",
+            "local_authority": "Local authority",
+            "nhs_trust": "NHS trust",
+            "other": "Other",
+        }[self.value]
+
+
+class MembershipStatus(enum.Enum):
+    APPLIED = "applied"
+    PAID = "paid"
+    ACTIVE = "active"
+    GRACE = "grace"
+    LAPSED = "lapsed"
+    SUSPENDED = "suspended"
+    RESIGNED = "resigned"
+    REJECTED = "rejected"
+
+    @property
+    def label(self):
+        return {
+            "applied": "Applied, awaiting payment",
+            "paid": "Paid, awaiting approval",
+            "active": "Active",
+            "grace": "In grace period",
+            "lapsed": "Lapsed",
+            "suspended": "Suspended",
+            "resigned": "Resigned",
+            "rejected": "Not approved",
+        }[self.value]
+
+
+# A person has at most one membership in these states (a lapsed one is renewed, not replaced).
+CURRENT_STATUSES = ("applied", "paid", "active", "grace", "lapsed", "suspended")
+# Members in good standing: the member role, member prices, the register.
+IN_GOOD_STANDING = (MembershipStatus.ACTIVE, MembershipStatus.GRACE)
+
+
+class Membership(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "memberships"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"), index=True)
+    status: Mapped[MembershipStatus] = enum_column(MembershipStatus, name="membership_status", index=True)
+    number: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    started_on: Mapped[dt.date | None]
+    expires_on: Mapped[dt.date | None] = mapped_column(index=True)
+    auto_renew: Mapped[bool] = mapped_column(default=False)
+    # The fee the applicant was shown; a payment for a different amount is refused.
+    quoted_fee_pence: Mapped[int]
+    # Set for an organisation's own membership (for_organisation) and for the seats it gives.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    # The organisation's own membership, held by its admin; it does not stop them holding a personal one.
+    for_organisation: Mapped[bool] = mapped_column(default=False)
+    # What the application said.
+    job_title: Mapped[str] = mapped_column(sa.String(200))
+    employer_name: Mapped[str] = mapped_column(sa.String(200))
+    employer_type: Mapped[EmployerType] = enum_column(EmployerType, name="employer_type")
+    region: Mapped[Region] = enum_column(Region, name="region", index=True)
+    years_in_role: Mapped[int]
+    code_version_id: Mapped[int] = mapped_column(sa.ForeignKey("code_versions.id"))
+    code_accepted_at: Mapped[dt.datetime]
+    register_consent: Mapped[bool] = mapped_column(default=False)
+    news_consent: Mapped[bool] = mapped_column(default=False)
+    consents_changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+
+    person = relationship("Person", lazy="joined", innerjoin=True)
+    tier: Mapped[Tier] = relationship(lazy="joined", innerjoin=True)
+    code_version = relationship("CodeVersion", lazy="raise")
+    organisation: Mapped["Organisation | None"] = relationship(foreign_keys=[organisation_id], lazy="raise")
+    history: Mapped[list["MembershipChange"]] = relationship(
+        back_populates="membership", order_by="MembershipChange.id", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    __table_args__ = (
+        sa.Index(
+            "uq_memberships_current_per_person",
+            "person_id",
+            unique=True,
+            postgresql_where=sa.text(f"NOT for_organisation AND status IN {CURRENT_STATUSES}"),
+            sqlite_where=sa.text(f"NOT for_organisation AND status IN {CURRENT_STATUSES}"),
+        ),
+        sa.CheckConstraint("years_in_role >= 0 AND years_in_role <= 60", name="years_in_role_range"),
+    )
+
+    @property
+    def in_good_standing(self):
+        return self.status in IN_GOOD_STANDING
+
+    @property
+    def is_seat(self):
+        """A seat in an organisation's membership: given by its admin, renewed with the organisation."""
+        return self.organisation_id is not None and not self.for_organisation
+
+    @property
+    def reference(self):
+        """How payments refer to this membership's joining fee."""
+        return f"membership:{self.id}"
+
+
+class MembershipChange(IdMixin, db.Model):
+    """One line of a membership's history: every change of status, who made it and why."""
+
+    __tablename__ = "membership_changes"
+
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[MembershipStatus | None] = enum_column(MembershipStatus, name="from_status", nullable=True)
+    to_status: Mapped[MembershipStatus] = enum_column(MembershipStatus, name="to_status")
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    membership: Mapped[Membership] = relationship(back_populates="history")
+    actor = relationship("Person", lazy="raise")
+
+
+class RenewalNotice(IdMixin, db.Model):
+    """A renewal email or charge done for one expiry date, so the daily run does each once."""
+
+    __tablename__ = "renewal_notices"
+
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    for_expiry_on: Mapped[dt.date]
+    done_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+
+    __table_args__ = (sa.UniqueConstraint("membership_id", "kind", "for_expiry_on", name="uq_renewal_notices_once"),)
+
+
+class MembershipNumberCounter(db.Model):
+    """The last membership number given; one row, incremented atomically at approval."""
+
+    __tablename__ = "membership_number_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Organisation(IdMixin, TimestampMixin, db.Model):
+    """An employer with an organisation membership, whose admin invites link workers to its seats."""
+
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(sa.String(200))
+    admin_person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+
+    admin = relationship("Person", lazy="raise")
+    # Its own membership: the one with for_organisation set.
+    membership: Mapped[Membership] = relationship(
+        primaryjoin="and_(Membership.organisation_id == Organisation.id, Membership.for_organisation.is_(True))",
+        uselist=False,
+        viewonly=True,
+        lazy="joined",
+    )
+
+
+class SeatStatus(enum.Enum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"
+    REMOVED = "removed"
+
+
+class SeatInvitation(IdMixin, db.Model):
+    __tablename__ = "seat_invitations"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    status: Mapped[SeatStatus] = enum_column(SeatStatus, name="seat_status", default=SeatStatus.INVITED)
+    invited_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    accepted_at: Mapped[dt.datetime | None]
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    membership: Mapped[Membership | None] = relationship(foreign_keys=[membership_id], lazy="joined")

@@ -1,0 +1,242 @@
+"""Renewal: paying for the next year, the daily reminders and charges, grace and lapse.
+
+`run_daily(today)` is what `flask members renewals` calls. Each step records what it
+did for a given expiry date (RenewalNotice), so running it twice a day, or again
+after a missed day, sends each reminder once and charges each card once.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from nalw.code_of_practice import services as code_services
+from nalw.core.money import format_pence
+from nalw.core.time import format_date, london_today, utcnow
+from nalw.extensions import db
+from nalw.members import services
+from nalw.members.models import Membership, MembershipStatus, RenewalNotice
+from nalw.members.services import GRACE_DAYS, MembershipError, change_status, record_history, renewed_period
+from nalw.payments import services as payment_services
+from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
+
+S = MembershipStatus
+RENEWABLE = (S.ACTIVE, S.GRACE, S.LAPSED)
+# The automatic charge is taken this many days before expiry, leaving time to fix a failed card.
+AUTO_CHARGE_DAYS_BEFORE = 5
+REMINDERS = (("reminder_30_days", 30, 8), ("reminder_7_days", 7, 1), ("reminder_expiry_day", 0, 0))
+
+
+def renewal_reference(membership) -> str:
+    """One renewal payment per membership per expiry date."""
+    return f"renewal:{membership.id}:{membership.expires_on.isoformat()}"
+
+
+def renewal_fee(membership) -> int:
+    return membership.tier.annual_fee_pence
+
+
+def can_renew(membership) -> bool:
+    return membership.status in RENEWABLE and not membership.is_seat and membership.expires_on is not None
+
+
+def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_code_version_id) -> Payment:
+    """A member renews by card. They accept the current code of practice again as they do."""
+    services._require_owner(person, membership)
+    if not can_renew(membership):
+        raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
+    code = code_services.current_version()
+    if code is None or accepted_code_version_id != code.id:
+        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
+    fee = renewal_fee(membership)
+    if amount_seen_pence != fee:
+        raise MembershipError(
+            f"The renewal fee is now {format_pence(fee)}. Check the amount and pay again.", field="amount"
+        )
+    membership.code_version_id = code.id
+    membership.code_accepted_at = utcnow()
+    return payment_services.begin_card_payment(
+        person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, f"{membership.tier.name} membership renewal"
+    )
+
+
+def renewal_paid(payment):
+    """Payments calls this once when a renewal succeeds: the membership runs another year."""
+    membership = services._membership_for_reference(payment.reference)
+    if membership is None or renewal_reference(membership) != payment.reference:
+        # Paid for an expiry date that has already moved on: nothing to extend.
+        current_app.logger.warning("renewal payment %s does not match membership's current period", payment.id)
+        return
+    paid_on = (payment.succeeded_at or utcnow()).date()
+    from_status = membership.status
+    membership.started_on, membership.expires_on = renewed_period(membership, paid_on)
+    reason = f"Renewed until {format_date(membership.expires_on)} ({payment.receipt_number})"
+    if from_status is S.ACTIVE:
+        record_history(membership, S.ACTIVE, S.ACTIVE, reason=reason)
+    else:
+        change_status(membership, S.ACTIVE, reason=reason)
+    extend_seats(membership)
+    services._email_applicant(membership, "members/renewed", "Your NALW membership is renewed")
+
+
+def extend_seats(organisation_membership):
+    """Seat holders' memberships run with their organisation's."""
+    if not organisation_membership.for_organisation:
+        return
+    seats = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.organisation_id == organisation_membership.organisation_id,
+            Membership.for_organisation.is_(False),
+            Membership.status.in_(RENEWABLE),
+        )
+    ).all()
+    for seat in seats:
+        seat.expires_on = organisation_membership.expires_on
+        if seat.status is not S.ACTIVE:
+            change_status(seat, S.ACTIVE, reason="The organisation's membership was renewed")
+
+
+def set_auto_renew(person, membership, enabled: bool):
+    services._require_owner(person, membership)
+    if enabled:
+        profile = payment_services.billing_profile(person)
+        if profile is None or not profile.payment_method_id:
+            raise MembershipError("Save a card first: automatic renewal charges your saved card.", field="auto_renew")
+        if not can_renew(membership):
+            raise MembershipError("This membership cannot renew automatically.", field="auto_renew")
+    membership.auto_renew = enabled
+
+
+# --- The daily run -------------------------------------------------------------------------------
+
+
+def _done(membership, kind) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(RenewalNotice.id).where(
+                RenewalNotice.membership_id == membership.id,
+                RenewalNotice.kind == kind,
+                RenewalNotice.for_expiry_on == membership.expires_on,
+            )
+        )
+        is not None
+    )
+
+
+def _mark_done(membership, kind):
+    db.session.add(RenewalNotice(membership_id=membership.id, kind=kind, for_expiry_on=membership.expires_on))
+    db.session.flush()
+
+
+def _pay_link():
+    return current_app.config["SITE_URL"] + url_for("members.renew")
+
+
+def memberships_expiring_between(first_day, last_day, statuses=(S.ACTIVE,)):
+    return db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.status.in_(statuses), Membership.expires_on.between(first_day, last_day))
+        .order_by(Membership.id)
+    ).all()
+
+
+def send_reminders(today) -> int:
+    """30 days, 7 days and on the day: each once per expiry date, even after a missed day."""
+    sent = 0
+    for kind, most_days, fewest_days in REMINDERS:
+        for membership in memberships_expiring_between(
+            today + dt.timedelta(days=fewest_days), today + dt.timedelta(days=most_days)
+        ):
+            if membership.is_seat or _done(membership, kind):
+                continue
+            _mark_done(membership, kind)
+            services._email_applicant(
+                membership,
+                f"members/{kind}",
+                "Your NALW membership ends today"
+                if kind == "reminder_expiry_day"
+                else f"Your NALW membership ends on {format_date(membership.expires_on)}",
+                pay_link=_pay_link(),
+                fee=format_pence(renewal_fee(membership)),
+                days_left=(membership.expires_on - today).days,
+            )
+            sent += 1
+    return sent
+
+
+def due_automatic_renewals(today):
+    return [
+        membership
+        for membership in memberships_expiring_between(today, today + dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE))
+        if membership.auto_renew and not membership.is_seat and not _done(membership, "auto_charge")
+    ]
+
+
+def charge_automatic_renewal(membership) -> Payment | None:
+    """Step one of an off-session charge: record that it was tried and write the payment row.
+    The caller commits, then calls `finish_automatic_renewal`."""
+    _mark_done(membership, "auto_charge")
+    code = code_services.current_version()
+    if code is not None and membership.code_version_id != code.id:
+        # A new code of practice must be accepted by the member: ask them to renew by hand.
+        _email_pay_link(membership, "The code of practice has been updated; accept it as you renew.")
+        return None
+    try:
+        return payment_services.begin_card_payment(
+            membership.person,
+            PaymentPurpose.RENEWAL,
+            renewal_reference(membership),
+            renewal_fee(membership),
+            f"{membership.tier.name} membership renewal",
+            off_session=True,
+        )
+    except payment_services.PaymentError as error:
+        _email_pay_link(membership, error.message)
+        return None
+
+
+def finish_automatic_renewal(membership, payment):
+    payment_services.submit_card_payment(payment)
+    if payment.status in (PaymentStatus.FAILED, PaymentStatus.REQUIRES_ACTION):
+        reason = (
+            "Your bank asked you to confirm the payment."
+            if payment.status is PaymentStatus.REQUIRES_ACTION
+            else f"Your card was not charged: {payment.failure_message}"
+        )
+        _email_pay_link(membership, reason)
+
+
+def _email_pay_link(membership, reason):
+    services._email_applicant(
+        membership,
+        "members/renewal_charge_failed",
+        "Action needed: renew your NALW membership",
+        reason=reason,
+        pay_link=_pay_link(),
+        fee=format_pence(renewal_fee(membership)),
+    )
+
+
+def move_expired(today) -> tuple[int, int]:
+    """Active past its end date -> grace; grace past 30 days -> lapsed."""
+    to_grace = db.session.scalars(
+        sa.select(Membership).where(Membership.status == S.ACTIVE, Membership.expires_on < today)
+    ).all()
+    for membership in to_grace:
+        change_status(membership, S.GRACE, reason="Membership period ended; 30 days' grace to renew")
+    to_lapse = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.status == S.GRACE, Membership.expires_on < today - dt.timedelta(days=GRACE_DAYS)
+        )
+    ).all()
+    for membership in to_lapse:
+        change_status(membership, S.LAPSED, reason="Not renewed within 30 days of the end date")
+        if not membership.is_seat:
+            services._email_applicant(
+                membership, "members/lapsed", "Your NALW membership has lapsed", pay_link=_pay_link()
+            )
+    return len(to_grace), len(to_lapse)
+
+
+def today_for_renewals():
+    return london_today()

@@ -1,0 +1,421 @@
+"""The rules of membership: applying, paying, approval, the life of a membership, renewal dates.
+
+Every change of status goes through `change_status`, which refuses a transition
+that is not allowed and writes the history row. Services flush; callers commit.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from nalw.accounts import services as account_services
+from nalw.code_of_practice import services as code_services
+from nalw.core.audit import record_audit
+from nalw.core.money import format_pence
+from nalw.core.outbox import queue_email
+from nalw.core.permissions import Role
+from nalw.core.time import format_date, london_today, utcnow
+from nalw.extensions import db
+from nalw.members.models import (
+    CURRENT_STATUSES,
+    IN_GOOD_STANDING,
+    Eligibility,
+    Membership,
+    MembershipChange,
+    MembershipNumberCounter,
+    MembershipStatus,
+    Organisation,
+    Tier,
+)
+from nalw.payments import services as payment_services
+from nalw.payments.models import Payment, PaymentPurpose
+
+S = MembershipStatus
+
+ALLOWED_TRANSITIONS = {
+    None: {S.APPLIED, S.ACTIVE},
+    S.APPLIED: {S.PAID, S.REJECTED, S.RESIGNED},
+    S.PAID: {S.ACTIVE, S.REJECTED},
+    S.ACTIVE: {S.GRACE, S.SUSPENDED, S.RESIGNED},
+    S.GRACE: {S.ACTIVE, S.LAPSED, S.SUSPENDED, S.RESIGNED},
+    S.LAPSED: {S.ACTIVE, S.RESIGNED},
+    S.SUSPENDED: {S.ACTIVE, S.GRACE, S.LAPSED, S.RESIGNED},
+    S.RESIGNED: set(),
+    S.REJECTED: set(),
+}
+
+GRACE_DAYS = 30
+
+
+class MembershipError(Exception):
+    """A membership rule refused the change; `message` says why and what to do."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TransitionNotAllowed(MembershipError):
+    pass
+
+
+# --- Status and history ---------------------------------------------------------------------
+
+
+def change_status(membership, to_status, *, actor=None, reason=""):
+    """The one way a membership changes status: checked against ALLOWED_TRANSITIONS, written to history."""
+    from_status = membership.status
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(
+            f"A membership that is {from_status.label.lower() if from_status else 'new'} "
+            f"cannot become {to_status.label.lower()}."
+        )
+    membership.status = to_status
+    record_history(membership, from_status, to_status, actor=actor, reason=reason)
+    sync_member_role(membership.person)
+
+
+def record_history(membership, from_status, to_status, *, actor=None, reason=""):
+    db.session.add(
+        MembershipChange(
+            membership=membership,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=getattr(actor, "id", None),
+            reason=reason[:500],
+        )
+    )
+
+
+def sync_member_role(person):
+    """The member role follows the person's memberships: held while one is active or in grace."""
+    db.session.flush()
+    in_good_standing = db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.person_id == person.id,
+            Membership.for_organisation.is_(False),
+            Membership.status.in_(IN_GOOD_STANDING),
+        )
+    )
+    if in_good_standing and not person.has_role(Role.MEMBER):
+        account_services.grant_role(None, person, Role.MEMBER)
+    elif not in_good_standing and Role.MEMBER in person.roles:
+        account_services.revoke_role(None, person, Role.MEMBER)
+
+
+def current_membership(person, for_organisation=False) -> Membership | None:
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.person_id == person.id,
+            Membership.for_organisation.is_(for_organisation),
+            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+        )
+    )
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def first_period(start: dt.date) -> tuple[dt.date, dt.date]:
+    """Twelve months: from `start` to the day before the same date next year."""
+    return start, add_years(start, 1) - dt.timedelta(days=1)
+
+
+def renewed_period(membership, paid_on: dt.date) -> tuple[dt.date, dt.date]:
+    """The rule for renewal: on time (before expiry, or in grace) the year follows on from the
+    old end date, so nobody loses days by renewing early; after a lapse it starts on the day
+    of payment, so nobody pays for months they were not a member."""
+    if membership.status is not S.LAPSED and membership.expires_on is not None:
+        return membership.started_on, add_years(membership.expires_on, 1)
+    return first_period(paid_on)
+
+
+# --- Applying --------------------------------------------------------------------------------
+
+
+def open_tiers(for_organisation=False):
+    query = sa.select(Tier).where(Tier.open_for_applications.is_(True)).order_by(Tier.position, Tier.name)
+    tiers = db.session.scalars(query).all()
+    return [tier for tier in tiers if tier.is_organisation == for_organisation]
+
+
+def apply(person, tier, *, answers, code_version_id, accepted_code, organisation_name=None) -> Membership:
+    """An application for `tier`. The code of practice shown must still be the current one."""
+    if not person.email_verified:
+        raise MembershipError("Confirm your email address before applying: follow the link we emailed you.")
+    if not tier.open_for_applications:
+        raise MembershipError("That membership type is not open for applications. Choose another.", field="tier")
+    if current_membership(person, for_organisation=tier.is_organisation) is not None:
+        raise MembershipError("You already have a membership or an application in progress. See your membership page.")
+    code = code_services.current_version()
+    if code is None or code.id != code_version_id:
+        raise MembershipError(
+            "The code of practice was updated while you were applying. Read the new version and accept it.",
+            field="accept_code",
+        )
+    if not accepted_code:
+        raise MembershipError("Accept the code of practice to apply for membership", field="accept_code")
+    now = utcnow()
+    membership = Membership(
+        person_id=person.id,
+        person=person,
+        tier=tier,
+        status=None,
+        quoted_fee_pence=tier.annual_fee_pence,
+        for_organisation=tier.is_organisation,
+        code_version_id=code.id,
+        code_accepted_at=now,
+        consents_changed_at=now,
+        **answers,
+    )
+    membership.status = S.APPLIED
+    if tier.is_organisation:
+        organisation = Organisation(name=organisation_name or answers["employer_name"], admin_person_id=person.id)
+        db.session.add(organisation)
+        db.session.flush()
+        membership.organisation_id = organisation.id
+    db.session.add(membership)
+    db.session.flush()
+    record_history(membership, None, S.APPLIED, actor=person, reason=f"Applied for {tier.name}")
+    if tier.annual_fee_pence == 0:
+        change_status(membership, S.PAID, actor=person, reason="No fee to pay")
+        _email_applicant(membership, "members/application_received", "We have your membership application")
+    return membership
+
+
+def fee_due(membership) -> int:
+    """What joining costs now: the tier's fee today, which staff may have changed since the application."""
+    return membership.tier.annual_fee_pence
+
+
+def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
+    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now."""
+    _require_owner(person, membership)
+    if membership.status is not S.APPLIED:
+        raise MembershipError("This application does not need paying.")
+    due = fee_due(membership)
+    if amount_seen_pence != due:
+        raise MembershipError(
+            f"The fee is now {format_pence(due)}. Check the amount on this page and pay again.", field="amount"
+        )
+    return payment_services.begin_card_payment(
+        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, f"{membership.tier.name} membership fee"
+    )
+
+
+def _require_owner(person, membership):
+    if membership.person_id != person.id:
+        raise MembershipError("That is not your membership.")
+
+
+def _membership_for_reference(reference) -> Membership | None:
+    kind, _, rest = reference.partition(":")
+    membership_id = rest.split(":")[0]
+    if kind not in ("membership", "renewal") or not membership_id.isdigit():
+        return None
+    return db.session.get(Membership, int(membership_id))
+
+
+def fee_paid(payment):
+    """Payments calls this once when a joining fee succeeds."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is None or membership.status is not S.APPLIED:
+        return
+    change_status(membership, S.PAID, reason=f"Fee paid ({payment.receipt_number})")
+    _email_applicant(membership, "members/application_received", "We have your membership application and payment")
+
+
+# --- Staff decisions ---------------------------------------------------------------------------
+
+
+def next_membership_number() -> str:
+    """NALW-000123. The counter row is updated in place, which locks it until commit: concurrent
+    approvals queue behind each other and never share a number."""
+    number = db.session.execute(
+        sa.update(MembershipNumberCounter)
+        .where(MembershipNumberCounter.id == 1)
+        .values(last_number=MembershipNumberCounter.last_number + 1)
+        .returning(MembershipNumberCounter.last_number)
+    ).scalar_one_or_none()
+    if number is None:
+        db.session.add(MembershipNumberCounter(id=1, last_number=1))
+        db.session.flush()
+        number = 1
+    return f"NALW-{number:06d}"
+
+
+def approve(actor, membership):
+    if membership.status is not S.PAID:
+        raise MembershipError("Only a paid application can be approved.")
+    today = london_today()
+    membership.started_on, membership.expires_on = first_period(today)
+    membership.number = membership.number or next_membership_number()
+    change_status(membership, S.ACTIVE, actor=actor, reason="Application approved")
+    if membership.for_organisation:
+        account_services.grant_role(actor, membership.person, Role.ORGANISATION_ADMIN)
+    record_audit(
+        actor,
+        "membership.approved",
+        membership,
+        before={"status": S.PAID},
+        after={"status": S.ACTIVE, "number": membership.number, "expires_on": membership.expires_on},
+        summary=f"Approved {membership.person.name} as {membership.number}",
+    )
+    _email_applicant(membership, "members/approved", f"Welcome to NALW: your membership number is {membership.number}")
+
+
+def reject(actor, membership, reason):
+    """Turn an application down; any fee paid for it is refunded in full, automatically."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Give the reason: the applicant will see it.", field="reason")
+    before = {"status": membership.status}
+    change_status(membership, S.REJECTED, actor=actor, reason=reason)
+    refunded = 0
+    for payment in payments_for(membership):
+        if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE and payment.refundable_pence:
+            amount = payment.refundable_pence
+            payment_services.refund_payment(actor, payment, amount, f"Application not approved: {reason}")
+            refunded += amount
+    record_audit(
+        actor,
+        "membership.rejected",
+        membership,
+        before=before,
+        after={"status": S.REJECTED, "refunded_pence": refunded},
+        summary=f"Rejected application of {membership.person.name}: {reason}",
+    )
+    _email_applicant(
+        membership,
+        "members/rejected",
+        "Your NALW membership application",
+        reason=reason,
+        refunded=format_pence(refunded) if refunded else None,
+    )
+
+
+def suspend(actor, membership, reason):
+    _require_reason(reason)
+    change_status(membership, S.SUSPENDED, actor=actor, reason=reason)
+    membership.auto_renew = False
+    record_audit(
+        actor,
+        "membership.suspended",
+        membership,
+        after={"status": S.SUSPENDED, "reason": reason},
+        summary=f"Suspended {membership.number}: {reason}",
+    )
+    _email_applicant(membership, "members/suspended", "Your NALW membership is suspended", reason=reason)
+
+
+def reinstate(actor, membership, reason):
+    """Back to where the dates put it: active, in grace, or lapsed."""
+    _require_reason(reason)
+    if membership.status is not S.SUSPENDED:
+        raise MembershipError("Only a suspended membership can be reinstated.")
+    to_status = status_for_dates(membership, london_today())
+    change_status(membership, to_status, actor=actor, reason=reason)
+    record_audit(
+        actor,
+        "membership.reinstated",
+        membership,
+        before={"status": S.SUSPENDED},
+        after={"status": to_status, "reason": reason},
+        summary=f"Reinstated {membership.number}: {reason}",
+    )
+    _email_applicant(membership, "members/reinstated", "Your NALW membership is reinstated", reason=reason)
+
+
+def resign(person, membership, reason=""):
+    _require_owner(person, membership)
+    change_status(membership, S.RESIGNED, actor=person, reason=reason.strip() or "Resigned by the member")
+    membership.auto_renew = False
+    _email_applicant(membership, "members/resigned", "You have resigned from NALW")
+
+
+def _require_reason(reason):
+    if not (reason or "").strip():
+        raise MembershipError("Give the reason: it is kept in the member's history and sent to them.", field="reason")
+
+
+def status_for_dates(membership, today) -> MembershipStatus:
+    if membership.expires_on is None or today <= membership.expires_on:
+        return S.ACTIVE
+    if today <= membership.expires_on + dt.timedelta(days=GRACE_DAYS):
+        return S.GRACE
+    return S.LAPSED
+
+
+def payments_for(membership):
+    return db.session.scalars(
+        sa.select(Payment)
+        .where(sa.or_(Payment.reference == membership.reference, Payment.reference.like(f"renewal:{membership.id}:%")))
+        .order_by(Payment.id)
+    ).all()
+
+
+# --- Emails ------------------------------------------------------------------------------------
+
+
+def _email_applicant(membership, template, subject, **context):
+    person = membership.person
+    queue_email(
+        person.email,
+        template,
+        subject,
+        person=person,
+        membership=membership,
+        tier=membership.tier,
+        membership_link=current_app.config["SITE_URL"] + url_for("members.my_membership"),
+        expires=format_date(membership.expires_on),
+        **context,
+    )
+
+
+def active_statuses_label():
+    return ", ".join(status.label for status in IN_GOOD_STANDING)
+
+
+# --- Tiers ------------------------------------------------------------------------------------------
+
+
+def save_tier(
+    actor, tier, *, name, description, annual_fee_pence, eligibility, cpd_hours_required, seats, open_for_applications
+):
+    """Create or change a tier. Organisation tiers need seats; others have none. Audited."""
+    if eligibility is Eligibility.ORGANISATION and not seats:
+        raise MembershipError("Enter how many seats an organisation gets", field="seats")
+    if eligibility is not Eligibility.ORGANISATION:
+        seats = None
+    clash = db.session.scalar(sa.select(Tier.id).where(sa.func.lower(Tier.name) == name.strip().lower()))
+    if clash is not None and (tier is None or clash != tier.id):
+        raise MembershipError("Another tier has that name. Choose a different name.", field="name")
+    fields = {
+        "name": name.strip(),
+        "description": (description or "").strip(),
+        "annual_fee_pence": annual_fee_pence,
+        "eligibility": eligibility,
+        "cpd_hours_required": cpd_hours_required,
+        "seats": seats,
+        "open_for_applications": open_for_applications,
+    }
+    before = None if tier is None else {key: getattr(tier, key) for key in fields}
+    if tier is None:
+        position = (db.session.scalar(sa.select(sa.func.max(Tier.position))) or 0) + 1
+        tier = Tier(position=position, **fields)
+        db.session.add(tier)
+    else:
+        for key, value in fields.items():
+            setattr(tier, key, value)
+    db.session.flush()
+    record_audit(actor, "tier.saved", tier, before=before, after=fields, summary=f"Saved tier {tier.name}")
+    return tier

@@ -1,0 +1,198 @@
+"""Staff pages for applications and memberships, and the admin's tier settings."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.money import InvalidAmount, format_pence, parse_pounds
+from nalw.core.permissions import Role, requires
+from nalw.extensions import db
+from nalw.members import blueprint, renewals, services
+from nalw.members.forms import ReasonForm, TierForm
+from nalw.members.models import Eligibility, Membership, MembershipChange, MembershipStatus, Tier
+from nalw.payments import services as payment_services
+from nalw.payments.forms import OfflinePaymentForm
+from nalw.payments.models import PaymentMethod, PaymentPurpose
+
+
+def _membership(membership_id) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    return membership
+
+
+@blueprint.route("/admin/applications")
+@requires(Role.STAFF)
+def applications():
+    waiting = db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.status.in_((MembershipStatus.PAID, MembershipStatus.APPLIED)))
+        .order_by(Membership.status.desc(), Membership.created_at)
+        .limit(500)
+    ).all()
+    paid = [membership for membership in waiting if membership.status is MembershipStatus.PAID]
+    unpaid = [membership for membership in waiting if membership.status is MembershipStatus.APPLIED]
+    return render_template("members/staff_applications.html", paid=paid, unpaid=unpaid)
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>")
+@requires(Role.STAFF)
+def staff_membership(membership_id):
+    membership = _membership(membership_id)
+    history = db.session.scalars(
+        sa.select(MembershipChange)
+        .where(MembershipChange.membership_id == membership.id)
+        .options(selectinload(MembershipChange.actor))
+        .order_by(MembershipChange.id.desc())
+    ).all()
+    return render_template(
+        "members/staff_membership.html",
+        membership=membership,
+        history=history,
+        payments=services.payments_for(membership),
+        button=EmptyForm(),
+        reason_form=ReasonForm(),
+        offline_form=OfflinePaymentForm(),
+    )
+
+
+def _decision(membership_id, action, success_message, needs_reason=True):
+    membership = _membership(membership_id)
+    form = ReasonForm() if needs_reason else EmptyForm()
+    if not form.validate_on_submit():
+        flash("Enter the reason, then press the button again." if needs_reason else "Please try again.", "danger")
+        return redirect(url_for("members.staff_membership", membership_id=membership.id))
+    try:
+        if needs_reason:
+            action(current_user, membership, form.reason.data)
+        else:
+            action(current_user, membership)
+    except (services.MembershipError, payment_services.PaymentError) as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(success_message(membership), "success")
+    return redirect(url_for("members.staff_membership", membership_id=membership.id))
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/approve", methods=["POST"])
+@requires(Role.STAFF)
+def approve(membership_id):
+    return _decision(
+        membership_id, services.approve, lambda m: f"Approved: membership number {m.number}.", needs_reason=False
+    )
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["POST"])
+@requires(Role.STAFF)
+def reject(membership_id):
+    return _decision(membership_id, services.reject, lambda m: "Application rejected; any fee paid has been refunded.")
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["POST"])
+@requires(Role.STAFF)
+def suspend(membership_id):
+    return _decision(membership_id, services.suspend, lambda m: "Membership suspended.")
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/reinstate", methods=["POST"])
+@requires(Role.STAFF)
+def reinstate(membership_id):
+    return _decision(
+        membership_id, services.reinstate, lambda m: f"Membership reinstated: now {m.status.label.lower()}."
+    )
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/offline-payment", methods=["POST"])
+@requires(Role.STAFF)
+def record_offline_payment(membership_id):
+    membership = _membership(membership_id)
+    form = OfflinePaymentForm()
+    if form.validate_on_submit():
+        if membership.status is MembershipStatus.APPLIED:
+            purpose, reference = PaymentPurpose.MEMBERSHIP_FEE, membership.reference
+        elif renewals.can_renew(membership):
+            purpose, reference = PaymentPurpose.RENEWAL, renewals.renewal_reference(membership)
+        else:
+            flash("This membership has nothing to pay for.", "danger")
+            return redirect(url_for("members.staff_membership", membership_id=membership.id))
+        try:
+            payment_services.record_offline_payment(
+                current_user,
+                membership.person,
+                purpose,
+                reference,
+                form.amount.pence,
+                PaymentMethod(form.method.data),
+                form.reference.data,
+                f"{membership.tier.name} {purpose.label.lower()}",
+            )
+        except payment_services.PaymentError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Recorded {format_pence(form.amount.pence)} received.", "success")
+    else:
+        for field in form:
+            for message in field.errors:
+                flash(message, "danger")
+    return redirect(url_for("members.staff_membership", membership_id=membership.id))
+
+
+# --- Tiers (admin) --------------------------------------------------------------------------------
+
+
+@blueprint.route("/admin/tiers")
+@requires(Role.ADMIN)
+def tiers():
+    return render_template(
+        "members/tiers.html", tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all()
+    )
+
+
+@blueprint.route("/admin/tiers/new", methods=["GET", "POST"])
+@blueprint.route("/admin/tiers/<int:tier_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_tier(tier_id=None):
+    tier = None
+    if tier_id is not None:
+        tier = db.session.get(Tier, tier_id)
+        if tier is None:
+            abort(404)
+    form = TierForm(obj=tier)
+    form.eligibility.choices = [SelectChoice(choice.value, choice.label) for choice in Eligibility]
+    if tier is not None and not form.is_submitted():
+        form.annual_fee.data = f"{tier.annual_fee_pence / 100:.2f}"
+        form.eligibility.data = tier.eligibility.value
+    if form.validate_on_submit():
+        try:
+            fee = parse_pounds(form.annual_fee.data)
+        except InvalidAmount as error:
+            form.annual_fee.errors = [str(error)]
+        else:
+            try:
+                saved = services.save_tier(
+                    current_user,
+                    tier,
+                    name=form.name.data,
+                    description=form.description.data,
+                    annual_fee_pence=fee,
+                    eligibility=Eligibility(form.eligibility.data),
+                    cpd_hours_required=form.cpd_hours_required.data,
+                    seats=form.seats.data,
+                    open_for_applications=form.open_for_applications.data,
+                )
+            except services.MembershipError as error:
+                db.session.rollback()
+                show_refusal(form, error)
+            else:
+                db.session.commit()
+                flash(f"Tier {saved.name} saved.", "success")
+                return redirect(url_for("members.tiers"))
+    return render_template("members/edit_tier.html", form=form, tier=tier)

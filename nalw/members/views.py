@@ -1,0 +1,354 @@
+"""Member-facing pages: joining, paying, the membership page, renewal, organisation seats, the register."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nalw.accounts.security import InvalidLink
+from nalw.code_of_practice import services as code_services
+from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.pdf import render_pdf
+from nalw.core.permissions import Role, public, requires, signed_in
+from nalw.extensions import db, limiter
+from nalw.members import blueprint, organisations, renewals, services
+from nalw.members.forms import (
+    ApplicationForm,
+    AutoRenewForm,
+    InviteForm,
+    PaymentForm,
+    RegisterSearchForm,
+    ResignForm,
+    SeatAcceptanceForm,
+)
+from nalw.members.models import IN_GOOD_STANDING, Membership, MembershipStatus, SeatInvitation, Tier
+from nalw.members.register import search_register
+from nalw.payments import checkout
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentStatus
+
+
+def _own_membership(membership_id) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.person_id != current_user.id:
+        abort(404)
+    return membership
+
+
+@blueprint.route("/membership")
+@signed_in
+def my_membership():
+    membership = services.current_membership(current_user)
+    organisation_membership = services.current_membership(current_user, for_organisation=True)
+    profile = payment_services.billing_profile(current_user)
+    renew_form = AutoRenewForm(auto_renew="on" if membership and membership.auto_renew else "off")
+    return render_template(
+        "members/my_membership.html",
+        membership=membership,
+        organisation_membership=organisation_membership,
+        saved_card=profile.card_label if profile else None,
+        renew_form=renew_form,
+        can_renew=membership is not None and renewals.can_renew(membership),
+        in_good_standing=membership is not None and membership.in_good_standing,
+    )
+
+
+@blueprint.route("/membership/join")
+@signed_in
+def choose_tier():
+    return render_template(
+        "members/choose_tier.html",
+        tiers=services.open_tiers(),
+        organisation_tiers=services.open_tiers(for_organisation=True),
+        existing=services.current_membership(current_user),
+    )
+
+
+@blueprint.route("/membership/join/<int:tier_id>", methods=["GET", "POST"])
+@signed_in
+def apply(tier_id):
+    tier = db.session.get(Tier, tier_id)
+    if tier is None or not tier.open_for_applications:
+        abort(404)
+    code = code_services.current_version()
+    form = ApplicationForm()
+    if request.method == "GET":
+        form.employer_name.data = None
+        form.code_version_id.data = str(code.id) if code else ""
+    if form.validate_on_submit():
+        try:
+            membership = services.apply(
+                current_user,
+                tier,
+                answers=form.answers(),
+                code_version_id=form.code_version(),
+                accepted_code=form.accept_code.data,
+            )
+        except services.MembershipError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            form.code_version_id.data = str(code.id) if code else ""
+        else:
+            db.session.commit()
+            if membership.status is MembershipStatus.APPLIED:
+                return redirect(url_for("members.pay", membership_id=membership.id))
+            flash("Thank you: we have your application and will email you when it is decided.", "success")
+            return redirect(url_for("members.my_membership"))
+    return render_template("members/apply.html", form=form, tier=tier, code=code)
+
+
+@blueprint.route("/membership/<int:membership_id>/pay", methods=["GET", "POST"])
+@signed_in
+def pay(membership_id):
+    membership = _own_membership(membership_id)
+    if membership.status is not MembershipStatus.APPLIED:
+        return redirect(url_for("members.my_membership"))
+    form = PaymentForm()
+    done_url = url_for("members.my_membership")
+    if form.validate_on_submit():
+        try:
+            payment = checkout.pay_by_card(
+                current_user,
+                request.form.get("card_choice"),
+                form.setup_intent_id.data,
+                lambda: services.begin_fee_payment(current_user, membership, form.amount_seen()),
+            )
+        except (services.MembershipError, payment_services.PaymentError) as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            if payment.status is PaymentStatus.FAILED:
+                form.form_errors.append(
+                    f"{payment.failure_message} Nothing was charged. Try again or use another card."
+                )
+            else:
+                if payment.status is PaymentStatus.SUCCEEDED:
+                    flash("Payment received. We will review your application and email you.", "success")
+                return checkout.after_card_payment(
+                    payment, done_url, url_for("members.pay", membership_id=membership.id)
+                )
+    form.amount_pence.data = str(services.fee_due(membership))
+    form.setup_intent_id.data = ""
+    return render_template(
+        "members/pay.html",
+        form=form,
+        membership=membership,
+        fee=services.fee_due(membership),
+        **checkout.card_page_context(current_user),
+    )
+
+
+@blueprint.route("/membership/renew", methods=["GET", "POST"])
+@signed_in
+def renew():
+    membership = services.current_membership(current_user) or services.current_membership(
+        current_user, for_organisation=True
+    )
+    if membership is None or not renewals.can_renew(membership):
+        flash("There is no membership to renew. You can apply for one.", "info")
+        return redirect(url_for("members.my_membership"))
+    code = code_services.current_version()
+    form = PaymentForm()
+    if form.validate_on_submit():
+        if not form.accept_code.data:
+            form.accept_code.errors = ["Accept the current code of practice to renew"]
+        else:
+            try:
+                payment = checkout.pay_by_card(
+                    current_user,
+                    request.form.get("card_choice"),
+                    form.setup_intent_id.data,
+                    lambda: renewals.begin_renewal_payment(
+                        current_user,
+                        membership,
+                        form.amount_seen(),
+                        accepted_code_version_id=_int(form.code_version_id.data),
+                    ),
+                )
+            except (services.MembershipError, payment_services.PaymentError) as error:
+                db.session.rollback()
+                show_refusal(form, error)
+            else:
+                if payment.status is PaymentStatus.FAILED:
+                    form.form_errors.append(
+                        f"{payment.failure_message} Nothing was charged. Try again or use another card."
+                    )
+                else:
+                    if payment.status is PaymentStatus.SUCCEEDED:
+                        flash("Thank you: your membership is renewed.", "success")
+                    return checkout.after_card_payment(
+                        payment, url_for("members.my_membership"), url_for("members.renew")
+                    )
+    form.amount_pence.data = str(renewals.renewal_fee(membership))
+    form.code_version_id.data = str(code.id) if code else ""
+    form.setup_intent_id.data = ""
+    return render_template(
+        "members/renew.html",
+        form=form,
+        membership=membership,
+        fee=renewals.renewal_fee(membership),
+        code=code,
+        **checkout.card_page_context(current_user),
+    )
+
+
+def _int(text):
+    return int(text) if (text or "").isdigit() else None
+
+
+@blueprint.route("/membership/automatic-renewal", methods=["POST"])
+@signed_in
+def automatic_renewal():
+    membership = services.current_membership(current_user)
+    if membership is None:
+        abort(404)
+    form = AutoRenewForm()
+    if form.validate_on_submit():
+        try:
+            renewals.set_auto_renew(current_user, membership, form.auto_renew.data == "on")
+        except services.MembershipError as error:
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(
+                "Your membership will renew automatically with your saved card."
+                if membership.auto_renew
+                else "We will remind you by email to renew.",
+                "success",
+            )
+    else:
+        flash("Choose how you want to renew, then press Save renewal choice.", "danger")
+    return redirect(url_for("members.my_membership"))
+
+
+@blueprint.route("/membership/resign", methods=["GET", "POST"])
+@signed_in
+def resign():
+    membership = services.current_membership(current_user)
+    if membership is None:
+        return redirect(url_for("members.my_membership"))
+    form = ResignForm()
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = ["Tick the box to confirm you want to resign"]
+        else:
+            try:
+                services.resign(current_user, membership, form.reason.data or "")
+            except services.MembershipError as error:
+                show_refusal(form, error)
+            else:
+                db.session.commit()
+                flash("You have resigned. Thank you for being a member.", "success")
+                return redirect(url_for("members.my_membership"))
+    return render_template("members/resign.html", form=form, membership=membership)
+
+
+@blueprint.route("/membership/certificate.pdf")
+@requires(Role.MEMBER)
+def certificate():
+    membership = services.current_membership(current_user)
+    if membership is None or membership.status not in IN_GOOD_STANDING:
+        abort(404)
+    register_link = url_for("members.register", q=membership.number, _external=False)
+    return render_pdf(
+        "members/certificate.html",
+        f"nalw-membership-{membership.number}.pdf",
+        membership=membership,
+        register_link=register_link,
+    )
+
+
+# --- The public register --------------------------------------------------------------------------
+
+
+@blueprint.route("/register")
+@public
+@limiter.limit("60 per minute")
+def register():
+    form = RegisterSearchForm(request.args)
+    page = None
+    if form.q.data and form.validate():
+        page = search_register(form.q.data, request.args.get("page", 1, type=int))
+    return render_template("members/register.html", form=form, page=page)
+
+
+# --- Organisations ----------------------------------------------------------------------------------
+
+
+def _my_organisation():
+    organisation = organisations.organisation_for_admin(current_user)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@blueprint.route("/organisation", methods=["GET", "POST"])
+@requires(Role.ORGANISATION_ADMIN)
+def organisation():
+    organisation = _my_organisation()
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            organisations.invite(current_user, organisation, form.email.data)
+        except services.MembershipError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {form.email.data.strip().lower()}.", "success")
+            return redirect(url_for("members.organisation"))
+    return render_template(
+        "members/organisation.html",
+        organisation=organisation,
+        form=form,
+        invitations=organisations.invitations(organisation),
+        seats_taken=organisations.seats_taken(organisation),
+        seat_limit=organisations.seat_limit(organisation),
+        remove_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/organisation/seats/<int:invitation_id>/remove", methods=["POST"])
+@requires(Role.ORGANISATION_ADMIN)
+def remove_seat(invitation_id):
+    organisation = _my_organisation()
+    invitation = db.session.get(SeatInvitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        organisations.remove_seat(current_user, organisation, invitation)
+        db.session.commit()
+        flash(f"The seat of {invitation.email} is free again.", "success")
+    return redirect(url_for("members.organisation"))
+
+
+@blueprint.route("/organisation/join/<token>", methods=["GET", "POST"])
+@signed_in
+def accept_invitation(token):
+    try:
+        invitation = organisations.invitation_from_link(token)
+    except InvalidLink as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    code = code_services.current_version()
+    form = SeatAcceptanceForm()
+    if request.method == "GET":
+        form.employer_name.data = invitation.organisation.name
+        form.code_version_id.data = str(code.id) if code else ""
+    if form.validate_on_submit():
+        try:
+            organisations.accept(
+                current_user,
+                token,
+                answers=form.answers(),
+                code_version_id=form.code_version(),
+                accepted_code=form.accept_code.data,
+            )
+        except InvalidLink as error:
+            db.session.rollback()
+            return render_template("accounts/link_problem.html", message=error.message), 400
+        except services.MembershipError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"Welcome to NALW. You have a seat in {invitation.organisation.name}'s membership.", "success")
+            return redirect(url_for("members.my_membership"))
+    return render_template("members/accept_invitation.html", form=form, invitation=invitation, code=code)

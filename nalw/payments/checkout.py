@@ -1,0 +1,55 @@
+"""Taking a card payment from a page: the same steps for a joining fee, a renewal or an event place."""
+
+from flask import current_app, flash, redirect, url_for
+
+from nalw.extensions import db
+from nalw.payments import services
+from nalw.payments.models import PaymentStatus
+
+
+def card_page_context(person):
+    """What the card part of a payment page needs: the saved card and a fresh SetupIntent for a new one."""
+    profile = services.billing_profile(person, create=True)
+    setup_secret = services.start_card_setup(person)
+    db.session.commit()  # keep the Stripe customer id even if the person leaves the page
+    return {
+        "saved_card": profile.card_label,
+        "setup_secret": setup_secret,
+        "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        "stripe_js_url": current_app.config["STRIPE_JS_URL"],
+    }
+
+
+def pay_by_card(person, card_choice, setup_intent_id, begin_payment):
+    """Save the new card if one was entered, write the payment row and commit, charge it and commit.
+
+    `begin_payment()` is the owning domain's service that checks its rules and writes the row;
+    its errors propagate with nothing saved. Returns the payment with Stripe's answer applied.
+    """
+    if card_choice != "saved" and not setup_intent_id:
+        raise services.PaymentError(
+            "Enter your card details: card number, expiry date and security code.", field="card"
+        )
+    if card_choice != "saved":
+        services.save_card(person, setup_intent_id)
+    payment = begin_payment()
+    db.session.commit()  # the row exists before any money moves
+    services.submit_card_payment(payment)
+    db.session.commit()
+    return payment
+
+
+def after_card_payment(payment, done_url, retry_url):
+    """Where to send the person: done, to their bank's check, or back to try again."""
+    if payment.status is PaymentStatus.REQUIRES_ACTION:
+        return redirect(url_for("payments.authenticate", payment_id=payment.id, next=done_url))
+    if payment.status is PaymentStatus.PENDING:
+        flash(
+            "We could not confirm your payment with the card service just now. Please do not pay again: "
+            "we will check it within the hour and email you.",
+            "warning",
+        )
+        return redirect(done_url)
+    if payment.status is PaymentStatus.SUCCEEDED:
+        return redirect(done_url)
+    return redirect(retry_url)

@@ -1,0 +1,170 @@
+"""Every call to Stripe goes through here, for the real service and the local one alike.
+
+The API base and Stripe.js URL are settings, so tests and `make run` point this same
+code at localstripe. Calls that move money carry an idempotency key; our own
+payment rows (one live payment per reference) are what really prevent a double
+charge, since not every Stripe-compatible server honours the key.
+"""
+
+from dataclasses import dataclass
+
+import stripe
+from flask import current_app
+
+
+class GatewayError(Exception):
+    """Stripe could not be reached or refused the request; `message` is safe to show."""
+
+    def __init__(self, message, code=None, payment_intent_id=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.payment_intent_id = payment_intent_id
+
+
+class CardDeclined(GatewayError):
+    pass
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """What we need from a PaymentIntent, whatever shape the server returned it in."""
+
+    id: str
+    status: str
+    amount: int
+    client_secret: str | None
+    charge_id: str | None
+    failure_message: str | None
+    metadata: dict
+
+
+def client() -> stripe.StripeClient:
+    config = current_app.config
+    base = config.get("STRIPE_API_BASE")
+    return stripe.StripeClient(
+        config["STRIPE_SECRET_KEY"],
+        base_addresses={"api": base} if base else None,
+        max_network_retries=2,
+    )
+
+
+def _call(operation):
+    try:
+        return operation()
+    except stripe.CardError as error:
+        body = (error.json_body or {}).get("error", {})
+        intent = body.get("payment_intent") or {}
+        raise CardDeclined(
+            error.user_message or "Your card was declined.", code=error.code, payment_intent_id=intent.get("id")
+        ) from error
+    except stripe.StripeError as error:
+        current_app.logger.warning("stripe error: %s", error)
+        raise GatewayError(
+            "The card service did not answer as expected. Nothing was charged; try again in a few minutes."
+        ) from error
+
+
+def create_customer(email, name, person_id) -> str:
+    customer = _call(
+        lambda: client().v1.customers.create(
+            params={"email": email, "name": name, "metadata": {"person_id": str(person_id)}},
+            options={"idempotency_key": f"customer-{person_id}"},
+        )
+    )
+    return customer.id
+
+
+def create_setup_intent(customer_id) -> tuple[str, str]:
+    """A SetupIntent the browser confirms with the card, to save it for later charges."""
+    intent = _call(
+        lambda: client().v1.setup_intents.create(
+            params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]}
+        )
+    )
+    return intent.id, intent.client_secret
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    payment_method_id: str
+    brand: str | None
+    last4: str | None
+    exp_month: int | None
+    exp_year: int | None
+
+
+def saved_card_from_setup(setup_intent_id, customer_id) -> SavedCard:
+    """The card a confirmed SetupIntent saved, after checking it is this customer's and it succeeded."""
+    intent = _call(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
+    if intent.customer != customer_id:
+        raise GatewayError("That card setup does not belong to your account. Enter your card again.")
+    if intent.status != "succeeded" or not intent.payment_method:
+        raise GatewayError("Your card was not saved. Enter your card details again.")
+    method_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
+    method = _call(lambda: client().v1.payment_methods.retrieve(method_id))
+    card = method.to_dict().get("card") or {}
+    return SavedCard(method_id, card.get("brand"), card.get("last4"), card.get("exp_month"), card.get("exp_year"))
+
+
+def charge_saved_card(
+    *, amount_pence, customer_id, payment_method_id, idempotency_key, description, metadata, off_session
+) -> IntentResult:
+    """Create and confirm a PaymentIntent server-side with the saved card."""
+    params = {
+        "amount": amount_pence,
+        "currency": "gbp",
+        "customer": customer_id,
+        "payment_method": payment_method_id,
+        "confirm": True,
+        # The description travels in metadata: not every Stripe-compatible server accepts the field.
+        "metadata": {**metadata, "description": description},
+    }
+    if off_session:
+        params["off_session"] = True
+    else:
+        params["payment_method_types"] = ["card"]
+    intent = _call(
+        lambda: client().v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
+    )
+    return intent_result(intent)
+
+
+def retrieve_payment_intent(intent_id) -> IntentResult:
+    return intent_result(_call(lambda: client().v1.payment_intents.retrieve(intent_id)))
+
+
+def refund(*, payment_intent_id, amount_pence, idempotency_key) -> str:
+    created = _call(
+        lambda: client().v1.refunds.create(
+            params={"payment_intent": payment_intent_id, "amount": amount_pence},
+            options={"idempotency_key": idempotency_key},
+        )
+    )
+    return created.id
+
+
+def verified_event(payload: bytes, signature: str) -> dict:
+    """The event, if Stripe's signature over `payload` is right; else ValueError."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"])
+    except (stripe.SignatureVerificationError, ValueError) as error:
+        raise ValueError(str(error)) from error
+    return event.to_dict()
+
+
+def intent_result(intent) -> IntentResult:
+    data = intent if isinstance(intent, dict) else intent.to_dict()
+    charge = data.get("latest_charge")
+    # Stripe sends the charge id; some servers send the charge itself.
+    charge_id = charge.get("id") if isinstance(charge, dict) else charge
+    error = data.get("last_payment_error") or {}
+    return IntentResult(
+        id=data["id"],
+        status=data["status"],
+        amount=data.get("amount", 0),
+        client_secret=data.get("client_secret"),
+        charge_id=charge_id,
+        failure_message=error.get("message"),
+        metadata=data.get("metadata") or {},
+    )

@@ -1,0 +1,153 @@
+"""Every amount of money that moves, in integer pence, with its Stripe ids."""
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.extensions import db
+
+
+class PaymentPurpose(enum.Enum):
+    MEMBERSHIP_FEE = "membership_fee"
+    RENEWAL = "renewal"
+    EVENT_PLACE = "event_place"
+
+    @property
+    def label(self):
+        return {"membership_fee": "Membership fee", "renewal": "Membership renewal", "event_place": "Event place"}[
+            self.value
+        ]
+
+
+class PaymentStatus(enum.Enum):
+    PENDING = "pending"  # row written, Stripe not yet answered
+    REQUIRES_ACTION = "requires_action"  # the cardholder must authenticate
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+
+# A payment in one of these states still counts: no second payment may start for its reference.
+LIVE_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.SUCCEEDED)
+MONEY_TAKEN_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
+
+
+class PaymentMethod(enum.Enum):
+    CARD = "card"
+    INVOICE = "invoice"
+    BANK_TRANSFER = "bank_transfer"
+
+    @property
+    def label(self):
+        return {"card": "Card", "invoice": "Invoice", "bank_transfer": "Bank transfer"}[self.value]
+
+
+class Payment(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "payments"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    purpose: Mapped[PaymentPurpose] = enum_column(PaymentPurpose, name="payment_purpose")
+    # What the payment is for, in the owning domain's terms, e.g. "membership:12".
+    reference: Mapped[str] = mapped_column(sa.String(80), index=True)
+    description: Mapped[str] = mapped_column(sa.String(200))
+    amount_pence: Mapped[int]
+    refunded_pence: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="gbp")
+    status: Mapped[PaymentStatus] = enum_column(PaymentStatus, name="payment_status", default=PaymentStatus.PENDING)
+    method: Mapped[PaymentMethod] = enum_column(PaymentMethod, name="payment_method", default=PaymentMethod.CARD)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    stripe_charge_id: Mapped[str | None] = mapped_column(sa.String(80))
+    failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+    off_session: Mapped[bool] = mapped_column(default=False)
+    succeeded_at: Mapped[dt.datetime | None]
+    # Offline payments: who recorded it and the invoice or transfer reference.
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    offline_reference: Mapped[str | None] = mapped_column(sa.String(100))
+
+    person = relationship("Person", foreign_keys=[person_id])
+    refunds: Mapped[list["Refund"]] = relationship(back_populates="payment", order_by="Refund.id", lazy="selectin")
+
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        sa.CheckConstraint("refunded_pence >= 0 AND refunded_pence <= amount_pence", name="refund_within_amount"),
+        # One live payment per thing being paid for: the database refuses a double charge.
+        sa.Index(
+            "uq_payments_live_reference",
+            "reference",
+            unique=True,
+            postgresql_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')"),
+            sqlite_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')"),
+        ),
+    )
+
+    @property
+    def receipt_number(self):
+        return f"R-{self.id:06d}"
+
+    @property
+    def refundable_pence(self):
+        if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
+            return 0
+        return self.amount_pence - self.refunded_pence
+
+    @property
+    def net_pence(self):
+        return self.amount_pence - self.refunded_pence if self.status in MONEY_TAKEN_STATUSES else 0
+
+
+class Refund(IdMixin, db.Model):
+    __tablename__ = "refunds"
+
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payments.id"), index=True)
+    amount_pence: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="refund_positive"),)
+
+
+class BillingProfile(IdMixin, TimestampMixin, db.Model):
+    """A person's Stripe customer and the card saved for renewals (brand and last four only)."""
+
+    __tablename__ = "billing_profiles"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), unique=True)
+    stripe_customer_id: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    payment_method_id: Mapped[str | None] = mapped_column(sa.String(80))
+    card_brand: Mapped[str | None] = mapped_column(sa.String(30))
+    card_last4: Mapped[str | None] = mapped_column(sa.String(4))
+    card_exp_month: Mapped[int | None]
+    card_exp_year: Mapped[int | None]
+
+    @property
+    def card_label(self):
+        if not self.payment_method_id:
+            return None
+        brand = (self.card_brand or "card").capitalize()
+        return f"{brand} ending {self.card_last4}"
+
+
+class StripeEvent(db.Model):
+    """Each webhook event once: its id is the key, so a replay is recognised and ignored."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    outcome: Mapped[str] = mapped_column(sa.String(200), default="")
+    payload: Mapped[dict] = mapped_column(sa.JSON)

@@ -1,0 +1,372 @@
+"""The rules of money. Every change of a payment's status goes through `apply_intent`.
+
+A card payment is taken in two steps, so that our record exists before money moves:
+`begin_card_payment` writes the row (the caller commits), then `submit_card_payment`
+asks Stripe to charge with the row's idempotency key (the caller commits again).
+The browser's return, the webhook and `flask payments reconcile` all read the
+PaymentIntent from Stripe and apply it through the same function, which changes
+nothing when the payment is already in that state: replays and events out of
+order are harmless.
+"""
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from nalw.core.audit import record_audit
+from nalw.core.money import format_pence
+from nalw.core.time import utcnow
+from nalw.extensions import db
+from nalw.payments import gateway, purposes
+from nalw.payments.models import (
+    LIVE_STATUSES,
+    BillingProfile,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    StripeEvent,
+)
+
+
+class PaymentError(Exception):
+    """A payment rule refused the change; `message` is for the person."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PaymentInProgress(PaymentError):
+    def __init__(self, payment):
+        super().__init__("This has already been paid, or a payment for it is in progress.")
+        self.payment = payment
+
+
+# --- Cards ---------------------------------------------------------------------------------
+
+
+def billing_profile(person, create=False) -> BillingProfile | None:
+    profile = db.session.scalar(sa.select(BillingProfile).where(BillingProfile.person_id == person.id))
+    if profile is None and create:
+        customer_id = gateway.create_customer(person.email, person.name, person.id)
+        profile = BillingProfile(person_id=person.id, stripe_customer_id=customer_id)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def start_card_setup(person) -> str:
+    """The client secret of a SetupIntent for the card form on the payment page."""
+    profile = billing_profile(person, create=True)
+    _, client_secret = gateway.create_setup_intent(profile.stripe_customer_id)
+    return client_secret
+
+
+def save_card(person, setup_intent_id) -> BillingProfile:
+    """Keep the card a confirmed SetupIntent saved as the person's card for payments and renewals."""
+    profile = billing_profile(person, create=True)
+    try:
+        card = gateway.saved_card_from_setup(setup_intent_id, profile.stripe_customer_id)
+    except gateway.GatewayError as error:
+        raise PaymentError(error.message, field="card")
+    profile.payment_method_id = card.payment_method_id
+    profile.card_brand = card.brand
+    profile.card_last4 = card.last4
+    profile.card_exp_month = card.exp_month
+    profile.card_exp_year = card.exp_year
+    return profile
+
+
+def forget_card(person):
+    profile = billing_profile(person)
+    if profile is not None:
+        profile.payment_method_id = profile.card_brand = profile.card_last4 = None
+        profile.card_exp_month = profile.card_exp_year = None
+
+
+# --- Taking a card payment ----------------------------------------------------------------
+
+
+def live_payment_for(reference) -> Payment | None:
+    return db.session.scalar(
+        sa.select(Payment).where(Payment.reference == reference, Payment.status.in_(LIVE_STATUSES))
+    )
+
+
+def begin_card_payment(person, purpose, reference, amount_pence, description, off_session=False) -> Payment:
+    """Write the payment row before any money moves. Refuses a second live payment for `reference`."""
+    if amount_pence <= 0:
+        raise PaymentError("There is nothing to pay.")
+    existing = live_payment_for(reference)
+    if existing is not None:
+        raise PaymentInProgress(existing)
+    profile = billing_profile(person)
+    if profile is None or not profile.payment_method_id:
+        raise PaymentError("Add a card first.", field="card")
+    payment = Payment(
+        person_id=person.id,
+        purpose=purpose,
+        reference=reference,
+        description=description,
+        amount_pence=amount_pence,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.PENDING,
+        idempotency_key=f"payment-{uuid.uuid4().hex}",
+        off_session=off_session,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def submit_card_payment(payment) -> Payment:
+    """Charge the saved card for a pending payment row; returns it with Stripe's answer applied."""
+    if payment.status is not PaymentStatus.PENDING or payment.stripe_payment_intent_id:
+        return payment
+    profile = db.session.scalar(sa.select(BillingProfile).where(BillingProfile.person_id == payment.person_id))
+    if profile is None or not profile.payment_method_id:
+        _mark_failed(payment, "No card is saved for this payment.")
+        return payment
+    try:
+        result = gateway.charge_saved_card(
+            amount_pence=payment.amount_pence,
+            customer_id=profile.stripe_customer_id,
+            payment_method_id=profile.payment_method_id,
+            idempotency_key=payment.idempotency_key,
+            description=payment.description,
+            metadata={"payment_id": str(payment.id), "reference": payment.reference},
+            off_session=payment.off_session,
+        )
+    except gateway.CardDeclined as error:
+        payment.stripe_payment_intent_id = error.payment_intent_id
+        _mark_failed(payment, error.message)
+        return payment
+    except gateway.GatewayError as error:
+        # We cannot tell whether Stripe charged: the row stays pending and reconcile settles it.
+        payment.failure_message = error.message
+        return payment
+    payment.stripe_payment_intent_id = result.id
+    apply_intent(payment, result)
+    return payment
+
+
+def apply_intent(payment, result: gateway.IntentResult):
+    """Bring `payment` into line with Stripe's PaymentIntent. Safe to call any number of times."""
+    if result.amount and result.amount != payment.amount_pence:
+        current_app.logger.error(
+            "payment %s: Stripe amount %s differs from ours %s", payment.id, result.amount, payment.amount_pence
+        )
+        return
+    if result.status == "succeeded":
+        _mark_succeeded(payment, result.charge_id)
+    elif result.status in ("requires_action", "requires_confirmation"):
+        if payment.status is PaymentStatus.PENDING:
+            payment.status = PaymentStatus.REQUIRES_ACTION
+    elif result.status in ("requires_payment_method", "canceled"):
+        _mark_failed(payment, result.failure_message or "The payment was not completed.")
+
+
+def _mark_succeeded(payment, charge_id):
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED):
+        return
+    if payment.status is PaymentStatus.FAILED:
+        other = live_payment_for(payment.reference)
+        if other is not None:
+            # Money arrived for a payment we had given up on, and another one paid for the same thing:
+            # take the money on record, then give it straight back.
+            payment.status = PaymentStatus.SUCCEEDED
+            payment.stripe_charge_id = charge_id
+            payment.succeeded_at = utcnow()
+            refund_payment(
+                None, payment, payment.amount_pence, "Duplicate payment refunded automatically", notify=False
+            )
+            return
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.stripe_charge_id = charge_id
+    payment.succeeded_at = utcnow()
+    payment.failure_message = None
+    db.session.flush()
+    purposes.payment_succeeded(payment)
+
+
+def _mark_failed(payment, message):
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
+        return
+    payment.status = PaymentStatus.FAILED
+    payment.failure_message = (message or "The payment was not completed.")[:300]
+    db.session.flush()
+    purposes.payment_failed(payment)
+
+
+def refresh_from_stripe(payment) -> Payment:
+    """Read the PaymentIntent back (never trust the browser) and apply it."""
+    if payment.stripe_payment_intent_id:
+        apply_intent(payment, gateway.retrieve_payment_intent(payment.stripe_payment_intent_id))
+    return payment
+
+
+# --- Refunds and offline payments ---------------------------------------------------------
+
+
+def refund_payment(actor, payment, amount_pence, reason, notify=True) -> Refund:
+    """Refund all or part of a payment. Card refunds go through Stripe; offline ones are recorded."""
+    if amount_pence <= 0:
+        raise PaymentError("Enter an amount to refund of at least 1p.", field="amount")
+    if amount_pence > payment.refundable_pence:
+        raise PaymentError(
+            f"You can refund at most {format_pence(payment.refundable_pence)} of this payment.", field="amount"
+        )
+    before = {"status": payment.status, "refunded_pence": payment.refunded_pence}
+    refund = Refund(
+        payment=payment,
+        amount_pence=amount_pence,
+        reason=reason.strip()[:300],
+        idempotency_key=f"refund-{uuid.uuid4().hex}",
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(refund)
+    db.session.flush()
+    if payment.method is PaymentMethod.CARD:
+        try:
+            refund.stripe_refund_id = gateway.refund(
+                payment_intent_id=payment.stripe_payment_intent_id,
+                amount_pence=amount_pence,
+                idempotency_key=refund.idempotency_key,
+            )
+        except gateway.GatewayError as error:
+            raise PaymentError(f"The refund did not go through: {error.message}")
+    _set_refunded(payment, payment.refunded_pence + amount_pence)
+    record_audit(
+        actor,
+        "payment.refunded",
+        payment,
+        before=before,
+        after={"status": payment.status, "refunded_pence": payment.refunded_pence},
+        summary=f"Refunded {format_pence(amount_pence)} of {payment.receipt_number}: {refund.reason}",
+    )
+    return refund
+
+
+def _set_refunded(payment, total_refunded_pence):
+    """Refunded amounts only grow, so a late or repeated refund event changes nothing."""
+    total = min(max(total_refunded_pence, payment.refunded_pence), payment.amount_pence)
+    if total == payment.refunded_pence:
+        return
+    payment.refunded_pence = total
+    was_fully_refunded = payment.status is PaymentStatus.REFUNDED
+    payment.status = PaymentStatus.REFUNDED if total == payment.amount_pence else PaymentStatus.PARTIALLY_REFUNDED
+    db.session.flush()
+    if payment.status is PaymentStatus.REFUNDED and not was_fully_refunded:
+        purposes.payment_refunded(payment)
+
+
+def record_offline_payment(
+    actor, person, purpose, reference, amount_pence, method, offline_reference, description
+) -> Payment:
+    """Staff record money received by invoice or bank transfer; it counts like a card payment."""
+    if method is PaymentMethod.CARD:
+        raise PaymentError("Card payments are taken through the card form, not recorded here.", field="method")
+    if amount_pence <= 0:
+        raise PaymentError("Enter the amount received, at least 1p.", field="amount")
+    existing = live_payment_for(reference)
+    if existing is not None:
+        raise PaymentInProgress(existing)
+    payment = Payment(
+        person_id=person.id,
+        purpose=purpose,
+        reference=reference,
+        description=description,
+        amount_pence=amount_pence,
+        method=method,
+        status=PaymentStatus.PENDING,
+        idempotency_key=f"offline-{uuid.uuid4().hex}",
+        recorded_by_id=actor.id,
+        offline_reference=offline_reference.strip(),
+    )
+    db.session.add(payment)
+    db.session.flush()
+    _mark_succeeded(payment, None)
+    record_audit(
+        actor,
+        "payment.offline_recorded",
+        payment,
+        after={"amount_pence": amount_pence, "method": method, "reference": offline_reference, "purpose": purpose},
+        summary=f"Recorded {format_pence(amount_pence)} by {method.label.lower()} ({offline_reference}) for {person.name}",
+    )
+    return payment
+
+
+# --- Webhooks and reconciliation ------------------------------------------------------------
+
+
+def payment_for_intent(intent_id) -> Payment | None:
+    return db.session.scalar(sa.select(Payment).where(Payment.stripe_payment_intent_id == intent_id))
+
+
+def _payment_from_metadata(intent):
+    payment_id = (intent.get("metadata") or {}).get("payment_id")
+    if payment_id and str(payment_id).isdigit():
+        payment = db.session.get(Payment, int(payment_id))
+        if payment is not None and payment.stripe_payment_intent_id in (None, intent["id"]):
+            payment.stripe_payment_intent_id = intent["id"]
+            return payment
+    return None
+
+
+def handle_event(event: dict) -> str:
+    """Apply a verified Stripe event once. Returns what happened, for the log and the event row."""
+    if db.session.get(StripeEvent, event["id"]) is not None:
+        return "duplicate: already handled"
+    record = StripeEvent(id=event["id"], type=event["type"], payload=event)
+    db.session.add(record)
+    record.outcome = _apply_event(event)[:200]
+    return record.outcome
+
+
+def _apply_event(event):
+    kind = event["type"]
+    obj = event["data"]["object"]
+    if kind.startswith("payment_intent."):
+        payment = payment_for_intent(obj["id"]) or _payment_from_metadata(obj)
+        if payment is None:
+            current_app.logger.warning("stripe event %s for unknown payment intent %s", event["id"], obj["id"])
+            return "ignored: unknown payment intent"
+        # The event's copy may be stale (events arrive out of order): apply what it says, monotonically.
+        apply_intent(payment, gateway.intent_result(obj))
+        return f"payment {payment.id}: {payment.status.value}"
+    if kind == "charge.refunded":
+        payment = payment_for_intent(obj.get("payment_intent")) if obj.get("payment_intent") else None
+        if payment is None:
+            current_app.logger.warning("stripe event %s: refund for unknown charge %s", event["id"], obj.get("id"))
+            return "ignored: unknown charge"
+        _set_refunded(payment, int(obj.get("amount_refunded") or 0))
+        return f"payment {payment.id}: refunded {payment.refunded_pence}"
+    return "ignored: not an event we use"
+
+
+def unsettled_payments(older_than_minutes=10):
+    cutoff = utcnow() - dt.timedelta(minutes=older_than_minutes)
+    return db.session.scalars(
+        sa.select(Payment)
+        .where(
+            Payment.method == PaymentMethod.CARD,
+            Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)),
+            Payment.created_at <= cutoff,
+        )
+        .order_by(Payment.id)
+    ).all()
+
+
+def reconcile(payment) -> str:
+    """Settle one payment left pending or awaiting action, from what Stripe says."""
+    before = payment.status
+    if payment.stripe_payment_intent_id:
+        refresh_from_stripe(payment)
+    else:
+        # Stripe never answered: submitting again with the same idempotency key returns the same charge.
+        submit_card_payment(payment)
+    return f"payment {payment.id}: {before.value} -> {payment.status.value}"

@@ -1,0 +1,128 @@
+"""Stripe's webhook, members' receipts, and the staff payment pages."""
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from nalw.core.forms import show_refusal
+from nalw.core.money import format_pence
+from nalw.core.permissions import Role, public, requires, safe_next, signed_in
+from nalw.extensions import csrf, db, limiter
+from nalw.payments import blueprint, gateway, services
+from nalw.payments.forms import RefundForm
+from nalw.payments.models import Payment, PaymentStatus
+
+PER_PAGE = 50
+
+
+@blueprint.route("/stripe/webhook", methods=["POST"])
+@public
+@csrf.exempt
+@limiter.exempt
+def stripe_webhook():
+    """Stripe's signed events. A bad signature changes nothing; a replay is answered and ignored."""
+    try:
+        event = gateway.verified_event(request.get_data(), request.headers.get("Stripe-Signature", ""))
+    except ValueError as error:
+        current_app.logger.warning("stripe webhook refused: %s", error)
+        return jsonify(error="invalid signature"), 400
+    outcome = services.handle_event(event)
+    db.session.commit()
+    current_app.logger.info("stripe webhook %s %s: %s", event["id"], event["type"], outcome)
+    return jsonify(received=True, outcome=outcome)
+
+
+def _payment_visible_to(person, payment_id) -> Payment:
+    """The owner sees their own payments; staff see everyone's."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or (payment.person_id != person.id and not person.has_role(Role.STAFF)):
+        abort(404)
+    return payment
+
+
+@blueprint.route("/account/payments")
+@signed_in
+def my_payments():
+    payments = db.session.scalars(
+        sa.select(Payment).where(Payment.person_id == current_user.id).order_by(Payment.id.desc())
+    ).all()
+    return render_template("payments/my_payments.html", payments=payments)
+
+
+@blueprint.route("/account/payments/<int:payment_id>")
+@signed_in
+def receipt(payment_id):
+    payment = _payment_visible_to(current_user, payment_id)
+    return render_template("payments/receipt.html", payment=payment)
+
+
+@blueprint.route("/admin/payments")
+@requires(Role.STAFF)
+def staff_payments():
+    status = request.args.get("status", "")
+    query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
+    if status in {s.value for s in PaymentStatus}:
+        query = query.where(Payment.status == PaymentStatus(status))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return render_template("payments/staff_list.html", page=page, status=status, statuses=list(PaymentStatus))
+
+
+@blueprint.route("/admin/payments/<int:payment_id>", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def staff_payment(payment_id):
+    payment = _payment_visible_to(current_user, payment_id)
+    form = RefundForm()
+    if form.validate_on_submit():
+        try:
+            services.refund_payment(current_user, payment, form.amount.pence, form.reason.data)
+        except services.PaymentError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"Refunded {format_pence(form.amount.pence)}.", "success")
+            return redirect(url_for("payments.staff_payment", payment_id=payment.id))
+    return render_template("payments/staff_payment.html", payment=payment, form=form)
+
+
+@blueprint.route("/payments/<int:payment_id>/authenticate")
+@signed_in
+def authenticate(payment_id):
+    """The cardholder's bank wants them to confirm: Stripe.js shows its check, then we read the result."""
+    payment = _own_payment(payment_id)
+    next_path = safe_next(request.args.get("next")) or url_for("payments.my_payments")
+    if payment.status is not PaymentStatus.REQUIRES_ACTION:
+        return redirect(next_path)
+    intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    return render_template(
+        "payments/authenticate.html",
+        payment=payment,
+        client_secret=intent.client_secret,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        stripe_js_url=current_app.config["STRIPE_JS_URL"],
+        done_url=url_for("payments.authenticated", payment_id=payment.id, next=next_path),
+    )
+
+
+@blueprint.route("/payments/<int:payment_id>/authenticated")
+@signed_in
+def authenticated(payment_id):
+    """Back from the bank's check: never trust the browser, read the PaymentIntent."""
+    payment = _own_payment(payment_id)
+    services.refresh_from_stripe(payment)
+    db.session.commit()
+    if payment.status is PaymentStatus.SUCCEEDED:
+        flash(f"Payment of {format_pence(payment.amount_pence)} received. Thank you.", "success")
+    elif payment.status is PaymentStatus.FAILED:
+        flash(f"The payment did not go through: {payment.failure_message} Try again or use another card.", "danger")
+    else:
+        flash("Your bank has not confirmed the payment yet. We will email you when it does.", "warning")
+    return redirect(safe_next(request.args.get("next")) or url_for("payments.my_payments"))
+
+
+def _own_payment(payment_id):
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.person_id != current_user.id:
+        abort(404)
+    return payment

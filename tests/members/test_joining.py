@@ -1,0 +1,126 @@
+"""Joining: apply, pay by card through localstripe, staff approve or reject."""
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.code_of_practice.services import current_version
+from nalw.core.permissions import Role
+from nalw.extensions import db
+from nalw.members.models import Membership, MembershipStatus, Tier
+from nalw.payments.models import Payment, PaymentStatus
+from tests.helpers import emails_to, page_text, sign_in
+from tests.stripe_helpers import DECLINED, setup_secret_in
+
+
+@pytest.fixture
+def settings(stripe_settings):
+    return stripe_settings
+
+
+def link_worker_tier():
+    return db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
+
+
+def application_answers(**overrides):
+    answers = {
+        "job_title": "Social Prescribing Link Worker",
+        "employer_name": "Riverside PCN",
+        "employer_type": "gp_practice_or_pcn",
+        "region": "yorkshire_and_the_humber",
+        "years_in_role": "3",
+        "code_version_id": str(current_version().id),
+        "accept_code": "y",
+        "register_consent": "y",
+    }
+    answers.update(overrides)
+    return answers
+
+
+def apply(client, tier, **overrides):
+    return client.post(f"/membership/join/{tier.id}", data=application_answers(**overrides))
+
+
+def pay_with_new_card(client, membership, confirm_card, number="4242424242424242", amount=None):
+    page = client.get(f"/membership/{membership.id}/pay")
+    setup_id = confirm_card(setup_secret_in(page), number)
+    return client.post(
+        f"/membership/{membership.id}/pay",
+        data={
+            "card_choice": "new",
+            "setup_intent_id": setup_id,
+            "amount_pence": str(amount or membership.tier.annual_fee_pence),
+        },
+        follow_redirects=True,
+    )
+
+
+def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, confirm_card):
+    person = make_person()
+    sign_in(client, person)
+    tier = link_worker_tier()
+
+    response = apply(client, tier)
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    assert response.status_code == 302 and response.location.endswith(f"/membership/{membership.id}/pay")
+    assert membership.status is MembershipStatus.APPLIED
+    assert membership.code_version_id == current_version().id
+
+    response = pay_with_new_card(client, membership, confirm_card)
+
+    assert "Paid, awaiting approval" in page_text(response)
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert payment.amount_pence == tier.annual_fee_pence == 4500
+    assert payment.stripe_payment_intent_id.startswith("pi_")
+    assert membership.status is MembershipStatus.PAID
+    assert [m.subject for m in emails_to(person.email)][-1] == "We have your membership application and payment"
+
+
+def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, confirm_card):
+    person = make_person()
+    sign_in(client, person)
+    apply(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+
+    response = pay_with_new_card(client, membership, confirm_card, DECLINED)
+
+    assert "Your card was declined." in page_text(response)
+    assert membership.status is MembershipStatus.APPLIED
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert payment.status is PaymentStatus.FAILED
+
+
+def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, confirm_card):
+    person = make_person()
+    sign_in(client, person)
+    apply(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, confirm_card)
+
+    staff = person_as("staff")
+    sign_in(client, staff)
+    response = client.post(f"/admin/memberships/{membership.id}/approve", follow_redirects=True)
+
+    assert membership.status is MembershipStatus.ACTIVE, page_text(response)
+    assert membership.number.startswith("NALW-") and len(membership.number) == 11
+    assert (membership.expires_on - membership.started_on).days in (364, 365)
+    assert person.has_role(Role.MEMBER)
+    assert f"Approved: membership number {membership.number}" in page_text(response)
+
+
+def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, confirm_card):
+    person = make_person()
+    sign_in(client, person)
+    apply(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, confirm_card)
+
+    sign_in(client, person_as("staff"))
+    client.post(f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"})
+
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert membership.status is MembershipStatus.REJECTED
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert payment.refunds[0].stripe_refund_id.startswith("re_")
+    rejection = emails_to(person.email)[-1]
+    assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
