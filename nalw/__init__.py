@@ -80,13 +80,14 @@ def register_template_helpers(app):
 
     @app.context_processor
     def site_context():
+        from flask import has_request_context
         from flask_login import current_user
 
-        return {
-            "site_name": app.config["SITE_NAME"],
-            "navigation": navigation_for(current_user),
-            "staff_navigation": navigation_for(current_user, STAFF_NAVIGATION),
-        }
+        context = {"site_name": app.config["SITE_NAME"]}
+        if has_request_context():  # emails are also rendered by cron commands, with nobody signed in
+            context["navigation"] = navigation_for(current_user)
+            context["staff_navigation"] = navigation_for(current_user, STAFF_NAVIGATION)
+        return context
 
 
 def register_errorhandlers(app):

@@ -1,15 +1,22 @@
 """Demo data for `make run`: one sign-in per role. Safe to run again: nothing is duplicated."""
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person, RecoveryCode
 from nalw.accounts.security import hash_password, recovery_code_digest
+from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
+from nalw.core.regions import Region
 from nalw.core.time import utcnow
 from nalw.extensions import db
+from nalw.members import services as member_services
+from nalw.members.models import EmployerType, Tier
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentMethod, PaymentPurpose
 
 demo_cli = AppGroup("demo", help="Demo data for trying the platform locally.")
 
@@ -18,13 +25,57 @@ DEMO_PASSWORD = "link-worker-demo"
 DEMO_TOTP_SECRET = "NALWDEMOTOTPSECRETKEY234"
 DEMO_RECOVERY_CODES = ["demo-code-0001", "demo-code-0002", "demo-code-0003", "demo-code-0004", "demo-code-0005"]
 
+# The member and organisation admin roles come from their memberships (see DEMO_MEMBERSHIPS).
 DEMO_PEOPLE = [
     ("Alex Account", "account@demo.nalw.org.uk", ()),
-    ("Morgan Member", "member@demo.nalw.org.uk", (Role.MEMBER,)),
-    ("Olu Organisation", "orgadmin@demo.nalw.org.uk", (Role.MEMBER, Role.ORGANISATION_ADMIN)),
+    ("Morgan Member", "member@demo.nalw.org.uk", ()),
+    ("Olu Organisation", "orgadmin@demo.nalw.org.uk", ()),
     ("Jamie Judge", "judge@demo.nalw.org.uk", (Role.JUDGE,)),
     ("Sam Staff", "staff@demo.nalw.org.uk", (Role.STAFF,)),
     ("Ada Admin", "admin@demo.nalw.org.uk", (Role.STAFF, Role.ADMIN)),
+    ("Priya Patel", "applicant@demo.nalw.org.uk", ()),
+]
+
+# (email, tier, employer, employer type, region, approved?)
+DEMO_MEMBERSHIPS = [
+    (
+        "member@demo.nalw.org.uk",
+        "Link Worker",
+        "Riverside Primary Care Network",
+        EmployerType.GP_PRACTICE_OR_PCN,
+        Region.YORKSHIRE_AND_THE_HUMBER,
+        True,
+    ),
+    (
+        "orgadmin@demo.nalw.org.uk",
+        "Organisation",
+        "Northgate Community Trust",
+        EmployerType.VCSE,
+        Region.NORTH_WEST,
+        True,
+    ),
+    (
+        "applicant@demo.nalw.org.uk",
+        "Link Worker",
+        "Harbour Health Partnership",
+        EmployerType.GP_PRACTICE_OR_PCN,
+        Region.SOUTH_WEST,
+        False,
+    ),
+]
+
+# Members who appear on the public register, so a search has something to find.
+REGISTER_MEMBERS = [
+    ("Amara Okafor", Region.LONDON),
+    ("Bethan Griffiths", Region.WALES),
+    ("Callum MacLeod", Region.SCOTLAND),
+    ("Deepa Sharma", Region.WEST_MIDLANDS),
+    ("Eilidh Fraser", Region.SCOTLAND),
+    ("Fiona O'Neill", Region.NORTHERN_IRELAND),
+    ("George Hughes", Region.NORTH_EAST),
+    ("Hannah Clarke", Region.EAST_OF_ENGLAND),
+    ("Imran Hussain", Region.EAST_MIDLANDS),
+    ("Jade Thompson", Region.SOUTH_EAST),
 ]
 
 
@@ -50,11 +101,68 @@ def seed_demo_people():
     return created
 
 
+def _person(email):
+    return account_services.find_by_email(email)
+
+
+def demo_membership(person, tier_name, employer, employer_type, region, staff, approve):
+    """A membership made the way a real one is: application, payment by invoice, approval."""
+    tier = db.session.scalar(sa.select(Tier).where(Tier.name == tier_name))
+    code = current_version()
+    membership = member_services.apply(
+        person,
+        tier,
+        answers={
+            "job_title": "Organisation lead" if tier.is_organisation else "Social Prescribing Link Worker",
+            "employer_name": employer,
+            "employer_type": employer_type,
+            "region": region,
+            "years_in_role": 3,
+            "register_consent": True,
+            "news_consent": False,
+        },
+        code_version_id=code.id,
+        accepted_code=True,
+    )
+    payment_services.record_offline_payment(
+        staff,
+        person,
+        PaymentPurpose.MEMBERSHIP_FEE,
+        membership.reference,
+        tier.annual_fee_pence,
+        PaymentMethod.INVOICE,
+        f"DEMO-INV-{membership.id:04d}",
+        f"{tier.name} membership fee",
+    )
+    if approve:
+        member_services.approve(staff, membership)
+    return membership
+
+
+def seed_demo_memberships(created):
+    created_emails = {person.email for person in created}
+    staff = _person("admin@demo.nalw.org.uk")
+    for email, tier_name, employer, employer_type, region, approve in DEMO_MEMBERSHIPS:
+        if email in created_emails:
+            demo_membership(_person(email), tier_name, employer, employer_type, region, staff, approve)
+    for index, (name, region) in enumerate(REGISTER_MEMBERS, start=1):
+        email = f"register{index}@demo.nalw.org.uk"
+        if _person(email) is not None:
+            continue
+        person = Person(name=name, email=email, password_hash=hash_password(DEMO_PASSWORD), email_verified_at=utcnow())
+        db.session.add(person)
+        db.session.flush()
+        demo_membership(
+            person, "Link Worker", "Demo Primary Care Network", EmployerType.GP_PRACTICE_OR_PCN, region, staff, True
+        )
+
+
 @demo_cli.command("seed")
 def seed_command():
-    """Add the demo sign-ins (idempotent)."""
+    """Add the demo sign-ins and memberships (idempotent)."""
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Demo data is never seeded in production.")
     created = seed_demo_people()
+    seed_demo_memberships(created)
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 
 from nalw.accounts.models import Person, RecoveryCode, RoleGrant
 from nalw.accounts.security import (
@@ -24,6 +24,7 @@ from nalw.accounts.security import (
     unusable_password_hash,
 )
 from nalw.core.audit import record_audit
+from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
 from nalw.core.personal_data import collect_personal_data, erase_personal_data, personal_data_exporter
@@ -77,7 +78,7 @@ def find_by_email(address: str) -> Person | None:
 
 def _link(endpoint, **values):
     """An absolute link for an email, built from SITE_URL, never from the request's Host."""
-    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+    return absolute_link(endpoint, **values)
 
 
 # --- Sign-up and verification -----------------------------------------------------------

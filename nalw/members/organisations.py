@@ -6,12 +6,12 @@ row locked, so simultaneous acceptances cannot overfill it.
 """
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 
 from nalw.accounts.security import InvalidLink, make_link_token, read_link_token
 from nalw.accounts.services import AccountError, normalise_email
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
+from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -84,7 +84,7 @@ def invite(actor, organisation, email) -> SeatInvitation:
         "members/seat_invitation",
         f"{organisation.name} has invited you to join NALW",
         organisation=organisation,
-        link=current_app.config["SITE_URL"] + url_for("members.accept_invitation", token=token),
+        link=absolute_link("members.accept_invitation", token=token),
     )
     record_audit(
         actor, "organisation.invited", organisation, after={"email": email}, summary=f"Invited {email} to a seat"

@@ -8,9 +8,10 @@ after a missed day, sends each reminder once and charges each card once.
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from nalw.code_of_practice import services as code_services
+from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_date, london_today, utcnow
 from nalw.extensions import db
@@ -129,7 +130,7 @@ def _mark_done(membership, kind):
 
 
 def _pay_link():
-    return current_app.config["SITE_URL"] + url_for("members.renew")
+    return absolute_link("members.renew")
 
 
 def memberships_expiring_between(first_day, last_day, statuses=(S.ACTIVE,)):

@@ -7,11 +7,11 @@ that is not allowed and writes the history row. Services flush; callers commit.
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 
 from nalw.accounts import services as account_services
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
+from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
@@ -375,7 +375,7 @@ def _email_applicant(membership, template, subject, **context):
         person=person,
         membership=membership,
         tier=membership.tier,
-        membership_link=current_app.config["SITE_URL"] + url_for("members.my_membership"),
+        membership_link=absolute_link("members.my_membership"),
         expires=format_date(membership.expires_on),
         **context,
     )
