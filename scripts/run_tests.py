@@ -19,7 +19,11 @@ def run(title, args, env_extra):
 
 def main():
     extra_args = sys.argv[1:]
-    smoke = run("Smoke tests on SQLite (what `make run` depends on)", ["-q", "-m", "smoke", *extra_args], {"NALW_TEST_DATABASE": "sqlite"})
+    smoke = run(
+        "Smoke tests on SQLite (what `make run` depends on)",
+        ["-q", "-m", "smoke", *extra_args],
+        {"NALW_TEST_DATABASE": "sqlite"},
+    )
     # The whole suite runs last, so its summary is the run's closing line.
     full = run("Whole suite (PostgreSQL when it answers)", ["-q", "--durations=5", *extra_args], {})
     if smoke:

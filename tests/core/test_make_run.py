@@ -21,7 +21,12 @@ def flask_command(database_url, *args):
     env = {**os.environ, "DATABASE_URL": database_url, "NALW_SECRET_KEY": "smoke-test-key", "FLASK_APP": "wsgi"}
     env.pop("NALW_ENV", None)
     return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
