@@ -12,6 +12,7 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(load_config(config))
     configure_logging(app)
+    register_request_hooks(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -26,6 +27,13 @@ def configure_logging(app):
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("nalw").setLevel(level)
     app.logger.setLevel(level)
+
+
+def register_request_hooks(app):
+    """Before the extensions' own hooks, so a request they refuse (CSRF) still gets an id and a log line."""
+    from nalw.core import web
+
+    web.register_request_hooks(app)
 
 
 def register_extensions(app):
@@ -54,7 +62,6 @@ def register_blueprints(app):
     from nalw import accounts, admin, code_of_practice, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
-    from nalw.core.web import register_request_hooks
 
     app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
@@ -64,7 +71,6 @@ def register_blueprints(app):
     app.register_blueprint(payments.blueprint)
     members.register_payment_handlers()
     declare_public(app, "static", "bootstrap.static")
-    register_request_hooks(app)
 
 
 def register_template_helpers(app):

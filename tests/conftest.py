@@ -8,6 +8,7 @@ outside CI, with the PostgreSQL-only tests skipped.
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -119,27 +120,61 @@ class _OuterTransactionSession(FlaskSession):
         return bind or self.bind
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as on a server.
+
+    The test holds one app context for its factories; without this, Flask would reuse it
+    for every request, so `g` (where Flask-Login keeps the signed-in person) and the
+    database session would carry over from one request to the next. Each request here
+    gets a fresh `g` and session on the same rolled-back connection.
+    """
+
+    def run_wsgi_app(self, environ, buffered=False):
+        with self.application.app_context():
+            result = super().run_wsgi_app(environ, buffered=True)
+        # The request committed through its own session: what the test holds reloads on next use.
+        db.session.expire_all()
+        return result
+
+
+def _driver_begins_nothing(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+
+
+def _begin_when_sqlalchemy_does(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def _sqlite_transactions_that_roll_back():
+    """Python's sqlite3 driver begins a transaction only before a write, so the outer transaction
+    would never begin and a test's commit would really commit. SQLAlchemy's documented fix:
+    let SQLAlchemy emit BEGIN itself."""
+    if DATABASE != "sqlite":
+        yield
+        return
+    sa.event.listen(sa.engine.Engine, "connect", _driver_begins_nothing)
+    sa.event.listen(sa.engine.Engine, "begin", _begin_when_sqlalchemy_does)
+    try:
+        yield
+    finally:
+        sa.event.remove(sa.engine.Engine, "begin", _begin_when_sqlalchemy_does)
+        sa.event.remove(sa.engine.Engine, "connect", _driver_begins_nothing)
+
+
 @pytest.fixture
 def settings():
     """Override in a test module to change the app's settings."""
     return {}
 
 
-def _forget_user_between_requests(app):
-    """The test holds one app context for its whole run, so `g` outlives a request; a server
-    starts each request with a fresh `g`. Drop Flask-Login's cached user so each request loads
-    the person its own session names, as in production."""
-
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
-
-
 @pytest.fixture
 def app(migrated_database, settings):
     app = create_app(test_settings(**settings))
-    _forget_user_between_requests(app)
-    with app.app_context():
+    app.test_client_class = OwnContextClient
+    with _sqlite_transactions_that_roll_back(), app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
         real_session = db.session

@@ -94,6 +94,7 @@ def sign_up(name: str, email: str, password: str) -> Person | None:
     email = normalise_email(email)
     existing = db.session.scalar(sa.select(Person).where(Person.email == email))
     if existing is not None:
+        hash_password(password)  # spend the time a new account takes, so timing reveals nothing
         queue_email(
             existing.email,
             "accounts/already_registered",
@@ -345,7 +346,8 @@ def confirm_email_change(token: str) -> Person:
         old_email,
         "accounts/email_changed",
         "Your NALW email address was changed",
-        person=None,
+        # Linked to the person, so their download includes it and erasure blanks it.
+        person=person,
         new_email=new_email,
         name=person.name,
     )

@@ -31,7 +31,14 @@ PENDING_SIGN_IN_SECONDS = 300
 
 def safe_next(target):
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from a URL, so `/\t/evil.example` would leave the site too.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return None
 
@@ -191,8 +198,9 @@ def sign_in_two_factor():
 def sign_out():
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
+        # Clear first: logout_user leaves a note in the session that deletes the remember-me cookie.
         session.clear()
+        logout_user()
         flash("You have signed out.", "success")
     return redirect(url_for("core.home"))
 
@@ -383,8 +391,8 @@ def erase():
             show_refusal(form, error)
         else:
             db.session.commit()
-            logout_user()
             session.clear()
+            logout_user()
             flash("Your personal data has been erased and you have been signed out.", "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/erase.html", form=form)

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from nalw.core.permissions import Role
@@ -16,14 +16,16 @@ class PeopleSearchForm(FlaskForm):
     )
     role = SelectField(
         "Role",
-        choices=[("", "Any role"), *[(role.value, role.label) for role in Role]],
+        choices=[SelectChoice("", "Any role"), *[SelectChoice(role.value, role.label) for role in Role]],
         validators=[Optional()],
     )
 
 
 class RoleChangeForm(FlaskForm):
     role = SelectField(
-        "Role", choices=[(role.value, role.label) for role in Role], validators=[DataRequired(message="Choose a role")]
+        "Role",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validators=[DataRequired(message="Choose a role")],
     )
     submit = SubmitField("Grant role")
 
@@ -45,6 +47,9 @@ class OutboxFilterForm(FlaskForm):
     to = StringField("Sent to", validators=[Optional(), Length(max=254)], description="Part of an email address.")
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), ("waiting", "Waiting"), ("sent", "Sent"), ("failed", "Failed")],
+        choices=[
+            SelectChoice(value, label)
+            for value, label in (("", "Any status"), ("waiting", "Waiting"), ("sent", "Sent"), ("failed", "Failed"))
+        ],
         validators=[Optional()],
     )

@@ -179,7 +179,7 @@ def retry_message(message_id):
             "email.retried",
             message,
             before=before,
-            after={"status": message.status},
+            after={"status": message.status, "attempts": message.attempts},
             summary=f"Email to {message.to_address} queued again",
         )
         db.session.commit()

@@ -1,5 +1,6 @@
 """`flask outbox deliver`: the delivery worker, safe from cron every minute and twice at once."""
 
+import contextlib
 import smtplib
 import time
 
@@ -7,8 +8,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from nalw.core.outbox import MailServerUnavailable, claim_next_due, record_connection_failure, send_message
-from nalw.extensions import db, mail
+from nalw.core.outbox import (
+    MailServerUnavailable,
+    claim_next_due,
+    connect_to_mail_server,
+    record_connection_failure,
+    send_message,
+)
+from nalw.extensions import db
 
 outbox_cli = AppGroup("outbox", help="Email outbox delivery.")
 
@@ -24,7 +31,7 @@ def deliver_due_messages(limit):
                 break
             if connection is None:
                 try:
-                    connection = mail.connect().__enter__()
+                    connection = connect_to_mail_server()
                 except (smtplib.SMTPException, OSError) as error:
                     # The server is down: this message waits its turn, the rest wait too.
                     record_connection_failure(message, error)
@@ -45,7 +52,9 @@ def deliver_due_messages(limit):
     finally:
         db.session.rollback()
         if connection is not None:
-            connection.__exit__(None, None, None)
+            # Saying goodbye fails when the server has already gone; the results are committed.
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.__exit__(None, None, None)
     return sent, not_sent
 
 

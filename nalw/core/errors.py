@@ -46,7 +46,10 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code not in ERROR_PAGES or error.code < 400:
             return error
-        return render_error(error.code)
+        page, status = render_error(error.code)
+        # Keep the headers the error itself carries, such as Allow on a 405.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -16,7 +16,7 @@ import socket
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_mail import Message
+from flask_mail import Connection, Message
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nalw.core.db import IdMixin, enum_column, utc_now_default
@@ -85,6 +85,24 @@ class MailServerUnavailable(Exception):
     """The mail server could not be reached; the rest of the batch should wait."""
 
 
+class TimedConnection(Connection):
+    """Flask-Mail's connection, with MAIL_TIMEOUT: without one, a server that never answers holds the worker for ever."""
+
+    def configure_host(self):
+        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp_class(self.mail.server, self.mail.port, timeout=current_app.config["MAIL_TIMEOUT"])
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def connect_to_mail_server():
+    """An open SMTP connection (the caller closes it), or an SMTPException/OSError."""
+    return TimedConnection(current_app.extensions["mail"]).__enter__()
+
+
 def send_message(connection, message):
     """Send one claimed message; record success or schedule a retry. Returns True when sent."""
     now = utcnow()
@@ -129,6 +147,7 @@ def retry_now(message):
     """Staff send a failed message again: it waits for the next delivery run."""
     message.status = OutboxStatus.WAITING
     message.next_attempt_at = utcnow()
+    message.attempts = 0  # a fresh series of attempts, with the usual back-off
 
 
 @personal_data_exporter("emails_sent_to_you")

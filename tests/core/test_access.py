@@ -1,0 +1,171 @@
+"""Access is declared on every view, and every role meets exactly the door it should.
+
+The table below is the spec: who may open each endpoint. A new view fails here
+until it declares a rule and the table says who it is for.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from nalw.core.permissions import Role, access_rule_for
+from tests.helpers import ROLE_TRAITS, page_text, sign_in
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+STAFF = frozenset({Role.STAFF})
+ADMIN = frozenset({Role.ADMIN})
+
+EXPECTED_AUDIENCE = {
+    "static": PUBLIC,
+    "bootstrap.static": PUBLIC,
+    "core.home": PUBLIC,
+    "core.healthz": PUBLIC,
+    "accounts.sign_up": PUBLIC,
+    "accounts.check_email": PUBLIC,
+    "accounts.verify_email": PUBLIC,
+    "accounts.resend_verification": SIGNED_IN,
+    "accounts.sign_in": PUBLIC,
+    "accounts.sign_in_two_factor": PUBLIC,
+    "accounts.sign_out": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.reset_password": PUBLIC,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    "accounts.change_email": SIGNED_IN,
+    "accounts.confirm_email_change": PUBLIC,
+    "accounts.two_factor_setup": SIGNED_IN,
+    "accounts.recovery_codes": SIGNED_IN,
+    "accounts.disable_two_factor": SIGNED_IN,
+    "accounts.download_data": SIGNED_IN,
+    "accounts.erase": SIGNED_IN,
+    "admin.dashboard": STAFF,
+    "admin.people": STAFF,
+    "admin.person": STAFF,
+    "admin.grant_role": ADMIN,
+    "admin.revoke_role": ADMIN,
+    "admin.audit_log": ADMIN,
+    "admin.outbox": STAFF,
+    "admin.outbox_message": STAFF,
+    "admin.retry_message": STAFF,
+}
+
+
+def roles_held(role_name):
+    """The roles a person of `role_name` counts as holding: an admin counts as staff too."""
+    traits = ROLE_TRAITS[role_name] or {}
+    held = set(traits.get("roles", ()))
+    if Role.ADMIN in held:
+        held.add(Role.STAFF)
+    return held
+
+
+def may_open(role_name, audience):
+    if audience == PUBLIC:
+        return True
+    if ROLE_TRAITS[role_name] is None:
+        return False
+    return audience == SIGNED_IN or bool(roles_held(role_name) & audience)
+
+
+def declared_audience(rule):
+    if not rule.sign_in:
+        return PUBLIC
+    if not rule.roles:
+        return SIGNED_IN
+    return rule.roles
+
+
+def endpoints(app):
+    return sorted({url_rule.endpoint for url_rule in app.url_map.iter_rules()})
+
+
+def dummy_request(app, endpoint):
+    """(method, path) that reaches `endpoint`, with made-up values for its URL parts."""
+    url_rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    values = {
+        name: 999999 if isinstance(converter, IntegerConverter) else "x"
+        for name, converter in url_rule._converters.items()
+    }
+    method = "GET" if "GET" in url_rule.methods else "POST"
+    with app.test_request_context():
+        path = app.url_for(endpoint, **values)
+    return method, path
+
+
+def test_every_endpoint_declares_who_may_open_it(app):
+    undeclared = [endpoint for endpoint in endpoints(app) if access_rule_for(app, endpoint) is None]
+    assert undeclared == [], f"these views have no @public, @signed_in or @requires: {undeclared}"
+
+
+def test_every_endpoint_is_in_the_audience_table(app):
+    missing = [endpoint for endpoint in endpoints(app) if endpoint not in EXPECTED_AUDIENCE]
+    stale = [endpoint for endpoint in EXPECTED_AUDIENCE if endpoint not in app.view_functions]
+    assert missing == [], f"add these endpoints to EXPECTED_AUDIENCE: {missing}"
+    assert stale == [], f"these endpoints no longer exist: {stale}"
+
+
+def test_every_declared_rule_matches_the_audience_table(app):
+    different = {
+        endpoint: declared_audience(access_rule_for(app, endpoint))
+        for endpoint in endpoints(app)
+        if access_rule_for(app, endpoint) is not None
+        and declared_audience(access_rule_for(app, endpoint)) != EXPECTED_AUDIENCE.get(endpoint)
+    }
+    assert different == {}, f"declared rule differs from the table: {different}"
+
+
+@pytest.mark.parametrize("role_name", list(ROLE_TRAITS))
+def test_each_role_meets_the_right_door_on_every_endpoint(app, client, person_as, role_name):
+    person = person_as(role_name)
+    problems = []
+    for endpoint in endpoints(app):
+        method, path = dummy_request(app, endpoint)
+        if person is not None:
+            # Some pages (sign out) end the session; each request starts signed in again.
+            sign_in(client, person)
+        # A fresh app context per request, as in production: nothing (like the signed-in
+        # person Flask-Login keeps on `g`) carries over from the previous endpoint.
+        with app.app_context():
+            response = client.open(path, method=method)
+        location = urlsplit(response.headers.get("Location", ""))
+        # The access guard sends a visitor to sign in with the page to come back to.
+        sent_to_sign_in = (
+            response.status_code == 302
+            and location.path == "/account/sign-in"
+            and parse_qs(location.query).get("next") == [path]
+        )
+        allowed = may_open(role_name, EXPECTED_AUDIENCE[endpoint])
+
+        if allowed:
+            if response.status_code == 403 or sent_to_sign_in or response.status_code >= 500:
+                problems.append(f"{method} {path}: should open, got {response.status_code} {location.geturl()}")
+        elif person is None:
+            if not sent_to_sign_in:
+                problems.append(f"{method} {path}: visitor should be sent to sign in, got {response.status_code}")
+        elif response.status_code != 403 or "You cannot open this page" not in page_text(response):
+            problems.append(f"{method} {path}: should be refused with the 403 page, got {response.status_code}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_staff_without_two_factor_is_sent_to_set_it_up(client, person_as):
+    staff = person_as("staff", two_factor=False)
+    sign_in(client, staff)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/account/two-factor"
+    followed = client.get(response.headers["Location"])
+    assert "Your role needs two-factor sign-in. Set it up to continue." in page_text(followed)
+
+
+def test_admin_without_two_factor_cannot_open_the_audit_log(client, person_as):
+    admin = person_as("admin", two_factor=False)
+    sign_in(client, admin)
+
+    response = client.get("/admin/audit")
+
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/account/two-factor"
