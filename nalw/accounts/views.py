@@ -23,24 +23,10 @@ from nalw.accounts.forms import (
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, new_totp_secret, provisioning_uri, qr_code_svg
 from nalw.core.forms import show_refusal
-from nalw.core.permissions import public, signed_in
+from nalw.core.permissions import public, safe_next, signed_in
 from nalw.extensions import db, limiter
 
 PENDING_SIGN_IN_SECONDS = 300
-
-
-def safe_next(target):
-    """Only a path on this site: never an open redirect."""
-    # Browsers drop tabs and newlines from a URL, so `/\t/evil.example` would leave the site too.
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and target.isprintable()
-    ):
-        return target
-    return None
 
 
 def _sign_in_limit_key():

@@ -72,7 +72,7 @@ def _guard(rule):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             if rule.sign_in and not current_user.is_authenticated:
-                return redirect(url_for("accounts.sign_in", next=_safe_next()))
+                return redirect(url_for("accounts.sign_in", next=_current_path()))
             if not rule.allows(current_user):
                 abort(403)
             if rule.roles and needs_two_factor_setup(current_user):
@@ -119,7 +119,7 @@ def access_rule_for(app, endpoint):
     return getattr(app.view_functions.get(endpoint), "access_rule", None)
 
 
-def _safe_next():
+def _current_path():
     """The path to come back to after sign-in: only a path on this site."""
     path = request.full_path if request.query_string else request.path
     return path if path.startswith("/") and not path.startswith("//") else None
@@ -127,6 +127,13 @@ def _safe_next():
 
 def safe_next(target):
     """`target` if it is a path on this site, else None: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from a URL, so `/\t/evil.example` would leave the site too.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return None

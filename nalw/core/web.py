@@ -11,10 +11,17 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_log = logging.getLogger("nalw.requests")
 
 
-def content_security_policy(app):
-    script_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_SCRIPT_SOURCES", [])])
-    frame_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_FRAME_SOURCES", [])])
-    connect_sources = " ".join(["'self'", *app.config.get("CSP_EXTRA_CONNECT_SOURCES", [])])
+def allow_card_field():
+    """This response's page loads the payment provider's card field (script, frames, API calls).
+    Only such pages widen the Content Security Policy; every other page allows our own origin alone."""
+    g.allow_card_field = True
+
+
+def content_security_policy(app, card_field=False):
+    extra = (lambda key: app.config.get(key, [])) if card_field else (lambda key: [])
+    script_sources = " ".join(["'self'", *extra("CSP_EXTRA_SCRIPT_SOURCES")])
+    frame_sources = " ".join(["'self'", *extra("CSP_EXTRA_FRAME_SOURCES")])
+    connect_sources = " ".join(["'self'", *extra("CSP_EXTRA_CONNECT_SOURCES")])
     return "; ".join(
         [
             "default-src 'self'",
@@ -34,6 +41,7 @@ def content_security_policy(app):
 
 def register_request_hooks(app):
     csp = content_security_policy(app)
+    csp_with_card_field = content_security_policy(app, card_field=True)
 
     @app.before_request
     def start_request():
@@ -44,7 +52,7 @@ def register_request_hooks(app):
     @app.after_request
     def finish_request(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("Content-Security-Policy", csp_with_card_field if g.get("allow_card_field") else csp)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, url_for
 
+from nalw.core.web import allow_card_field
 from nalw.extensions import db
 from nalw.payments import services
 from nalw.payments.models import PaymentStatus
@@ -9,6 +10,7 @@ from nalw.payments.models import PaymentStatus
 
 def card_page_context(person):
     """What the card part of a payment page needs: the saved card and a fresh SetupIntent for a new one."""
+    allow_card_field()
     profile = services.billing_profile(person, create=True)
     setup_secret = services.start_card_setup(person)
     db.session.commit()  # keep the Stripe customer id even if the person leaves the page

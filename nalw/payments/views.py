@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from nalw.core.forms import show_refusal
 from nalw.core.money import format_pence
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
+from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
 from nalw.payments import blueprint, gateway, services
 from nalw.payments.forms import RefundForm
@@ -95,6 +96,7 @@ def authenticate(payment_id):
     if payment.status is not PaymentStatus.REQUIRES_ACTION:
         return redirect(next_path)
     intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    allow_card_field()
     return render_template(
         "payments/authenticate.html",
         payment=payment,

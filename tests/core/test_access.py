@@ -16,6 +16,8 @@ PUBLIC = "public"
 SIGNED_IN = "signed in"
 STAFF = frozenset({Role.STAFF})
 ADMIN = frozenset({Role.ADMIN})
+MEMBER = frozenset({Role.MEMBER})
+ORGANISATION_ADMIN = frozenset({Role.ORGANISATION_ADMIN})
 
 EXPECTED_AUDIENCE = {
     "static": PUBLIC,
@@ -49,6 +51,42 @@ EXPECTED_AUDIENCE = {
     "admin.outbox": STAFF,
     "admin.outbox_message": STAFF,
     "admin.retry_message": STAFF,
+    "code_of_practice.current": PUBLIC,
+    "code_of_practice.version": PUBLIC,
+    "code_of_practice.manage": ADMIN,
+    "code_of_practice.start_draft": ADMIN,
+    "code_of_practice.edit_draft": ADMIN,
+    "code_of_practice.save_standard": ADMIN,
+    "code_of_practice.remove_standard": ADMIN,
+    "code_of_practice.publish": ADMIN,
+    "members.my_membership": SIGNED_IN,
+    "members.choose_tier": SIGNED_IN,
+    "members.apply": SIGNED_IN,
+    "members.pay": SIGNED_IN,
+    "members.renew": SIGNED_IN,
+    "members.automatic_renewal": SIGNED_IN,
+    "members.resign": SIGNED_IN,
+    "members.certificate": MEMBER,
+    "members.register": PUBLIC,
+    "members.organisation": ORGANISATION_ADMIN,
+    "members.remove_seat": ORGANISATION_ADMIN,
+    "members.accept_invitation": SIGNED_IN,
+    "members.applications": STAFF,
+    "members.staff_membership": STAFF,
+    "members.approve": STAFF,
+    "members.reject": STAFF,
+    "members.suspend": STAFF,
+    "members.reinstate": STAFF,
+    "members.record_offline_payment": STAFF,
+    "members.tiers": ADMIN,
+    "members.edit_tier": ADMIN,
+    "payments.stripe_webhook": PUBLIC,
+    "payments.my_payments": SIGNED_IN,
+    "payments.receipt": SIGNED_IN,
+    "payments.staff_payments": STAFF,
+    "payments.staff_payment": STAFF,
+    "payments.authenticate": SIGNED_IN,
+    "payments.authenticated": SIGNED_IN,
 }
 
 

@@ -35,11 +35,13 @@ def test_fresh_sqlite_database_migrates_seeds_twice_and_admits_demo_staff(tmp_pa
 
     migrated = flask_command(database_url, "db", "upgrade")
     assert migrated.returncode == 0, migrated.stderr
+    defaults = flask_command(database_url, "setup", "defaults")
+    assert defaults.returncode == 0, defaults.stderr
     first = flask_command(database_url, "demo", "seed")
     second = flask_command(database_url, "demo", "seed")
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    assert "6 people added" in first.stdout
-    assert "0 people added, 6 already there" in second.stdout
+    assert "7 people added" in first.stdout
+    assert "0 people added, 7 already there" in second.stdout
 
     app = create_app(test_settings(SQLALCHEMY_DATABASE_URI=database_url))
     client = app.test_client()
