@@ -25,7 +25,7 @@ def test_staff_signs_in_with_code_and_opens_people_and_emails(page, make_person,
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff dashboard")
     expect(page.get_by_text("Signed in as Sam Staff")).to_be_visible()
-    navigation = page.get_by_role("navigation", name="Main")
+    navigation = page.get_by_role("navigation", name="Staff")
     expect(navigation.get_by_role("link", name="Audit log")).to_have_count(0)
 
     navigation.get_by_role("link", name="People").click()
@@ -68,7 +68,7 @@ def test_admin_grants_a_role_and_finds_it_in_the_audit_log(page, make_person, fa
     page.get_by_role("button", name="Grant role").click()
     expect(page.get_by_role("status")).to_have_text("Grace Mbeki is now Judge.")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     newest = page.get_by_role("row").nth(1)
     expect(newest).to_contain_text(admin.email)
