@@ -62,7 +62,9 @@ def main():
     INSTANCE.mkdir(exist_ok=True)
     for port, what in ((APP_PORT, "the app"), (MAIL_PORT, "the mail catcher"), (STRIPE_PORT, "localstripe")):
         if not port_is_free(port):
-            sys.exit(f"Port {port} (for {what}) is in use. Stop whatever uses it, or set NALW_PORT / MAIL_PORT.")
+            sys.exit(
+                f"Port {port} (for {what}) is in use. Stop whatever uses it, or set NALW_PORT, MAIL_PORT or NALW_LOCALSTRIPE_PORT."
+            )
 
     children = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))

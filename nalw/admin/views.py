@@ -14,6 +14,7 @@ from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.outbox import OutboxMessage, OutboxStatus, retry_now
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
+from nalw.members.models import Membership, MembershipStatus
 
 PER_PAGE = 50
 
@@ -32,19 +33,29 @@ def _get_or_404(model, object_id):
 @blueprint.route("/")
 @requires(Role.STAFF)
 def dashboard():
-    counts = {
-        "people": db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.erased_at.is_(None))),
-        "unverified": db.session.scalar(
-            sa.select(sa.func.count(Person.id)).where(Person.email_verified_at.is_(None), Person.erased_at.is_(None))
-        ),
-        "waiting_emails": db.session.scalar(
-            sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.WAITING)
-        ),
-        "failed_emails": db.session.scalar(
-            sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.FAILED)
-        ),
-    }
-    return render_template("admin/dashboard.html", counts=counts)
+    people = db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.erased_at.is_(None)))
+    memberships = dict(
+        db.session.execute(
+            sa.select(Membership.status, sa.func.count(Membership.id))
+            .where(Membership.for_organisation.is_(False))
+            .group_by(Membership.status)
+        ).all()
+    )
+    emails = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+        ).all()
+    )
+    tiles = [
+        ("Active members", memberships.get(MembershipStatus.ACTIVE, 0), "members.applications"),
+        ("Applications waiting for a decision", memberships.get(MembershipStatus.PAID, 0), "members.applications"),
+        ("Applications not paid yet", memberships.get(MembershipStatus.APPLIED, 0), "members.applications"),
+        ("In grace period", memberships.get(MembershipStatus.GRACE, 0), "members.applications"),
+        ("People with accounts", people, "admin.people"),
+        ("Emails waiting to send", emails.get(OutboxStatus.WAITING, 0), "admin.outbox"),
+        ("Emails that failed", emails.get(OutboxStatus.FAILED, 0), "admin.outbox"),
+    ]
+    return render_template("admin/dashboard.html", tiles=tiles)
 
 
 @blueprint.route("/people")

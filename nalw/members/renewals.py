@@ -13,7 +13,7 @@ from flask import current_app
 from nalw.code_of_practice import services as code_services
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
-from nalw.core.time import format_date, london_today, utcnow
+from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
 from nalw.members import services
 from nalw.members.models import Membership, MembershipStatus, RenewalNotice
@@ -25,6 +25,7 @@ S = MembershipStatus
 RENEWABLE = (S.ACTIVE, S.GRACE, S.LAPSED)
 # The automatic charge is taken this many days before expiry, leaving time to fix a failed card.
 AUTO_CHARGE_DAYS_BEFORE = 5
+RENEWAL_OPENS_DAYS = 60
 REMINDERS = (("reminder_30_days", 30, 8), ("reminder_7_days", 7, 1), ("reminder_expiry_day", 0, 0))
 
 
@@ -37,15 +38,35 @@ def renewal_fee(membership) -> int:
     return membership.tier.annual_fee_pence
 
 
-def can_renew(membership) -> bool:
+def is_renewable(membership) -> bool:
+    """A membership the member renews themself (a seat renews with its organisation)."""
     return membership.status in RENEWABLE and not membership.is_seat and membership.expires_on is not None
+
+
+def renewal_opens_on(membership):
+    return membership.expires_on - dt.timedelta(days=RENEWAL_OPENS_DAYS)
+
+
+def can_renew(membership, today=None) -> bool:
+    """Renewal opens RENEWAL_OPENS_DAYS before the end date and stays open through grace and lapse;
+    earlier than that would let a member pay for years ahead by accident."""
+    if not is_renewable(membership):
+        return False
+    if membership.status is S.ACTIVE:
+        today = today or london_today()
+        return (membership.expires_on - today).days <= RENEWAL_OPENS_DAYS
+    return True
 
 
 def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_code_version_id) -> Payment:
     """A member renews by card. They accept the current code of practice again as they do."""
     services._require_owner(person, membership)
-    if not can_renew(membership):
+    if not is_renewable(membership):
         raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
+    if not can_renew(membership):
+        raise MembershipError(
+            f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
+        )
     code = code_services.current_version()
     if code is None or accepted_code_version_id != code.id:
         raise MembershipError("Accept the current code of practice to renew", field="accept_code")
@@ -68,7 +89,7 @@ def renewal_paid(payment):
         # Paid for an expiry date that has already moved on: nothing to extend.
         current_app.logger.warning("renewal payment %s does not match membership's current period", payment.id)
         return
-    paid_on = (payment.succeeded_at or utcnow()).date()
+    paid_on = to_london(payment.succeeded_at or utcnow()).date()
     from_status = membership.status
     membership.started_on, membership.expires_on = renewed_period(membership, paid_on)
     reason = f"Renewed until {format_date(membership.expires_on)} ({payment.receipt_number})"
@@ -103,7 +124,7 @@ def set_auto_renew(person, membership, enabled: bool):
         profile = payment_services.billing_profile(person)
         if profile is None or not profile.payment_method_id:
             raise MembershipError("Save a card first: automatic renewal charges your saved card.", field="auto_renew")
-        if not can_renew(membership):
+        if not is_renewable(membership):
             raise MembershipError("This membership cannot renew automatically.", field="auto_renew")
     membership.auto_renew = enabled
 

@@ -116,7 +116,7 @@ def record_offline_payment(membership_id):
     if form.validate_on_submit():
         if membership.status is MembershipStatus.APPLIED:
             purpose, reference = PaymentPurpose.MEMBERSHIP_FEE, membership.reference
-        elif renewals.can_renew(membership):
+        elif renewals.is_renewable(membership):
             purpose, reference = PaymentPurpose.RENEWAL, renewals.renewal_reference(membership)
         else:
             flash("This membership has nothing to pay for.", "danger")

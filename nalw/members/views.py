@@ -8,6 +8,7 @@ from nalw.code_of_practice import services as code_services
 from nalw.core.forms import EmptyForm, show_refusal
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
+from nalw.core.time import format_date
 from nalw.extensions import db, limiter
 from nalw.members import blueprint, organisations, renewals, services
 from nalw.members.forms import (
@@ -46,7 +47,9 @@ def my_membership():
         organisation_membership=organisation_membership,
         saved_card=profile.card_label if profile else None,
         renew_form=renew_form,
+        renewable=membership is not None and renewals.is_renewable(membership),
         can_renew=membership is not None and renewals.can_renew(membership),
+        renewal_opens_on=renewals.renewal_opens_on(membership) if membership and membership.expires_on else None,
         in_good_standing=membership is not None and membership.in_good_standing,
     )
 
@@ -142,8 +145,14 @@ def renew():
     membership = services.current_membership(current_user) or services.current_membership(
         current_user, for_organisation=True
     )
-    if membership is None or not renewals.can_renew(membership):
+    if membership is None or not renewals.is_renewable(membership):
         flash("There is no membership to renew. You can apply for one.", "info")
+        return redirect(url_for("members.my_membership"))
+    if not renewals.can_renew(membership):
+        flash(
+            f"You can renew from {format_date(renewals.renewal_opens_on(membership))}, 60 days before your membership ends.",
+            "info",
+        )
         return redirect(url_for("members.my_membership"))
     code = code_services.current_version()
     form = PaymentForm()

@@ -4,18 +4,23 @@ from flask import current_app, flash, redirect, url_for
 
 from nalw.core.web import allow_card_field
 from nalw.extensions import db
-from nalw.payments import services
+from nalw.payments import gateway, services
 from nalw.payments.models import PaymentStatus
 
 
 def card_page_context(person):
     """What the card part of a payment page needs: the saved card and a fresh SetupIntent for a new one."""
     allow_card_field()
-    profile = services.billing_profile(person, create=True)
-    setup_secret = services.start_card_setup(person)
+    try:
+        profile = services.billing_profile(person, create=True)
+        setup_secret = services.start_card_setup(person)
+    except gateway.GatewayError:
+        db.session.rollback()
+        profile = services.billing_profile(person)
+        setup_secret = None  # the page says card payments are unavailable just now
     db.session.commit()  # keep the Stripe customer id even if the person leaves the page
     return {
-        "saved_card": profile.card_label,
+        "saved_card": profile.card_label if profile else None,
         "setup_secret": setup_secret,
         "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"],
         "stripe_js_url": current_app.config["STRIPE_JS_URL"],

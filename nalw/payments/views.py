@@ -28,8 +28,13 @@ def stripe_webhook():
     except ValueError as error:
         current_app.logger.warning("stripe webhook refused: %s", error)
         return jsonify(error="invalid signature"), 400
-    outcome = services.handle_event(event)
-    db.session.commit()
+    try:
+        outcome = services.handle_event(event)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # The same event delivered twice at once: the other delivery recorded and applied it.
+        db.session.rollback()
+        outcome = "duplicate: handled by a simultaneous delivery"
     current_app.logger.info("stripe webhook %s %s: %s", event["id"], event["type"], outcome)
     return jsonify(received=True, outcome=outcome)
 
