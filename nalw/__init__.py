@@ -59,7 +59,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin, code_of_practice, members, payments
+    from nalw import accounts, admin, code_of_practice, cpd, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
 
@@ -69,6 +69,7 @@ def register_blueprints(app):
     app.register_blueprint(code_of_practice.blueprint)
     app.register_blueprint(members.blueprint)
     app.register_blueprint(payments.blueprint)
+    app.register_blueprint(cpd.blueprint)
     members.register_payment_handlers()
     declare_public(app, "static", "bootstrap.static")
 
@@ -105,6 +106,7 @@ def register_errorhandlers(app):
 def register_commands(app):
     from nalw.accounts.commands import accounts_cli
     from nalw.core.commands import outbox_cli
+    from nalw.cpd.commands import cpd_cli
     from nalw.demo import demo_cli
     from nalw.members.commands import members_cli
     from nalw.payments.commands import payments_cli
@@ -116,3 +118,4 @@ def register_commands(app):
     app.cli.add_command(members_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(setup_cli)
+    app.cli.add_command(cpd_cli)

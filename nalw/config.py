@@ -110,6 +110,10 @@ def load_config(overrides=None):
         "STRIPE_JS_URL": _env(
             "STRIPE_JS_URL", "https://js.stripe.com/v3/" if production else "http://127.0.0.1:8420/js.stripe.com/v3/"
         ),
+        # CPD: the year starts on this day (MM-DD); evidence files live outside the web root.
+        "CPD_YEAR_STARTS": _env("NALW_CPD_YEAR_STARTS", "04-01"),
+        "EVIDENCE_MAX_BYTES": _env_int("NALW_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024),
+        "EVIDENCE_STORAGE_DIR": _env("NALW_EVIDENCE_DIR", str(INSTANCE_DIR / "evidence")),
         # Demo conveniences are never on in production.
         "DEMO_MODE": _env_bool("NALW_DEMO_MODE", False) and not production,
         "LOG_LEVEL": _env("NALW_LOG_LEVEL", "INFO"),

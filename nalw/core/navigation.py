@@ -8,6 +8,7 @@ MAIN_NAVIGATION = [
     ("Code of practice", "code_of_practice.current", None),
     ("Register", "members.register", None),
     ("Membership", "members.my_membership", "signed_in"),
+    ("My CPD", "cpd.my_cpd", Role.MEMBER),
     ("My organisation", "members.organisation", Role.ORGANISATION_ADMIN),
     ("My account", "accounts.account", "signed_in"),
 ]
@@ -18,6 +19,8 @@ STAFF_NAVIGATION = [
     ("Applications", "members.applications", Role.STAFF),
     ("People", "admin.people", Role.STAFF),
     ("Payments", "payments.staff_payments", Role.STAFF),
+    ("CPD compliance", "cpd.compliance_list", Role.STAFF),
+    ("CPD audits", "cpd.audits_list", Role.STAFF),
     ("Emails", "admin.outbox", Role.STAFF),
     ("Tiers", "members.tiers", Role.ADMIN),
     ("Code of practice", "code_of_practice.manage", Role.ADMIN),

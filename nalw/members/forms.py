@@ -99,10 +99,27 @@ class PaymentForm(FlaskForm):
     setup_intent_id = HiddenField()
     accept_code = BooleanField("I have read and accept the current code of practice")
     code_version_id = HiddenField()
+    cpd_met = RadioField(
+        "Did you meet the CPD requirement?",
+        choices=[SelectChoice("yes", "Yes, I met it"), SelectChoice("no", "No, I did not meet it")],
+        validators=[Optional()],
+    )
     submit = SubmitField("Pay")
+
+    def cpd_declaration(self):
+        return {"yes": True, "no": False}.get(self.cpd_met.data)
 
     def amount_seen(self):
         return int(self.amount_pence.data) if (self.amount_pence.data or "").isdigit() else -1
+
+
+class CpdDeclarationForm(FlaskForm):
+    cpd_met = RadioField(
+        "Did you meet the CPD requirement?",
+        choices=[SelectChoice("yes", "Yes, I met it"), SelectChoice("no", "No, I did not meet it")],
+        validators=[InputRequired(message="Choose yes or no")],
+    )
+    submit = SubmitField("Record declaration")
 
 
 class AutoRenewForm(FlaskForm):

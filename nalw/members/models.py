@@ -237,3 +237,15 @@ class SeatInvitation(IdMixin, db.Model):
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     membership: Mapped[Membership | None] = relationship(foreign_keys=[membership_id], lazy="joined")
+
+
+class CpdDeclaration(IdMixin, db.Model):
+    """What a member declared at renewal: did they meet the CPD year's requirement?"""
+
+    __tablename__ = "cpd_declarations"
+
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    cpd_year_starts_on: Mapped[dt.date]
+    met_requirement: Mapped[bool]
+    hours_required: Mapped[int]
+    declared_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)

@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from nalw.code_of_practice import services as code_services
+from nalw.core.cpd_years import CpdYear, year_containing
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
 from nalw.members import services
-from nalw.members.models import Membership, MembershipStatus, RenewalNotice
+from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, RenewalNotice
 from nalw.members.services import GRACE_DAYS, MembershipError, change_status, record_history, renewed_period
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
@@ -58,8 +59,36 @@ def can_renew(membership, today=None) -> bool:
     return True
 
 
-def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_code_version_id) -> Payment:
-    """A member renews by card. They accept the current code of practice again as they do."""
+def cpd_year_to_declare(today=None) -> CpdYear:
+    """At renewal a member declares about the last complete CPD year."""
+    return year_containing(today or london_today()).previous()
+
+
+def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
+    return db.session.scalar(
+        sa.select(CpdDeclaration).where(
+            CpdDeclaration.membership_id == membership.id, CpdDeclaration.cpd_year_starts_on == year.starts_on
+        )
+    )
+
+
+def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
+    """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
+    year = cpd_year_to_declare()
+    declaration = declaration_for(membership, year)
+    if declaration is None:
+        declaration = CpdDeclaration(membership_id=membership.id, cpd_year_starts_on=year.starts_on)
+        db.session.add(declaration)
+    declaration.met_requirement = met_requirement
+    declaration.hours_required = membership.tier.cpd_hours_required
+    declaration.declared_at = utcnow()
+    db.session.flush()
+    return declaration
+
+
+def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_code_version_id, cpd_met=None) -> Payment:
+    """A member renews by card. They accept the current code of practice again, and declare whether
+    they met the last CPD year's requirement, as they do."""
     services._require_owner(person, membership)
     if not is_renewable(membership):
         raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
@@ -75,8 +104,13 @@ def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_cod
         raise MembershipError(
             f"The renewal fee is now {format_pence(fee)}. Check the amount and pay again.", field="amount"
         )
+    if cpd_met is None:
+        raise MembershipError(
+            f"Say whether you met the CPD requirement for {cpd_year_to_declare().label}", field="cpd_met"
+        )
     membership.code_version_id = code.id
     membership.code_accepted_at = utcnow()
+    declare_cpd(membership, cpd_met)
     return payment_services.begin_card_payment(
         person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, f"{membership.tier.name} membership renewal"
     )

@@ -12,7 +12,7 @@ from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 from nalw.members import blueprint, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
-from nalw.members.models import Eligibility, Membership, MembershipChange, MembershipStatus, Tier
+from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
 from nalw.payments.models import PaymentMethod, PaymentPurpose
@@ -54,6 +54,11 @@ def staff_membership(membership_id):
         membership=membership,
         history=history,
         payments=services.payments_for(membership),
+        declarations=db.session.scalars(
+            sa.select(CpdDeclaration)
+            .where(CpdDeclaration.membership_id == membership.id)
+            .order_by(CpdDeclaration.cpd_year_starts_on.desc())
+        ).all(),
         button=EmptyForm(),
         reason_form=ReasonForm(),
         offline_form=OfflinePaymentForm(),

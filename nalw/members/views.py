@@ -14,6 +14,7 @@ from nalw.members import blueprint, organisations, renewals, services
 from nalw.members.forms import (
     ApplicationForm,
     AutoRenewForm,
+    CpdDeclarationForm,
     InviteForm,
     PaymentForm,
     RegisterSearchForm,
@@ -41,6 +42,8 @@ def my_membership():
     organisation_membership = services.current_membership(current_user, for_organisation=True)
     profile = payment_services.billing_profile(current_user)
     renew_form = AutoRenewForm(auto_renew="on" if membership and membership.auto_renew else "off")
+    cpd_year = renewals.cpd_year_to_declare()
+    declared = membership is not None and renewals.declaration_for(membership, cpd_year) is not None
     return render_template(
         "members/my_membership.html",
         membership=membership,
@@ -51,6 +54,8 @@ def my_membership():
         can_renew=membership is not None and renewals.can_renew(membership),
         renewal_opens_on=renewals.renewal_opens_on(membership) if membership and membership.expires_on else None,
         in_good_standing=membership is not None and membership.in_good_standing,
+        cpd_year=cpd_year,
+        declaration_form=CpdDeclarationForm() if not declared else None,
     )
 
 
@@ -170,6 +175,7 @@ def renew():
                         membership,
                         form.amount_seen(),
                         accepted_code_version_id=_int(form.code_version_id.data),
+                        cpd_met=form.cpd_declaration(),
                     ),
                 )
             except (services.MembershipError, payment_services.PaymentError) as error:
@@ -193,6 +199,7 @@ def renew():
         "members/renew.html",
         form=form,
         membership=membership,
+        cpd_year=renewals.cpd_year_to_declare(),
         fee=renewals.renewal_fee(membership),
         code=code,
         **checkout.card_page_context(current_user),
@@ -225,6 +232,23 @@ def automatic_renewal():
             )
     else:
         flash("Choose how you want to renew, then press Save renewal choice.", "danger")
+    return redirect(url_for("members.my_membership"))
+
+
+@blueprint.route("/membership/cpd-declaration", methods=["POST"])
+@signed_in
+def cpd_declaration():
+    """Members who renew automatically declare their CPD here, from their membership page."""
+    membership = services.current_membership(current_user)
+    if membership is None or not renewals.is_renewable(membership):
+        abort(404)
+    form = CpdDeclarationForm()
+    if form.validate_on_submit():
+        renewals.declare_cpd(membership, form.cpd_met.data == "yes")
+        db.session.commit()
+        flash("Thank you: your CPD declaration is recorded.", "success")
+    else:
+        flash("Choose yes or no, then press Record declaration.", "danger")
     return redirect(url_for("members.my_membership"))
 
 

@@ -7,7 +7,7 @@ until it declares a rule and the table says who it is for.
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from nalw.core.permissions import Role, access_rule_for
 from tests.helpers import ROLE_TRAITS, page_text, sign_in
@@ -87,6 +87,24 @@ EXPECTED_AUDIENCE = {
     "payments.staff_payment": STAFF,
     "payments.authenticate": SIGNED_IN,
     "payments.authenticated": SIGNED_IN,
+    "members.cpd_declaration": SIGNED_IN,
+    "cpd.my_cpd": SIGNED_IN,
+    "cpd.new_entry": SIGNED_IN,
+    "cpd.edit_entry": SIGNED_IN,
+    "cpd.delete_entry": SIGNED_IN,
+    "cpd.upload_evidence": SIGNED_IN,
+    "cpd.evidence_file": SIGNED_IN,
+    "cpd.delete_evidence": SIGNED_IN,
+    "cpd.export": SIGNED_IN,
+    "cpd.my_audits": SIGNED_IN,
+    "cpd.audit_profile": SIGNED_IN,
+    "cpd.staff_person_cpd": STAFF,
+    "cpd.compliance_list": STAFF,
+    "cpd.compliance_csv": STAFF,
+    "cpd.audits_list": STAFF,
+    "cpd.new_audit": STAFF,
+    "cpd.audit_detail": STAFF,
+    "cpd.review_selection": STAFF,
 }
 
 
@@ -119,13 +137,18 @@ def endpoints(app):
     return sorted({url_rule.endpoint for url_rule in app.url_map.iter_rules()})
 
 
+def dummy_value(converter):
+    if isinstance(converter, IntegerConverter):
+        return 999999
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    return "x"
+
+
 def dummy_request(app, endpoint):
     """(method, path) that reaches `endpoint`, with made-up values for its URL parts."""
     url_rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {
-        name: 999999 if isinstance(converter, IntegerConverter) else "x"
-        for name, converter in url_rule._converters.items()
-    }
+    values = {name: dummy_value(converter) for name, converter in url_rule._converters.items()}
     method = "GET" if "GET" in url_rule.methods else "POST"
     with app.test_request_context():
         path = app.url_for(endpoint, **values)

@@ -1,0 +1,280 @@
+"""CPD audits: a recorded random sample of active members, their profiles, and the review.
+
+The sample is drawn with Python's `random.Random(seed)` from the ordered list of eligible
+membership ids; both the seed and the list are stored, so `redraw(audit)` shows anyone
+later exactly how the sample came about.
+"""
+
+import datetime as dt
+import math
+import random
+import secrets
+
+import sqlalchemy as sa
+
+from nalw.core.audit import record_audit
+from nalw.core.cpd_years import CpdYear
+from nalw.core.links import absolute_link
+from nalw.core.outbox import queue_email
+from nalw.core.time import format_date, london_today, utcnow
+from nalw.cpd.models import (
+    AuditReminder,
+    AuditSelection,
+    AuditStatus,
+    CpdAudit,
+    CpdEntry,
+    EntryStatus,
+    Outcome,
+    SelectionStatus,
+    StandardOutcome,
+)
+from nalw.cpd.services import CpdError
+from nalw.extensions import db
+from nalw.members.models import Membership, MembershipStatus
+
+# Most urgent first: a member who is already close to the deadline gets only the nearer reminder.
+REMINDER_DAYS = (("reminder_3_days", 3), ("reminder_14_days", 14))
+MORE_INFORMATION_DAYS = 21
+
+
+def eligible_membership_ids(today, exclude_joined_within_days) -> list[int]:
+    """Active personal memberships that started before the cut-off, in id order."""
+    cutoff = today - dt.timedelta(days=exclude_joined_within_days)
+    return list(
+        db.session.scalars(
+            sa.select(Membership.id)
+            .where(
+                Membership.status == MembershipStatus.ACTIVE,
+                Membership.for_organisation.is_(False),
+                Membership.started_on <= cutoff,
+            )
+            .order_by(Membership.id)
+        )
+    )
+
+
+def sample_size(population, share_per_thousand):
+    return 0 if population == 0 else max(1, math.ceil(population * share_per_thousand / 1000))
+
+
+def draw(population_ids, share_per_thousand, seed) -> list[int]:
+    """The same seed and population always give the same sample."""
+    return sorted(random.Random(seed).sample(population_ids, sample_size(len(population_ids), share_per_thousand)))
+
+
+def redraw(audit) -> list[int]:
+    return draw(audit.population_ids, audit.share_per_thousand, audit.seed)
+
+
+def start_audit(
+    actor, year: CpdYear, *, share_per_thousand, exclude_joined_within_days, deadline_on, seed=None
+) -> CpdAudit:
+    """Draw the sample, record how, and tell each member drawn."""
+    today = london_today()
+    if not 1 <= share_per_thousand <= 1000:
+        raise CpdError("Enter a share between 0.1 and 100 per cent.", field="share")
+    if deadline_on <= today:
+        raise CpdError("The deadline must be after today.", field="deadline_on")
+    population = eligible_membership_ids(today, exclude_joined_within_days)
+    if not population:
+        raise CpdError("No active members can be drawn with these settings.", field="share")
+    seed = seed if seed is not None else secrets.randbits(48)
+    audit = CpdAudit(
+        year_starts_on=year.starts_on,
+        share_per_thousand=share_per_thousand,
+        exclude_joined_within_days=exclude_joined_within_days,
+        seed=seed,
+        population=len(population),
+        population_ids=population,
+        deadline_on=deadline_on,
+        drawn_by_id=actor.id,
+    )
+    db.session.add(audit)
+    db.session.flush()
+    chosen = draw(population, share_per_thousand, seed)
+    memberships = db.session.scalars(sa.select(Membership).where(Membership.id.in_(chosen))).all()
+    for membership in memberships:
+        selection = AuditSelection(
+            audit=audit, person_id=membership.person_id, membership_id=membership.id, deadline_on=deadline_on
+        )
+        db.session.add(selection)
+        db.session.flush()
+        _tell(selection, "cpd/audit_selected", "You have been chosen for the CPD audit")
+        record_audit(
+            actor, "cpd_audit.selected", membership.person, summary=f"Chosen for the CPD audit of {year.label}"
+        )
+    record_audit(
+        actor,
+        "cpd_audit.started",
+        audit,
+        after={
+            "share_per_thousand": share_per_thousand,
+            "seed": seed,
+            "population": len(population),
+            "selected": len(memberships),
+        },
+        summary=f"Drew {len(memberships)} of {len(population)} members for the CPD audit of {year.label}",
+    )
+    return audit
+
+
+def _tell(selection, template, subject, **context):
+    person = selection.person
+    queue_email(
+        person.email,
+        template,
+        subject,
+        person=person,
+        selection=selection,
+        deadline=format_date(selection.deadline_on),
+        link=absolute_link("cpd.audit_profile", selection_id=selection.id),
+        **context,
+    )
+
+
+def own_selection(person, selection_id) -> AuditSelection | None:
+    selection = db.session.get(AuditSelection, selection_id)
+    if selection is None or selection.person_id != person.id:
+        return None
+    return selection
+
+
+def open_selections(person):
+    return db.session.scalars(
+        sa.select(AuditSelection).where(AuditSelection.person_id == person.id).order_by(AuditSelection.id.desc())
+    ).all()
+
+
+def can_edit_profile(selection, today=None) -> bool:
+    today = today or london_today()
+    return selection.status in (SelectionStatus.SELECTED, SelectionStatus.REOPENED) and today <= selection.deadline_on
+
+
+def save_profile_draft(person, selection, summary, entry_ids, today=None):
+    """Keep the profile as it is so far, without submitting it."""
+    _check_can_edit(person, selection, today or london_today())
+    selection.summary = (summary or "").strip()
+    selection.entries = _own_complete_entries(person, entry_ids)
+
+
+def _check_can_edit(person, selection, today):
+    if selection.person_id != person.id:
+        raise CpdError("That audit is not yours.")
+    if selection.status not in (SelectionStatus.SELECTED, SelectionStatus.REOPENED):
+        raise CpdError("This profile has already been submitted.")
+    if today > selection.deadline_on:
+        raise CpdError(
+            f"The deadline was {format_date(selection.deadline_on)}. Contact the NALW team to ask for more time."
+        )
+
+
+def _own_complete_entries(person, entry_ids):
+    return db.session.scalars(
+        sa.select(CpdEntry).where(
+            CpdEntry.id.in_(entry_ids or [0]), CpdEntry.person_id == person.id, CpdEntry.status == EntryStatus.COMPLETE
+        )
+    ).all()
+
+
+def submit_profile(person, selection, summary, entry_ids, today=None):
+    """The member's CPD profile: a summary of their practice and chosen complete entries, by the deadline."""
+    _check_can_edit(person, selection, today or london_today())
+    summary = (summary or "").strip()
+    if not summary:
+        raise CpdError("Write a summary of your practice and learning this year.", field="summary")
+    entries = _own_complete_entries(person, entry_ids)
+    if not entries or len(entries) != len(set(entry_ids)):
+        raise CpdError("Choose one or more of your complete CPD entries.", field="entries")
+    selection.summary = summary
+    selection.entries = entries
+    selection.status = SelectionStatus.SUBMITTED
+    selection.submitted_at = utcnow()
+    record_audit(person, "cpd_audit.submitted", person, summary=f"Submitted a CPD profile with {len(entries)} entries")
+
+
+def review(actor, selection, standard_outcomes: dict, overall: Outcome, comment: str):
+    """Record an outcome per standard and overall. 'More information needed' reopens the profile."""
+    if selection.status is not SelectionStatus.SUBMITTED:
+        raise CpdError("Only a submitted profile can be reviewed.")
+    if not standard_outcomes:
+        raise CpdError("Record an outcome for at least one standard.", field="outcomes")
+    selection.standard_outcomes = [
+        StandardOutcome(standard_id=standard_id, outcome=outcome, comment=(text or "").strip())
+        for standard_id, (outcome, text) in standard_outcomes.items()
+    ]
+    selection.outcome = overall
+    selection.outcome_comment = (comment or "").strip()
+    selection.reviewer_id = actor.id
+    selection.reviewed_at = utcnow()
+    if overall is Outcome.MORE_INFORMATION:
+        selection.status = SelectionStatus.REOPENED
+        selection.deadline_on = max(selection.deadline_on, london_today() + dt.timedelta(days=MORE_INFORMATION_DAYS))
+    else:
+        selection.status = SelectionStatus.REVIEWED
+    record_audit(
+        actor,
+        "cpd_audit.reviewed",
+        selection.person,
+        after={"outcome": overall, "standards": {str(k): v[0].value for k, v in standard_outcomes.items()}},
+        summary=f"CPD audit outcome: {overall.label}",
+    )
+    _tell(
+        selection,
+        "cpd/audit_outcome",
+        f"Your CPD audit outcome: {overall.label}",
+        outcome=overall,
+        comment=selection.outcome_comment,
+    )
+
+
+def send_deadline_reminders(today) -> int:
+    """14 and 3 days before the deadline, to members who have not submitted: each reminder once."""
+    sent = 0
+    waiting = db.session.scalars(
+        sa.select(AuditSelection)
+        .join(CpdAudit)
+        .where(
+            CpdAudit.status == AuditStatus.OPEN,
+            AuditSelection.status.in_((SelectionStatus.SELECTED, SelectionStatus.REOPENED)),
+            AuditSelection.deadline_on >= today,
+        )
+    ).all()
+    for selection in waiting:
+        days_left = (selection.deadline_on - today).days
+        for kind, days in REMINDER_DAYS:
+            if days_left > days:
+                continue
+            done = db.session.scalar(
+                sa.select(AuditReminder.id).where(
+                    AuditReminder.selection_id == selection.id, AuditReminder.kind == kind
+                )
+            )
+            if done is None:
+                db.session.add(AuditReminder(selection_id=selection.id, kind=kind))
+                db.session.flush()
+                _tell(selection, "cpd/audit_reminder", "Reminder: your CPD audit profile is due", days_left=days_left)
+                sent += 1
+            break  # only the most urgent reminder that is due
+    return sent
+
+
+def audit_progress(audit) -> dict:
+    counts = dict(
+        db.session.execute(
+            sa.select(AuditSelection.status, sa.func.count(AuditSelection.id))
+            .where(AuditSelection.audit_id == audit.id)
+            .group_by(AuditSelection.status)
+        ).all()
+    )
+    outcomes = dict(
+        db.session.execute(
+            sa.select(AuditSelection.outcome, sa.func.count(AuditSelection.id))
+            .where(AuditSelection.audit_id == audit.id, AuditSelection.status == SelectionStatus.REVIEWED)
+            .group_by(AuditSelection.outcome)
+        ).all()
+    )
+    return {
+        "by_status": [(status, counts.get(status, 0)) for status in SelectionStatus],
+        "by_outcome": [(o, outcomes.get(o, 0)) for o in Outcome],
+        "total": sum(counts.values()),
+    }

@@ -1,0 +1,61 @@
+"""The staff compliance list: members below their tier's CPD requirement for a year."""
+
+import sqlalchemy as sa
+
+from nalw.accounts.models import Person
+from nalw.core.cpd_years import CpdYear
+from nalw.core.paging import paginate_rows
+from nalw.cpd.models import CpdEntry, EntryStatus
+from nalw.extensions import db
+from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
+
+PER_PAGE = 50
+
+
+def below_requirement(year: CpdYear, tier_id=None, region=None):
+    """One statement: members in good standing, their complete hours in the year, and what their tier
+    requires, keeping only those below it. Uses the (person, date) index on entries."""
+    hours = (
+        sa.select(CpdEntry.person_id, sa.func.sum(CpdEntry.quarter_hours).label("quarters"))
+        .where(
+            CpdEntry.status == EntryStatus.COMPLETE,
+            CpdEntry.done_on >= year.starts_on,
+            CpdEntry.done_on <= year.ends_on,
+        )
+        .group_by(CpdEntry.person_id)
+        .subquery()
+    )
+    logged = sa.func.coalesce(hours.c.quarters, 0)
+    statement = (
+        sa.select(
+            Person.id.label("person_id"),
+            Person.name,
+            Membership.number,
+            Membership.region,
+            Tier.name.label("tier"),
+            Tier.cpd_hours_required.label("required"),
+            logged.label("quarters"),
+        )
+        .join(Membership, Membership.person_id == Person.id)
+        .join(Tier, Tier.id == Membership.tier_id)
+        .outerjoin(hours, hours.c.person_id == Person.id)
+        .where(
+            Membership.status.in_(IN_GOOD_STANDING),
+            Membership.for_organisation.is_(False),
+            logged < Tier.cpd_hours_required * 4,
+        )
+        .order_by(Tier.name, Membership.region, Person.name)
+    )
+    if tier_id:
+        statement = statement.where(Membership.tier_id == tier_id)
+    if region is not None:
+        statement = statement.where(Membership.region == region)
+    return statement
+
+
+def compliance_page(year, page, tier_id=None, region=None):
+    return paginate_rows(below_requirement(year, tier_id, region), page, PER_PAGE)
+
+
+def compliance_rows(year, tier_id=None, region=None):
+    return db.session.execute(below_requirement(year, tier_id, region)).all()

@@ -1,0 +1,243 @@
+"""CPD forms. Each message names the field and says how to put it right."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from nalw.cpd.models import ActivityType
+
+
+class CheckboxesField(SelectMultipleField):
+    """A set of checkboxes (for standards), rendered by the form macro as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class QuarterHoursField(StringField):
+    """Hours as typed ('1.5', '0.25'), kept as whole quarter hours in `quarters`."""
+
+    quarters = None
+
+    def pre_validate(self, form):
+        self.quarters = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            hours = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("Enter hours as a number, like 1.5")
+        if hours <= 0 or hours > 24:
+            raise ValidationError("Hours must be more than 0 and at most 24 in a day")
+        quarters = hours * 4
+        if quarters != quarters.to_integral_value():
+            raise ValidationError("Hours must be in quarter hours, like 0.25, 0.5, 0.75 or 1")
+        self.quarters = int(quarters)
+
+
+REFLECTION_PROMPTS = {
+    "what_i_did": ("What I did", "Describe the activity in a few sentences."),
+    "what_i_learned": ("What I learned", "The main things you learned or had confirmed."),
+    "practice_change": ("How it changes my practice", "What you will do differently, or keep doing, because of it."),
+    "impact": ("Impact on the people I support", "How the people you support will benefit."),
+}
+
+
+def _reflection(name):
+    label, hint = REFLECTION_PROMPTS[name]
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=5000, message=f"{label} must be 5,000 characters or fewer")],
+        description=hint,
+        render_kw={"rows": 3},
+    )
+
+
+class EntryForm(FlaskForm):
+    done_on = DateField(
+        "Date",
+        validators=[InputRequired(message="Enter the date of the activity, like 2026-05-14")],
+        description="The day you did it. It cannot be in the future.",
+    )
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired(message="Enter a title for the activity"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+        description="For example: Safeguarding adults level 2.",
+    )
+    activity_type = SelectField(
+        "Type of activity",
+        choices=[SelectChoice("", "Choose a type"), *[SelectChoice(kind.value, kind.label) for kind in ActivityType]],
+        validators=[DataRequired(message="Choose the type of activity")],
+    )
+    hours = QuarterHoursField(
+        "Hours",
+        validators=[DataRequired(message="Enter the hours spent, like 1.5")],
+        description="In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to 24.",
+        render_kw={"inputmode": "decimal"},
+    )
+    provider = StringField(
+        "Provider (optional)",
+        validators=[Optional(), Length(max=200, message="Provider must be 200 characters or fewer")],
+        description="Who ran or published it, if anyone.",
+    )
+    standards = CheckboxesField(
+        "Standards of the code of practice",
+        coerce=int,
+        validate_choice=False,  # the service checks the standards belong to the member's version
+        description="Choose every standard this activity helped you meet.",
+    )
+    what_i_did = _reflection("what_i_did")
+    what_i_learned = _reflection("what_i_learned")
+    practice_change = _reflection("practice_change")
+    impact = _reflection("impact")
+    save_draft = SubmitField("Save as draft")
+    submit = SubmitField("Save entry")
+
+    def reflection(self):
+        return {name: getattr(self, name).data for name in REFLECTION_PROMPTS}
+
+    def activity(self):
+        return ActivityType(self.activity_type.data)
+
+
+class EvidenceForm(FlaskForm):
+    evidence = FileField(
+        "Add evidence (optional)",
+        description="A PDF, an image or an office document, up to 10 MB. Only you and NALW staff can see it.",
+    )
+    submit = SubmitField("Upload file")
+
+
+class YearForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = SelectField("CPD year", coerce=int)
+
+
+class PercentField(StringField):
+    """A share as typed ('2.5', '2.5%'), kept as a whole number per thousand in `per_thousand`."""
+
+    per_thousand = None
+
+    def pre_validate(self, form):
+        self.per_thousand = None
+        text = (self.data or "").strip().rstrip("%").strip()
+        if not text:
+            return
+        try:
+            share = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError("Enter the share as a percentage, like 2.5")
+        per_thousand = share * 10
+        if per_thousand != per_thousand.to_integral_value() or not 1 <= per_thousand <= 1000:
+            raise ValidationError("Enter a percentage from 0.1 to 100, to one decimal place, like 2.5")
+        self.per_thousand = int(per_thousand)
+
+
+class AuditForm(FlaskForm):
+    year = SelectField("CPD year to audit", validators=[DataRequired(message="Choose the CPD year to audit")])
+    share = PercentField(
+        "Share of active members to draw (%)",
+        validators=[DataRequired(message="Enter the share of members to draw, like 2.5")],
+        description="For example 2.5 draws 25 of every 1,000 active members (at least one).",
+        render_kw={"inputmode": "decimal"},
+    )
+    exclude_joined_within_days = IntegerField(
+        "Leave out members who joined in the last (days)",
+        default=180,
+        validators=[
+            InputRequired(message="Enter a number of days, or 0 to include everyone"),
+            NumberRange(min=0, max=3650, message="Enter a whole number of days from 0 to 3650"),
+        ],
+    )
+    deadline_on = DateField(
+        "Deadline for profiles",
+        validators=[InputRequired(message="Enter the date profiles are due, like 2027-01-31")],
+        description="Members are reminded 14 and 3 days before.",
+    )
+    submit = SubmitField("Draw the sample and tell members")
+
+
+class ProfileForm(FlaskForm):
+    summary = TextAreaField(
+        "Summary of your practice and learning",
+        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+        description="A page or so: your role, the people you support, and how your learning this year shaped your practice.",
+        render_kw={"rows": 8},
+    )
+    entries = CheckboxesField(
+        "CPD entries to include",
+        coerce=int,
+        validate_choice=False,  # the service checks each entry is the member's and complete
+        description="Choose the entries that best show how you meet the standards.",
+    )
+    save = SubmitField("Save without submitting")
+    submit = SubmitField("Submit profile")
+
+
+OUTCOME_CHOICES = [
+    SelectChoice("meets", "Meets"),
+    SelectChoice("more_information", "More information needed"),
+    SelectChoice("does_not_meet", "Does not meet"),
+]
+
+
+class ReviewForm(FlaskForm):
+    overall = RadioField(
+        "Overall outcome",
+        choices=OUTCOME_CHOICES,
+        validators=[InputRequired(message="Choose the overall outcome")],
+    )
+    comment = TextAreaField(
+        "Comments for the member",
+        validators=[Length(max=5000, message="Comments must be 5,000 characters or fewer")],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Record outcome and tell the member")
+
+    @classmethod
+    def for_standards(cls, standards):
+        """A review form with an outcome and a comment for each standard of the member's code."""
+
+        class StandardsReviewForm(cls):
+            pass
+
+        for standard in standards:
+            setattr(
+                StandardsReviewForm,
+                f"outcome_{standard.id}",
+                SelectField(
+                    f"{standard.code} {standard.title}: outcome",
+                    choices=[SelectChoice("", "Not assessed"), *OUTCOME_CHOICES],
+                    validators=[Optional()],
+                ),
+            )
+            setattr(
+                StandardsReviewForm,
+                f"comment_{standard.id}",
+                TextAreaField(
+                    f"{standard.code}: comment",
+                    validators=[Length(max=2000, message="Comment must be 2,000 characters or fewer")],
+                    render_kw={"rows": 2},
+                ),
+            )
+        return StandardsReviewForm()

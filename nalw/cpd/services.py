@@ -1,0 +1,307 @@
+"""The rules of CPD logging: entries against the code of practice, evidence files, progress.
+
+Services flush and never commit; views commit once.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+import sqlalchemy as sa
+from flask import current_app
+
+from nalw.code_of_practice.models import CodeVersion
+from nalw.core.cpd_years import CpdYear, year_containing, year_starting_in
+from nalw.core.time import london_today
+from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
+from nalw.extensions import db
+from nalw.members import services as member_services
+from nalw.members.models import Membership
+
+MAX_QUARTER_HOURS_IN_A_DAY = 96
+REFLECTION_FIELDS = ("what_i_did", "what_i_learned", "practice_change", "impact")
+
+# What evidence may be, judged from the file's content (never its name).
+ALLOWED_EVIDENCE = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+
+
+class CpdError(Exception):
+    """A CPD rule refused the change; `message` says what to do, `field` where."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- Whose standards ---------------------------------------------------------------------------
+
+
+def logging_membership(person) -> Membership | None:
+    """The membership CPD is logged under: the person's current one, whatever its state."""
+    return member_services.current_membership(person)
+
+
+def accepted_version(person) -> CodeVersion | None:
+    """The code of practice version the member accepted: entries map to its standards."""
+    membership = logging_membership(person)
+    if membership is None:
+        return None
+    return db.session.get(CodeVersion, membership.code_version_id)
+
+
+def own_entry(person, entry_id) -> CpdEntry | None:
+    """The one check that an entry is this person's: anyone else's id is as good as missing."""
+    entry = db.session.get(CpdEntry, entry_id)
+    if entry is None or entry.person_id != person.id:
+        return None
+    return entry
+
+
+# --- Entries -------------------------------------------------------------------------------------
+
+
+def save_entry(
+    person, entry, *, done_on, title, activity_type, quarter_hours, provider, standard_ids, reflection, complete
+) -> CpdEntry:
+    """Create or change an entry. A draft may leave the reflection empty; a complete entry may not.
+
+    Rules: the date is not in the future; hours are whole quarter hours above 0 and at most 24;
+    there is at least one standard, all from the version of the code the member accepted.
+    """
+    if entry is not None and entry.person_id != person.id:
+        raise CpdError("That entry is not yours.")
+    version = accepted_version(person)
+    if version is None:
+        raise CpdError("You need a membership to log CPD. Apply for membership first.")
+    if done_on > london_today():
+        raise CpdError("The date cannot be in the future. Enter the day you did the activity.", field="done_on")
+    if not 0 < quarter_hours <= MAX_QUARTER_HOURS_IN_A_DAY:
+        raise CpdError("Hours must be more than 0 and at most 24 in a day.", field="hours")
+    allowed = {standard.id: standard for standard in version.standards}
+    if not standard_ids:
+        raise CpdError(
+            "Choose at least one standard of the code of practice this activity relates to.", field="standards"
+        )
+    if any(standard_id not in allowed for standard_id in standard_ids):
+        raise CpdError(
+            f"Choose standards from {version.label} of the code of practice, the one you accepted.", field="standards"
+        )
+    reflection = {field: (reflection.get(field) or "").strip() for field in REFLECTION_FIELDS}
+    if complete:
+        missing = [field for field in REFLECTION_FIELDS if not reflection[field]]
+        if missing:
+            raise CpdError(
+                "To complete the entry, answer every reflection question, or save it as a draft.", field=missing[0]
+            )
+    if entry is None:
+        entry = CpdEntry(person_id=person.id)
+        db.session.add(entry)
+    entry.done_on = done_on
+    entry.title = title.strip()
+    entry.activity_type = activity_type
+    entry.quarter_hours = quarter_hours
+    entry.provider = (provider or "").strip()
+    entry.standards = [allowed[standard_id] for standard_id in dict.fromkeys(standard_ids)]
+    for field, value in reflection.items():
+        setattr(entry, field, value)
+    entry.status = EntryStatus.COMPLETE if complete else EntryStatus.DRAFT
+    db.session.flush()
+    return entry
+
+
+def delete_entry(person, entry) -> list[Path]:
+    """Delete an entry; returns its evidence files, to remove once the deletion has committed."""
+    if entry.person_id != person.id:
+        raise CpdError("That entry is not yours.")
+    paths = [evidence_path(evidence) for evidence in entry.evidence]
+    db.session.delete(entry)
+    db.session.flush()
+    return paths
+
+
+# --- Evidence -------------------------------------------------------------------------------------
+
+
+def storage_dir() -> Path:
+    folder = Path(current_app.config["EVIDENCE_STORAGE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def evidence_path(evidence) -> Path:
+    return storage_dir() / evidence.stored_name
+
+
+def add_evidence(person, entry, upload) -> Evidence:
+    """Keep an uploaded file as evidence for `entry`, after checking its size and, from its content,
+    its type. A file that fails any check is refused and nothing is stored."""
+    if entry.person_id != person.id:
+        raise CpdError("That entry is not yours.")
+    if upload is None or not upload.filename:
+        raise CpdError("Choose a file to upload.", field="evidence")
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    content = upload.stream.read(limit + 1)
+    if len(content) > limit:
+        raise CpdError(f"The file is larger than {limit // (1024 * 1024)} MB. Choose a smaller file.", field="evidence")
+    if not content:
+        raise CpdError("The file is empty. Choose another file.", field="evidence")
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in ALLOWED_EVIDENCE:
+        raise CpdError("That file is not a PDF, an image or an office document. Upload one of those.", field="evidence")
+    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_EVIDENCE[kind.mime]}"
+    evidence = Evidence(
+        entry=entry,
+        original_name=_display_name(upload.filename),
+        stored_name=stored_name,
+        content_type=kind.mime,
+        size_bytes=len(content),
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    _write_new_file(storage_dir() / stored_name, content)
+    return evidence
+
+
+def _write_new_file(path, content):
+    """Write to a temporary name, then rename: a half-written file never has the real name."""
+    temporary = path.with_suffix(path.suffix + ".part")
+    with open(temporary, "xb") as file:
+        file.write(content)
+    os.replace(temporary, path)
+
+
+def _display_name(filename):
+    name = os.path.basename(filename.replace("\\", "/")).strip() or "evidence"
+    return "".join(character for character in name if character.isprintable())[:255]
+
+
+def own_evidence(person, evidence_id, staff=False) -> Evidence | None:
+    """Evidence is served only to its owner, or to staff."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or (evidence.entry.person_id != person.id and not staff):
+        return None
+    return evidence
+
+
+def remove_evidence(person, evidence) -> Path:
+    if evidence.entry.person_id != person.id:
+        raise CpdError("That file is not yours.")
+    path = evidence_path(evidence)
+    db.session.delete(evidence)
+    db.session.flush()
+    return path
+
+
+def delete_files(paths):
+    """After the commit: remove files whose records are gone."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+# --- Progress --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    year: CpdYear
+    required_hours: int
+    logged_quarters: int
+    by_activity: list  # (ActivityType, hours)
+    by_standard: list  # (Standard, hours)
+    standards_without_entries: list
+    entries: list
+    drafts: int
+    version: CodeVersion | None
+
+    @property
+    def logged_hours(self):
+        return self.logged_quarters / 4
+
+    @property
+    def percent(self):
+        if not self.required_hours:
+            return 100
+        return min(100, round(100 * self.logged_hours / self.required_hours))
+
+    @property
+    def met(self):
+        return self.logged_hours >= self.required_hours
+
+
+def progress(person, year: CpdYear) -> Progress:
+    """A member's CPD year at a glance, in a fixed number of queries however many entries they have."""
+    membership = logging_membership(person)
+    version = db.session.get(CodeVersion, membership.code_version_id) if membership else None
+    in_year = (
+        CpdEntry.person_id == person.id,
+        CpdEntry.done_on >= year.starts_on,
+        CpdEntry.done_on <= year.ends_on,
+    )
+    complete = (*in_year, CpdEntry.status == EntryStatus.COMPLETE)
+    by_activity = dict(
+        db.session.execute(
+            sa.select(CpdEntry.activity_type, sa.func.sum(CpdEntry.quarter_hours))
+            .where(*complete)
+            .group_by(CpdEntry.activity_type)
+        ).all()
+    )
+    by_standard_id = dict(
+        db.session.execute(
+            sa.select(entry_standards.c.standard_id, sa.func.sum(CpdEntry.quarter_hours))
+            .join(CpdEntry, CpdEntry.id == entry_standards.c.entry_id)
+            .where(*complete)
+            .group_by(entry_standards.c.standard_id)
+        ).all()
+    )
+    entries = db.session.scalars(
+        sa.select(CpdEntry).where(*in_year).order_by(CpdEntry.done_on.desc(), CpdEntry.id.desc())
+    ).all()
+    standards = list(version.standards) if version else []
+    return Progress(
+        year=year,
+        required_hours=membership.tier.cpd_hours_required if membership else 0,
+        logged_quarters=sum(by_activity.values()),
+        by_activity=[(kind, by_activity.get(kind, 0) / 4) for kind in ActivityType],
+        by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],
+        standards_without_entries=[standard for standard in standards if standard.id not in by_standard_id],
+        entries=entries,
+        drafts=sum(1 for entry in entries if not entry.is_complete),
+        version=version,
+    )
+
+
+def years_with_entries(person, current: CpdYear) -> list[CpdYear]:
+    """Every CPD year from the first entry to now, newest first."""
+    first = db.session.scalar(sa.select(sa.func.min(CpdEntry.done_on)).where(CpdEntry.person_id == person.id))
+    first_year = year_containing(first).key if first else current.key
+    return [year_starting_in(key) for key in range(current.key, first_year - 1, -1)]
+
+
+def entries_for_export(person, year: CpdYear | None):
+    query = sa.select(CpdEntry).where(CpdEntry.person_id == person.id).order_by(CpdEntry.done_on, CpdEntry.id)
+    if year is not None:
+        query = query.where(CpdEntry.done_on >= year.starts_on, CpdEntry.done_on <= year.ends_on)
+    return db.session.scalars(query).all()
+
+
+def standard_choices(version):
+    return [(standard.id, f"{standard.code} {standard.title}") for standard in (version.standards if version else [])]

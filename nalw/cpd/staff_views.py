@@ -1,0 +1,167 @@
+"""Staff pages: any member's CPD (read only), the compliance list, and audits from draw to outcome."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from nalw.accounts.models import Person
+from nalw.core.cpd_years import current_year, year_starting_in
+from nalw.core.csv_export import csv_response
+from nalw.core.forms import show_refusal
+from nalw.core.permissions import Role, requires
+from nalw.core.regions import Region
+from nalw.cpd import audits, blueprint, compliance, services
+from nalw.cpd.forms import AuditForm, ReviewForm
+from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
+from nalw.extensions import db
+from nalw.members.models import Tier
+
+
+def _year():
+    key = request.args.get("year", type=int)
+    current = current_year()
+    if key is None:
+        return current
+    if not 2000 <= key <= current.key:
+        abort(404)
+    return year_starting_in(key)
+
+
+@blueprint.route("/admin/cpd/people/<int:person_id>")
+@requires(Role.STAFF)
+def staff_person_cpd(person_id):
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    year = _year()
+    return render_template(
+        "cpd/staff_person.html",
+        person=person,
+        progress=services.progress(person, year),
+        years=services.years_with_entries(person, current_year()),
+    )
+
+
+def _compliance_filters():
+    tier_id = request.args.get("tier", type=int)
+    region_value = request.args.get("region", "")
+    region = Region(region_value) if region_value in {r.value for r in Region} else None
+    return tier_id, region
+
+
+@blueprint.route("/admin/cpd/compliance")
+@requires(Role.STAFF)
+def compliance_list():
+    year = _year()
+    tier_id, region = _compliance_filters()
+    page = compliance.compliance_page(year, request.args.get("page", 1, type=int), tier_id, region)
+    return render_template(
+        "cpd/compliance.html",
+        year=year,
+        page=page,
+        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position)).all(),
+        regions=list(Region),
+        tier_id=tier_id,
+        region=region,
+        years=[year_starting_in(key) for key in range(current_year().key, current_year().key - 6, -1)],
+    )
+
+
+@blueprint.route("/admin/cpd/compliance.csv")
+@requires(Role.STAFF)
+def compliance_csv():
+    year = _year()
+    tier_id, region = _compliance_filters()
+    rows = (
+        [row.name, row.number, row.tier, row.region.label, f"{row.quarters / 4:g}", row.required]
+        for row in compliance.compliance_rows(year, tier_id, region)
+    )
+    return csv_response(
+        f"cpd-below-requirement-{year.starts_on.year}-{year.ends_on.year}.csv",
+        ["Name", "Membership number", "Tier", "Region", "Hours logged", "Hours required"],
+        rows,
+    )
+
+
+# --- Audits ------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/admin/cpd/audits")
+@requires(Role.STAFF)
+def audits_list():
+    all_audits = db.session.scalars(sa.select(CpdAudit).order_by(CpdAudit.id.desc())).all()
+    return render_template("cpd/audits.html", audits=[(audit, audits.audit_progress(audit)) for audit in all_audits])
+
+
+@blueprint.route("/admin/cpd/audits/new", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def new_audit():
+    form = AuditForm()
+    years = [year_starting_in(key) for key in range(current_year().key, current_year().key - 3, -1)]
+    form.year.choices = [SelectChoice(str(year.key), year.label) for year in years]
+    if form.validate_on_submit():
+        try:
+            audit = audits.start_audit(
+                current_user,
+                year_starting_in(int(form.year.data)),
+                share_per_thousand=form.share.per_thousand,
+                exclude_joined_within_days=form.exclude_joined_within_days.data,
+                deadline_on=form.deadline_on.data,
+            )
+        except services.CpdError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(f"{len(audits.redraw(audit))} members drawn and told by email.", "success")
+            return redirect(url_for("cpd.audit_detail", audit_id=audit.id))
+    return render_template("cpd/new_audit.html", form=form)
+
+
+@blueprint.route("/admin/cpd/audits/<int:audit_id>")
+@requires(Role.STAFF)
+def audit_detail(audit_id):
+    audit = db.session.get(CpdAudit, audit_id)
+    if audit is None:
+        abort(404)
+    selections = db.session.scalars(
+        sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
+    ).all()
+    return render_template(
+        "cpd/audit.html",
+        audit=audit,
+        selections=selections,
+        progress=audits.audit_progress(audit),
+        redraw_matches=sorted(audits.redraw(audit)) == sorted(s.membership_id for s in selections),
+    )
+
+
+@blueprint.route("/admin/cpd/audits/<int:audit_id>/selections/<int:selection_id>", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def review_selection(audit_id, selection_id):
+    selection = db.session.get(AuditSelection, selection_id)
+    if selection is None or selection.audit_id != audit_id:
+        abort(404)
+    version = services.accepted_version(selection.person)
+    standards = list(version.standards) if version else []
+    form = ReviewForm.for_standards(standards)
+    if form.validate_on_submit():
+        outcomes = {
+            standard.id: (
+                Outcome(getattr(form, f"outcome_{standard.id}").data),
+                getattr(form, f"comment_{standard.id}").data,
+            )
+            for standard in standards
+            if getattr(form, f"outcome_{standard.id}").data
+        }
+        try:
+            audits.review(current_user, selection, outcomes, Outcome(form.overall.data), form.comment.data)
+        except services.CpdError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash("Outcome recorded and the member told.", "success")
+            return redirect(url_for("cpd.audit_detail", audit_id=audit_id))
+    return render_template("cpd/review.html", selection=selection, form=form, standards=standards)
