@@ -72,6 +72,10 @@ def register_blueprints(app):
     app.register_blueprint(cpd.blueprint)
     members.register_payment_handlers()
     declare_public(app, "static", "bootstrap.static")
+    if app.config["BENCH_MODE"]:
+        from nalw.core.benchmarking import register_bench_mode
+
+        register_bench_mode(app)
 
 
 def register_template_helpers(app):

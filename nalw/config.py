@@ -114,6 +114,8 @@ def load_config(overrides=None):
         "CPD_YEAR_STARTS": _env("NALW_CPD_YEAR_STARTS", "04-01"),
         "EVIDENCE_MAX_BYTES": _env_int("NALW_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024),
         "EVIDENCE_STORAGE_DIR": _env("NALW_EVIDENCE_DIR", str(INSTANCE_DIR / "evidence")),
+        # Benchmarks only: a no-query baseline page and a query count on every response.
+        "BENCH_MODE": _env_bool("NALW_BENCH_MODE", False) and not production,
         # Demo conveniences are never on in production.
         "DEMO_MODE": _env_bool("NALW_DEMO_MODE", False) and not production,
         "LOG_LEVEL": _env("NALW_LOG_LEVEL", "INFO"),

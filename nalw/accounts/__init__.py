@@ -6,6 +6,8 @@ blueprint = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def init_login(login_manager):
+    from sqlalchemy.orm import joinedload
+
     from nalw.accounts.models import Person
     from nalw.extensions import db
 
@@ -19,7 +21,8 @@ def init_login(login_manager):
         person_id, _, version = str(session_id).partition(":")
         if not (person_id.isdigit() and version.isdigit()):
             return None
-        person = db.session.get(Person, int(person_id))
+        # One query for the person and their roles: this runs on every signed-in request.
+        person = db.session.get(Person, int(person_id), options=[joinedload(Person.role_grants)])
         if person is None or not person.is_active or person.session_version != int(version):
             return None
         return person

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import CpdYear
-from nalw.core.paging import paginate_rows
+from nalw.core.paging import Page, paginate_rows
 from nalw.cpd.models import CpdEntry, EntryStatus
 from nalw.extensions import db
 from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
@@ -54,7 +54,16 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
 
 
 def compliance_page(year, page, tier_id=None, region=None):
-    return paginate_rows(below_requirement(year, tier_id, region), page, PER_PAGE)
+    """One page of the list. The total rides along on each row (a window count), so the year's
+    entries are summed once per request, not twice."""
+    page = max(1, page or 1)
+    statement = below_requirement(year, tier_id, region)
+    rows = db.session.execute(
+        statement.add_columns(sa.func.count().over().label("total")).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    if rows:
+        return Page(items=rows, page=page, per_page=PER_PAGE, total=rows[0].total)
+    return paginate_rows(statement, page, PER_PAGE)
 
 
 def compliance_rows(year, tier_id=None, region=None):

@@ -11,6 +11,7 @@ from pathlib import Path
 import filetype
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion
 from nalw.core.cpd_years import CpdYear, year_containing, year_starting_in
@@ -60,12 +61,12 @@ def logging_membership(person) -> Membership | None:
     return member_services.current_membership(person)
 
 
-def accepted_version(person) -> CodeVersion | None:
+def accepted_version(person, membership=None) -> CodeVersion | None:
     """The code of practice version the member accepted: entries map to its standards."""
-    membership = logging_membership(person)
+    membership = membership or logging_membership(person)
     if membership is None:
         return None
-    return db.session.get(CodeVersion, membership.code_version_id)
+    return db.session.get(CodeVersion, membership.code_version_id, options=[joinedload(CodeVersion.standards)])
 
 
 def own_entry(person, entry_id) -> CpdEntry | None:
@@ -250,7 +251,7 @@ class Progress:
 def progress(person, year: CpdYear) -> Progress:
     """A member's CPD year at a glance, in a fixed number of queries however many entries they have."""
     membership = logging_membership(person)
-    version = db.session.get(CodeVersion, membership.code_version_id) if membership else None
+    version = accepted_version(person, membership)
     in_year = (
         CpdEntry.person_id == person.id,
         CpdEntry.done_on >= year.starts_on,

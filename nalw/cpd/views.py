@@ -33,11 +33,12 @@ def _own_entry_or_404(entry_id):
 @signed_in
 def my_cpd():
     year = _year_from_request()
+    progress = services.progress(current_user, year)
     return render_template(
         "cpd/my_cpd.html",
-        progress=services.progress(current_user, year),
+        progress=progress,
         years=services.years_with_entries(current_user, current_year()),
-        can_log=services.accepted_version(current_user) is not None,
+        can_log=progress.version is not None,
     )
 
 

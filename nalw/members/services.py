@@ -7,6 +7,7 @@ that is not allowed and writes the history row. Services flush; callers commit.
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from nalw.accounts import services as account_services
 from nalw.code_of_practice import services as code_services
@@ -107,7 +108,10 @@ def sync_member_role(person):
 
 def current_membership(person, for_organisation=False) -> Membership | None:
     return db.session.scalar(
-        sa.select(Membership).where(
+        sa.select(Membership)
+        # The person is already loaded (it is who asked): no need to join them in again.
+        .options(lazyload(Membership.person))
+        .where(
             Membership.person_id == person.id,
             Membership.for_organisation.is_(for_organisation),
             Membership.status.in_([S(value) for value in CURRENT_STATUSES]),

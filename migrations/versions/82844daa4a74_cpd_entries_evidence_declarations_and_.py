@@ -1,8 +1,8 @@
 """cpd entries, evidence, declarations and audits
 
-Revision ID: 065d6ece0bc9
+Revision ID: 82844daa4a74
 Revises: c87b9342df8d
-Create Date: 2026-11-23 12:37:59.174919
+Create Date: 2026-11-23 12:44:31.387953
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '065d6ece0bc9'
+revision = '82844daa4a74'
 down_revision = 'c87b9342df8d'
 branch_labels = None
 depends_on = None
@@ -55,6 +55,7 @@ def upgrade():
     sa.UniqueConstraint('person_id', 'source', name='uq_cpd_entries_person_source')
     )
     with op.batch_alter_table('cpd_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_cpd_entries_complete_by_date', ['done_on', 'person_id'], unique=False, postgresql_include=['quarter_hours'], postgresql_where=sa.text("status = 'complete'"), sqlite_where=sa.text("status = 'complete'"))
         batch_op.create_index('ix_cpd_entries_person_done_on', ['person_id', 'done_on'], unique=False)
 
     op.create_table('cpd_entry_standards',
@@ -181,6 +182,7 @@ def downgrade():
     op.drop_table('cpd_entry_standards')
     with op.batch_alter_table('cpd_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_cpd_entries_person_done_on')
+        batch_op.drop_index('ix_cpd_entries_complete_by_date', postgresql_include=['quarter_hours'], postgresql_where=sa.text("status = 'complete'"), sqlite_where=sa.text("status = 'complete'"))
 
     op.drop_table('cpd_entries')
     op.drop_table('cpd_audits')
