@@ -1,5 +1,7 @@
 """Demo data for `make run`: one sign-in per role. Safe to run again: nothing is duplicated."""
 
+import datetime as dt
+
 import click
 import sqlalchemy as sa
 from flask import current_app
@@ -11,7 +13,9 @@ from nalw.accounts.security import hash_password, recovery_code_digest
 from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
 from nalw.core.regions import Region
-from nalw.core.time import utcnow
+from nalw.core.time import london_today, utcnow
+from nalw.cpd import services as cpd_services
+from nalw.cpd.models import ActivityType
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import EmployerType, Tier
@@ -139,12 +143,55 @@ def demo_membership(person, tier_name, employer, employer_type, region, staff, a
     return membership
 
 
+# (days ago, title, type, hours, standard codes, complete?)
+DEMO_CPD = [
+    (12, "Safeguarding adults: level 2 refresher", ActivityType.COURSE, 3, ("S5",), True),
+    (30, "Regional roadshow: Yorkshire and the Humber", ActivityType.CONFERENCE, 5, ("S4", "S8"), True),
+    (45, "Group supervision with the PCN team", ActivityType.PEER_SUPPORT, 1.5, ("S7", "S9"), True),
+    (70, "Reading: health inequalities and the cost of living", ActivityType.READING, 2, ("S3",), True),
+    (95, "Shadowing a debt advice charity", ActivityType.SHADOWING, 3.5, ("S4", "S2"), True),
+    (120, "Reflective log: a difficult referral", ActivityType.REFLECTIVE_PRACTICE, 1, ("S6", "S7"), True),
+    (150, "Motivational interviewing workshop", ActivityType.COURSE, 6, ("S1",), False),
+    (400, "Link Worker Day conference", ActivityType.CONFERENCE, 6, ("S1", "S4", "S7"), True),
+    (460, "Mental health first aid", ActivityType.COURSE, 12, ("S2", "S5"), True),
+    (520, "Peer support network meeting", ActivityType.PEER_SUPPORT, 2, ("S9",), True),
+]
+
+
+def seed_demo_cpd(person):
+    """A year and a bit of CPD for the demo member, with one draft still to finish."""
+    version = cpd_services.accepted_version(person)
+    standards = {standard.code: standard.id for standard in version.standards}
+    for days_ago, title, kind, hours, codes, complete in DEMO_CPD:
+        cpd_services.save_entry(
+            person,
+            None,
+            done_on=london_today() - dt.timedelta(days=days_ago),
+            title=title,
+            activity_type=kind,
+            quarter_hours=int(hours * 4),
+            provider="",
+            standard_ids=[standards[code] for code in codes],
+            reflection={
+                "what_i_did": f"I took part in: {title.lower()}.",
+                "what_i_learned": "New approaches I can use straight away with the people I support.",
+                "practice_change": "I now check this at first contact and record it in my notes.",
+                "impact": "People get the right support sooner and feel listened to.",
+            }
+            if complete
+            else {"what_i_did": f"I took part in: {title.lower()}."},
+            complete=complete,
+        )
+
+
 def seed_demo_memberships(created):
     created_emails = {person.email for person in created}
     staff = _person("admin@demo.nalw.org.uk")
     for email, tier_name, employer, employer_type, region, approve in DEMO_MEMBERSHIPS:
         if email in created_emails:
             demo_membership(_person(email), tier_name, employer, employer_type, region, staff, approve)
+    if "member@demo.nalw.org.uk" in created_emails:
+        seed_demo_cpd(_person("member@demo.nalw.org.uk"))
     for index, (name, region) in enumerate(REGISTER_MEMBERS, start=1):
         email = f"register{index}@demo.nalw.org.uk"
         if _person(email) is not None:

@@ -71,7 +71,9 @@ def _reflection(name):
 class EntryForm(FlaskForm):
     done_on = DateField(
         "Date",
-        validators=[InputRequired(message="Enter the date of the activity, like 2026-05-14")],
+        validators=[
+            InputRequired(message="Enter the date of the activity, using the date picker or day, month and year")
+        ],
         description="The day you did it. It cannot be in the future.",
     )
     title = StringField(
