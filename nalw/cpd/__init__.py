@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("cpd", __name__)
 
-from nalw.cpd import staff_views, views  # noqa: E402,F401
+from nalw.cpd import personal_data, staff_views, views  # noqa: E402,F401

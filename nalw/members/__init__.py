@@ -14,4 +14,4 @@ def register_payment_handlers():
     purposes.register(PaymentPurpose.RENEWAL, succeeded=renewals.renewal_paid)
 
 
-from nalw.members import staff_views, views  # noqa: E402,F401
+from nalw.members import personal_data, staff_views, views  # noqa: E402,F401

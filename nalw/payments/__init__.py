@@ -9,4 +9,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("payments", __name__)
 
-from nalw.payments import views  # noqa: E402,F401
+from nalw.payments import personal_data, views  # noqa: E402,F401

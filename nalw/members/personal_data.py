@@ -1,0 +1,62 @@
+"""What membership holds about a person, for their data download and for erasure.
+
+Erasure keeps the membership record (number, dates, payments: the body's financial and
+audit record) but blanks what the application said, takes the person off the register
+and ends a current membership.
+"""
+
+import sqlalchemy as sa
+
+from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.extensions import db
+from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus
+from nalw.members.services import ALLOWED_TRANSITIONS, change_status
+
+
+def _memberships(person):
+    return db.session.scalars(
+        sa.select(Membership).where(Membership.person_id == person.id).order_by(Membership.id)
+    ).all()
+
+
+@personal_data_exporter("memberships")
+def export_memberships(person):
+    return [
+        {
+            "tier": membership.tier.name,
+            "status": membership.status.value,
+            "number": membership.number,
+            "started_on": membership.started_on.isoformat() if membership.started_on else None,
+            "expires_on": membership.expires_on.isoformat() if membership.expires_on else None,
+            "job_title": membership.job_title,
+            "employer": membership.employer_name,
+            "employer_type": membership.employer_type.value,
+            "region": membership.region.value,
+            "years_in_role": membership.years_in_role,
+            "code_of_practice_accepted_at": membership.code_accepted_at.isoformat(),
+            "on_public_register": membership.register_consent,
+            "news_emails": membership.news_consent,
+            "automatic_renewal": membership.auto_renew,
+        }
+        for membership in _memberships(person)
+    ]
+
+
+@personal_data_eraser
+def erase_memberships(person):
+    for membership in _memberships(person):
+        if (
+            membership.status.value in CURRENT_STATUSES
+            and MembershipStatus.RESIGNED in ALLOWED_TRANSITIONS[membership.status]
+        ):
+            change_status(
+                membership,
+                MembershipStatus.RESIGNED,
+                actor=person,
+                reason="Personal data erased at the member's request",
+            )
+        membership.job_title = "(erased)"
+        membership.employer_name = "(erased)"
+        membership.register_consent = False
+        membership.news_consent = False
+        membership.auto_renew = False
