@@ -133,9 +133,11 @@ def first_period(start: dt.date) -> tuple[dt.date, dt.date]:
 def renewed_period(membership, paid_on: dt.date) -> tuple[dt.date, dt.date]:
     """The rule for renewal: on time (before expiry, or in grace) the year follows on from the
     old end date, so nobody loses days by renewing early; after a lapse it starts on the day
-    of payment, so nobody pays for months they were not a member."""
+    of payment, so nobody pays for months they were not a member. The next year is twelve months
+    from the day after the old end date: a year ending 28 February 2027 renews to 29 February 2028."""
     if membership.status is not S.LAPSED and membership.expires_on is not None:
-        return membership.started_on, add_years(membership.expires_on, 1)
+        _, next_end = first_period(membership.expires_on + dt.timedelta(days=1))
+        return membership.started_on, next_end
     return first_period(paid_on)
 
 
@@ -305,12 +307,14 @@ def reject(actor, membership, reason):
 
 def suspend(actor, membership, reason):
     _require_reason(reason)
+    before = {"status": membership.status}
     change_status(membership, S.SUSPENDED, actor=actor, reason=reason)
     membership.auto_renew = False
     record_audit(
         actor,
         "membership.suspended",
         membership,
+        before=before,
         after={"status": S.SUSPENDED, "reason": reason},
         summary=f"Suspended {membership.number}: {reason}",
     )
