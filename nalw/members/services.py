@@ -36,7 +36,7 @@ S = MembershipStatus
 ALLOWED_TRANSITIONS = {
     None: {S.APPLIED, S.ACTIVE},
     S.APPLIED: {S.PAID, S.REJECTED, S.RESIGNED},
-    S.PAID: {S.ACTIVE, S.REJECTED},
+    S.PAID: {S.ACTIVE, S.REJECTED, S.APPLIED},  # back to applied when the fee is refunded before a decision
     S.ACTIVE: {S.GRACE, S.SUSPENDED, S.RESIGNED},
     S.GRACE: {S.ACTIVE, S.LAPSED, S.SUSPENDED, S.RESIGNED},
     S.LAPSED: {S.ACTIVE, S.RESIGNED},
@@ -46,6 +46,18 @@ ALLOWED_TRANSITIONS = {
 }
 
 GRACE_DAYS = 30
+
+# How a status reads in a sentence ("cannot go from rejected to active").
+STATUS_NAMES = {
+    S.APPLIED: "applied",
+    S.PAID: "paid",
+    S.ACTIVE: "active",
+    S.GRACE: "in grace",
+    S.LAPSED: "lapsed",
+    S.SUSPENDED: "suspended",
+    S.RESIGNED: "resigned",
+    S.REJECTED: "rejected",
+}
 
 
 class MembershipError(Exception):
@@ -69,8 +81,7 @@ def change_status(membership, to_status, *, actor=None, reason=""):
     from_status = membership.status
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
         raise TransitionNotAllowed(
-            f"A membership that is {from_status.label.lower() if from_status else 'new'} "
-            f"cannot become {to_status.label.lower()}."
+            f"A membership cannot go from {STATUS_NAMES.get(from_status, 'new')} to {STATUS_NAMES[to_status]}."
         )
     membership.status = to_status
     record_history(membership, from_status, to_status, actor=actor, reason=reason)
@@ -225,6 +236,14 @@ def _membership_for_reference(reference) -> Membership | None:
     if kind not in ("membership", "renewal") or not membership_id.isdigit():
         return None
     return db.session.get(Membership, int(membership_id))
+
+
+def fee_refunded(payment):
+    """Payments calls this once when a joining fee is refunded in full. Before a decision, the
+    application goes back to waiting for payment; after one, the decision stands."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is not None and membership.status is S.PAID:
+        change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
 
 
 def fee_paid(payment):
