@@ -76,7 +76,9 @@ def edit_draft():
     draft = _draft_or_redirect()
     if draft is None:
         return redirect(url_for("code_of_practice.manage"))
-    form = DraftForm(obj=draft)
+    # Prefixed: the page also holds the form to add a standard, whose fields have the same names,
+    # and two inputs with one id leave the second without its label.
+    form = DraftForm(obj=draft, prefix="draft")
     if form.validate_on_submit():
         services.update_draft(current_user, draft, form.title.data, form.introduction.data)
         db.session.commit()

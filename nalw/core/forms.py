@@ -1,13 +1,24 @@
 """Form pieces every domain uses."""
 
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import IntegerField, SubmitField
 
 
 class EmptyForm(FlaskForm):
     """A button that posts: CSRF only."""
 
     submit = SubmitField("Confirm")
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, checked by the field's NumberRange. Text that is not a whole number gets the range's
+    message, which names the field and says what to enter, instead of WTForms' "Not a valid integer value."."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
 
 
 def show_refusal(form, error):

@@ -10,7 +10,7 @@ def register_payment_handlers():
     from nalw.payments import purposes
     from nalw.payments.models import PaymentPurpose
 
-    purposes.register(PaymentPurpose.MEMBERSHIP_FEE, succeeded=services.fee_paid)
+    purposes.register(PaymentPurpose.MEMBERSHIP_FEE, succeeded=services.fee_paid, refunded=services.fee_refunded)
     purposes.register(PaymentPurpose.RENEWAL, succeeded=renewals.renewal_paid)
 
 

@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from nalw.core.forms import WholeNumberField
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import EmployerType
 
@@ -30,7 +30,21 @@ def _text(label, what, maximum=200, description=None, autocomplete=None):
     )
 
 
-class ApplicationAnswers:
+class AcceptsCode:
+    """A form where the person accepts the current code of practice (`accept_code`, `code_version_id`)."""
+
+    def code_version(self):
+        return int(self.code_version_id.data) if (self.code_version_id.data or "").isdigit() else None
+
+    def offer_code(self, code):
+        """Ask the person to accept `code`, the current version. A tick given to an older version does not
+        carry over to a newer one: they read it and tick again."""
+        if self.code_version() != getattr(code, "id", None):
+            self.accept_code.data = False
+        self.code_version_id.data = str(code.id) if code else ""
+
+
+class ApplicationAnswers(AcceptsCode):
     """The questions asked of every new member, whether they pay or take an organisation's seat."""
 
     job_title = _text(
@@ -46,13 +60,15 @@ class ApplicationAnswers:
         "Type of employer",
         choices=[SelectChoice(kind.value, kind.label) for kind in EmployerType],
         validators=[InputRequired(message="Choose the type of employer")],
+        invalid_choice_message="Choose the type of employer",
     )
     region = SelectField(
         "UK region you work in",
         choices=[SelectChoice("", "Choose a region"), *region_choices()],
         validators=[DataRequired(message="Choose the UK region you work in")],
+        invalid_choice_message="Choose the UK region you work in",
     )
-    years_in_role = IntegerField(
+    years_in_role = WholeNumberField(
         "Years in the role",
         validators=[
             InputRequired(message="Enter how many years you have worked in the role, or 0 if less than a year"),
@@ -80,9 +96,6 @@ class ApplicationAnswers:
             "news_consent": bool(self.news_consent.data),
         }
 
-    def code_version(self):
-        return int(self.code_version_id.data) if (self.code_version_id.data or "").isdigit() else None
-
 
 class ApplicationForm(ApplicationAnswers, FlaskForm):
     submit = SubmitField("Apply")
@@ -92,8 +105,9 @@ class SeatAcceptanceForm(ApplicationAnswers, FlaskForm):
     submit = SubmitField("Accept and join")
 
 
-class PaymentForm(FlaskForm):
-    """The amount the person saw (checked against the fee now) and, for a new card, the SetupIntent."""
+class PaymentForm(AcceptsCode, FlaskForm):
+    """The amount the person saw (checked against the fee now) and, for a new card, the SetupIntent.
+    On renewal, the person accepts the current code of practice again."""
 
     amount_pence = HiddenField()
     setup_intent_id = HiddenField()
@@ -198,15 +212,20 @@ class TierForm(FlaskForm):
         validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
         description="In pounds, like 45.00. Enter 0 for a free tier.",
     )
-    eligibility = SelectField("Who may join", choices=[], validators=[DataRequired(message="Choose who may join")])
-    cpd_hours_required = IntegerField(
+    eligibility = SelectField(
+        "Who may join",
+        choices=[],
+        validators=[DataRequired(message="Choose who may join")],
+        invalid_choice_message="Choose who may join",
+    )
+    cpd_hours_required = WholeNumberField(
         "CPD hours required each year",
         validators=[
             InputRequired(message="Enter the CPD hours required, or 0"),
             NumberRange(min=0, max=200, message="CPD hours must be a whole number from 0 to 200"),
         ],
     )
-    seats = IntegerField(
+    seats = WholeNumberField(
         "Seats (organisations only)",
         validators=[Optional(), NumberRange(min=1, max=1000, message="Seats must be a whole number from 1 to 1000")],
         description="How many link workers an organisation may invite. Leave empty for other tiers.",

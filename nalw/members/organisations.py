@@ -13,10 +13,17 @@ from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
-from nalw.core.time import utcnow
+from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
 from nalw.members import services
-from nalw.members.models import Membership, MembershipStatus, Organisation, SeatInvitation, SeatStatus
+from nalw.members.models import (
+    CURRENT_STATUSES,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    SeatInvitation,
+    SeatStatus,
+)
 from nalw.members.services import MembershipError, change_status, record_history
 
 INVITATION_MAX_AGE = 60 * 60 * 24 * 30
@@ -33,10 +40,21 @@ def organisation_for_admin(person) -> Organisation | None:
 
 def seats_taken(organisation) -> int:
     """Accepted seats whose membership is still current, plus invitations not yet answered."""
+    return _count_seats(organisation, with_invitations=True)
+
+
+def _count_seats(organisation, with_invitations):
+    """A seat whose holder resigned is free again, though its invitation stays accepted for the record."""
+    held = sa.and_(
+        SeatInvitation.status == SeatStatus.ACCEPTED,
+        Membership.status.in_([MembershipStatus(value) for value in CURRENT_STATUSES]),
+    )
     return db.session.scalar(
-        sa.select(sa.func.count(SeatInvitation.id)).where(
+        sa.select(sa.func.count(SeatInvitation.id))
+        .outerjoin(Membership, Membership.id == SeatInvitation.membership_id)
+        .where(
             SeatInvitation.organisation_id == organisation.id,
-            SeatInvitation.status.in_((SeatStatus.INVITED, SeatStatus.ACCEPTED)),
+            sa.or_(held, SeatInvitation.status == SeatStatus.INVITED) if with_invitations else held,
         )
     )
 
@@ -114,12 +132,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         raise MembershipError(f"This invitation is for {invitation.email}. Sign in with that address to accept it.")
     if not organisation.membership.in_good_standing:
         raise MembershipError("The organisation's membership is not active, so its seats cannot be taken now.")
-    accepted = db.session.scalar(
-        sa.select(sa.func.count(SeatInvitation.id)).where(
-            SeatInvitation.organisation_id == organisation.id, SeatInvitation.status == SeatStatus.ACCEPTED
-        )
-    )
-    if accepted >= seat_limit(organisation):
+    if _count_seats(organisation, with_invitations=False) >= seat_limit(organisation):
         raise MembershipError("All of the organisation's seats are taken. Ask its admin to free one.")
     if services.current_membership(person) is not None:
         raise MembershipError(
@@ -141,7 +154,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         status=MembershipStatus.ACTIVE,
         quoted_fee_pence=0,
         organisation_id=organisation.id,
-        started_on=now.date(),
+        started_on=london_today(),
         expires_on=org_membership.expires_on,
         number=services.next_membership_number(),
         code_version_id=code.id,

@@ -98,7 +98,10 @@ def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_cod
         )
     code = code_services.current_version()
     if code is None or accepted_code_version_id != code.id:
-        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
+        raise MembershipError(
+            "The code of practice was updated while you were renewing. Read the new version and accept it.",
+            field="accept_code",
+        )
     fee = renewal_fee(membership)
     if amount_seen_pence != fee:
         raise MembershipError(
@@ -150,6 +153,14 @@ def extend_seats(organisation_membership):
         seat.expires_on = organisation_membership.expires_on
         if seat.status is not S.ACTIVE:
             change_status(seat, S.ACTIVE, reason="The organisation's membership was renewed")
+
+
+def renewal_awaiting_authentication(membership) -> Payment | None:
+    """A charge for this renewal that the member's bank wants them to confirm (an automatic charge taken
+    while they were away, usually). It is the live payment for the renewal, so another cannot start:
+    the member confirms this one."""
+    payment = payment_services.live_payment_for(renewal_reference(membership))
+    return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
 
 
 def set_auto_renew(person, membership, enabled: bool):

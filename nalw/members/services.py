@@ -37,7 +37,7 @@ S = MembershipStatus
 ALLOWED_TRANSITIONS = {
     None: {S.APPLIED, S.ACTIVE},
     S.APPLIED: {S.PAID, S.REJECTED, S.RESIGNED},
-    S.PAID: {S.ACTIVE, S.REJECTED},
+    S.PAID: {S.ACTIVE, S.REJECTED, S.APPLIED},  # back to applied when the fee is refunded before a decision
     S.ACTIVE: {S.GRACE, S.SUSPENDED, S.RESIGNED},
     S.GRACE: {S.ACTIVE, S.LAPSED, S.SUSPENDED, S.RESIGNED},
     S.LAPSED: {S.ACTIVE, S.RESIGNED},
@@ -47,6 +47,18 @@ ALLOWED_TRANSITIONS = {
 }
 
 GRACE_DAYS = 30
+
+# How a status reads in a sentence ("cannot go from rejected to active").
+STATUS_NAMES = {
+    S.APPLIED: "applied",
+    S.PAID: "paid",
+    S.ACTIVE: "active",
+    S.GRACE: "in grace",
+    S.LAPSED: "lapsed",
+    S.SUSPENDED: "suspended",
+    S.RESIGNED: "resigned",
+    S.REJECTED: "rejected",
+}
 
 
 class MembershipError(Exception):
@@ -70,8 +82,7 @@ def change_status(membership, to_status, *, actor=None, reason=""):
     from_status = membership.status
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
         raise TransitionNotAllowed(
-            f"A membership that is {from_status.label.lower() if from_status else 'new'} "
-            f"cannot become {to_status.label.lower()}."
+            f"A membership cannot go from {STATUS_NAMES.get(from_status, 'new')} to {STATUS_NAMES[to_status]}."
         )
     membership.status = to_status
     record_history(membership, from_status, to_status, actor=actor, reason=reason)
@@ -137,9 +148,11 @@ def first_period(start: dt.date) -> tuple[dt.date, dt.date]:
 def renewed_period(membership, paid_on: dt.date) -> tuple[dt.date, dt.date]:
     """The rule for renewal: on time (before expiry, or in grace) the year follows on from the
     old end date, so nobody loses days by renewing early; after a lapse it starts on the day
-    of payment, so nobody pays for months they were not a member."""
+    of payment, so nobody pays for months they were not a member. The next year is twelve months
+    from the day after the old end date: a year ending 28 February 2027 renews to 29 February 2028."""
     if membership.status is not S.LAPSED and membership.expires_on is not None:
-        return membership.started_on, add_years(membership.expires_on, 1)
+        _, next_end = first_period(membership.expires_on + dt.timedelta(days=1))
+        return membership.started_on, next_end
     return first_period(paid_on)
 
 
@@ -229,6 +242,14 @@ def _membership_for_reference(reference) -> Membership | None:
     return db.session.get(Membership, int(membership_id))
 
 
+def fee_refunded(payment):
+    """Payments calls this once when a joining fee is refunded in full. Before a decision, the
+    application goes back to waiting for payment; after one, the decision stands."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is not None and membership.status is S.PAID:
+        change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
+
+
 def fee_paid(payment):
     """Payments calls this once when a joining fee succeeds."""
     membership = _membership_for_reference(payment.reference)
@@ -309,12 +330,14 @@ def reject(actor, membership, reason):
 
 def suspend(actor, membership, reason):
     _require_reason(reason)
+    before = {"status": membership.status}
     change_status(membership, S.SUSPENDED, actor=actor, reason=reason)
     membership.auto_renew = False
     record_audit(
         actor,
         "membership.suspended",
         membership,
+        before=before,
         after={"status": S.SUSPENDED, "reason": reason},
         summary=f"Suspended {membership.number}: {reason}",
     )

@@ -80,7 +80,7 @@ def apply(tier_id):
     form = ApplicationForm()
     if request.method == "GET":
         form.employer_name.data = None
-        form.code_version_id.data = str(code.id) if code else ""
+        form.offer_code(code)
     if form.validate_on_submit():
         try:
             membership = services.apply(
@@ -93,7 +93,7 @@ def apply(tier_id):
         except services.MembershipError as error:
             db.session.rollback()
             show_refusal(form, error)
-            form.code_version_id.data = str(code.id) if code else ""
+            form.offer_code(code)
         else:
             db.session.commit()
             if membership.status is MembershipStatus.APPLIED:
@@ -159,6 +159,9 @@ def renew():
             "info",
         )
         return redirect(url_for("members.my_membership"))
+    awaiting = renewals.renewal_awaiting_authentication(membership)
+    if awaiting is not None:
+        return redirect(url_for("payments.authenticate", payment_id=awaiting.id, next=url_for("members.my_membership")))
     code = code_services.current_version()
     form = PaymentForm()
     if form.validate_on_submit():
@@ -174,7 +177,7 @@ def renew():
                         current_user,
                         membership,
                         form.amount_seen(),
-                        accepted_code_version_id=_int(form.code_version_id.data),
+                        accepted_code_version_id=form.code_version(),
                         cpd_met=form.cpd_declaration(),
                     ),
                 )
@@ -193,7 +196,7 @@ def renew():
                         payment, url_for("members.my_membership"), url_for("members.renew")
                     )
     form.amount_pence.data = str(renewals.renewal_fee(membership))
-    form.code_version_id.data = str(code.id) if code else ""
+    form.offer_code(code)
     form.setup_intent_id.data = ""
     return render_template(
         "members/renew.html",
@@ -204,10 +207,6 @@ def renew():
         code=code,
         **checkout.card_page_context(current_user),
     )
-
-
-def _int(text):
-    return int(text) if (text or "").isdigit() else None
 
 
 @blueprint.route("/membership/automatic-renewal", methods=["POST"])
@@ -364,7 +363,7 @@ def accept_invitation(token):
     form = SeatAcceptanceForm()
     if request.method == "GET":
         form.employer_name.data = invitation.organisation.name
-        form.code_version_id.data = str(code.id) if code else ""
+        form.offer_code(code)
     if form.validate_on_submit():
         try:
             organisations.accept(
@@ -380,6 +379,7 @@ def accept_invitation(token):
         except services.MembershipError as error:
             db.session.rollback()
             show_refusal(form, error)
+            form.offer_code(code)
         else:
             db.session.commit()
             flash(f"Welcome to NALW. You have a seat in {invitation.organisation.name}'s membership.", "success")

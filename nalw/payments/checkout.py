@@ -10,7 +10,6 @@ from nalw.payments.models import PaymentStatus
 
 def card_page_context(person):
     """What the card part of a payment page needs: the saved card and a fresh SetupIntent for a new one."""
-    allow_card_field()
     try:
         profile = services.billing_profile(person, create=True)
         setup_secret = services.start_card_setup(person)
@@ -18,6 +17,8 @@ def card_page_context(person):
         db.session.rollback()
         profile = services.billing_profile(person)
         setup_secret = None  # the page says card payments are unavailable just now
+    else:
+        allow_card_field()  # only a page that shows the card field lets Stripe.js in
     db.session.commit()  # keep the Stripe customer id even if the person leaves the page
     return {
         "saved_card": profile.card_label if profile else None,
@@ -37,11 +38,15 @@ def pay_by_card(person, card_choice, setup_intent_id, begin_payment):
         raise services.PaymentError(
             "Enter your card details: card number, expiry date and security code.", field="card"
         )
-    if card_choice != "saved":
+    new_card = card_choice != "saved"
+    if new_card:
         services.save_card(person, setup_intent_id)
     payment = begin_payment()
     db.session.commit()  # the row exists before any money moves
     services.submit_card_payment(payment)
+    if new_card and payment.status is PaymentStatus.FAILED:
+        # A card declined on its first use is not kept for next time, nor offered as the default.
+        services.forget_card(person)
     db.session.commit()
     return payment
 

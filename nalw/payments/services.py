@@ -118,9 +118,18 @@ def begin_card_payment(person, purpose, reference, amount_pence, description, of
         idempotency_key=f"payment-{uuid.uuid4().hex}",
         off_session=off_session,
     )
-    db.session.add(payment)
-    db.session.flush()
+    _add_live_payment(payment)
     return payment
+
+
+def _add_live_payment(payment):
+    """Write a new live payment row. Two requests can both find no live payment for the reference;
+    the database's one-live-payment index lets only the first write, and the second is refused here."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(payment)
+    except sa.exc.IntegrityError:
+        raise PaymentInProgress(live_payment_for(payment.reference)) from None
 
 
 def submit_card_payment(payment) -> Payment:
@@ -177,13 +186,11 @@ def _mark_succeeded(payment, charge_id):
         other = live_payment_for(payment.reference)
         if other is not None:
             # Money arrived for a payment we had given up on, and another one paid for the same thing:
-            # take the money on record, then give it straight back.
-            payment.status = PaymentStatus.SUCCEEDED
+            # take the money on record, then give it straight back. It goes from failed to refunded
+            # directly: as 'succeeded' it would be a second live payment, which the database refuses.
             payment.stripe_charge_id = charge_id
             payment.succeeded_at = utcnow()
-            refund_payment(
-                None, payment, payment.amount_pence, "Duplicate payment refunded automatically", notify=False
-            )
+            _refund(None, payment, payment.amount_pence, "Duplicate payment refunded automatically", notify=False)
             return
     payment.status = PaymentStatus.SUCCEEDED
     payment.stripe_charge_id = charge_id
@@ -212,7 +219,7 @@ def refresh_from_stripe(payment) -> Payment:
 # --- Refunds and offline payments ---------------------------------------------------------
 
 
-def refund_payment(actor, payment, amount_pence, reason, notify=True) -> Refund:
+def refund_payment(actor, payment, amount_pence, reason) -> Refund:
     """Refund all or part of a payment. Card refunds go through Stripe; offline ones are recorded."""
     if amount_pence <= 0:
         raise PaymentError("Enter an amount to refund of at least 1p.", field="amount")
@@ -220,6 +227,12 @@ def refund_payment(actor, payment, amount_pence, reason, notify=True) -> Refund:
         raise PaymentError(
             f"You can refund at most {format_pence(payment.refundable_pence)} of this payment.", field="amount"
         )
+    return _refund(actor, payment, amount_pence, reason)
+
+
+def _refund(actor, payment, amount_pence, reason, notify=True) -> Refund:
+    """Record and audit a refund the caller has checked, through Stripe for a card. `notify=False` leaves the
+    owning domain out: refunding a duplicate payment takes nothing away from what the other one paid for."""
     before = {"status": payment.status, "refunded_pence": payment.refunded_pence}
     refund = Refund(
         payment=payment,
@@ -239,7 +252,7 @@ def refund_payment(actor, payment, amount_pence, reason, notify=True) -> Refund:
             )
         except gateway.GatewayError as error:
             raise PaymentError(f"The refund did not go through: {error.message}")
-    _set_refunded(payment, payment.refunded_pence + amount_pence)
+    _set_refunded(payment, payment.refunded_pence + amount_pence, notify=notify)
     record_audit(
         actor,
         "payment.refunded",
@@ -251,7 +264,7 @@ def refund_payment(actor, payment, amount_pence, reason, notify=True) -> Refund:
     return refund
 
 
-def _set_refunded(payment, total_refunded_pence):
+def _set_refunded(payment, total_refunded_pence, notify=True):
     """Refunded amounts only grow, so a late or repeated refund event changes nothing."""
     total = min(max(total_refunded_pence, payment.refunded_pence), payment.amount_pence)
     if total == payment.refunded_pence:
@@ -260,7 +273,7 @@ def _set_refunded(payment, total_refunded_pence):
     was_fully_refunded = payment.status is PaymentStatus.REFUNDED
     payment.status = PaymentStatus.REFUNDED if total == payment.amount_pence else PaymentStatus.PARTIALLY_REFUNDED
     db.session.flush()
-    if payment.status is PaymentStatus.REFUNDED and not was_fully_refunded:
+    if notify and payment.status is PaymentStatus.REFUNDED and not was_fully_refunded:
         purposes.payment_refunded(payment)
 
 
@@ -287,8 +300,7 @@ def record_offline_payment(
         recorded_by_id=actor.id,
         offline_reference=offline_reference.strip(),
     )
-    db.session.add(payment)
-    db.session.flush()
+    _add_live_payment(payment)
     _mark_succeeded(payment, None)
     record_audit(
         actor,
@@ -317,9 +329,13 @@ def _payment_from_metadata(intent):
     return None
 
 
+def event_handled(event_id) -> bool:
+    return db.session.get(StripeEvent, event_id) is not None
+
+
 def handle_event(event: dict) -> str:
     """Apply a verified Stripe event once. Returns what happened, for the log and the event row."""
-    if db.session.get(StripeEvent, event["id"]) is not None:
+    if event_handled(event["id"]):
         return "duplicate: already handled"
     record = StripeEvent(id=event["id"], type=event["type"], payload=event)
     db.session.add(record)

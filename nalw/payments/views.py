@@ -12,7 +12,7 @@ from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
 from nalw.payments import blueprint, gateway, services
 from nalw.payments.forms import RefundForm
-from nalw.payments.models import Payment, PaymentStatus
+from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentStatus
 
 PER_PAGE = 50
 
@@ -32,8 +32,10 @@ def stripe_webhook():
         outcome = services.handle_event(event)
         db.session.commit()
     except sa.exc.IntegrityError:
-        # The same event delivered twice at once: the other delivery recorded and applied it.
         db.session.rollback()
+        if not services.event_handled(event["id"]):
+            raise  # not a duplicate: fail loudly, and Stripe delivers it again later
+        # The same event delivered twice at once: the other delivery recorded and applied it.
         outcome = "duplicate: handled by a simultaneous delivery"
     current_app.logger.info("stripe webhook %s %s: %s", event["id"], event["type"], outcome)
     return jsonify(received=True, outcome=outcome)
@@ -60,6 +62,8 @@ def my_payments():
 @signed_in
 def receipt(payment_id):
     payment = _payment_visible_to(current_user, payment_id)
+    if payment.status not in MONEY_TAKEN_STATUSES:
+        abort(404)  # no receipt for money never taken
     return render_template("payments/receipt.html", payment=payment)
 
 
@@ -100,7 +104,11 @@ def authenticate(payment_id):
     next_path = safe_next(request.args.get("next")) or url_for("payments.my_payments")
     if payment.status is not PaymentStatus.REQUIRES_ACTION:
         return redirect(next_path)
-    intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    try:
+        intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    except gateway.GatewayError as error:
+        flash(f"{error.message} Your bank's check can be finished later from your payments page.", "warning")
+        return redirect(next_path)
     allow_card_field()
     return render_template(
         "payments/authenticate.html",
@@ -117,7 +125,11 @@ def authenticate(payment_id):
 def authenticated(payment_id):
     """Back from the bank's check: never trust the browser, read the PaymentIntent."""
     payment = _own_payment(payment_id)
-    services.refresh_from_stripe(payment)
+    try:
+        services.refresh_from_stripe(payment)
+    except gateway.GatewayError:
+        # Stripe's webhook or the reconcile run will settle it; the person is not left at an error page.
+        db.session.rollback()
     db.session.commit()
     if payment.status is PaymentStatus.SUCCEEDED:
         flash(f"Payment of {format_pence(payment.amount_pence)} received. Thank you.", "success")

@@ -18,6 +18,12 @@
   }
 
   var form = document.querySelector("[data-card-form]");
+  var problem = document.querySelector("[data-error-summary]");
+  if (form && problem) {
+    // A refused payment comes back as this page with the reason above the form. Focus it, so
+    // it is what a screen reader reads and what the person sees first, not the page's top.
+    problem.focus();
+  }
   if (form && window.Stripe) {
     var stripe = window.Stripe(form.dataset.publishableKey);
     var card = stripe.elements().create("card", { hidePostalCode: false });
@@ -46,7 +52,8 @@
         })
         .then(function (result) {
           if (result.error) {
-            errors.textContent = (result.error.message || "Your card could not be saved.") + " Check the details and try again.";
+            var reason = (result.error.message || "Your card could not be saved.").trim();
+            errors.textContent = reason + (/[.!?]$/.test(reason) ? "" : ".") + " Check the details and try again.";
             button.disabled = false;
             submitting = false;
             return;

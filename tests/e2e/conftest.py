@@ -2,8 +2,10 @@
 
 The server runs in a thread of the test process against a database of its own (a
 scratch PostgreSQL database, or a temporary SQLite file), because the browser must see
-committed rows, which the rolled-back transaction of the other tests never has. CSRF
-protection stays on: the browser submits the forms exactly as a person does.
+committed rows, which the rolled-back transaction of the other tests never has. It holds
+the reference data of a new installation (code of practice, tiers) and takes card payments
+through the run's localstripe. CSRF protection and the Content-Security-Policy stay on: the
+browser loads the pages and submits the forms exactly as a person's does.
 """
 
 import os
@@ -19,9 +21,16 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from nalw import create_app
+from nalw.code_of_practice import services as code_services
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.permissions import Role
+from nalw.core.regions import Region
 from nalw.extensions import db
+from nalw.members import services as member_services
+from nalw.members.models import EmployerType, MembershipStatus, Tier
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentMethod, PaymentPurpose
+from nalw.setup import seed_defaults
 from tests.conftest import DATABASE, POSTGRES_URL, test_settings
 from tests.factories import PersonFactory
 
@@ -57,9 +66,10 @@ def e2e_database_url():
         yield f"sqlite:///{os.path.join(folder, 'e2e.sqlite3')}"
         shutil.rmtree(folder, ignore_errors=True)
         return
-    # One database per xdist worker, so parallel runs never share one.
-    name = "nalw_e2e_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Named after the test database and the xdist worker: runs against different test
+    # databases (people sharing a server), or parallel workers of one run, never share one.
     server_url = sa.engine.make_url(POSTGRES_URL)
+    name = f"{server_url.database}_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     maintenance = sa.create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with maintenance.connect() as connection:
         # A run that was killed may have left its database behind.
@@ -81,8 +91,12 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def live_server(e2e_database_url):
-    """The app served by a threaded werkzeug server on a free loopback port: `.url`, `.app`."""
+def live_server(e2e_database_url, localstripe_url):
+    """The app served by a threaded werkzeug server on a free loopback port: `.url`, `.app`.
+
+    Its database holds the reference data of a new installation (code of practice, tiers),
+    and its payments go to the run's localstripe, whose Stripe.js the payment pages load.
+    """
     app = create_app(
         test_settings(
             TESTING=False,
@@ -90,10 +104,14 @@ def live_server(e2e_database_url):
             WTF_CSRF_ENABLED=True,
             SIGN_IN_LIMIT_PER_ADDRESS=GENEROUS_LIMIT,
             SIGN_IN_LIMIT_PER_IP=GENEROUS_LIMIT,
+            STRIPE_API_BASE=localstripe_url,
+            STRIPE_JS_URL=f"{localstripe_url}/js.stripe.com/v3/",
         )
     )
     with app.app_context():
         upgrade()
+        seed_defaults()
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"
     # Links in emails must lead back to this server.
@@ -136,6 +154,57 @@ def make_person(live_app):
 
 
 @pytest.fixture
+def make_membership(live_app, make_person):
+    """`make_membership(person, MembershipStatus.PAID, tier="Associate", **answers)`: a committed membership.
+
+    It gets there as a real one does, through the services: the person applies
+    (accepting the current code of practice), staff record the fee received by bank
+    transfer, and staff approve it.
+    """
+    staff = []
+
+    def build(person, status=MembershipStatus.ACTIVE, tier="Link Worker", **answers):
+        if not staff:
+            staff.append(make_person(name="Recording Staff", roles=[Role.STAFF]))
+        actor = staff[0]
+        chosen_tier = db.session.scalar(sa.select(Tier).where(Tier.name == tier))
+        membership = member_services.apply(
+            person,
+            chosen_tier,
+            answers={
+                "job_title": "Social Prescribing Link Worker",
+                "employer_name": "Riverside Primary Care Network",
+                "employer_type": EmployerType.GP_PRACTICE_OR_PCN,
+                "region": Region.NORTH_WEST,
+                "years_in_role": 3,
+                "register_consent": True,
+                "news_consent": False,
+            }
+            | answers,
+            code_version_id=code_services.current_version().id,
+            accepted_code=True,
+        )
+        if status is not MembershipStatus.APPLIED:
+            payment_services.record_offline_payment(
+                actor,
+                person,
+                PaymentPurpose.MEMBERSHIP_FEE,
+                membership.reference,
+                chosen_tier.annual_fee_pence,
+                PaymentMethod.BANK_TRANSFER,
+                f"BACS-{membership.id:05d}",
+                f"{chosen_tier.name} membership fee",
+            )
+        if status is MembershipStatus.ACTIVE:
+            member_services.approve(actor, membership)
+        db.session.commit()
+        assert membership.status is status, f"cannot build a {status} membership here"
+        return membership
+
+    return build
+
+
+@pytest.fixture
 def failed_email(make_person):
     """An email to a member that the worker gave up on: what staff look into and send again."""
     member = make_person(name="Grace Mbeki", roles=[Role.MEMBER])
@@ -166,14 +235,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser (no cookies) on a new page whose relative URLs lead to the live server.
+def new_page(browser, live_server):
+    """`new_page()`: a fresh browser (no cookies) on a new page whose relative URLs lead to the live server.
 
-    The app's Content-Security-Policy allows no injected script, so the context bypasses
-    it: only that way can the axe-core checker be added to a page.
+    Each call is another person's browser, with cookies of its own. The app's
+    Content-Security-Policy stays in force, and anything it blocks fails the test: the
+    card field must load the payment provider's script under it, as for a person. (The
+    axe-core checker is evaluated through the DevTools protocol, which the policy does not govern.)
     """
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB")
-    context.set_default_timeout(TIMEOUT_MS)
+    contexts = []
     # The app turns a crash into a polite 500 page, which a test could click past unnoticed.
     server_errors = []
 
@@ -181,10 +251,31 @@ def page(browser, live_server):
         if response.status >= 500:
             server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
-    context.on("response", note_server_error)
-    page = context.new_page()
+    # What the policy blocked: a script, style or connection the page needs and a person would lack.
+    policy_violations = []
+
+    def note_policy_violation(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            policy_violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    def open_new():
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("response", note_server_error)
+        context.on("console", note_policy_violation)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield page
+        yield open_new
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
     assert not server_errors, f"the server answered 5xx (see the captured log for the traceback): {server_errors}"
+    assert not policy_violations, "the Content-Security-Policy blocked:\n" + "\n".join(policy_violations)
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser on a new page of the live server (see `new_page`)."""
+    return new_page()

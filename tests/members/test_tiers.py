@@ -1,0 +1,125 @@
+"""Admins edit the membership tiers: fees in pounds kept as pence, seats for organisations, every change audited."""
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.extensions import db
+from nalw.members.models import Eligibility, Tier
+from tests.helpers import page_text, sign_in
+from tests.members.steps import audit_entries, errors_on_field, link_worker_tier, membership_tables, organisation_tier
+
+
+def tier_form(**overrides):
+    form = {
+        "name": "Link Worker",
+        "description": "For practising social prescribing link workers.",
+        "annual_fee": "45.00",
+        "eligibility": "practitioner",
+        "cpd_hours_required": "20",
+        "seats": "",
+        "open_for_applications": "y",
+    }
+    form.update(overrides)
+    return {name: value for name, value in form.items() if value is not None}
+
+
+def test_an_admin_changes_a_fee_in_pounds_and_it_is_kept_in_pence_and_audited(client, person_as):
+    admin = person_as("admin")
+    sign_in(client, admin)
+    tier = link_worker_tier()
+    assert 'value="45.00"' in client.get(f"/admin/tiers/{tier.id}").get_data(as_text=True)
+
+    response = client.post(
+        f"/admin/tiers/{tier.id}",
+        data=tier_form(annual_fee="£52.50", cpd_hours_required="25", description=tier.description),
+        follow_redirects=True,
+    )
+
+    assert "Tier Link Worker saved." in page_text(response)
+    assert "Link Worker £52.50 Practising link workers 25" in page_text(response)
+    assert (tier.annual_fee_pence, tier.cpd_hours_required) == (5250, 25)
+    [entry] = audit_entries("tier.saved")
+    assert entry.actor_id == admin.id
+    assert entry.changes() == [("annual_fee_pence", 4500, 5250), ("cpd_hours_required", 20, 25)]
+    assert entry.before["name"] == entry.after["name"] == "Link Worker"
+
+
+def test_an_admin_adds_an_organisation_tier_with_seats(client, person_as):
+    sign_in(client, person_as("admin"))
+
+    client.post(
+        "/admin/tiers/new",
+        data=tier_form(name="Large Organisation", annual_fee="900", eligibility="organisation", seats="25"),
+    )
+
+    tier = db.session.scalar(sa.select(Tier).where(Tier.name == "Large Organisation"))
+    assert (tier.annual_fee_pence, tier.eligibility, tier.seats) == (90000, Eligibility.ORGANISATION, 25)
+    assert audit_entries("tier.saved")[-1].before is None
+
+
+def test_seats_are_only_kept_for_organisation_tiers(client, person_as):
+    sign_in(client, person_as("admin"))
+    tier = link_worker_tier()
+
+    client.post(f"/admin/tiers/{tier.id}", data=tier_form(seats="5"))
+
+    assert tier.seats is None
+
+
+@pytest.mark.parametrize(
+    ("entered", "field_id", "message"),
+    [
+        ({"name": ""}, "name", "Enter a name"),
+        ({"name": "associate"}, "name", "Another tier has that name. Choose a different name."),
+        ({"annual_fee": ""}, "annual_fee", "Enter the annual fee in pounds, like 45 or 45.00, or 0 if free"),
+        ({"annual_fee": "forty"}, "annual_fee", "Enter an amount in pounds, like 45 or 45.50"),
+        ({"annual_fee": "-5"}, "annual_fee", "Enter an amount in pounds, like 45 or 45.50"),
+        ({"annual_fee": "45.505"}, "annual_fee", "Enter an amount in pounds, like 45 or 45.50"),
+        ({"eligibility": "aliens"}, "eligibility", "Choose who may join"),
+        ({"cpd_hours_required": ""}, "cpd_hours_required", "Enter the CPD hours required, or 0"),
+        ({"cpd_hours_required": "lots"}, "cpd_hours_required", "CPD hours must be a whole number from 0 to 200"),
+        ({"cpd_hours_required": "201"}, "cpd_hours_required", "CPD hours must be a whole number from 0 to 200"),
+        ({"eligibility": "organisation"}, "seats", "Enter how many seats an organisation gets"),
+        ({"eligibility": "organisation", "seats": "0"}, "seats", "Seats must be a whole number from 1 to 1000"),
+        ({"eligibility": "organisation", "seats": "ten"}, "seats", "Seats must be a whole number from 1 to 1000"),
+    ],
+    ids=lambda value: str(value),
+)
+def test_bad_input_gets_a_message_on_the_field_and_changes_nothing(client, person_as, entered, field_id, message):
+    sign_in(client, person_as("admin"))
+    tier = link_worker_tier()
+    before = membership_tables()
+
+    response = client.post(f"/admin/tiers/{tier.id}", data=tier_form(**entered))
+
+    assert response.status_code == 200
+    assert errors_on_field(response, field_id) == [message]
+    assert membership_tables() == before
+    db.session.refresh(tier)
+    assert (tier.name, tier.annual_fee_pence, tier.seats) == ("Link Worker", 4500, None)
+
+
+def test_an_organisation_tier_cannot_lose_its_seats(client, person_as):
+    sign_in(client, person_as("admin"))
+    tier = organisation_tier()
+
+    response = client.post(
+        f"/admin/tiers/{tier.id}",
+        data=tier_form(name="Organisation", annual_fee="400", eligibility="organisation", seats=""),
+    )
+
+    assert errors_on_field(response, "seats") == ["Enter how many seats an organisation gets"]
+    assert tier.seats == 10
+
+
+def test_staff_who_are_not_admins_cannot_open_or_change_tiers(client, person_as):
+    sign_in(client, person_as("staff"))
+    tier = link_worker_tier()
+    before = membership_tables()
+
+    for path in ("/admin/tiers", "/admin/tiers/new", f"/admin/tiers/{tier.id}"):
+        assert client.get(path).status_code == 403
+    for path in ("/admin/tiers/new", f"/admin/tiers/{tier.id}"):
+        assert client.post(path, data=tier_form(annual_fee="1")).status_code == 403
+    assert membership_tables() == before
+    assert tier.annual_fee_pence == 4500

@@ -1,0 +1,225 @@
+"""Staff refunds (through Stripe for cards, recorded for the rest) and payments received offline."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.core.audit import AuditEntry
+from nalw.extensions import db
+from nalw.members.models import MembershipStatus
+from nalw.payments.models import PaymentMethod, PaymentStatus, Refund
+from tests.helpers import emails_to, page_text, sign_in
+from tests.payments.steps import payments_of
+
+NO_STRIPE = "http://127.0.0.1:9"  # nothing listens here: a call to Stripe would fail the request
+
+
+def audit_entries(action, payment):
+    return db.session.scalars(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.action == action, AuditEntry.target_type == "Payment", AuditEntry.target_id == str(payment.id)
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+
+
+def refunds_of(payment):
+    return db.session.scalars(sa.select(Refund).where(Refund.payment_id == payment.id).order_by(Refund.id)).all()
+
+
+def field_error(response, field_id):
+    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else None
+
+
+def refund(client, payment, amount, reason="Cancelled within 14 days"):
+    return client.post(
+        f"/admin/payments/{payment.id}", data={"amount": amount, "reason": reason}, follow_redirects=True
+    )
+
+
+@pytest.fixture
+def staff_client(client, person_as):
+    """The same test client, now signed in as a member of staff: (client, staff)."""
+    staff = person_as("staff")
+
+    def become_staff():
+        sign_in(client, staff)
+        return client, staff
+
+    return become_staff
+
+
+# --- Card refunds -----------------------------------------------------------------------------------
+
+
+def test_staff_refund_in_full_goes_through_stripe_and_is_audited(paid_membership, staff_client, stripe_api):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+
+    response = refund(client, payment, "45.00")
+
+    assert "Refunded £45.00." in page_text(response)
+    assert "Nothing to refund." in page_text(response)
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    (made,) = refunds_of(payment)
+    assert made.amount_pence == 4500 and made.created_by_id == staff.id
+    assert made.reason == "Cancelled within 14 days"
+    assert stripe_api.get(f"refunds/{made.stripe_refund_id}")["amount"] == 4500
+    assert stripe_api.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 4500
+    (entry,) = audit_entries("payment.refunded", payment)
+    assert entry.actor_id == staff.id
+    assert entry.before == {"status": "succeeded", "refunded_pence": 0}
+    assert entry.after == {"status": "refunded", "refunded_pence": 4500}
+    assert entry.summary == f"Refunded £45.00 of {payment.receipt_number}: Cancelled within 14 days"
+
+
+def test_staff_refund_in_parts_until_nothing_is_left(paid_membership, staff_client, stripe_api):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+
+    first = refund(client, payment, "10.00")
+
+    assert "Refunded £10.00." in page_text(first)
+    assert "Up to £35.00 can be refunded." in page_text(first)
+    assert payment.status is PaymentStatus.PARTIALLY_REFUNDED and payment.refunded_pence == 1000
+
+    refund(client, payment, "£35")
+
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert [made.amount_pence for made in refunds_of(payment)] == [1000, 3500]
+    assert all(made.stripe_refund_id.startswith("re_") for made in refunds_of(payment))
+    assert stripe_api.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 4500
+    assert len(audit_entries("payment.refunded", payment)) == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("35.01", "You can refund at most £35.00 of this payment."),
+        ("0", "Enter an amount to refund of at least 1p."),
+        ("ten pounds", "Enter an amount in pounds, like 45 or 45.50"),
+    ],
+)
+def test_refund_amount_not_within_what_is_left_is_refused_on_the_field(
+    paid_membership, staff_client, stripe_api, amount, message
+):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    refund(client, payment, "10.00")
+
+    response = refund(client, payment, amount)
+
+    assert response.status_code == 200
+    assert field_error(response, "amount") == f"Error: {message}"
+    assert payment.refunded_pence == 1000 and payment.status is PaymentStatus.PARTIALLY_REFUNDED
+    assert len(refunds_of(payment)) == 1
+    assert stripe_api.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 1000
+    assert len(audit_entries("payment.refunded", payment)) == 1
+
+
+def test_refund_of_a_failed_payment_is_refused(applicant, pay_for, staff_client):
+    person, membership = applicant()
+    pay_for(membership, "4000000000000341")
+    (payment,) = payments_of(person)
+    client, staff = staff_client()
+
+    response = refund(client, payment, "45.00")
+
+    assert "Nothing to refund." in page_text(response)
+    assert refunds_of(payment) == [] and payment.status is PaymentStatus.FAILED
+
+
+def test_refund_that_stripe_does_not_take_changes_nothing(app, paid_membership, staff_client):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+
+    response = refund(client, payment, "45.00")
+
+    assert "The refund did not go through: The card service did not answer as expected." in page_text(response)
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunded_pence == 0
+    assert refunds_of(payment) == []
+    assert audit_entries("payment.refunded", payment) == []
+
+
+# --- Offline payments -------------------------------------------------------------------------------
+
+
+def record_offline(client, membership, method, amount="45.00", reference="INV-2041"):
+    return client.post(
+        f"/admin/memberships/{membership.id}/offline-payment",
+        data={"amount": amount, "method": method, "reference": reference},
+        follow_redirects=True,
+    )
+
+
+@pytest.mark.parametrize("method", [PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER])
+def test_staff_record_an_offline_payment_and_the_application_is_paid(app, applicant, staff_client, stripe_api, method):
+    person, membership = applicant()
+    client, staff = staff_client()
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+
+    response = record_offline(client, membership, method.value)
+
+    assert "Recorded £45.00 received." in page_text(response)
+    (payment,) = payments_of(person)
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.method is method
+    assert payment.amount_pence == 4500 and payment.offline_reference == "INV-2041"
+    assert payment.recorded_by_id == staff.id and payment.stripe_payment_intent_id is None
+    assert membership.status is MembershipStatus.PAID
+    assert emails_to(person.email)[-1].subject == "We have your membership application and payment"
+    (entry,) = audit_entries("payment.offline_recorded", payment)
+    assert entry.actor_id == staff.id
+    assert entry.after == {
+        "amount_pence": 4500,
+        "method": method.value,
+        "reference": "INV-2041",
+        "purpose": "membership_fee",
+    }
+    assert f"by {method.label.lower()} (INV-2041) for {person.name}" in entry.summary
+
+
+def test_offline_payment_is_refused_while_a_card_payment_is_in_progress(awaiting_bank_check, staff_client):
+    person, membership, card_payment, client_secret = awaiting_bank_check()
+    client, staff = staff_client()
+
+    response = record_offline(client, membership, "invoice")
+
+    assert "This has already been paid, or a payment for it is in progress." in page_text(response)
+    assert payments_of(person) == [card_payment]
+    assert membership.status is MembershipStatus.APPLIED
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action.like("payment.%"))) == 0
+
+
+def test_offline_payment_needs_an_amount_and_a_reference(applicant, staff_client):
+    person, membership = applicant()
+    client, staff = staff_client()
+
+    response = record_offline(client, membership, "invoice", amount="", reference="")
+
+    text = page_text(response)
+    assert "Enter the amount received, like 400.00" in text
+    assert "Enter the invoice number or bank reference" in text
+    assert payments_of(person) == [] and membership.status is MembershipStatus.APPLIED
+
+
+def test_refunding_an_offline_payment_records_it_without_stripe(app, applicant, staff_client):
+    person, membership = applicant()
+    client, staff = staff_client()
+    record_offline(client, membership, "bank_transfer")
+    (payment,) = payments_of(person)
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+
+    page = client.get(f"/admin/payments/{payment.id}")
+    assert "Up to £45.00 can be refunded; return the money by bank transfer and record it here." in page_text(page)
+    response = refund(client, payment, "45.00", reason="Paid twice by the employer")
+
+    assert "Refunded £45.00." in page_text(response)
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    (made,) = refunds_of(payment)
+    assert made.stripe_refund_id is None and made.created_by_id == staff.id
+    (entry,) = audit_entries("payment.refunded", payment)
+    assert entry.summary == f"Refunded £45.00 of {payment.receipt_number}: Paid twice by the employer"
