@@ -193,6 +193,7 @@ def renew_with_new_card(client, confirm_card, path="/membership/renew", number=V
         "amount_pence": "4500",
         "code_version_id": hidden_value(page, "code_version_id"),
         "accept_code": "y",
+        "cpd_met": "yes",
     }
     data.update(overrides)
     return client.post(path, data={k: v for k, v in data.items() if v is not None}, follow_redirects=True)
@@ -261,6 +262,7 @@ def test_a_code_published_while_renewing_is_refused_with_a_message_and_must_be_a
             "amount_pence": "4500",
             "code_version_id": shown_version,
             "accept_code": "y",
+            "cpd_met": "yes",
         },
     )
 
