@@ -11,11 +11,13 @@ from nalw.accounts import services as account_services
 from nalw.accounts.models import Person, RecoveryCode
 from nalw.accounts.security import hash_password, recovery_code_digest
 from nalw.code_of_practice.services import current_version
+from nalw.core.cpd_years import current_year
 from nalw.core.permissions import Role
 from nalw.core.regions import Region
 from nalw.core.time import london_today, utcnow
+from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
-from nalw.cpd.models import ActivityType
+from nalw.cpd.models import ActivityType, CpdAudit
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import EmployerType, Tier
@@ -204,12 +206,27 @@ def seed_demo_memberships(created):
         )
 
 
+def seed_demo_audit():
+    """A CPD audit of this year that draws every demo member, so the member's side can be tried."""
+    if db.session.scalar(sa.select(sa.func.count(CpdAudit.id))):
+        return
+    audits.start_audit(
+        _person("admin@demo.nalw.org.uk"),
+        current_year(),
+        share_per_thousand=1000,
+        exclude_joined_within_days=0,
+        deadline_on=london_today() + dt.timedelta(days=30),
+        seed=2026,
+    )
+
+
 @demo_cli.command("seed")
 def seed_command():
-    """Add the demo sign-ins and memberships (idempotent)."""
+    """Add the demo sign-ins, memberships, CPD and an audit (idempotent)."""
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Demo data is never seeded in production.")
     created = seed_demo_people()
     seed_demo_memberships(created)
+    seed_demo_audit()
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")
