@@ -9,6 +9,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.local import LocalProxy
 
 from nalw.core.db import IdMixin, utc_now_default
 from nalw.core.personal_data import personal_data_exporter
@@ -47,6 +48,10 @@ def record_audit(actor, action, target, *, before=None, after=None, summary=""):
     `before` and `after` are plain dicts of the fields that matter; the target
     must already have an id (flush first when creating).
     """
+    if isinstance(target, LocalProxy):
+        # A view may pass `current_user`: record the model it stands for, or the entry would name
+        # the proxy and never appear in that person's history.
+        target = target._get_current_object()
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         action=action,

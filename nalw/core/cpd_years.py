@@ -7,6 +7,9 @@ from flask import current_app
 
 from nalw.core.time import london_today
 
+# No CPD record reaches back further than the CPD year starting in 2000: the pages offer no earlier year.
+FIRST_YEAR = 2000
+
 
 @dataclass(frozen=True)
 class CpdYear:

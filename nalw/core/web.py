@@ -5,7 +5,7 @@ import re
 import time
 import uuid
 
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_log = logging.getLogger("nalw.requests")
@@ -48,6 +48,9 @@ def register_request_hooks(app):
         given = request.headers.get("X-Request-ID", "")
         g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
+        # A NUL character is never real input, and PostgreSQL refuses it in text: turn it away politely.
+        if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+            abort(400)
 
     @app.after_request
     def finish_request(response):

@@ -13,7 +13,7 @@ import secrets
 import sqlalchemy as sa
 
 from nalw.core.audit import record_audit
-from nalw.core.cpd_years import CpdYear
+from nalw.core.cpd_years import CpdYear, year_starting_in
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import format_date, london_today, utcnow
@@ -153,8 +153,9 @@ def can_edit_profile(selection, today=None) -> bool:
 def save_profile_draft(person, selection, summary, entry_ids, today=None):
     """Keep the profile as it is so far, without submitting it."""
     _check_can_edit(person, selection, today or london_today())
+    entries = _chosen_entries(person, selection, entry_ids)
     selection.summary = (summary or "").strip()
-    selection.entries = _own_complete_entries(person, entry_ids)
+    selection.entries = entries
 
 
 def _check_can_edit(person, selection, today):
@@ -168,12 +169,23 @@ def _check_can_edit(person, selection, today):
         )
 
 
-def _own_complete_entries(person, entry_ids):
-    return db.session.scalars(
+def _chosen_entries(person, selection, entry_ids):
+    """The entries chosen for a profile: every one the member's own, complete, and in the audited year."""
+    year = year_starting_in(selection.audit.year_starts_on.year)
+    entries = db.session.scalars(
         sa.select(CpdEntry).where(
-            CpdEntry.id.in_(entry_ids or [0]), CpdEntry.person_id == person.id, CpdEntry.status == EntryStatus.COMPLETE
+            CpdEntry.id.in_(entry_ids or [0]),
+            CpdEntry.person_id == person.id,
+            CpdEntry.status == EntryStatus.COMPLETE,
+            CpdEntry.done_on >= year.starts_on,
+            CpdEntry.done_on <= year.ends_on,
         )
     ).all()
+    if len(entries) != len(set(entry_ids or [])):
+        raise CpdError(
+            f"Choose one or more of your complete CPD entries from the CPD year {year.label}.", field="entries"
+        )
+    return entries
 
 
 def submit_profile(person, selection, summary, entry_ids, today=None):
@@ -182,9 +194,12 @@ def submit_profile(person, selection, summary, entry_ids, today=None):
     summary = (summary or "").strip()
     if not summary:
         raise CpdError("Write a summary of your practice and learning this year.", field="summary")
-    entries = _own_complete_entries(person, entry_ids)
-    if not entries or len(entries) != len(set(entry_ids)):
-        raise CpdError("Choose one or more of your complete CPD entries.", field="entries")
+    entries = _chosen_entries(person, selection, entry_ids)
+    if not entries:
+        year = year_starting_in(selection.audit.year_starts_on.year)
+        raise CpdError(
+            f"Choose one or more of your complete CPD entries from the CPD year {year.label}.", field="entries"
+        )
     selection.summary = summary
     selection.entries = entries
     selection.status = SelectionStatus.SUBMITTED
@@ -198,6 +213,10 @@ def review(actor, selection, standard_outcomes: dict, overall: Outcome, comment:
         raise CpdError("Only a submitted profile can be reviewed.")
     if not standard_outcomes:
         raise CpdError("Record an outcome for at least one standard.", field="outcomes")
+    # A profile reviewed again (after more information) replaces its outcomes: delete the old ones
+    # first, or the new ones would meet them in the one-outcome-per-standard constraint.
+    selection.standard_outcomes.clear()
+    db.session.flush()
     selection.standard_outcomes = [
         StandardOutcome(standard_id=standard_id, outcome=outcome, comment=(text or "").strip())
         for standard_id, (outcome, text) in standard_outcomes.items()
@@ -208,7 +227,11 @@ def review(actor, selection, standard_outcomes: dict, overall: Outcome, comment:
     selection.reviewed_at = utcnow()
     if overall is Outcome.MORE_INFORMATION:
         selection.status = SelectionStatus.REOPENED
-        selection.deadline_on = max(selection.deadline_on, london_today() + dt.timedelta(days=MORE_INFORMATION_DAYS))
+        new_deadline = max(selection.deadline_on, london_today() + dt.timedelta(days=MORE_INFORMATION_DAYS))
+        if new_deadline != selection.deadline_on:
+            # Reminders count down to a deadline: a new deadline gets its own 14- and 3-day reminders.
+            db.session.execute(sa.delete(AuditReminder).where(AuditReminder.selection_id == selection.id))
+        selection.deadline_on = new_deadline
     else:
         selection.status = SelectionStatus.REVIEWED
     record_audit(
@@ -258,6 +281,33 @@ def send_deadline_reminders(today) -> int:
     return sent
 
 
+def progress_of_audits(audit_list) -> dict:
+    """Progress of many audits in two grouped queries: {audit id: progress}."""
+    ids = [audit.id for audit in audit_list]
+    counts, outcomes = {}, {}
+    for audit_id, status, count in db.session.execute(
+        sa.select(AuditSelection.audit_id, AuditSelection.status, sa.func.count(AuditSelection.id))
+        .where(AuditSelection.audit_id.in_(ids or [0]))
+        .group_by(AuditSelection.audit_id, AuditSelection.status)
+    ):
+        counts.setdefault(audit_id, {})[status] = count
+    for audit_id, outcome, count in db.session.execute(
+        sa.select(AuditSelection.audit_id, AuditSelection.outcome, sa.func.count(AuditSelection.id))
+        .where(AuditSelection.audit_id.in_(ids or [0]), AuditSelection.status == SelectionStatus.REVIEWED)
+        .group_by(AuditSelection.audit_id, AuditSelection.outcome)
+    ):
+        outcomes.setdefault(audit_id, {})[outcome] = count
+    return {audit_id: _progress(counts.get(audit_id, {}), outcomes.get(audit_id, {})) for audit_id in ids}
+
+
+def _progress(counts, outcomes):
+    return {
+        "by_status": [(status, counts.get(status, 0)) for status in SelectionStatus],
+        "by_outcome": [(o, outcomes.get(o, 0)) for o in Outcome],
+        "total": sum(counts.values()),
+    }
+
+
 def audit_progress(audit) -> dict:
     counts = dict(
         db.session.execute(
@@ -273,8 +323,4 @@ def audit_progress(audit) -> dict:
             .group_by(AuditSelection.outcome)
         ).all()
     )
-    return {
-        "by_status": [(status, counts.get(status, 0)) for status in SelectionStatus],
-        "by_outcome": [(o, outcomes.get(o, 0)) for o in Outcome],
-        "total": sum(counts.values()),
-    }
+    return _progress(counts, outcomes)

@@ -44,7 +44,8 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
             Membership.for_organisation.is_(False),
             logged < Tier.cpd_hours_required * 4,
         )
-        .order_by(Tier.name, Membership.region, Person.name)
+        # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
+        .order_by(Tier.name, Membership.region, Person.name, Person.id)
     )
     if tier_id:
         statement = statement.where(Membership.tier_id == tier_id)

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from nalw.cpd.models import ActivityType
+from nalw.cpd.services import evidence_size_limit
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,6 +42,8 @@ class QuarterHoursField(StringField):
         try:
             hours = Decimal(text)
         except InvalidOperation:
+            raise ValidationError("Enter hours as a number, like 1.5")
+        if not hours.is_finite():  # "NaN" and "Infinity" parse, but cannot be compared or counted
             raise ValidationError("Enter hours as a number, like 1.5")
         if hours <= 0 or hours > 24:
             raise ValidationError("Hours must be more than 0 and at most 24 in a day")
@@ -88,6 +91,7 @@ class EntryForm(FlaskForm):
         "Type of activity",
         choices=[SelectChoice("", "Choose a type"), *[SelectChoice(kind.value, kind.label) for kind in ActivityType]],
         validators=[DataRequired(message="Choose the type of activity")],
+        invalid_choice_message="Choose the type of activity from the list",
     )
     hours = QuarterHoursField(
         "Hours",
@@ -121,11 +125,16 @@ class EntryForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    evidence = FileField(
-        "Add evidence (optional)",
-        description="A PDF, an image or an office document, up to 10 MB. Only you and NALW staff can see it.",
-    )
+    evidence = FileField("Add evidence (optional)")
     submit = SubmitField("Upload file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hint states the limit the service applies, whatever the setting says.
+        limit = evidence_size_limit()
+        self.evidence.description = (
+            f"A PDF, an image or an office document, up to {limit}. Only you and NALW staff can see it."
+        )
 
 
 class YearForm(FlaskForm):
@@ -148,6 +157,8 @@ class PercentField(StringField):
         try:
             share = Decimal(text)
         except InvalidOperation:
+            raise ValidationError("Enter the share as a percentage, like 2.5")
+        if not share.is_finite():  # "NaN" and "Infinity" parse, but are no share
             raise ValidationError("Enter the share as a percentage, like 2.5")
         per_thousand = share * 10
         if per_thousand != per_thousand.to_integral_value() or not 1 <= per_thousand <= 1000:
@@ -208,6 +219,7 @@ class ReviewForm(FlaskForm):
         "Overall outcome",
         choices=OUTCOME_CHOICES,
         validators=[InputRequired(message="Choose the overall outcome")],
+        invalid_choice_message="Choose the overall outcome",
     )
     comment = TextAreaField(
         "Comments for the member",

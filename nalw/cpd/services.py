@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion
-from nalw.core.cpd_years import CpdYear, year_containing, year_starting_in
-from nalw.core.time import london_today
+from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
+from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
 from nalw.extensions import db
 from nalw.members import services as member_services
@@ -85,8 +85,9 @@ def save_entry(
 ) -> CpdEntry:
     """Create or change an entry. A draft may leave the reflection empty; a complete entry may not.
 
-    Rules: the date is not in the future; hours are whole quarter hours above 0 and at most 24;
-    there is at least one standard, all from the version of the code the member accepted.
+    Rules: the date is not in the future, nor before the first CPD year the pages can show; hours are
+    whole quarter hours above 0 and at most 24; there is at least one standard, all from the version of
+    the code the member accepted.
     """
     if entry is not None and entry.person_id != person.id:
         raise CpdError("That entry is not yours.")
@@ -95,6 +96,9 @@ def save_entry(
         raise CpdError("You need a membership to log CPD. Apply for membership first.")
     if done_on > london_today():
         raise CpdError("The date cannot be in the future. Enter the day you did the activity.", field="done_on")
+    earliest = year_starting_in(FIRST_YEAR).starts_on
+    if done_on < earliest:
+        raise CpdError(f"The date cannot be before {format_date(earliest)}. Check the year.", field="done_on")
     if not 0 < quarter_hours <= MAX_QUARTER_HOURS_IN_A_DAY:
         raise CpdError("Hours must be more than 0 and at most 24 in a day.", field="hours")
     allowed = {standard.id: standard for standard in version.standards}
@@ -152,6 +156,15 @@ def evidence_path(evidence) -> Path:
     return storage_dir() / evidence.stored_name
 
 
+def evidence_size_limit() -> str:
+    """The largest evidence file allowed, as people read sizes: "10 MB", "1.5 MB", "512 KB"."""
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if limit >= scale:
+            return f"{round(limit / scale, 1):g} {unit}"
+    return f"{limit} bytes"
+
+
 def add_evidence(person, entry, upload) -> Evidence:
     """Keep an uploaded file as evidence for `entry`, after checking its size and, from its content,
     its type. A file that fails any check is refused and nothing is stored."""
@@ -162,7 +175,7 @@ def add_evidence(person, entry, upload) -> Evidence:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     content = upload.stream.read(limit + 1)
     if len(content) > limit:
-        raise CpdError(f"The file is larger than {limit // (1024 * 1024)} MB. Choose a smaller file.", field="evidence")
+        raise CpdError(f"The file is larger than {evidence_size_limit()}. Choose a smaller file.", field="evidence")
     if not content:
         raise CpdError("The file is empty. Choose another file.", field="evidence")
     kind = filetype.guess(content)

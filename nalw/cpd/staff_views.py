@@ -15,7 +15,7 @@ from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
 from nalw.extensions import db
-from nalw.members.models import Tier
+from nalw.members.models import Membership, Tier
 
 
 def _year():
@@ -91,7 +91,8 @@ def compliance_csv():
 @requires(Role.STAFF)
 def audits_list():
     all_audits = db.session.scalars(sa.select(CpdAudit).order_by(CpdAudit.id.desc())).all()
-    return render_template("cpd/audits.html", audits=[(audit, audits.audit_progress(audit)) for audit in all_audits])
+    progress = audits.progress_of_audits(all_audits)
+    return render_template("cpd/audits.html", audits=[(audit, progress[audit.id]) for audit in all_audits])
 
 
 @blueprint.route("/admin/cpd/audits/new", methods=["GET", "POST"])
@@ -143,7 +144,8 @@ def review_selection(audit_id, selection_id):
     selection = db.session.get(AuditSelection, selection_id)
     if selection is None or selection.audit_id != audit_id:
         abort(404)
-    version = services.accepted_version(selection.person)
+    # The standards of the code the member had accepted when drawn, even if they have since left.
+    version = services.accepted_version(selection.person, db.session.get(Membership, selection.membership_id))
     standards = list(version.standards) if version else []
     form = ReviewForm.for_standards(standards)
     if form.validate_on_submit():

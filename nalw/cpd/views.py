@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from nalw.core.cpd_years import current_year, year_starting_in
+from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.forms import EmptyForm, show_refusal
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
@@ -17,7 +17,7 @@ def _year_from_request():
     key = request.args.get("year", type=int)
     if key is None:
         return current
-    if not 2000 <= key <= current.key:
+    if not FIRST_YEAR <= key <= current.key:
         abort(404)
     return year_starting_in(key)
 
@@ -42,11 +42,16 @@ def my_cpd():
     )
 
 
-def _entry_form(entry=None):
-    form = EntryForm(obj=entry)
+def _entry_form(entry=None, from_request=True):
+    """The entry form, filled from the request when it was posted, else from `entry` as saved.
+
+    `from_request=False` is for a page answering another form's post (an evidence upload): the
+    entry form must show the entry, not read the other form's fields as its own empty ones.
+    """
+    form = EntryForm(obj=entry) if from_request else EntryForm(formdata=None, obj=entry)
     version = services.accepted_version(current_user)
     form.standards.choices = services.standard_choices(version)
-    if entry is not None and not form.is_submitted():
+    if entry is not None and not (from_request and form.is_submitted()):
         form.activity_type.data = entry.activity_type.value
         form.hours.data = f"{entry.hours:g}"
         form.standards.data = [standard.id for standard in entry.standards]
@@ -140,7 +145,7 @@ def upload_evidence(entry_id):
             db.session.commit()
             flash(f"{evidence.original_name} added.", "success")
             return redirect(url_for("cpd.edit_entry", entry_id=entry.id))
-    form, version = _entry_form(entry)
+    form, version = _entry_form(entry, from_request=False)
     return render_template(
         "cpd/entry.html", form=form, entry=entry, version=version, evidence_form=evidence_form, button=EmptyForm()
     )
@@ -156,9 +161,9 @@ def evidence_file(evidence_id):
     path = services.evidence_path(evidence)
     if not path.exists():
         abort(404)
-    return send_file(
-        path, mimetype=evidence.content_type, as_attachment=True, download_name=evidence.original_name, max_age=0
-    )
+    response = send_file(path, mimetype=evidence.content_type, as_attachment=True, download_name=evidence.original_name)
+    response.headers["Cache-Control"] = "private, no-store"  # personal documents: no copy in any cache
+    return response
 
 
 @blueprint.route("/cpd/evidence/<int:evidence_id>/delete", methods=["POST"])

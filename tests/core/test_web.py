@@ -228,3 +228,10 @@ def test_health_check_says_503_when_the_database_is_unreachable():
 
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_a_nul_character_in_a_form_is_turned_away_with_the_400_page(client):
+    response = client.post("/account/sign-up", data={"name": "Ada\x00", "email": "ada@example.org", "password": "x"})
+
+    assert response.status_code == 400
+    assert "Something in that request was not right" in page_text(response)

@@ -1,101 +1,313 @@
-"""Logging CPD against the code of practice."""
+"""Logging CPD against the code of practice: the rules an entry must meet, drafts, editing and deleting."""
 
 import datetime as dt
 
 import pytest
-import sqlalchemy as sa
+import time_machine
 
-from nalw.code_of_practice.services import current_version
-from nalw.core.regions import Region
-from nalw.cpd.models import CpdEntry, EntryStatus
-from nalw.extensions import db
-from nalw.members import services as member_services
-from nalw.members.models import EmployerType, MembershipStatus, Tier
+from nalw.cpd.models import ActivityType, EntryStatus
+from tests.cpd.record_steps import (
+    REFLECTION,
+    entries_of,
+    entry_answers,
+    evidence_rows,
+    field_is_invalid,
+    group_is_invalid,
+    log_entry,
+    member,
+    pdf_file,
+    standard,
+    upload,
+)
 from tests.helpers import page_text, sign_in
+from tests.members.steps import errors_on_field, publish_new_code_version
+
+TODAY = dt.date(2026, 2, 10)
 
 
-def active_member(make_person):
-    person = make_person()
-    tier = db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
-    membership = member_services.apply(
-        person,
-        tier,
-        answers={
-            "job_title": "Link Worker",
-            "employer_name": "Riverside PCN",
-            "employer_type": EmployerType.GP_PRACTICE_OR_PCN,
-            "region": Region.LONDON,
-            "years_in_role": 2,
-            "register_consent": False,
-            "news_consent": False,
-        },
-        code_version_id=current_version().id,
-        accepted_code=True,
-    )
-    member_services.change_status(membership, MembershipStatus.PAID, reason="test")
-    member_services.approve(None, membership)
+@pytest.fixture
+def settings(tmp_path):
+    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Mid-February 2026, in the CPD year from 1 April 2025: three days ago is in the same year."""
+    with time_machine.travel(dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def signed_in_member(client):
+    person = member()
+    sign_in(client, person)
     return person
 
 
-def entry_form(**overrides):
-    standards = current_version().standards
-    data = {
-        "done_on": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
-        "title": "Safeguarding adults level 2",
-        "activity_type": "course",
-        "hours": "2.5",
-        "provider": "Local authority",
-        "standards": [str(standards[4].id), str(standards[5].id)],
-        "what_i_did": "A day course.",
-        "what_i_learned": "Spotting financial abuse.",
-        "practice_change": "I ask about money worries.",
-        "impact": "People get help sooner.",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_member_logs_a_complete_entry_and_sees_it_count(client, make_person):
-    person = active_member(make_person)
-    sign_in(client, person)
-
-    response = client.post("/cpd/entries/new", data=entry_form(), follow_redirects=True)
+def test_member_logs_a_complete_entry_and_sees_it_count(client, signed_in_member):
+    response = client.post("/cpd/entries/new", data=entry_answers(), follow_redirects=True)
 
     assert "Entry saved." in page_text(response)
-    entry = db.session.scalar(sa.select(CpdEntry).where(CpdEntry.person_id == person.id))
-    assert entry.status is EntryStatus.COMPLETE and entry.quarter_hours == 10
+    [entry] = entries_of(signed_in_member)
+    assert entry.status is EntryStatus.COMPLETE
+    assert (entry.done_on, entry.title, entry.activity_type) == (
+        dt.date(2026, 2, 7),
+        "Safeguarding adults level 2",
+        ActivityType.COURSE,
+    )
+    assert (entry.quarter_hours, entry.provider) == (10, "Local authority")
     assert [s.code for s in entry.standards] == ["S5", "S6"]
+    assert {field: getattr(entry, field) for field in REFLECTION} == REFLECTION
     assert "2.5 of 20 hours" in page_text(client.get("/cpd"))
 
 
+@pytest.mark.parametrize(("hours", "quarter_hours"), [("0.25", 1), ("24", 96), ("7.75", 31), (" 1.5 ", 6)])
+def test_hours_are_taken_in_quarter_hours_up_to_a_whole_day(client, signed_in_member, hours, quarter_hours):
+    client.post("/cpd/entries/new", data=entry_answers(hours=hours))
+
+    [entry] = entries_of(signed_in_member)
+    assert entry.quarter_hours == quarter_hours
+
+
+QUARTERS = "Hours must be in quarter hours, like 0.25, 0.5, 0.75 or 1"
+RANGE = "Hours must be more than 0 and at most 24 in a day"
+NUMBER = "Enter hours as a number, like 1.5"
+
+
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "field_id", "message"),
     [
-        ({"hours": "1.3"}, "Hours must be in quarter hours"),
-        ({"hours": "0"}, "Hours must be more than 0 and at most 24 in a day"),
-        ({"hours": "25"}, "Hours must be more than 0 and at most 24 in a day"),
-        ({"done_on": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "The date cannot be in the future"),
-        ({"standards": []}, "Choose at least one standard"),
-        ({"impact": ""}, "answer every reflection question"),
+        ({"hours": "1.3"}, "hours", QUARTERS),
+        ({"hours": "0.1"}, "hours", QUARTERS),
+        ({"hours": "0"}, "hours", RANGE),
+        ({"hours": "-1"}, "hours", RANGE),
+        ({"hours": "24.25"}, "hours", RANGE),
+        ({"hours": "Infinity"}, "hours", NUMBER),
+        ({"hours": "NaN"}, "hours", NUMBER),
+        ({"hours": "sNaN"}, "hours", NUMBER),
+        ({"hours": "two"}, "hours", NUMBER),
+        ({"hours": ""}, "hours", "Enter the hours spent, like 1.5"),
+        ({"title": ""}, "title", "Enter a title for the activity"),
+        ({"title": "   "}, "title", "Enter a title for the activity"),
+        ({"title": "x" * 201}, "title", "Title must be 200 characters or fewer"),
+        ({"activity_type": ""}, "activity_type", "Choose the type of activity"),
+        ({"activity_type": "skydiving"}, "activity_type", "Choose the type of activity from the list"),
+        ({"done_on": ""}, "done_on", "Enter the date of the activity, using the date picker or day, month and year"),
+        ({"done_on": "2026-02-11"}, "done_on", "The date cannot be in the future. Enter the day you did the activity."),
+        # Before the first CPD year the pages show, a date is a slip of the keyboard: it would be out of sight.
+        ({"done_on": "2000-03-31"}, "done_on", "The date cannot be before 1 April 2000. Check the year."),
+        ({"done_on": "0001-01-01"}, "done_on", "The date cannot be before 1 April 2000. Check the year."),
+        ({"provider": "p" * 201}, "provider", "Provider must be 200 characters or fewer"),
+        ({"impact": ""}, "impact", "To complete the entry, answer every reflection question, or save it as a draft."),
+        (
+            {"what_i_did": "  "},
+            "what_i_did",
+            "To complete the entry, answer every reflection question, or save it as a draft.",
+        ),
     ],
 )
-def test_bad_entries_are_refused_with_a_message_and_nothing_saved(client, make_person, overrides, message):
-    person = active_member(make_person)
+def test_a_bad_entry_is_refused_with_a_message_on_the_field_and_nothing_saved(
+    client, signed_in_member, overrides, field_id, message
+):
+    response = client.post("/cpd/entries/new", data=entry_answers(**overrides))
+
+    assert response.status_code == 200
+    assert errors_on_field(response, field_id) == [message]
+    assert field_is_invalid(response, field_id)
+    assert message in page_text(response)  # in the summary at the top too
+    assert entries_of(signed_in_member) == []
+
+
+def test_an_entry_needs_at_least_one_standard(client, signed_in_member):
+    response = client.post("/cpd/entries/new", data=entry_answers(standards=[]))
+
+    assert errors_on_field(response, "standards") == [
+        "Choose at least one standard of the code of practice this activity relates to."
+    ]
+    assert group_is_invalid(response, "standards")
+    assert entries_of(signed_in_member) == []
+
+
+def test_a_standard_from_another_version_of_the_code_is_refused(client, signed_in_member, person_as):
+    accepted_standard = standard("S1")
+    new_version = publish_new_code_version(person_as("admin"))
+    newer_standard = standard("S10", new_version)
+
+    response = client.post(
+        "/cpd/entries/new", data=entry_answers(standards=[str(accepted_standard.id), str(newer_standard.id)])
+    )
+
+    assert errors_on_field(response, "standards") == [
+        "Choose standards from Version 1 of the code of practice, the one you accepted."
+    ]
+    assert group_is_invalid(response, "standards")
+    assert entries_of(signed_in_member) == []
+    # The form offers the standards of the version the member accepted, not the newer one.
+    assert "S10 Working with digital tools" not in page_text(response)
+    assert "S1 Person-centred, strengths-based practice" in page_text(response)
+
+
+def test_a_standard_that_does_not_exist_is_refused(client, signed_in_member):
+    response = client.post("/cpd/entries/new", data=entry_answers(standards=["999999"]))
+
+    assert errors_on_field(response, "standards") == [
+        "Choose standards from Version 1 of the code of practice, the one you accepted."
+    ]
+    assert entries_of(signed_in_member) == []
+
+
+@pytest.mark.parametrize(
+    ("utc_now", "uk_today"),
+    [
+        # British Summer Time: half past midnight in the UK is still the evening before in UTC.
+        (dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC), dt.date(2025, 7, 1)),
+        # Winter: the UK keeps UTC, so one minute to midnight is still the same day.
+        (dt.datetime(2026, 1, 15, 23, 59, tzinfo=dt.UTC), dt.date(2026, 1, 15)),
+    ],
+)
+def test_the_date_may_be_today_in_the_uk_but_not_tomorrow(client, clock, utc_now, uk_today):
+    clock.move_to(utc_now)
+    person = member()
     sign_in(client, person)
 
-    response = client.post("/cpd/entries/new", data=entry_form(**overrides))
+    tomorrow = client.post(
+        "/cpd/entries/new", data=entry_answers(done_on=(uk_today + dt.timedelta(days=1)).isoformat())
+    )
+    today = client.post("/cpd/entries/new", data=entry_answers(done_on=uk_today.isoformat()))
 
-    assert message in page_text(response)
-    assert db.session.scalar(sa.select(sa.func.count(CpdEntry.id)).where(CpdEntry.person_id == person.id)) == 0
+    assert errors_on_field(tomorrow, "done_on") == [
+        "The date cannot be in the future. Enter the day you did the activity."
+    ]
+    assert today.status_code == 302
+    assert [entry.done_on for entry in entries_of(person)] == [uk_today]
 
 
-def test_someone_elses_entry_is_not_found(client, make_person):
-    owner = active_member(make_person)
-    sign_in(client, owner)
-    client.post("/cpd/entries/new", data=entry_form())
-    entry = db.session.scalar(sa.select(CpdEntry).where(CpdEntry.person_id == owner.id))
+def test_the_first_day_of_the_first_cpd_year_is_accepted_and_its_year_can_be_shown(client, signed_in_member):
+    client.post("/cpd/entries/new", data=entry_answers(done_on="2000-04-01", title="Very first course"))
 
-    sign_in(client, active_member(make_person))
+    [entry] = entries_of(signed_in_member)
+    assert entry.done_on == dt.date(2000, 4, 1)
+    assert client.get("/cpd").status_code == 200
+    assert "Very first course" in page_text(client.get("/cpd?year=2000"))
+
+
+def test_a_draft_is_saved_without_reflection_and_does_not_count(client, signed_in_member):
+    answers = entry_answers(save_draft="Save as draft", **dict.fromkeys(REFLECTION, ""))
+
+    response = client.post("/cpd/entries/new", data=answers, follow_redirects=True)
+
+    assert "Entry saved as a draft: complete the reflection to count it." in page_text(response)
+    assert "This is a draft. Answer the reflection questions and press Save entry to count its hours." in page_text(
+        response
+    )
+    [entry] = entries_of(signed_in_member)
+    assert entry.status is EntryStatus.DRAFT
+    assert entry.what_i_did == ""
+    progress = page_text(client.get("/cpd"))
+    assert "0 of 20 hours" in progress
+    assert "1 draft entry does not count until completed." in progress
+
+
+def test_a_draft_still_has_to_meet_the_other_rules(client, signed_in_member):
+    answers = entry_answers(save_draft="Save as draft", hours="1.3", **dict.fromkeys(REFLECTION, ""))
+
+    response = client.post("/cpd/entries/new", data=answers)
+
+    assert errors_on_field(response, "hours") == [QUARTERS]
+    assert entries_of(signed_in_member) == []
+
+
+def test_completing_a_draft_later_counts_its_hours(client, signed_in_member):
+    draft = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=2.5, complete=False)
+
+    response = client.post(f"/cpd/entries/{draft.id}", data=entry_answers(done_on="2026-01-20"), follow_redirects=True)
+
+    assert "Entry saved." in page_text(response)
+    [entry] = entries_of(signed_in_member)
+    assert entry.status is EntryStatus.COMPLETE
+    assert entry.what_i_did == REFLECTION["what_i_did"]
+    progress = page_text(client.get("/cpd"))
+    assert "2.5 of 20 hours" in progress
+    assert "does not count until completed" not in progress
+
+
+def test_a_member_edits_their_own_entry(client, signed_in_member):
+    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=1, codes=("S1",), title="Peer supervision")
+
+    form = client.get(f"/cpd/entries/{entry.id}")
+    assert 'value="Peer supervision"' in form.get_data(as_text=True)
+    response = client.post(
+        f"/cpd/entries/{entry.id}",
+        data=entry_answers(
+            done_on="2026-01-21",
+            title="Group supervision",
+            activity_type="peer_support",
+            hours="1.75",
+            standards=[str(standard("S7").id)],
+        ),
+        follow_redirects=True,
+    )
+
+    assert "Entry saved." in page_text(response)
+    [edited] = entries_of(signed_in_member)
+    assert edited.id == entry.id
+    assert (edited.done_on, edited.title, edited.activity_type, edited.quarter_hours) == (
+        dt.date(2026, 1, 21),
+        "Group supervision",
+        ActivityType.PEER_SUPPORT,
+        7,
+    )
+    assert [s.code for s in edited.standards] == ["S7"]
+
+
+def test_a_refused_edit_changes_nothing(client, signed_in_member):
+    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=1, title="Peer supervision")
+
+    response = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(title="Changed", hours="1.3"))
+
+    assert errors_on_field(response, "hours") == [QUARTERS]
+    [unchanged] = entries_of(signed_in_member)
+    assert (unchanged.title, unchanged.quarter_hours) == ("Peer supervision", 4)
+
+
+def test_a_member_deletes_their_own_entry(client, signed_in_member):
+    kept = log_entry(signed_in_member, dt.date(2026, 1, 19), title="Kept")
+    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), title="Logged by mistake")
+
+    response = client.post(f"/cpd/entries/{entry.id}/delete", follow_redirects=True)
+
+    assert "Entry deleted." in page_text(response)
+    assert "Logged by mistake" not in page_text(response)
+    assert entries_of(signed_in_member) == [kept]
+
+
+def test_someone_elses_entry_is_not_found_to_view_edit_delete_or_add_evidence(client, tmp_path):
+    owner = member()
+    entry = log_entry(owner, dt.date(2026, 1, 20), hours=1, title="Owner's entry")
+    sign_in(client, member())
 
     assert client.get(f"/cpd/entries/{entry.id}").status_code == 404
+    assert client.post(f"/cpd/entries/{entry.id}", data=entry_answers(title="Hijacked")).status_code == 404
     assert client.post(f"/cpd/entries/{entry.id}/delete").status_code == 404
+    assert upload(client, entry, "report.pdf", pdf_file()).status_code == 404
+
+    [still_there] = entries_of(owner)
+    assert (still_there.title, still_there.quarter_hours) == ("Owner's entry", 4)
+    assert evidence_rows() == []
+    assert not (tmp_path / "evidence").exists() or list((tmp_path / "evidence").iterdir()) == []
+
+
+def test_staff_cannot_open_a_members_entry_for_editing(client, person_as):
+    entry = log_entry(member(), dt.date(2026, 1, 20))
+    sign_in(client, person_as("staff"))
+
+    assert client.get(f"/cpd/entries/{entry.id}").status_code == 404
+
+
+def test_someone_without_a_membership_is_sent_to_apply_before_logging(client, person_as):
+    sign_in(client, person_as("account_holder"))
+
+    response = client.post("/cpd/entries/new", data=entry_answers(), follow_redirects=True)
+
+    assert response.request.path == "/membership"
+    assert "You need a membership to log CPD." in page_text(response)

@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+    # Date fields take day, month, year in the order of the page's language (en-GB), as in the Chrome of a
+    # person in the UK; Debian's Chromium has only the en-US language pack, which would ask month first.
+    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
 # Playwright's wait for an element or a page; the app answers in milliseconds on loopback.
 TIMEOUT_MS = 10_000
@@ -91,16 +94,24 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def live_server(e2e_database_url, localstripe_url):
+def evidence_folder(tmp_path_factory):
+    """Where the live server keeps uploaded CPD evidence: a folder of this run, not the instance folder."""
+    return tmp_path_factory.mktemp("evidence")
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database_url, localstripe_url, evidence_folder):
     """The app served by a threaded werkzeug server on a free loopback port: `.url`, `.app`.
 
     Its database holds the reference data of a new installation (code of practice, tiers),
-    and its payments go to the run's localstripe, whose Stripe.js the payment pages load.
+    its payments go to the run's localstripe, whose Stripe.js the payment pages load, and
+    the CPD evidence members upload goes to a temporary folder.
     """
     app = create_app(
         test_settings(
             TESTING=False,
             SQLALCHEMY_DATABASE_URI=e2e_database_url,
+            EVIDENCE_STORAGE_DIR=str(evidence_folder),
             WTF_CSRF_ENABLED=True,
             SIGN_IN_LIMIT_PER_ADDRESS=GENEROUS_LIMIT,
             SIGN_IN_LIMIT_PER_IP=GENEROUS_LIMIT,

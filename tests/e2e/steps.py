@@ -1,16 +1,20 @@
-"""What the browser tests share: the accessibility check, signing in as a person would, reading emails,
-typing a card into the payment provider's field."""
+"""What the browser tests share: the accessibility check, signing in as a person would, moving through a
+page with the keyboard, reading emails, typing a card into the payment provider's field, logging CPD."""
 
 import importlib.util
 import re
 from pathlib import Path
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 from playwright.sync_api import expect
 
 from nalw.core.outbox import OutboxMessage
+from nalw.core.time import london_today
+from nalw.cpd import services as cpd_services
+from nalw.cpd.models import ActivityType
 from nalw.extensions import db
 from tests.factories import DEFAULT_PASSWORD
 
@@ -148,6 +152,20 @@ def sign_in(page, person, password=DEFAULT_PASSWORD):
     expect(page.get_by_text(f"Signed in as {person.name}")).to_be_visible()
 
 
+FOCUSED_ELEMENT = "() => document.activeElement.id || document.activeElement.innerText.trim()"
+
+
+def tab_until(page, target, most=20):
+    """Press Tab until `target` (a locator) has focus; fail, naming each stop, if it never does."""
+    stops = []
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        stops.append(page.evaluate(FOCUSED_ELEMENT))
+    pytest.fail(f"{target} never took focus; Tab went to: {stops}")
+
+
 def latest_email_link(address, path_start):
     """The link starting with SITE_URL + `path_start` in the newest email to `address`, as a path."""
     db.session.rollback()  # read what the server has committed since
@@ -174,3 +192,33 @@ def enter_card(page, number, expiry_month="12", expiry_year="34", security_code=
     page.get_by_label("Expiry year (YY)").fill(expiry_year)
     page.get_by_label("Security code", exact=True).fill(security_code)
     page.get_by_label("Postcode", exact=True).fill(postcode)
+
+
+COMPLETE_REFLECTION = {
+    "what_i_did": "A day's course with a practice exercise.",
+    "what_i_learned": "How to spot the signs and whom to tell.",
+    "practice_change": "I check the local referral route before each first meeting.",
+    "impact": "People get help sooner when something is wrong.",
+}
+
+
+def log_cpd(person, title, *, hours=1, standards=("S1",), done_on=None, complete=True, activity=ActivityType.COURSE):
+    """A committed CPD entry of `person` (who has a membership), logged through the service as the form does.
+
+    `standards` are codes of the version of the code of practice the person accepted; a draft has no reflection.
+    """
+    by_code = {standard.code: standard.id for standard in cpd_services.accepted_version(person).standards}
+    entry = cpd_services.save_entry(
+        person,
+        None,
+        done_on=done_on or london_today(),
+        title=title,
+        activity_type=activity,
+        quarter_hours=round(hours * 4),
+        provider="Riverside Training Hub",
+        standard_ids=[by_code[code] for code in standards],
+        reflection=COMPLETE_REFLECTION if complete else {},
+        complete=complete,
+    )
+    db.session.commit()
+    return entry

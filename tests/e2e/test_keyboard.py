@@ -3,23 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import open_page, sign_in
+from tests.e2e.steps import open_page, sign_in, tab_until
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-FOCUSED_ELEMENT = "() => document.activeElement.id || document.activeElement.innerText.trim()"
-
-
-def tab_until(page, target, most=20):
-    """Press Tab until `target` (a locator) has focus; fail, naming each stop, if it never does."""
-    stops = []
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        stops.append(page.evaluate(FOCUSED_ELEMENT))
-    pytest.fail(f"{target} never took focus; Tab went to: {stops}")
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main_content(page):

@@ -1,0 +1,205 @@
+"""The staff compliance list: members in good standing below their tier's CPD requirement for a year."""
+
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+
+from nalw.core.cpd_years import current_year
+from nalw.core.regions import Region
+from nalw.cpd import compliance
+from nalw.extensions import db
+from nalw.members import services as member_services
+from nalw.members.models import MembershipStatus
+from tests.cpd.test_audits import active_member, log_entry
+from tests.helpers import page_text, sign_in
+from tests.members.steps import staff_member, tier_named
+
+
+def member_with_hours(name, hours, *, tier="Link Worker", region=Region.LONDON, draft_hours=0, last_year_hours=0):
+    membership = active_member(name=name, tier=tier, region=region)
+    if hours:
+        log_entry(membership.person, hours)
+    if draft_hours:
+        log_entry(membership.person, draft_hours, complete=False)
+    if last_year_hours:
+        log_entry(membership.person, last_year_hours, done_on=current_year().previous().starts_on)
+    return membership
+
+
+@pytest.fixture
+def members(app):
+    """Members in every situation the list must tell apart, keyed by their name."""
+    built = {
+        "Alice Below": member_with_hours("Alice Below", 5, draft_hours=15),
+        "Bob Met": member_with_hours("Bob Met", 20),
+        "Cara Student": member_with_hours("Cara Student", 4, tier="Student or Trainee", region=Region.NORTH_EAST),
+        "Dan Associate": member_with_hours("Dan Associate", 10, tier="Associate"),
+        "Eve Grace": member_with_hours("Eve Grace", 0, region=Region.WALES),
+        "Fay Lapsed": member_with_hours("Fay Lapsed", 0),
+        "Gus Resigned": member_with_hours("Gus Resigned", 2),
+        "Hal Last Year": member_with_hours("Hal Last Year", 1, last_year_hours=20),
+        "Ivy Nearly": member_with_hours("Ivy Nearly", 19.75),
+    }
+    for name in ("Eve Grace", "Fay Lapsed"):
+        member_services.change_status(built[name], MembershipStatus.GRACE, reason="Expired")
+    member_services.change_status(built["Fay Lapsed"], MembershipStatus.LAPSED, reason="Not renewed")
+    member_services.resign(built["Gus Resigned"].person, built["Gus Resigned"], "Changing career")
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def staff_client(client):
+    sign_in(client, staff_member())
+    return client
+
+
+def listed(response):
+    """The table's rows as the page shows them: name, number, tier, region, hours logged, required."""
+    body = re.search(r"<tbody>(.*?)</tbody>", response.get_data(as_text=True), re.S).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [
+            " ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        if len(cells) == 6:
+            rows.append(tuple(cells))
+    return rows
+
+
+def csv_rows(response):
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return [tuple(row) for row in csv.reader(io.StringIO(text.removeprefix("\ufeff")))]
+
+
+def test_members_below_their_tiers_requirement_are_listed_with_hours_logged_and_required(staff_client, members):
+    response = staff_client.get("/admin/cpd/compliance")
+
+    number = {name: membership.number for name, membership in members.items()}
+    assert listed(response) == [
+        ("Alice Below", number["Alice Below"], "Link Worker", "London", "5", "20"),
+        ("Hal Last Year", number["Hal Last Year"], "Link Worker", "London", "1", "20"),
+        ("Ivy Nearly", number["Ivy Nearly"], "Link Worker", "London", "19.75", "20"),
+        ("Eve Grace", number["Eve Grace"], "Link Worker", "Wales", "0", "20"),
+        ("Cara Student", number["Cara Student"], "Student or Trainee", "North East", "4", "10"),
+    ]
+    page = page_text(response)
+    assert "5 members below the requirement." in page
+    for name in ("Bob Met", "Dan Associate", "Fay Lapsed", "Gus Resigned"):
+        assert name not in page
+
+
+def test_the_list_is_for_the_chosen_cpd_year(staff_client, members):
+    previous = current_year().previous()
+
+    rows = listed(staff_client.get(f"/admin/cpd/compliance?year={previous.key}"))
+
+    names = [row[0] for row in rows]
+    assert "Hal Last Year" not in names  # 20 hours in that year
+    assert ("Bob Met", members["Bob Met"].number, "Link Worker", "London", "0", "20") in rows
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"tier": "Student or Trainee"}, ["Cara Student"]),
+        ({"region": "wales"}, ["Eve Grace"]),
+        ({"tier": "Link Worker", "region": "london"}, ["Alice Below", "Hal Last Year", "Ivy Nearly"]),
+        ({"tier": "Associate"}, []),
+    ],
+)
+def test_the_list_and_its_csv_filter_by_tier_and_region(staff_client, members, filters, expected):
+    query = {**filters}
+    if "tier" in query:
+        query["tier"] = tier_named(query["tier"]).id
+
+    page = staff_client.get("/admin/cpd/compliance", query_string=query)
+    download = staff_client.get("/admin/cpd/compliance.csv", query_string=query)
+
+    assert [row[0] for row in listed(page)] == expected
+    assert [row[0] for row in csv_rows(download)[1:]] == expected
+    if not expected:
+        assert "Everyone has met the requirement." in page_text(page)
+
+
+def test_the_csv_has_the_same_rows_as_the_page(staff_client, members):
+    page = staff_client.get("/admin/cpd/compliance")
+    download = staff_client.get("/admin/cpd/compliance.csv")
+
+    assert download.mimetype == "text/csv"
+    assert "attachment" in download.headers["Content-Disposition"]
+    rows = csv_rows(download)
+    assert rows[0] == ("Name", "Membership number", "Tier", "Region", "Hours logged", "Hours required")
+    assert rows[1:] == listed(page)
+
+
+def test_names_that_look_like_formulas_are_defused_in_the_csv(staff_client, app):
+    for name in ('=HYPERLINK("http://evil.example","Click")', "+44 7700 900000", "@SUM(A1)", "-1+2"):
+        member_with_hours(name, 1)
+    db.session.commit()
+
+    names = [row[0] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))[1:]]
+
+    assert sorted(names) == sorted(
+        ['\'=HYPERLINK("http://evil.example","Click")', "'+44 7700 900000", "'@SUM(A1)", "'-1+2"]
+    )
+    assert '=HYPERLINK("http://evil.example","Click")' in page_text(staff_client.get("/admin/cpd/compliance"))
+
+
+def test_the_list_is_paged(staff_client, members, monkeypatch):
+    monkeypatch.setattr(compliance, "PER_PAGE", 2)
+
+    pages = [staff_client.get(f"/admin/cpd/compliance?page={number}") for number in (1, 2, 3)]
+
+    assert [[row[0] for row in listed(page)] for page in pages] == [
+        ["Alice Below", "Hal Last Year"],
+        ["Ivy Nearly", "Eve Grace"],
+        ["Cara Student"],
+    ]
+    assert "Page 1 of 3" in page_text(pages[0]) and "Next page" in page_text(pages[0])
+    assert "Page 3 of 3" in page_text(pages[2]) and "Next page" not in page_text(pages[2])
+    assert all("5 members below the requirement." in page_text(page) for page in pages)
+    # The CSV is the whole list, not one page.
+    assert len(csv_rows(staff_client.get("/admin/cpd/compliance.csv"))) == 1 + 5
+
+
+def test_members_with_the_same_name_each_appear_once_across_pages(staff_client, app, monkeypatch):
+    monkeypatch.setattr(compliance, "PER_PAGE", 2)
+    namesakes = [member_with_hours("Sam Smith", hours) for hours in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)]
+    db.session.commit()
+
+    numbers = [
+        row[1] for number in range(1, 8) for row in listed(staff_client.get(f"/admin/cpd/compliance?page={number}"))
+    ]
+
+    assert sorted(numbers) == sorted(m.number for m in namesakes)
+
+
+def test_the_pages_query_count_does_not_grow_with_the_members_listed(staff_client, app, count_queries):
+    def queries_for_list_of(how_many):
+        for _ in range(how_many):
+            member_with_hours(None, 1)
+        db.session.commit()
+        with count_queries() as queries:
+            response = staff_client.get("/admin/cpd/compliance")
+        assert len(listed(response)) >= how_many
+        return len(queries)
+
+    with_3 = queries_for_list_of(3)
+    with_30 = queries_for_list_of(27)
+
+    assert with_30 == with_3
+
+
+@pytest.mark.parametrize("path", ["/admin/cpd/compliance", "/admin/cpd/compliance.csv"])
+def test_only_staff_see_the_compliance_list(client, members, path):
+    assert client.get(path).status_code == 302  # a visitor is asked to sign in
+    sign_in(client, members["Cara Student"].person)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "Alice Below" not in response.get_data(as_text=True)

@@ -1,0 +1,175 @@
+"""At renewal a member declares whether they met the last complete CPD year's requirement."""
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from nalw.extensions import db
+from nalw.members import renewals
+from nalw.members.models import CpdDeclaration
+from nalw.payments.models import Payment, PaymentPurpose
+from tests.cpd.record_steps import group_is_invalid
+from tests.helpers import page_text, sign_in
+from tests.members.steps import active_membership, errors_on_field, hidden_value, save_card
+from tests.stripe_helpers import VISA, setup_secret_in
+
+NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
+EXPIRES_ON = dt.date(2026, 6, 30)  # renewal is open
+LAST_CPD_YEAR_STARTS = dt.date(2025, 4, 1)  # the last complete CPD year: 1 April 2025 to 31 March 2026
+
+
+@pytest.fixture
+def settings(stripe_settings, tmp_path):
+    return {**stripe_settings, "EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def membership(client):
+    membership = active_membership(expires_on=EXPIRES_ON)
+    sign_in(client, membership.person)
+    return membership
+
+
+def declarations(membership):
+    db.session.expire_all()
+    return db.session.scalars(
+        sa.select(CpdDeclaration)
+        .where(CpdDeclaration.membership_id == membership.id)
+        .order_by(CpdDeclaration.cpd_year_starts_on)
+    ).all()
+
+
+def renewal_payments(membership):
+    return db.session.scalars(
+        sa.select(Payment).where(Payment.person_id == membership.person_id, Payment.purpose == PaymentPurpose.RENEWAL)
+    ).all()
+
+
+def renew(client, confirm_card, **overrides):
+    """Renew on /membership/renew with a new card, answering as `overrides` say (None leaves a field out)."""
+    page = client.get("/membership/renew")
+    assert page.status_code == 200, page.location
+    answers = {
+        "card_choice": "new",
+        "setup_intent_id": confirm_card(setup_secret_in(page), VISA),
+        "amount_pence": "4500",
+        "code_version_id": hidden_value(page, "code_version_id"),
+        "accept_code": "y",
+        "cpd_met": "yes",
+        **overrides,
+    }
+    return client.post(
+        "/membership/renew",
+        data={name: value for name, value in answers.items() if value is not None},
+        follow_redirects=True,
+    )
+
+
+def test_the_renewal_page_asks_about_the_last_complete_cpd_year(client, membership):
+    page = page_text(client.get("/membership/renew"))
+
+    assert "Did you meet the CPD requirement? In the CPD year 2025 to 2026." in page
+    assert "(20 hours) in the CPD year 2025 to 2026" in page
+
+
+def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_nothing(client, confirm_card, membership):
+    response = renew(client, confirm_card, cpd_met=None)
+
+    assert response.request.path == "/membership/renew"
+    assert errors_on_field(response, "cpd_met") == ["Say whether you met the CPD requirement for 2025 to 2026"]
+    assert group_is_invalid(response, "cpd_met")
+    assert renewal_payments(membership) == []
+    assert declarations(membership) == []
+    assert membership.expires_on == EXPIRES_ON
+
+
+@pytest.mark.parametrize(("answer", "met"), [("yes", True), ("no", False)])
+def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client, confirm_card, membership, answer, met):
+    response = renew(client, confirm_card, cpd_met=answer)
+
+    assert "Thank you: your membership is renewed." in page_text(response)
+    assert membership.expires_on == dt.date(2027, 6, 30)
+    [declaration] = declarations(membership)
+    assert declaration.cpd_year_starts_on == LAST_CPD_YEAR_STARTS
+    assert declaration.met_requirement is met
+    assert declaration.hours_required == 20  # the Link Worker tier's requirement
+    assert declaration.declared_at == NOW
+
+
+def test_the_declaration_shows_on_the_staff_membership_page(app, client, confirm_card, membership, person_as):
+    renew(client, confirm_card, cpd_met="no")
+    staff = app.test_client()
+    sign_in(staff, person_as("staff"))
+
+    page = page_text(staff.get(f"/admin/memberships/{membership.id}"))
+
+    assert "CPD year starting 1 April 2025: declared the 20-hour requirement not met (25 Jun 2026, 10:00)" in page
+
+
+def test_the_membership_page_offers_the_declaration_to_a_member_who_renews_automatically(
+    client, confirm_card, membership
+):
+    save_card(membership.person, confirm_card, VISA)
+    renewals.set_auto_renew(membership.person, membership, True)
+    db.session.flush()
+
+    offered = page_text(client.get("/membership"))
+    response = client.post("/membership/cpd-declaration", data={"cpd_met": "yes"}, follow_redirects=True)
+
+    assert "CPD declaration: did you meet your 20 hours of CPD in the CPD year 2025 to 2026?" in offered
+    assert "Thank you: your CPD declaration is recorded." in page_text(response)
+    assert "CPD declaration: did you meet" not in page_text(response)  # not asked again for the same year
+    [declaration] = declarations(membership)
+    assert (declaration.cpd_year_starts_on, declaration.met_requirement, declaration.hours_required) == (
+        LAST_CPD_YEAR_STARTS,
+        True,
+        20,
+    )
+    assert renewal_payments(membership) == []  # declaring is not renewing
+
+
+def test_a_declaration_without_an_answer_is_refused(client, membership):
+    response = client.post("/membership/cpd-declaration", data={}, follow_redirects=True)
+
+    assert "Choose yes or no, then press Record declaration." in page_text(response)
+    assert declarations(membership) == []
+
+
+def test_declaring_again_for_the_same_year_replaces_the_declaration(client, confirm_card, membership, clock):
+    client.post("/membership/cpd-declaration", data={"cpd_met": "no"})
+    clock.shift(dt.timedelta(hours=2))
+
+    renew(client, confirm_card, cpd_met="yes")
+
+    [declaration] = declarations(membership)
+    assert declaration.cpd_year_starts_on == LAST_CPD_YEAR_STARTS
+    assert declaration.met_requirement is True
+    assert declaration.declared_at == NOW + dt.timedelta(hours=2)
+
+
+def test_a_declaration_the_next_year_is_kept_beside_the_last(client, confirm_card, membership, clock):
+    renew(client, confirm_card, cpd_met="yes")
+    clock.move_to(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
+    sign_in(client, membership.person)  # a year on, the member signs in afresh
+
+    client.post("/membership/cpd-declaration", data={"cpd_met": "no"})
+
+    assert [(each.cpd_year_starts_on, each.met_requirement) for each in declarations(membership)] == [
+        (LAST_CPD_YEAR_STARTS, True),
+        (dt.date(2026, 4, 1), False),
+    ]
+
+
+def test_someone_without_a_membership_to_renew_cannot_declare(client, person_as):
+    sign_in(client, person_as("account_holder"))
+
+    assert client.post("/membership/cpd-declaration", data={"cpd_met": "yes"}).status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(CpdDeclaration.id))) == 0
