@@ -103,6 +103,25 @@ def apply(tier_id):
     return render_template("members/apply.html", form=form, tier=tier, code=code)
 
 
+def _pay_by_card(form, begin_payment, *, success, done_url, retry_url):
+    """Take a card payment from a posted PaymentForm. Returns where to go next, or None to show
+    the page again with the refusal or the decline on the form."""
+    try:
+        payment = checkout.pay_by_card(
+            current_user, request.form.get("card_choice"), form.setup_intent_id.data, begin_payment
+        )
+    except (services.MembershipError, payment_services.PaymentError) as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return None
+    if payment.status is PaymentStatus.FAILED:
+        form.form_errors.append(f"{payment.failure_message} Nothing was charged. Try again or use another card.")
+        return None
+    if payment.status is PaymentStatus.SUCCEEDED:
+        flash(success, "success")
+    return checkout.after_card_payment(payment, done_url, retry_url)
+
+
 @blueprint.route("/membership/<int:membership_id>/pay", methods=["GET", "POST"])
 @signed_in
 def pay(membership_id):
@@ -112,27 +131,15 @@ def pay(membership_id):
     form = PaymentForm()
     done_url = url_for("members.my_membership")
     if form.validate_on_submit():
-        try:
-            payment = checkout.pay_by_card(
-                current_user,
-                request.form.get("card_choice"),
-                form.setup_intent_id.data,
-                lambda: services.begin_fee_payment(current_user, membership, form.amount_seen()),
-            )
-        except (services.MembershipError, payment_services.PaymentError) as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            if payment.status is PaymentStatus.FAILED:
-                form.form_errors.append(
-                    f"{payment.failure_message} Nothing was charged. Try again or use another card."
-                )
-            else:
-                if payment.status is PaymentStatus.SUCCEEDED:
-                    flash("Payment received. We will review your application and email you.", "success")
-                return checkout.after_card_payment(
-                    payment, done_url, url_for("members.pay", membership_id=membership.id)
-                )
+        outcome = _pay_by_card(
+            form,
+            lambda: services.begin_fee_payment(current_user, membership, form.amount_seen()),
+            success="Payment received. We will review your application and email you.",
+            done_url=done_url,
+            retry_url=url_for("members.pay", membership_id=membership.id),
+        )
+        if outcome is not None:
+            return outcome
     form.amount_pence.data = str(services.fee_due(membership))
     form.setup_intent_id.data = ""
     return render_template(
@@ -168,33 +175,21 @@ def renew():
         if not form.accept_code.data:
             form.accept_code.errors = ["Accept the current code of practice to renew"]
         else:
-            try:
-                payment = checkout.pay_by_card(
+            outcome = _pay_by_card(
+                form,
+                lambda: renewals.begin_renewal_payment(
                     current_user,
-                    request.form.get("card_choice"),
-                    form.setup_intent_id.data,
-                    lambda: renewals.begin_renewal_payment(
-                        current_user,
-                        membership,
-                        form.amount_seen(),
-                        accepted_code_version_id=form.code_version(),
-                        cpd_met=form.cpd_declaration(),
-                    ),
-                )
-            except (services.MembershipError, payment_services.PaymentError) as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                if payment.status is PaymentStatus.FAILED:
-                    form.form_errors.append(
-                        f"{payment.failure_message} Nothing was charged. Try again or use another card."
-                    )
-                else:
-                    if payment.status is PaymentStatus.SUCCEEDED:
-                        flash("Thank you: your membership is renewed.", "success")
-                    return checkout.after_card_payment(
-                        payment, url_for("members.my_membership"), url_for("members.renew")
-                    )
+                    membership,
+                    form.amount_seen(),
+                    accepted_code_version_id=form.code_version(),
+                    cpd_met=form.cpd_declaration(),
+                ),
+                success="Thank you: your membership is renewed.",
+                done_url=url_for("members.my_membership"),
+                retry_url=url_for("members.renew"),
+            )
+            if outcome is not None:
+                return outcome
     form.amount_pence.data = str(renewals.renewal_fee(membership))
     form.offer_code(code)
     form.setup_intent_id.data = ""
