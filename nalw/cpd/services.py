@@ -81,7 +81,18 @@ def own_entry(person, entry_id) -> CpdEntry | None:
 
 
 def save_entry(
-    person, entry, *, done_on, title, activity_type, quarter_hours, provider, standard_ids, reflection, complete
+    person,
+    entry,
+    *,
+    done_on,
+    title,
+    activity_type,
+    quarter_hours,
+    provider,
+    standard_ids,
+    reflection,
+    complete,
+    version=None,
 ) -> CpdEntry:
     """Create or change an entry. A draft may leave the reflection empty; a complete entry may not.
 
@@ -91,7 +102,8 @@ def save_entry(
     """
     if entry is not None and entry.person_id != person.id:
         raise CpdError("That entry is not yours.")
-    version = accepted_version(person)
+    # The caller may pass the version it already looked up with accepted_version(person).
+    version = version or accepted_version(person)
     if version is None:
         raise CpdError("You need a membership to log CPD. Apply for membership first.")
     if done_on > london_today():

@@ -58,10 +58,11 @@ def _entry_form(entry=None, from_request=True):
     return form, version
 
 
-def _save(form, entry):
+def _save(form, entry, version):
     return services.save_entry(
         current_user,
         entry,
+        version=version,
         done_on=form.done_on.data,
         title=form.title.data,
         activity_type=form.activity(),
@@ -82,19 +83,19 @@ def new_entry():
         return redirect(url_for("members.my_membership"))
     if form.validate_on_submit():
         try:
-            entry = _save(form, None)
+            entry = _save(form, None, version)
         except services.CpdError as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
+            # Read before the commit, which expires the entry: no reload just to say where to go.
+            entry_id, complete = entry.id, entry.is_complete
             db.session.commit()
             flash(
-                "Entry saved as a draft: complete the reflection to count it."
-                if not entry.is_complete
-                else "Entry saved.",
+                "Entry saved." if complete else "Entry saved as a draft: complete the reflection to count it.",
                 "success",
             )
-            return redirect(url_for("cpd.edit_entry", entry_id=entry.id))
+            return redirect(url_for("cpd.edit_entry", entry_id=entry_id))
     return render_template("cpd/entry.html", form=form, entry=None, version=version, evidence_form=None)
 
 
@@ -105,7 +106,7 @@ def edit_entry(entry_id):
     form, version = _entry_form(entry)
     if form.validate_on_submit():
         try:
-            _save(form, entry)
+            _save(form, entry, version)
         except services.CpdError as error:
             db.session.rollback()
             show_refusal(form, error)
