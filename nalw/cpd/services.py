@@ -22,6 +22,8 @@ from nalw.members import services as member_services
 from nalw.members.models import Membership
 
 MAX_QUARTER_HOURS_IN_A_DAY = 96
+# The progress page lists at most this many of a year's entries, newest first.
+ENTRIES_SHOWN = 200
 REFLECTION_FIELDS = ("what_i_did", "what_i_learned", "practice_change", "impact")
 
 # What evidence may be, judged from the file's content (never its name).
@@ -255,6 +257,7 @@ class Progress:
     by_standard: list  # (Standard, hours)
     standards_without_entries: list
     entries: list
+    entry_count: int
     drafts: int
     version: CodeVersion | None
 
@@ -283,13 +286,19 @@ def progress(person, year: CpdYear) -> Progress:
         CpdEntry.done_on <= year.ends_on,
     )
     complete = (*in_year, CpdEntry.status == EntryStatus.COMPLETE)
-    by_activity = dict(
-        db.session.execute(
-            sa.select(CpdEntry.activity_type, sa.func.sum(CpdEntry.quarter_hours))
-            .where(*complete)
-            .group_by(CpdEntry.activity_type)
-        ).all()
-    )
+    by_activity, drafts, entry_count = {}, 0, 0
+    for activity_type, status, quarters, count in db.session.execute(
+        sa.select(
+            CpdEntry.activity_type, CpdEntry.status, sa.func.sum(CpdEntry.quarter_hours), sa.func.count(CpdEntry.id)
+        )
+        .where(*in_year)
+        .group_by(CpdEntry.activity_type, CpdEntry.status)
+    ):
+        entry_count += count
+        if status is EntryStatus.COMPLETE:
+            by_activity[activity_type] = quarters
+        else:
+            drafts += count
     by_standard_id = dict(
         db.session.execute(
             sa.select(entry_standards.c.standard_id, sa.func.sum(CpdEntry.quarter_hours))
@@ -298,8 +307,9 @@ def progress(person, year: CpdYear) -> Progress:
             .group_by(entry_standards.c.standard_id)
         ).all()
     )
+    # The page lists the latest entries; the exports hold them all. A cap keeps the page's work fixed.
     entries = db.session.scalars(
-        sa.select(CpdEntry).where(*in_year).order_by(CpdEntry.done_on.desc(), CpdEntry.id.desc())
+        sa.select(CpdEntry).where(*in_year).order_by(CpdEntry.done_on.desc(), CpdEntry.id.desc()).limit(ENTRIES_SHOWN)
     ).all()
     standards = list(version.standards) if version else []
     return Progress(
@@ -310,7 +320,8 @@ def progress(person, year: CpdYear) -> Progress:
         by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],
         standards_without_entries=[standard for standard in standards if standard.id not in by_standard_id],
         entries=entries,
-        drafts=sum(1 for entry in entries if not entry.is_complete),
+        entry_count=entry_count,
+        drafts=drafts,
         version=version,
     )
 

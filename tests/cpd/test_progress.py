@@ -243,3 +243,27 @@ def test_the_page_takes_the_same_queries_for_three_entries_as_for_ten_years_of_t
     assert len(year_links(response)) == 10
     assert counts["newcomer"] == counts["veteran"]
     assert counts["veteran"] <= 10  # nine today, whatever the size of the record
+
+
+def test_a_year_with_hundreds_of_entries_lists_the_latest_200_and_costs_no_more_queries(app, count_queries):
+    """Past 500 entries the eager loads would split into batches; the page lists the latest 200 instead."""
+    prolific = member()
+    for number in range(205):
+        log_entry(prolific, dt.date(2025, 4, 1) + dt.timedelta(days=number), hours=0.25, title=f"Entry {number}")
+    modest = member()
+    log_entry(modest, dt.date(2025, 6, 1))
+
+    counts = {}
+    for name, person in (("prolific", prolific), ("modest", modest)):
+        client = app.test_client()
+        sign_in(client, person)
+        with count_queries() as queries:
+            response = client.get("/cpd?year=2025")
+        counts[name] = len(queries)
+        if name == "prolific":
+            text = page_text(response)
+            assert "Showing the latest 200 of 205 entries in this year." in text
+            assert "51.25 of 20 hours" in text  # every entry counts, listed or not
+            assert "Entry 204" in text and "Entry 4 " not in text
+
+    assert counts["prolific"] == counts["modest"]
