@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from nalw.code_of_practice.models import CodeVersion
+from nalw.code_of_practice.models import CodeVersion, Standard
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
@@ -312,13 +312,26 @@ def progress(person, year: CpdYear) -> Progress:
         sa.select(CpdEntry).where(*in_year).order_by(CpdEntry.done_on.desc(), CpdEntry.id.desc()).limit(ENTRIES_SHOWN)
     ).all()
     standards = list(version.standards) if version else []
+    # Entries logged against an earlier version of the code keep their hours in the table.
+    earlier_ids = set(by_standard_id) - {standard.id for standard in standards}
+    if earlier_ids:
+        standards += db.session.scalars(
+            sa.select(Standard)
+            .where(Standard.id.in_(earlier_ids))
+            .options(joinedload(Standard.version))
+            .order_by(Standard.version_id, Standard.position)
+        ).all()
     return Progress(
         year=year,
         required_hours=membership.tier.cpd_hours_required if membership else 0,
         logged_quarters=sum(by_activity.values()),
         by_activity=[(kind, by_activity.get(kind, 0) / 4) for kind in ActivityType],
         by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],
-        standards_without_entries=[standard for standard in standards if standard.id not in by_standard_id],
+        standards_without_entries=[
+            standard
+            for standard in standards
+            if standard.id not in by_standard_id and standard.version_id == (version.id if version else None)
+        ],
         entries=entries,
         entry_count=entry_count,
         drafts=drafts,

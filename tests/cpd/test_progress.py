@@ -12,8 +12,10 @@ from werkzeug.datastructures import FileStorage
 
 from nalw.cpd import services
 from nalw.cpd.models import ActivityType
+from nalw.extensions import db
 from tests.cpd.record_steps import log_entry, member, pdf_file
 from tests.helpers import page_text, sign_in
+from tests.members.steps import publish_new_code_version
 
 # Mid-February 2026: the current CPD year runs from 1 April 2025 to 31 March 2026.
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
@@ -267,3 +269,25 @@ def test_a_year_with_hundreds_of_entries_lists_the_latest_200_and_costs_no_more_
             assert "Entry 204" in text and "Entry 4 " not in text
 
     assert counts["prolific"] == counts["modest"]
+
+
+def test_hours_logged_against_an_earlier_code_version_stay_in_the_table_after_accepting_a_new_one(
+    client, person, person_as
+):
+    log_entry(person, dt.date(2026, 1, 5), hours=2, codes=("S5",))
+    first_standard = services.accepted_version(person).standards[4]
+    new_version = publish_new_code_version(person_as("admin"))
+    membership = services.logging_membership(person)
+    membership.code_version_id = new_version.id  # accepted at renewal
+    db.session.flush()
+
+    text = page_text(client.get("/cpd?year=2025"))
+
+    assert f"{first_standard.code} {first_standard.title} (code version 1) 2" in text
+    assert "2 of 20 hours" in text
+    # The new version's standards are the ones still to cover; the old one is not listed as missing.
+    assert "S10 Working with digital tools" in nothing_logged_text(text)
+
+
+def nothing_logged_text(text):
+    return text.split("Nothing logged yet this year for:", 1)[1].split("Hours by type", 1)[0]
