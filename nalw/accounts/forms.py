@@ -2,7 +2,7 @@
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from nalw.accounts.services import AccountError, normalise_email
@@ -174,8 +174,3 @@ class EraseAccountForm(FlaskForm):
     def validate_confirm(self, field):
         if (field.data or "").strip() != "ERASE":
             raise ValidationError("Type ERASE in capital letters to confirm")
-
-
-class RoleForm(FlaskForm):
-    role = SelectField("Role", validators=[DataRequired(message="Choose a role")])
-    submit = SubmitField("Grant role")
