@@ -23,13 +23,6 @@ def _page():
     return request.args.get("page", 1, type=int)
 
 
-def _get_or_404(model, object_id):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @blueprint.route("/")
 @requires(Role.STAFF)
 def dashboard():
@@ -81,7 +74,7 @@ def people():
 @blueprint.route("/people/<int:person_id>")
 @requires(Role.STAFF)
 def person(person_id):
-    found = _get_or_404(Person, person_id)
+    found = db.get_or_404(Person, person_id)
     history = db.session.scalars(
         sa.select(AuditEntry)
         .where(AuditEntry.target_type == "Person", AuditEntry.target_id == str(found.id))
@@ -106,7 +99,7 @@ def person(person_id):
 @blueprint.route("/people/<int:person_id>/roles", methods=["POST"])
 @requires(Role.ADMIN)
 def grant_role(person_id):
-    found = _get_or_404(Person, person_id)
+    found = db.get_or_404(Person, person_id)
     form = RoleChangeForm()
     if form.validate_on_submit():
         role = Role(form.role.data)
@@ -121,7 +114,7 @@ def grant_role(person_id):
 @blueprint.route("/people/<int:person_id>/roles/<role>/revoke", methods=["POST"])
 @requires(Role.ADMIN)
 def revoke_role(person_id, role):
-    found = _get_or_404(Person, person_id)
+    found = db.get_or_404(Person, person_id)
     try:
         role = Role(role)
     except ValueError:
@@ -174,14 +167,14 @@ def outbox():
 @blueprint.route("/emails/<int:message_id>")
 @requires(Role.STAFF)
 def outbox_message(message_id):
-    message = _get_or_404(OutboxMessage, message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     return render_template("admin/outbox_message.html", message=message, retry_form=EmptyForm())
 
 
 @blueprint.route("/emails/<int:message_id>/retry", methods=["POST"])
 @requires(Role.STAFF)
 def retry_message(message_id):
-    message = _get_or_404(OutboxMessage, message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     if EmptyForm().validate_on_submit() and message.status is OutboxStatus.FAILED:
         before = {"status": message.status, "attempts": message.attempts}
         retry_now(message)

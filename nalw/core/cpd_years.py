@@ -56,3 +56,9 @@ def year_containing(day) -> CpdYear:
 
 def current_year() -> CpdYear:
     return year_containing(london_today())
+
+
+def recent_years(count) -> list[CpdYear]:
+    """The current CPD year and the `count - 1` before it, newest first."""
+    key = current_year().key
+    return [year_starting_in(each) for each in range(key, key - count, -1)]

@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from nalw.accounts.models import Person
-from nalw.core.cpd_years import current_year, year_starting_in
+from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import show_refusal
 from nalw.core.permissions import Role, requires
@@ -14,27 +14,16 @@ from nalw.core.regions import Region
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
+from nalw.cpd.views import year_from_request
 from nalw.extensions import db
 from nalw.members.models import Membership, Tier
-
-
-def _year():
-    key = request.args.get("year", type=int)
-    current = current_year()
-    if key is None:
-        return current
-    if not 2000 <= key <= current.key:
-        abort(404)
-    return year_starting_in(key)
 
 
 @blueprint.route("/admin/cpd/people/<int:person_id>")
 @requires(Role.STAFF)
 def staff_person_cpd(person_id):
-    person = db.session.get(Person, person_id)
-    if person is None:
-        abort(404)
-    year = _year()
+    person = db.get_or_404(Person, person_id)
+    year = year_from_request()
     return render_template(
         "cpd/staff_person.html",
         person=person,
@@ -53,7 +42,7 @@ def _compliance_filters():
 @blueprint.route("/admin/cpd/compliance")
 @requires(Role.STAFF)
 def compliance_list():
-    year = _year()
+    year = year_from_request()
     tier_id, region = _compliance_filters()
     page = compliance.compliance_page(year, request.args.get("page", 1, type=int), tier_id, region)
     return render_template(
@@ -64,14 +53,14 @@ def compliance_list():
         regions=list(Region),
         tier_id=tier_id,
         region=region,
-        years=[year_starting_in(key) for key in range(current_year().key, current_year().key - 6, -1)],
+        years=recent_years(6),
     )
 
 
 @blueprint.route("/admin/cpd/compliance.csv")
 @requires(Role.STAFF)
 def compliance_csv():
-    year = _year()
+    year = year_from_request()
     tier_id, region = _compliance_filters()
     rows = (
         [row.name, row.number, row.tier, row.region.label, f"{row.quarters / 4:g}", row.required]
@@ -99,7 +88,7 @@ def audits_list():
 @requires(Role.STAFF)
 def new_audit():
     form = AuditForm()
-    years = [year_starting_in(key) for key in range(current_year().key, current_year().key - 3, -1)]
+    years = recent_years(3)
     form.year.choices = [SelectChoice(str(year.key), year.label) for year in years]
     if form.validate_on_submit():
         try:
@@ -123,9 +112,7 @@ def new_audit():
 @blueprint.route("/admin/cpd/audits/<int:audit_id>")
 @requires(Role.STAFF)
 def audit_detail(audit_id):
-    audit = db.session.get(CpdAudit, audit_id)
-    if audit is None:
-        abort(404)
+    audit = db.get_or_404(CpdAudit, audit_id)
     selections = db.session.scalars(
         sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
     ).all()

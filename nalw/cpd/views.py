@@ -11,7 +11,7 @@ from nalw.cpd.forms import EntryForm, EvidenceForm, ProfileForm
 from nalw.extensions import db
 
 
-def _year_from_request():
+def year_from_request():
     """The CPD year named in ?year=2025, or the current one."""
     current = current_year()
     key = request.args.get("year", type=int)
@@ -32,7 +32,7 @@ def _own_entry_or_404(entry_id):
 @blueprint.route("/cpd")
 @signed_in
 def my_cpd():
-    year = _year_from_request()
+    year = year_from_request()
     progress = services.progress(current_user, year)
     return render_template(
         "cpd/my_cpd.html",
@@ -186,7 +186,7 @@ def delete_evidence(evidence_id):
 @signed_in
 def export(kind):
     """?year=2025 for one CPD year; ?year=all for the whole record."""
-    year = None if request.args.get("year") == "all" else _year_from_request()
+    year = None if request.args.get("year") == "all" else year_from_request()
     if kind == "csv":
         return exports.csv_record(current_user, year)
     return exports.pdf_record(current_user, year)

@@ -105,6 +105,14 @@ class SeatAcceptanceForm(ApplicationAnswers, FlaskForm):
     submit = SubmitField("Accept and join")
 
 
+def cpd_declaration_field(required):
+    return RadioField(
+        "Did you meet the CPD requirement?",
+        choices=[SelectChoice("yes", "Yes, I met it"), SelectChoice("no", "No, I did not meet it")],
+        validators=[required],
+    )
+
+
 class PaymentForm(AcceptsCode, FlaskForm):
     """The amount the person saw (checked against the fee now) and, for a new card, the SetupIntent.
     On renewal, the person accepts the current code of practice again."""
@@ -113,11 +121,8 @@ class PaymentForm(AcceptsCode, FlaskForm):
     setup_intent_id = HiddenField()
     accept_code = BooleanField("I have read and accept the current code of practice")
     code_version_id = HiddenField()
-    cpd_met = RadioField(
-        "Did you meet the CPD requirement?",
-        choices=[SelectChoice("yes", "Yes, I met it"), SelectChoice("no", "No, I did not meet it")],
-        validators=[Optional()],
-    )
+    # Optional here: the renewal service refuses a renewal without the answer, with its own message.
+    cpd_met = cpd_declaration_field(Optional())
     submit = SubmitField("Pay")
 
     def cpd_declaration(self):
@@ -128,11 +133,7 @@ class PaymentForm(AcceptsCode, FlaskForm):
 
 
 class CpdDeclarationForm(FlaskForm):
-    cpd_met = RadioField(
-        "Did you meet the CPD requirement?",
-        choices=[SelectChoice("yes", "Yes, I met it"), SelectChoice("no", "No, I did not meet it")],
-        validators=[InputRequired(message="Choose yes or no")],
-    )
+    cpd_met = cpd_declaration_field(InputRequired(message="Choose yes or no"))
     submit = SubmitField("Record declaration")
 
 

@@ -86,7 +86,9 @@ def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     return declaration
 
 
-def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_code_version_id, cpd_met=None) -> Payment:
+def begin_renewal_payment(
+    person, membership, amount_seen_pence, *, accepted_code, accepted_code_version_id, cpd_met=None
+) -> Payment:
     """A member renews by card. They accept the current code of practice again, and declare whether
     they met the last CPD year's requirement, as they do."""
     services._require_owner(person, membership)
@@ -96,6 +98,8 @@ def begin_renewal_payment(person, membership, amount_seen_pence, *, accepted_cod
         raise MembershipError(
             f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
         )
+    if not accepted_code:
+        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
     code = code_services.current_version()
     if code is None or accepted_code_version_id != code.id:
         raise MembershipError(

@@ -18,13 +18,6 @@ from nalw.payments.forms import OfflinePaymentForm
 from nalw.payments.models import PaymentMethod, PaymentPurpose
 
 
-def _membership(membership_id) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None:
-        abort(404)
-    return membership
-
-
 @blueprint.route("/admin/applications")
 @requires(Role.STAFF)
 def applications():
@@ -42,7 +35,7 @@ def applications():
 @blueprint.route("/admin/memberships/<int:membership_id>")
 @requires(Role.STAFF)
 def staff_membership(membership_id):
-    membership = _membership(membership_id)
+    membership = db.get_or_404(Membership, membership_id)
     history = db.session.scalars(
         sa.select(MembershipChange)
         .where(MembershipChange.membership_id == membership.id)
@@ -66,7 +59,7 @@ def staff_membership(membership_id):
 
 
 def _decision(membership_id, action, success_message, needs_reason=True):
-    membership = _membership(membership_id)
+    membership = db.get_or_404(Membership, membership_id)
     form = ReasonForm() if needs_reason else EmptyForm()
     if not form.validate_on_submit():
         flash("Enter the reason, then press the button again." if needs_reason else "Please try again.", "danger")
@@ -116,7 +109,7 @@ def reinstate(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/offline-payment", methods=["POST"])
 @requires(Role.STAFF)
 def record_offline_payment(membership_id):
-    membership = _membership(membership_id)
+    membership = db.get_or_404(Membership, membership_id)
     form = OfflinePaymentForm()
     if form.validate_on_submit():
         if membership.status is MembershipStatus.APPLIED:

@@ -172,24 +172,22 @@ def renew():
     code = code_services.current_version()
     form = PaymentForm()
     if form.validate_on_submit():
-        if not form.accept_code.data:
-            form.accept_code.errors = ["Accept the current code of practice to renew"]
-        else:
-            outcome = _pay_by_card(
-                form,
-                lambda: renewals.begin_renewal_payment(
-                    current_user,
-                    membership,
-                    form.amount_seen(),
-                    accepted_code_version_id=form.code_version(),
-                    cpd_met=form.cpd_declaration(),
-                ),
-                success="Thank you: your membership is renewed.",
-                done_url=url_for("members.my_membership"),
-                retry_url=url_for("members.renew"),
-            )
-            if outcome is not None:
-                return outcome
+        outcome = _pay_by_card(
+            form,
+            lambda: renewals.begin_renewal_payment(
+                current_user,
+                membership,
+                form.amount_seen(),
+                accepted_code=form.accept_code.data,
+                accepted_code_version_id=form.code_version(),
+                cpd_met=form.cpd_declaration(),
+            ),
+            success="Thank you: your membership is renewed.",
+            done_url=url_for("members.my_membership"),
+            retry_url=url_for("members.renew"),
+        )
+        if outcome is not None:
+            return outcome
     form.amount_pence.data = str(renewals.renewal_fee(membership))
     form.offer_code(code)
     form.setup_intent_id.data = ""
