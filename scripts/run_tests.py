@@ -1,4 +1,7 @@
-"""`make test`: the whole suite on PostgreSQL (or SQLite without it, outside CI), then the SQLite smoke run.
+"""`make test`: the SQLite smoke run, then the whole suite on PostgreSQL (or SQLite without it, outside CI).
+
+The whole suite runs in parallel with pytest-xdist, one worker per core unless NALW_TEST_WORKERS says
+otherwise (0 runs it in one process); each worker has a PostgreSQL database of its own (tests/conftest.py).
 
 Under CI=true PostgreSQL must answer: tests/conftest.py stops the run loudly if it does not.
 """
@@ -25,7 +28,9 @@ def main():
         {"NALW_TEST_DATABASE": "sqlite"},
     )
     # The whole suite runs last, so its summary is the run's closing line.
-    full = run("Whole suite (PostgreSQL when it answers)", ["-q", "--durations=5", *extra_args], {})
+    workers = os.environ.get("NALW_TEST_WORKERS", "auto")
+    parallel = ["-n", workers] if workers != "0" else []
+    full = run("Whole suite (PostgreSQL when it answers)", ["-q", "--durations=5", *parallel, *extra_args], {})
     if smoke:
         print(f"The SQLite smoke run FAILED (exit {smoke}); see above.", flush=True)
     sys.exit(full or smoke)

@@ -24,7 +24,16 @@ from nalw import create_app
 from nalw.extensions import db
 from nalw.setup import seed_defaults
 
-POSTGRES_URL = os.environ.get("NALW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SERVER_POSTGRES_URL = os.environ.get("NALW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Each pytest-xdist worker gets a database of its own (test_gw0, test_gw1, ...) on the same server.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+POSTGRES_URL = (
+    sa.engine.make_url(SERVER_POSTGRES_URL)
+    .set(database=f"{sa.engine.make_url(SERVER_POSTGRES_URL).database}_{XDIST_WORKER}")
+    .render_as_string(hide_password=False)
+    if XDIST_WORKER
+    else SERVER_POSTGRES_URL
+)
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-to-be-real"
 
 
@@ -39,10 +48,27 @@ def _postgres_answers(url):
         engine.dispose()
 
 
+def _create_worker_database():
+    """An xdist worker's own database, made on first use; `migrated_database` empties it each run."""
+    maintenance = sa.create_engine(
+        sa.engine.make_url(SERVER_POSTGRES_URL).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    name = sa.engine.make_url(POSTGRES_URL).database
+    try:
+        with maintenance.connect() as connection:
+            exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if exists.scalar() is None:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        maintenance.dispose()
+
+
 def _choose_database():
     if os.environ.get("NALW_TEST_DATABASE") == "sqlite":
         return "sqlite"
-    if _postgres_answers(POSTGRES_URL):
+    if _postgres_answers(SERVER_POSTGRES_URL):
+        if XDIST_WORKER:
+            _create_worker_database()
         return "postgresql"
     if os.environ.get("CI") == "true":
         pytest.exit(

@@ -69,10 +69,10 @@ def e2e_database_url():
         yield f"sqlite:///{os.path.join(folder, 'e2e.sqlite3')}"
         shutil.rmtree(folder, ignore_errors=True)
         return
-    # Named after the test database and the xdist worker: runs against different test
-    # databases (people sharing a server), or parallel workers of one run, never share one.
+    # Named after the test database, which carries the xdist worker's name: runs against different
+    # test databases (people sharing a server), or parallel workers of one run, never share one.
     server_url = sa.engine.make_url(POSTGRES_URL)
-    name = f"{server_url.database}_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"{server_url.database}_e2e"
     maintenance = sa.create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with maintenance.connect() as connection:
         # A run that was killed may have left its database behind.
