@@ -1,10 +1,24 @@
-"""Error pages in the site's layout. No page ever shows a stack trace."""
+"""The refusal every domain raises, and error pages in the site's layout. No page ever shows a stack trace."""
 
 from flask import current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from nalw.extensions import db
+
+
+class DomainError(Exception):
+    """A rule refused a change. `message` says what is wrong and how to put it right, for the person;
+    `field` names the form field it belongs to (None: the form as a whole). Each domain's errors derive
+    from it, and a subclass may set a default `field`."""
+
+    field = None
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field or self.field
+
 
 ERROR_PAGES = {
     400: ("Something in that request was not right", "Go back, check what you entered and try again."),

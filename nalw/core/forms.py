@@ -1,7 +1,14 @@
-"""Form pieces every domain uses."""
+"""Form pieces every domain uses, and the one way a view carries out a service call."""
 
+import contextlib
+from dataclasses import dataclass
+
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
+
+from nalw.core.errors import DomainError
+from nalw.extensions import db
 
 
 class EmptyForm(FlaskForm):
@@ -28,3 +35,37 @@ def show_refusal(form, error):
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+@dataclass
+class ServiceCall:
+    """What `carry_out` tells the view: whether the change was committed."""
+
+    succeeded: bool = False
+
+
+@contextlib.contextmanager
+def carry_out(form=None):
+    """One request's change, done once: commit when the block finishes; when a rule refuses it (a
+    `DomainError`), roll everything back and show the message at its field of `form`, on the form as a
+    whole, or (with no form) as a banner on the next page. Other exceptions pass through to the error page.
+
+        with carry_out(form) as call:
+            entry = services.log_entry(current_user, **form.entry_values())
+        if call.succeeded:
+            flash("Entry saved.", "success")
+            return redirect(url_for("cpd.edit_entry", entry_id=entry.id))
+        return render_template("cpd/entry.html", form=form)
+    """
+    call = ServiceCall()
+    try:
+        yield call
+    except DomainError as error:
+        db.session.rollback()
+        if form is None:
+            flash(error.message, "danger")
+        else:
+            show_refusal(form, error)
+    else:
+        db.session.commit()
+        call.succeeded = True
