@@ -76,6 +76,10 @@ def register_blueprints(app):
         from nalw.core.benchmarking import register_bench_mode
 
         register_bench_mode(app)
+    if app.config["DEMO_MODE"] and not app.config["PRODUCTION"]:
+        from nalw.core.demo_mail import register_demo_mail
+
+        register_demo_mail(app)
 
 
 def register_template_helpers(app):

@@ -118,6 +118,8 @@ def load_config(overrides=None):
         "BENCH_MODE": _env_bool("NALW_BENCH_MODE", False) and not production,
         # Demo conveniences are never on in production.
         "DEMO_MODE": _env_bool("NALW_DEMO_MODE", False) and not production,
+        # Where `make run`'s mail catcher keeps what it receives, shown at /demo/mail in demo mode only.
+        "DEMO_MAILDIR": str(INSTANCE_DIR / "maildir"),
         "LOG_LEVEL": _env("NALW_LOG_LEVEL", "INFO"),
     }
     config.update(overrides or {})
