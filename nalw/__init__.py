@@ -12,6 +12,7 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(load_config(config))
     configure_logging(app)
+    trust_proxies(app)
     register_request_hooks(app)
     register_extensions(app)
     register_blueprints(app)
@@ -27,6 +28,17 @@ def configure_logging(app):
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("nalw").setLevel(level)
     app.logger.setLevel(level)
+
+
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their
+    X-Forwarded-For and -Proto headers. With none (the default) the headers are ignored: anyone
+    can send them, and rate limits and the audit log would believe a forged address."""
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_request_hooks(app):
@@ -76,6 +88,10 @@ def register_blueprints(app):
         from nalw.core.benchmarking import register_bench_mode
 
         register_bench_mode(app)
+    if app.config["DEMO_MODE"] and not app.config["PRODUCTION"]:
+        from nalw.core.demo_mail import register_demo_mail
+
+        register_demo_mail(app)
 
 
 def register_template_helpers(app):

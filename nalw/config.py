@@ -91,6 +91,8 @@ def load_config(overrides=None):
         "RATELIMIT_STRATEGY": "moving-window",
         "SIGN_IN_LIMIT_PER_ADDRESS": _env("NALW_SIGN_IN_LIMIT_PER_ADDRESS", "10 per 15 minutes"),
         "SIGN_IN_LIMIT_PER_IP": _env("NALW_SIGN_IN_LIMIT_PER_IP", "30 per 15 minutes"),
+        # How many reverse proxies stand in front of the app; their X-Forwarded-For gives the client's address.
+        "TRUSTED_PROXIES": _env_int("NALW_TRUSTED_PROXIES", 0),
         # Mail: the outbox worker sends through this server.
         "MAIL_SERVER": _env("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _env_int("MAIL_PORT", 8025),
@@ -118,6 +120,8 @@ def load_config(overrides=None):
         "BENCH_MODE": _env_bool("NALW_BENCH_MODE", False) and not production,
         # Demo conveniences are never on in production.
         "DEMO_MODE": _env_bool("NALW_DEMO_MODE", False) and not production,
+        # Where `make run`'s mail catcher keeps what it receives, shown at /demo/mail in demo mode only.
+        "DEMO_MAILDIR": str(INSTANCE_DIR / "maildir"),
         "LOG_LEVEL": _env("NALW_LOG_LEVEL", "INFO"),
     }
     config.update(overrides or {})

@@ -110,7 +110,7 @@ def start(children, env, stripe_base):
     print(
         f"\nThe NALW platform is at http://127.0.0.1:{APP_PORT}\n"
         "Demo sign-ins are listed in README.md. Test card: 4242 4242 4242 4242, any future date, any CVC.\n"
-        "Emails appear under Staff > Emails. Press Ctrl-C to stop.\n",
+        f"Emails, links and all, appear at http://127.0.0.1:{APP_PORT}/demo/mail/. Press Ctrl-C to stop.\n",
         flush=True,
     )
 

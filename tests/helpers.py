@@ -68,8 +68,8 @@ def emails_to(address):
 
 def link_in(message, path_start):
     """The first link in an email's text that starts with SITE_URL + `path_start`, as a path."""
-    match = re.search(r"http://nalw\.test(" + re.escape(path_start) + r"[^\s]*)", message.body_text)
-    assert match, f"no link to {path_start} in: {message.body_text}"
+    match = re.search(r"http://nalw\.test(" + re.escape(path_start) + r"[^\s]*)", message.text_to_send)
+    assert match, f"no link to {path_start} in: {message.text_to_send}"
     return match.group(1)
 
 

@@ -119,6 +119,7 @@ def send_verification_email(person: Person):
         "Confirm your email address",
         person=person,
         link=_link("accounts.verify_email", token=token),
+        secrets=(token,),
     )
 
 
@@ -284,6 +285,7 @@ def request_password_reset(email: str):
         "Reset your NALW password",
         person=person,
         link=_link("accounts.reset_password", token=token),
+        secrets=(token,),
         minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
     )
 
@@ -327,6 +329,7 @@ def request_email_change(person: Person, new_email: str, password: str):
         "Confirm your new email address",
         person=person,
         link=_link("accounts.confirm_email_change", token=token),
+        secrets=(token,),
     )
     return new_email
 

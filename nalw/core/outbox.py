@@ -7,6 +7,13 @@ a row lock (`FOR UPDATE SKIP LOCKED` on PostgreSQL), sends, and records the
 result; two workers at once never send the same message. A failure waits with
 back-off and is tried again; after the last attempt the message is marked failed
 for staff to see. Nothing is ever sent during a web request.
+
+An email carrying a one-time link (password reset, email confirmation, a seat
+invitation) names the link's token as a secret when it is queued. `body_text` and
+`body_html`, which staff pages, exports and data downloads read, hold the message
+with the token masked; the usable bodies are kept apart, read only by the worker,
+and dropped once the message is delivered. A failed message staff send again
+still works, because nothing is dropped until delivery succeeds.
 """
 
 import datetime as dt
@@ -23,6 +30,9 @@ from nalw.core.db import IdMixin, enum_column, utc_now_default
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
+
+# What a one-time link's token becomes wherever anyone but the recipient reads the message.
+SECRET_MASK = "••••••"
 
 # Minutes to wait after the nth failed attempt (the last figure repeats).
 RETRY_DELAYS_MINUTES = (1, 5, 15, 60, 180, 360, 720)
@@ -44,6 +54,9 @@ class OutboxMessage(IdMixin, db.Model):
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # The bodies with their one-time links usable, only while waiting to be delivered.
+    unmasked_body_text: Mapped[str | None] = mapped_column(sa.Text)
+    unmasked_body_html: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, name="outbox_status", default=OutboxStatus.WAITING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
@@ -52,21 +65,55 @@ class OutboxMessage(IdMixin, db.Model):
 
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
+    @property
+    def hides_a_secret(self):
+        return SECRET_MASK in self.body_text
 
-def queue_email(to_address, template, subject, *, person=None, **context):
-    """Write an email, rendered from `templates/email/<template>.txt` and `.html`, to the outbox."""
+    @property
+    def text_to_send(self):
+        return self.unmasked_body_text or self.body_text
+
+    @property
+    def html_to_send(self):
+        return self.unmasked_body_html or self.body_html
+
+    def forget_secrets(self):
+        self.unmasked_body_text = None
+        self.unmasked_body_html = None
+
+
+def queue_email(to_address, template, subject, *, person=None, secrets=(), **context):
+    """Write an email, rendered from `templates/email/<template>.txt` and `.html`, to the outbox.
+
+    `secrets` are the parts only the recipient may read, such as a one-time link's token:
+    the readable bodies show them masked, and only the delivery worker sees them.
+    """
     context = {"subject": subject, "person": person, "site_url": current_app.config["SITE_URL"], **context}
+    body_text = render_template(f"email/{template}.txt", **context)
+    body_html = render_template(f"email/{template}.html", **context)
     message = OutboxMessage(
         to_address=to_address,
         person_id=getattr(person, "id", None),
         template=template,
         subject=subject,
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
+        body_text=_masked(body_text, secrets),
+        body_html=_masked(body_html, secrets),
     )
+    if secrets:
+        message.unmasked_body_text = body_text
+        message.unmasked_body_html = body_html
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def _masked(body, secrets):
+    for secret in secrets:
+        # A secret the body does not hold as written (escaped, say) would stay readable: refuse it.
+        if not secret or secret not in body:
+            raise ValueError("A secret to mask must appear, exactly as given, in the email's text and HTML.")
+        body = body.replace(secret, SECRET_MASK)
+    return body
 
 
 def claim_next_due(now=None):
@@ -112,8 +159,8 @@ def send_message(connection, message):
             Message(
                 subject=message.subject,
                 recipients=[message.to_address],
-                body=message.body_text,
-                html=message.body_html,
+                body=message.text_to_send,
+                html=message.html_to_send,
                 sender=current_app.config["MAIL_DEFAULT_SENDER"],
             )
         )
@@ -125,6 +172,7 @@ def send_message(connection, message):
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = None
+    message.forget_secrets()  # delivered: no one-time link stays usable in the database
     return True
 
 
@@ -176,6 +224,7 @@ def erase_emails(person):
         message.to_address = f"erased-{person.id}@invalid"
         message.body_text = "(erased)"
         message.body_html = "<p>(erased)</p>"
+        message.forget_secrets()
         if message.status == OutboxStatus.WAITING:
             message.status = OutboxStatus.FAILED
             message.last_error = "recipient erased"

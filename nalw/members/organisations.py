@@ -103,6 +103,7 @@ def invite(actor, organisation, email) -> SeatInvitation:
         f"{organisation.name} has invited you to join NALW",
         organisation=organisation,
         link=absolute_link("members.accept_invitation", token=token),
+        secrets=(token,),
     )
     record_audit(
         actor, "organisation.invited", organisation, after={"email": email}, summary=f"Invited {email} to a seat"

@@ -21,9 +21,10 @@ from aiosmtpd.controller import Controller
 from nalw.accounts import services as account_services
 from nalw.core.audit import AuditEntry
 from nalw.core.commands import deliver_due_messages
-from nalw.core.outbox import OutboxMessage, OutboxStatus, queue_email
+from nalw.core.outbox import SECRET_MASK, OutboxMessage, OutboxStatus, queue_email
 from nalw.core.time import utcnow
 from nalw.extensions import db
+from tests.core.one_time_emails import ONE_TIME_EMAILS, password_reset
 from tests.helpers import emails_to, link_in, page_text
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -341,21 +342,66 @@ def test_two_workers_at_once_never_send_a_message_twice(committing_app, mail_ser
     assert statuses == [(OutboxStatus.SENT, 1)] * 30
 
 
-def test_staff_read_every_email_with_its_link_clickable(app, signed_in_client):
+def test_staff_read_every_email_with_its_link_clickable(app, signed_in_client, make_person):
     client, _ = signed_in_client("staff")
-    sign_up_grace(app)
+    make_person(name="Grace Hopper", email="grace@example.org")
+    sign_up_grace(app)  # the address has an account: its owner is told, with links to sign in
     [message] = emails_to("grace@example.org")
-    link = "http://nalw.test" + link_in(message, "/account/verify/")
+    link = "http://nalw.test/account/sign-in"
 
     listing = page_text(client.get("/admin/emails"))
-    assert "grace@example.org Confirm your email address Waiting 0" in listing
+    assert "grace@example.org You already have a NALW account Waiting 0" in listing
 
     response = client.get(f"/admin/emails/{message.id}")
     assert response.status_code == 200
     shown = page_text(response)
-    assert "Confirm your email address" in shown
-    assert "Hello Grace, Please confirm your email address by following this link:" in shown
+    assert "You already have a NALW account" in shown
+    assert "Hello Grace," in shown
     assert re.search(rf'<a href="{re.escape(link)}"[^>]*>{re.escape(link)}</a>', response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("build", ONE_TIME_EMAILS, ids=lambda build: build.__name__)
+def test_a_delivered_email_keeps_no_usable_one_time_link(runner, mail_server, build):
+    message, token = build()
+    db.session.commit()
+    assert token in message.text_to_send and token in message.html_to_send
+
+    deliver(runner)
+
+    [received] = mail_server.to(message.to_address)
+    assert token in received.get_body(preferencelist=("plain",)).get_content()
+    assert token in received.get_body(preferencelist=("html",)).get_content()
+    db.session.expire_all()
+    stored = db.session.execute(sa.select(OutboxMessage.__table__).where(OutboxMessage.id == message.id)).one()
+    assert stored.status is OutboxStatus.SENT
+    assert [column for column, value in stored._mapping.items() if token in str(value)] == []
+    assert SECRET_MASK in stored.body_text and SECRET_MASK in stored.body_html
+
+
+def test_a_failed_one_time_link_email_sent_again_still_carries_its_link(signed_in_client, runner, start_mail_server):
+    client, _ = signed_in_client("staff")
+    message, token = password_reset()
+    message.status = OutboxStatus.FAILED
+    message.attempts = 8
+    message.last_error = "SMTPRecipientsRefused: mailbox full"
+    db.session.commit()
+
+    client.post(f"/admin/emails/{message.id}/retry")
+    inbox = start_mail_server()
+    deliver(runner)
+
+    [received] = inbox.to(message.to_address)
+    assert f"/account/reset-password/{token}" in received.get_body(preferencelist=("plain",)).get_content()
+    assert token not in reload(message).text_to_send
+
+
+def test_a_secret_the_email_does_not_hold_as_written_is_refused(make_person):
+    person = make_person(name="Ada Lovelace")
+
+    with pytest.raises(ValueError, match="must appear, exactly as given"):
+        queue_email(
+            person.email, "accounts/password_changed", "Your NALW password was changed", person=person, secrets=("a&b",)
+        )
 
 
 def test_staff_send_a_failed_email_again_and_it_is_audited(signed_in_client, runner, mail_server):

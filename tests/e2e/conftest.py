@@ -224,8 +224,11 @@ def failed_email(make_person):
         person_id=member.id,
         template="accounts/verify_email",
         subject="Confirm your email address",
-        body_text="Hello Grace,\n\nPlease confirm your email address by following this link:\n\nhttp://127.0.0.1/account/verify/abc",
+        # As queued: staff read the link masked; only the worker sends the usable one.
+        body_text="Hello Grace,\n\nPlease confirm your email address by following this link:\n\nhttp://127.0.0.1/account/verify/••••••",
         body_html="<p>Hello Grace,</p><p>Please confirm your email address.</p>",
+        unmasked_body_text="Hello Grace,\n\nPlease confirm your email address by following this link:\n\nhttp://127.0.0.1/account/verify/abc",
+        unmasked_body_html="<p>Hello Grace,</p><p>Please confirm your email address.</p>",
         status=OutboxStatus.FAILED,
         attempts=8,
         last_error="SMTPRecipientsRefused: mailbox unavailable",

@@ -174,8 +174,8 @@ def latest_email_link(address, path_start):
     ).first()
     assert message is not None, f"no email to {address} in the outbox"
     site_url = current_app.config["SITE_URL"]
-    match = re.search(re.escape(site_url + path_start) + r"\S*", message.body_text)
-    assert match, f"no link to {path_start} in the email to {address}:\n{message.body_text}"
+    match = re.search(re.escape(site_url + path_start) + r"\S*", message.text_to_send)
+    assert match, f"no link to {path_start} in the email to {address}:\n{message.text_to_send}"
     path = match.group(0)[len(site_url) :]
     db.session.rollback()
     return path
