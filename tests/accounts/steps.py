@@ -7,8 +7,8 @@ import pyotp
 import sqlalchemy as sa
 
 from nalw.accounts.models import Person, RecoveryCode, RoleGrant, SignInFailure
-from nalw.accounts.services import sign_in_session_for
 from nalw.accounts.security import TOTP_INTERVAL, new_totp_secret
+from nalw.accounts.services import sign_in_session_for
 from nalw.core.audit import AuditEntry
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow

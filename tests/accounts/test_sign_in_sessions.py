@@ -1,5 +1,7 @@
 """Each sign-in is a session kept on the server: signing out ends it, copies of its cookies included."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from nalw.accounts.models import SignInSession
@@ -145,3 +147,33 @@ def test_erasure_ends_every_session(app, make_person):
     assert not is_signed_in(phone)
     assert not is_signed_in(stolen)
     assert live_sessions(person) == []
+
+
+def test_a_signed_in_request_finds_session_person_and_roles_in_one_query(client, person_as, count_queries):
+    staff = person_as("staff")
+    sign_in(client, staff)
+
+    with count_queries() as queries:
+        response = client.get("/account/sign-in")  # a page that only asks who is signed in
+
+    assert response.location == "/account/"
+    assert len(queries) == 1, queries
+    assert "sign_in_sessions" in queries[0] and "role_grants" in queries[0]
+
+
+def test_last_seen_is_noted_at_most_every_ten_minutes(client, make_person, clock, count_queries):
+    person = make_person()
+    sign_in(client, person)
+    [record] = live_sessions(person)
+    signed_in_at = record.last_seen_at
+
+    clock.shift(9 * 60)
+    with count_queries() as soon_after:
+        client.get("/account/sign-in")
+    unchanged = live_sessions(person)[0].last_seen_at
+    clock.shift(2 * 60)
+    client.get("/account/sign-in")
+
+    assert len(soon_after) == 1
+    assert unchanged == signed_in_at
+    assert live_sessions(person)[0].last_seen_at == signed_in_at + dt.timedelta(minutes=11)
