@@ -205,10 +205,20 @@ def _record_failed_sign_in(person, client_address, now, failure=None):
     config = current_app.config
     if failure is None:
         failure = _failures_from(person, client_address)
+    # Counts from other addresses that have gone quiet are forgotten, so the table stays small.
+    quiet_since = now - dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
+    db.session.execute(
+        sa.delete(SignInFailure).where(
+            SignInFailure.person_id == person.id,
+            SignInFailure.client_address != client_address,
+            SignInFailure.last_failed_at < quiet_since,
+            sa.or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now),
+        )
+    )
     if failure is None:
         failure = SignInFailure(person_id=person.id, client_address=client_address, failed_count=0)
         db.session.add(failure)
-    elif failure.last_failed_at < now - dt.timedelta(minutes=config["LOCKOUT_MINUTES"]):
+    elif failure.last_failed_at < quiet_since:
         failure.failed_count = 0  # old failures are forgotten
     failure.failed_count += 1
     failure.last_failed_at = now
@@ -301,7 +311,7 @@ def sign_in_session_for(token) -> SignInSession | None:
             .join(SignInSession.person)
             .where(
                 SignInSession.token_digest == session_token_digest(token),
-                SignInSession.revoked_at.is_(None),
+                _is_live(),
                 Person.erased_at.is_(None),
             )
             .options(contains_eager(SignInSession.person).joinedload(Person.role_grants))
@@ -314,6 +324,14 @@ def sign_in_session_for(token) -> SignInSession | None:
     record.token = token
     record.person.sign_in_session = record
     return record
+
+
+def _is_live(now=None):
+    """Not ended, and younger than the longest a cookie lasts (remember me), so none lives forever."""
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if not isinstance(lifetime, dt.timedelta):
+        lifetime = dt.timedelta(seconds=lifetime)
+    return sa.and_(SignInSession.revoked_at.is_(None), SignInSession.created_at > (now or utcnow()) - lifetime)
 
 
 def needs_last_seen_update(record: SignInSession, now=None) -> bool:
@@ -352,9 +370,7 @@ def sign_out_everywhere(person: Person):
 
 def live_sign_in_session_count(person: Person) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(SignInSession)
-        .where(SignInSession.person_id == person.id, SignInSession.revoked_at.is_(None))
+        sa.select(sa.func.count()).select_from(SignInSession).where(SignInSession.person_id == person.id, _is_live())
     )
 
 

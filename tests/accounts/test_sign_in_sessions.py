@@ -177,3 +177,15 @@ def test_last_seen_is_noted_at_most_every_ten_minutes(client, make_person, clock
     assert len(soon_after) == 1
     assert unchanged == signed_in_at
     assert live_sessions(person)[0].last_seen_at == signed_in_at + dt.timedelta(minutes=11)
+
+
+def test_a_session_ends_by_itself_when_the_longest_cookie_would_have(app, client, make_person, clock):
+    make_person(email="robin@example.org")
+    submit_sign_in(client, "robin@example.org", remember=True)
+    stolen = client.get_cookie("remember_token").value
+
+    clock.shift(app.config["REMEMBER_COOKIE_DURATION"] + 1)
+    thief = app.test_client()
+    thief.set_cookie("remember_token", stolen)
+
+    assert not is_signed_in(thief)
