@@ -115,13 +115,11 @@ def seed(members, entries):
                 "email",
                 "password_hash",
                 "email_verified_at",
-                "failed_sign_ins",
-                "session_version",
                 "created_at",
                 "updated_at",
             ],
             (
-                (i, f"Bench Member {i}", f"member{i}@bench.nalw.org.uk", hashed, now, 0, 1, now, now)
+                (i, f"Bench Member {i}", f"member{i}@bench.nalw.org.uk", hashed, now, now, now)
                 for i in range(1, members + 1)
             ),
         )
@@ -136,8 +134,6 @@ def seed(members, entries):
                 "email",
                 "password_hash",
                 "email_verified_at",
-                "failed_sign_ins",
-                "session_version",
                 "created_at",
                 "updated_at",
                 "totp_secret",
@@ -150,8 +146,6 @@ def seed(members, entries):
                     f"staff{i - members}@bench.nalw.org.uk",
                     hashed,
                     now,
-                    0,
-                    1,
                     now,
                     now,
                     STAFF_TOTP,

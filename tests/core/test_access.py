@@ -31,6 +31,7 @@ EXPECTED_AUDIENCE = {
     "accounts.sign_in": PUBLIC,
     "accounts.sign_in_two_factor": PUBLIC,
     "accounts.sign_out": PUBLIC,
+    "accounts.sign_out_everywhere": SIGNED_IN,
     "accounts.forgot_password": PUBLIC,
     "accounts.reset_password": PUBLIC,
     "accounts.change_password": SIGNED_IN,
