@@ -4,7 +4,7 @@ Sessions and remember-me cookies now name a server-side sign-in session, so ever
 cookie issued before this revision stops working: everyone signs in once more.
 
 Revision ID: accounts_sign_in_sessions
-Revises: 82844daa4a74
+Revises: outbox_one_time_links_masked
 Create Date: 2026-12-02 07:28:39.923425
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'accounts_sign_in_sessions'
-down_revision = '82844daa4a74'
+down_revision = 'outbox_one_time_links_masked'
 branch_labels = None
 depends_on = None
 
