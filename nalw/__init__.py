@@ -62,7 +62,9 @@ def register_blueprints(app):
     from nalw import accounts, admin, code_of_practice, cpd, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
+    from nalw.core.web import register_url_converters
 
+    register_url_converters(app)
     app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(admin.blueprint)
