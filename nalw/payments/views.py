@@ -32,6 +32,10 @@ def stripe_webhook():
     try:
         outcome = services.handle_event(event)
         db.session.commit()
+    except services.MalformedEvent as error:
+        db.session.rollback()
+        current_app.logger.warning("stripe webhook malformed event: %s", error)
+        return jsonify(error="malformed event"), 400
     except sa.exc.IntegrityError:
         db.session.rollback()
         if not services.event_handled(event["id"]):
