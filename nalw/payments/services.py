@@ -209,7 +209,7 @@ def _mark_failed(payment, message):
     if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
         return
     payment.status = PaymentStatus.FAILED
-    payment.failure_message = (message or "The payment was not completed.")[:300]
+    payment.failure_message = message or "The payment was not completed."
     db.session.flush()
     purposes.payment_failed(payment)
 
@@ -242,7 +242,7 @@ def _refund(actor, payment, amount_pence, reason, notify=True) -> Refund:
     refund = Refund(
         payment=payment,
         amount_pence=amount_pence,
-        reason=reason.strip()[:300],
+        reason=reason.strip(),
         idempotency_key=f"refund-{uuid.uuid4().hex}",
         created_by_id=getattr(actor, "id", None),
     )
@@ -408,7 +408,7 @@ def handle_event(event: dict) -> str:
         return "duplicate: already handled"
     record = StripeEvent(id=event["id"], type=event["type"], payload=event)
     db.session.add(record)
-    record.outcome = _apply_event(event)[:200]
+    record.outcome = _apply_event(event)
     return record.outcome
 
 
