@@ -18,6 +18,7 @@ DEVELOPMENT_WEBHOOK_SECRET = "whsec_localstripe_development"
 REQUIRED_IN_PRODUCTION = (
     ("SECRET_KEY", "SECRET_KEY"),
     ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+    ("NALW_SITE_URL", "SITE_URL"),
     ("STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY"),
     ("STRIPE_PUBLISHABLE_KEY", "STRIPE_PUBLISHABLE_KEY"),
     ("STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"),
@@ -68,8 +69,11 @@ def load_config(overrides=None):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SITE_NAME": "National Association of Link Workers",
         "SITE_SHORT_NAME": "NALW",
-        # Absolute links in emails are built from this, never from the request's Host header.
-        "SITE_URL": _env("NALW_SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Absolute links in emails, certificates and PDFs are built from this, never from the request's
+        # Host header. `make run` serves on NALW_PORT (5000 unless set), so the development default follows it.
+        "SITE_URL": (
+            _env("NALW_SITE_URL") or ("" if production else f"http://127.0.0.1:{_env('NALW_PORT', '5000')}")
+        ).rstrip("/"),
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -7,7 +7,8 @@ from nalw.config import DEVELOPMENT_WEBHOOK_SECRET, ConfigurationError, load_con
 
 GOOD_KEY = "k" * 40
 GOOD_DATABASE = "postgresql://nalw:secret@db.internal:5432/nalw"
-GOOD_STRIPE = {
+GOOD_SERVICES = {
+    "NALW_SITE_URL": "https://members.nalw.example",
     "STRIPE_SECRET_KEY": "sk_live_nalw_example",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_nalw_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_nalw_production_example",
@@ -20,7 +21,7 @@ SETTINGS_FROM_ENVIRONMENT = (
     "NALW_DEMO_MODE",
     "NALW_SITE_URL",
     "NALW_PORT",
-    *GOOD_STRIPE,
+    *GOOD_SERVICES,
 )
 
 
@@ -51,34 +52,34 @@ def test_production_refuses_to_start_without_secret_key_and_database_url(product
         create_app()
 
     assert str(refused.value) == (
-        "Production needs these environment variables set: SECRET_KEY, DATABASE_URL, STRIPE_SECRET_KEY,"
-        " STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET. See README.md, 'Deploying'."
+        "Production needs these environment variables set: SECRET_KEY, DATABASE_URL, NALW_SITE_URL,"
+        " STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET. See README.md, 'Deploying'."
     )
 
 
 def test_production_names_the_one_setting_that_is_missing(production):
-    production(DATABASE_URL=GOOD_DATABASE, **GOOD_STRIPE)
+    production(DATABASE_URL=GOOD_DATABASE, **GOOD_SERVICES)
 
     with pytest.raises(ConfigurationError, match=r"needs these environment variables set: SECRET_KEY\. "):
         load_config()
 
 
 def test_production_refuses_a_missing_database_url(production):
-    production(SECRET_KEY=GOOD_KEY, **GOOD_STRIPE)
+    production(SECRET_KEY=GOOD_KEY, **GOOD_SERVICES)
 
     with pytest.raises(ConfigurationError, match=r"needs these environment variables set: DATABASE_URL\. "):
         load_config()
 
 
 def test_production_refuses_a_short_secret_key(production):
-    production(SECRET_KEY="k" * 31, DATABASE_URL=GOOD_DATABASE, **GOOD_STRIPE)
+    production(SECRET_KEY="k" * 31, DATABASE_URL=GOOD_DATABASE, **GOOD_SERVICES)
 
     with pytest.raises(ConfigurationError, match="SECRET_KEY must be at least 32 characters in production"):
         load_config()
 
 
 def test_production_refuses_sqlite(production):
-    production(SECRET_KEY=GOOD_KEY, DATABASE_URL="sqlite:////srv/nalw/nalw.sqlite3", **GOOD_STRIPE)
+    production(SECRET_KEY=GOOD_KEY, DATABASE_URL="sqlite:////srv/nalw/nalw.sqlite3", **GOOD_SERVICES)
 
     with pytest.raises(ConfigurationError, match="Production must use PostgreSQL"):
         load_config()
@@ -91,18 +92,18 @@ def test_production_flag_given_directly_is_checked_too():
                 "PRODUCTION": True,
                 "SECRET_KEY": GOOD_KEY,
                 "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite3",
-                **GOOD_STRIPE,
+                **GOOD_SERVICES,
             }
         )
     with pytest.raises(ConfigurationError, match="at least 32 characters"):
         load_config(
-            {"PRODUCTION": True, "SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": GOOD_DATABASE, **GOOD_STRIPE}
+            {"PRODUCTION": True, "SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": GOOD_DATABASE, **GOOD_SERVICES}
         )
 
 
-@pytest.mark.parametrize("missing", list(GOOD_STRIPE))
-def test_production_refuses_to_start_without_each_stripe_setting(production, missing):
-    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=GOOD_DATABASE, **{**GOOD_STRIPE, missing: ""})
+@pytest.mark.parametrize("missing", list(GOOD_SERVICES))
+def test_production_refuses_to_start_without_the_site_url_or_each_stripe_setting(production, missing):
+    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=GOOD_DATABASE, **{**GOOD_SERVICES, missing: ""})
 
     with pytest.raises(ConfigurationError) as refused:
         create_app()
@@ -116,7 +117,7 @@ def test_production_refuses_the_development_webhook_secret(production):
     production(
         SECRET_KEY=GOOD_KEY,
         DATABASE_URL=GOOD_DATABASE,
-        **{**GOOD_STRIPE, "STRIPE_WEBHOOK_SECRET": DEVELOPMENT_WEBHOOK_SECRET},
+        **{**GOOD_SERVICES, "STRIPE_WEBHOOK_SECRET": DEVELOPMENT_WEBHOOK_SECRET},
     )
 
     with pytest.raises(ConfigurationError) as refused:
@@ -136,7 +137,7 @@ def test_development_and_tests_accept_the_development_webhook_secret(clean_envir
 
 
 def test_production_with_safe_settings_starts_locked_down(production):
-    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=GOOD_DATABASE, NALW_DEMO_MODE="1", **GOOD_STRIPE)
+    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=GOOD_DATABASE, NALW_DEMO_MODE="1", **GOOD_SERVICES)
 
     config = load_config()
 
@@ -158,7 +159,7 @@ def test_production_with_safe_settings_starts_locked_down(production):
     ],
 )
 def test_database_urls_are_used_through_psycopg_3(production, given, used):
-    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=given, **GOOD_STRIPE)
+    production(SECRET_KEY=GOOD_KEY, DATABASE_URL=given, **GOOD_SERVICES)
 
     assert load_config()["SQLALCHEMY_DATABASE_URI"] == used
 
