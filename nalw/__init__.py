@@ -81,6 +81,7 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
+    from nalw.core.contact import contact_details
     from nalw.core.money import format_pence
     from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
     from nalw.core.time import format_date, format_datetime
@@ -96,7 +97,7 @@ def register_template_helpers(app):
         from flask import has_request_context
         from flask_login import current_user
 
-        context = {"site_name": app.config["SITE_NAME"]}
+        context = {"site_name": app.config["SITE_NAME"], **contact_details()}
         if has_request_context():  # emails are also rendered by cron commands, with nobody signed in
             context["navigation"] = navigation_for(current_user)
             context["staff_navigation"] = navigation_for(current_user, STAFF_NAVIGATION)

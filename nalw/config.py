@@ -19,6 +19,8 @@ REQUIRED_IN_PRODUCTION = (
     ("SECRET_KEY", "SECRET_KEY"),
     ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
     ("NALW_SITE_URL", "SITE_URL"),
+    ("NALW_CONTACT_EMAIL", "CONTACT_EMAIL"),
+    ("NALW_CONTACT_PHONE", "CONTACT_PHONE"),
     ("STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY"),
     ("STRIPE_PUBLISHABLE_KEY", "STRIPE_PUBLISHABLE_KEY"),
     ("STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"),
@@ -68,6 +70,9 @@ def load_config(overrides=None):
         "SQLALCHEMY_DATABASE_URI": _database_url(_env("DATABASE_URL", "" if production else default_sqlite)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SITE_NAME": "National Association of Link Workers",
+        # How people reach the NALW team, given wherever a page or an email asks them to get in touch.
+        "CONTACT_EMAIL": _env("NALW_CONTACT_EMAIL", None if production else "membership@nalw.org.uk"),
+        "CONTACT_PHONE": _env("NALW_CONTACT_PHONE", None if production else "0113 496 0000"),
         "SITE_SHORT_NAME": "NALW",
         # Absolute links in emails, certificates and PDFs are built from this, never from the request's
         # Host header. `make run` serves on NALW_PORT (5000 unless set), so the development default follows it.

@@ -9,6 +9,8 @@ GOOD_KEY = "k" * 40
 GOOD_DATABASE = "postgresql://nalw:secret@db.internal:5432/nalw"
 GOOD_SERVICES = {
     "NALW_SITE_URL": "https://members.nalw.example",
+    "NALW_CONTACT_EMAIL": "membership@nalw.example",
+    "NALW_CONTACT_PHONE": "0113 496 0999",
     "STRIPE_SECRET_KEY": "sk_live_nalw_example",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_nalw_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_nalw_production_example",
@@ -53,7 +55,8 @@ def test_production_refuses_to_start_without_secret_key_and_database_url(product
 
     assert str(refused.value) == (
         "Production needs these environment variables set: SECRET_KEY, DATABASE_URL, NALW_SITE_URL,"
-        " STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET. See README.md, 'Deploying'."
+        " NALW_CONTACT_EMAIL, NALW_CONTACT_PHONE, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET."
+        " See README.md, 'Deploying'."
     )
 
 
@@ -102,7 +105,7 @@ def test_production_flag_given_directly_is_checked_too():
 
 
 @pytest.mark.parametrize("missing", list(GOOD_SERVICES))
-def test_production_refuses_to_start_without_the_site_url_or_each_stripe_setting(production, missing):
+def test_production_refuses_to_start_without_each_site_and_stripe_setting(production, missing):
     production(SECRET_KEY=GOOD_KEY, DATABASE_URL=GOOD_DATABASE, **{**GOOD_SERVICES, missing: ""})
 
     with pytest.raises(ConfigurationError) as refused:
