@@ -74,7 +74,9 @@ def register_blueprints(app):
     from nalw import accounts, admin, code_of_practice, cpd, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
+    from nalw.core.web import register_url_converters
 
+    register_url_converters(app)
     app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(admin.blueprint)
@@ -95,6 +97,7 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
+    from nalw.core.contact import contact_details
     from nalw.core.money import format_pence
     from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
     from nalw.core.time import format_date, format_datetime
@@ -110,7 +113,7 @@ def register_template_helpers(app):
         from flask import has_request_context
         from flask_login import current_user
 
-        context = {"site_name": app.config["SITE_NAME"]}
+        context = {"site_name": app.config["SITE_NAME"], **contact_details()}
         if has_request_context():  # emails are also rendered by cron commands, with nobody signed in
             context["navigation"] = navigation_for(current_user)
             context["staff_navigation"] = navigation_for(current_user, STAFF_NAVIGATION)

@@ -13,6 +13,7 @@ import secrets
 import sqlalchemy as sa
 
 from nalw.core.audit import record_audit
+from nalw.core.contact import contact_us_text
 from nalw.core.cpd_years import CpdYear, year_starting_in
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
@@ -165,7 +166,7 @@ def _check_can_edit(person, selection, today):
         raise CpdError("This profile has already been submitted.")
     if today > selection.deadline_on:
         raise CpdError(
-            f"The deadline was {format_date(selection.deadline_on)}. Contact the NALW team to ask for more time."
+            f"The deadline was {format_date(selection.deadline_on)}. {contact_us_text(capital=True)} to ask for more time."
         )
 
 

@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.regions import Region
 from nalw.extensions import db
 
@@ -171,7 +171,7 @@ class MembershipChange(IdMixin, db.Model):
     to_status: Mapped[MembershipStatus] = enum_column(MembershipStatus, name="to_status")
     changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    reason: Mapped[str] = cut_to_fit_column(500, default="")
 
     membership: Mapped[Membership] = relationship(back_populates="history")
     actor = relationship("Person", lazy="raise")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from nalw.code_of_practice import services as code_services
+from nalw.core.contact import contact_us_text
 from nalw.core.cpd_years import CpdYear, year_containing
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
@@ -93,7 +94,7 @@ def begin_renewal_payment(
     they met the last CPD year's requirement, as they do."""
     services._require_owner(person, membership)
     if not is_renewable(membership):
-        raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
+        raise MembershipError(f"This membership cannot be renewed online. {contact_us_text(capital=True)}.")
     if not can_renew(membership):
         raise MembershipError(
             f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."

@@ -96,7 +96,7 @@ def record_history(membership, from_status, to_status, *, actor=None, reason="")
             from_status=from_status,
             to_status=to_status,
             actor_id=getattr(actor, "id", None),
-            reason=reason[:500],
+            reason=reason,
         )
     )
 

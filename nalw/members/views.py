@@ -6,6 +6,8 @@ from flask_login import current_user
 from nalw.accounts.security import InvalidLink
 from nalw.code_of_practice import services as code_services
 from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.links import absolute_link
+from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
 from nalw.core.time import format_date
@@ -272,7 +274,7 @@ def certificate():
     membership = services.current_membership(current_user)
     if membership is None or membership.status not in IN_GOOD_STANDING:
         abort(404)
-    register_link = url_for("members.register", q=membership.number, _external=False)
+    register_link = absolute_link("members.register", q=membership.number)
     return render_pdf(
         "members/certificate.html",
         f"nalw-membership-{membership.number}.pdf",
@@ -291,7 +293,7 @@ def register():
     form = RegisterSearchForm(request.args)
     page = None
     if form.q.data and form.validate():
-        page = search_register(form.q.data, request.args.get("page", 1, type=int))
+        page = search_register(form.q.data, page_number())
     return render_template("members/register.html", form=form, page=page)
 
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from nalw.core.contact import contact_us_text
 from nalw.core.time import london_today
 from nalw.cpd import audits
 from nalw.cpd.models import AuditSelection, Outcome, SelectionStatus, StandardOutcome
@@ -187,7 +188,7 @@ def test_submitting_after_the_deadline_is_refused_even_when_posted_directly(clie
         with pytest.raises(CpdError, match="The deadline was"):
             audits.submit_profile(person, reload(selection), SUMMARY, [entry.id for entry in entries])
 
-    assert "The deadline has passed. Contact the NALW team to ask for more time." in page_text(page)
+    assert f"The deadline has passed. {contact_us_text(capital=True)} to ask for more time." in page_text(page)
     assert summary_shown(page) is None  # no form to fill in
     assert "Profile submitted" not in page_text(response)
     selection = reload(selection)
