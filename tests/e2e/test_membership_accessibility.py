@@ -182,8 +182,11 @@ def test_membership_pages_staff_see(page, make_person, make_membership):
     open_page(page, "/admin/payments?status=refunded")
     report.check("payments, filtered")
     open_page(page, f"/admin/payments/{fee.id}")
+    expect(page.get_by_role("link", name="Refund this payment")).to_be_visible()
+    report.check("a payment")
+    page.get_by_role("link", name="Refund this payment").click()
     expect(page.get_by_role("button", name="Refund")).to_be_visible()
-    report.check("a payment with the refund form")
+    report.check("a payment's refund page, saying what will happen")
     submit_expecting_errors(page, "Refund")
     report.check("a payment, refund form with errors")
 

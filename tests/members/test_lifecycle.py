@@ -79,7 +79,8 @@ def test_every_change_is_in_the_history_with_who_when_and_why_and_staff_see_it(a
         (S.PAID, S.ACTIVE),
         (S.ACTIVE, S.SUSPENDED),
     ]
-    assert [change.actor_id for change in history] == [membership.person_id, None, staff.id, staff.id]
+    # The fee was paid by invoice: the staff member who recorded it is named.
+    assert [change.actor_id for change in history] == [membership.person_id, staff.id, staff.id, staff.id]
     assert history[1].reason.startswith("Fee paid (")
     assert [change.reason for change in history[2:]] == ["Application approved", "Complaint under investigation"]
     assert all(change.changed_at == dt.datetime(2026, 5, 12, 10, 0, tzinfo=dt.UTC) for change in history)

@@ -361,7 +361,7 @@ def test_refund_event_replayed_or_older_and_smaller_changes_nothing(client, paid
 def test_refund_made_here_is_not_counted_again_when_stripe_reports_it(client, paid_membership, person_as, stripe_api):
     person, membership, payment = paid_membership()
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}", data={"amount": "10.00", "reason": "Goodwill"})
+    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
     assert payment.refunded_pence == 1000
 
     post_event(client, "charge.refunded", stripe_api.get(f"charges/{payment.stripe_charge_id}"))
