@@ -88,10 +88,11 @@ def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
 
 
 def begin_renewal_payment(
-    person, membership, amount_seen_pence, *, accepted_code, accepted_code_version_id, cpd_met=None
+    person, membership, amount_seen_pence, *, accepted_code, accepted_code_version_id, cpd_met=None, auto_renew=False
 ) -> Payment:
     """A member renews by card. They accept the current code of practice again, and declare whether
-    they met the last CPD year's requirement, as they do."""
+    they met the last CPD year's requirement, as they do. Their answer to "Renew automatically with this card"
+    sets the membership's automatic renewal."""
     services._require_owner(person, membership)
     if not is_renewable(membership):
         raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
@@ -119,6 +120,7 @@ def begin_renewal_payment(
     membership.code_version_id = code.id
     membership.code_accepted_at = utcnow()
     declare_cpd(membership, cpd_met)
+    membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
         person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, renewal_description(membership)
     )
@@ -227,6 +229,11 @@ def renewal_awaiting_authentication(membership) -> Payment | None:
     the member confirms this one."""
     payment = payment_services.live_payment_for(renewal_reference(membership))
     return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
+
+
+def automatic_charge_on(membership):
+    """The day the daily run charges an automatic renewal: AUTO_CHARGE_DAYS_BEFORE days before the end date."""
+    return membership.expires_on - dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE)
 
 
 def set_auto_renew(person, membership, enabled: bool):

@@ -234,8 +234,9 @@ def payment_recorder(payment) -> Person | None:
     return db.session.get(Person, payment.recorded_by_id) if payment.recorded_by_id else None
 
 
-def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
-    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now."""
+def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -> Payment:
+    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now. The person's
+    answer to "Renew automatically with this card" sets the membership's automatic renewal."""
     _require_owner(person, membership)
     if membership.status is not S.APPLIED:
         raise MembershipError("This application does not need paying.")
@@ -244,6 +245,7 @@ def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
         raise MembershipError(
             f"The fee is now {format_pence(due)}. Check the amount on this page and pay again.", field="amount"
         )
+    membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
         person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, fee_description(membership)
     )
