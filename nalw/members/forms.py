@@ -78,7 +78,11 @@ class ApplicationAnswers(AcceptsCode):
         render_kw={"inputmode": "numeric"},
     )
     code_version_id = HiddenField()
-    accept_code = BooleanField("I have read and accept the code of practice")
+    # Checked with the other answers, so it is reported in the same round (the service checks it again).
+    accept_code = BooleanField(
+        "I have read and accept the code of practice",
+        validators=[DataRequired(message="Accept the code of practice to apply for membership")],
+    )
     register_consent = BooleanField(
         "Show my name, membership number, status and region on the public register",
         description="Optional. Employers and the public use the register to check a link worker's standing.",
