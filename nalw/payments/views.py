@@ -147,7 +147,11 @@ def authenticated(payment_id):
     if payment.status is PaymentStatus.SUCCEEDED:
         flash(f"Payment of {format_pence(payment.amount_pence)} received. Thank you.", "success")
     elif payment.status is PaymentStatus.FAILED:
-        flash(f"The payment did not go through: {payment.failure_message} Try again or use another card.", "danger")
+        flash(
+            f"The payment did not go through: {payment.failure_message} Nothing was charged. "
+            "Pay again and complete your bank's check when it appears, or use another card.",
+            "danger",
+        )
     else:
         flash("Your bank has not confirmed the payment yet. We will email you when it does.", "warning")
     return redirect(safe_next(request.args.get("next")) or url_for("payments.my_payments"))

@@ -206,7 +206,7 @@ def test_a_failure_event_for_a_payment_awaiting_the_bank_marks_it_failed_and_the
 
     assert response.status_code == 200
     assert payment.status is PaymentStatus.FAILED
-    assert payment.failure_message == "The provided PaymentMethod has failed authentication."
+    assert payment.failure_message == "Your bank's check was not completed."
     assert membership.status is MembershipStatus.APPLIED
     assert paid_emails(person) == []
 
