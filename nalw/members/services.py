@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from nalw.accounts import services as account_services
+from nalw.accounts.models import Person
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
@@ -214,8 +215,28 @@ def fee_due(membership) -> int:
     return membership.tier.annual_fee_pence
 
 
-def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
-    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now."""
+def period_label(starts_on: dt.date, ends_on: dt.date) -> str:
+    """A membership year as people write it: 2026–27."""
+    if starts_on.year == ends_on.year:
+        return str(starts_on.year)
+    return f"{starts_on.year}–{ends_on.year % 100:02d}"
+
+
+def fee_description(membership, today=None) -> str:
+    """What the member reads on the payment: 'Link Worker membership fee, 2026–27' (the year starts on approval,
+    so it is named from today)."""
+    starts_on, ends_on = first_period(today or london_today())
+    return f"{membership.tier.name} membership fee, {period_label(starts_on, ends_on)}"
+
+
+def payment_recorder(payment) -> Person | None:
+    """The staff member who recorded an offline payment, to name in the history; None for a card payment."""
+    return db.session.get(Person, payment.recorded_by_id) if payment.recorded_by_id else None
+
+
+def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -> Payment:
+    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now. The person's
+    answer to "Renew automatically with this card" sets the membership's automatic renewal."""
     _require_owner(person, membership)
     if membership.status is not S.APPLIED:
         raise MembershipError("This application does not need paying.")
@@ -224,8 +245,9 @@ def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
         raise MembershipError(
             f"The fee is now {format_pence(due)}. Check the amount on this page and pay again.", field="amount"
         )
+    membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, f"{membership.tier.name} membership fee"
+        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, fee_description(membership)
     )
 
 
@@ -250,12 +272,37 @@ def fee_refunded(payment):
         change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
 
 
+def what_a_fee_refund_does(payment) -> str:
+    """For the refund confirmation page: what refunding a joining fee does to the membership."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is None:
+        return "No membership is changed."
+    if membership.status is S.PAID:
+        return (
+            f"Refunding all of it sends {membership.person.name}'s application back to waiting for payment; "
+            "refunding part of it leaves the application as it is."
+        )
+    return (
+        f"The membership is not changed: it stays {STATUS_NAMES[membership.status]}. "
+        "To end it, suspend it from the membership page."
+    )
+
+
+def what_a_renewal_refund_does(payment) -> str:
+    """For the refund confirmation page: a renewal refund does not take the year back."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is None:
+        return "No membership is changed."
+    ends = f" (it ends on {format_date(membership.expires_on)})" if membership.expires_on else ""
+    return f"The membership is not changed: it keeps its dates{ends}. To end it, suspend it from the membership page."
+
+
 def fee_paid(payment):
     """Payments calls this once when a joining fee succeeds."""
     membership = _membership_for_reference(payment.reference)
     if membership is None or membership.status is not S.APPLIED:
         return
-    change_status(membership, S.PAID, reason=f"Fee paid ({payment.receipt_number})")
+    change_status(membership, S.PAID, actor=payment_recorder(payment), reason=f"Fee paid ({payment.receipt_number})")
     _email_applicant(membership, "members/application_received", "We have your membership application and payment")
 
 

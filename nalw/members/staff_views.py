@@ -15,7 +15,7 @@ from nalw.members.forms import ReasonForm, TierForm
 from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
-from nalw.payments.models import PaymentMethod, PaymentPurpose
+from nalw.payments.models import PaymentMethod
 
 
 @blueprint.route("/admin/applications")
@@ -35,7 +35,10 @@ def applications():
 @blueprint.route("/admin/memberships/<int:membership_id>")
 @requires(Role.STAFF)
 def staff_membership(membership_id):
-    membership = db.get_or_404(Membership, membership_id)
+    return _membership_page(db.get_or_404(Membership, membership_id), OfflinePaymentForm(formdata=None))
+
+
+def _membership_page(membership, offline_form):
     history = db.session.scalars(
         sa.select(MembershipChange)
         .where(MembershipChange.membership_id == membership.id)
@@ -54,7 +57,8 @@ def staff_membership(membership_id):
         ).all(),
         button=EmptyForm(),
         reason_form=ReasonForm(),
-        offline_form=OfflinePaymentForm(),
+        offline_form=offline_form,
+        fee_due=renewals.amount_due(membership),
     )
 
 
@@ -109,38 +113,27 @@ def reinstate(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/offline-payment", methods=["POST"])
 @requires(Role.STAFF)
 def record_offline_payment(membership_id):
+    """Errors come back at their fields on the membership page; nothing is saved until all is right."""
     membership = db.get_or_404(Membership, membership_id)
     form = OfflinePaymentForm()
     if form.validate_on_submit():
-        if membership.status is MembershipStatus.APPLIED:
-            purpose, reference = PaymentPurpose.MEMBERSHIP_FEE, membership.reference
-        elif renewals.is_renewable(membership):
-            purpose, reference = PaymentPurpose.RENEWAL, renewals.renewal_reference(membership)
-        else:
-            flash("This membership has nothing to pay for.", "danger")
-            return redirect(url_for("members.staff_membership", membership_id=membership.id))
         try:
-            payment_services.record_offline_payment(
+            renewals.record_offline_payment(
                 current_user,
-                membership.person,
-                purpose,
-                reference,
-                form.amount.pence,
-                PaymentMethod(form.method.data),
-                form.reference.data,
-                f"{membership.tier.name} {purpose.label.lower()}",
+                membership,
+                amount_pence=form.amount.pence,
+                method=PaymentMethod(form.method.data),
+                offline_reference=form.reference.data,
+                override_reason=form.override_reason.data,
             )
-        except payment_services.PaymentError as error:
+        except (services.MembershipError, payment_services.PaymentError) as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Recorded {format_pence(form.amount.pence)} received.", "success")
-    else:
-        for field in form:
-            for message in field.errors:
-                flash(message, "danger")
-    return redirect(url_for("members.staff_membership", membership_id=membership.id))
+            return redirect(url_for("members.staff_membership", membership_id=membership.id))
+    return _membership_page(membership, form)
 
 
 # --- Tiers (admin) --------------------------------------------------------------------------------

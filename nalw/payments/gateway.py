@@ -157,6 +157,21 @@ def verified_event(payload: bytes, signature: str):
         raise ValueError(str(error)) from error
 
 
+# Stripe's own words for a failed bank check ("The provided PaymentMethod has failed authentication.") are
+# written for developers; the person reads these instead.
+PLAIN_FAILURES = {
+    "payment_intent_authentication_failure": "Your bank's check was not completed.",
+    "authentication_required": "Your bank wants you to confirm this payment, and you were not there to do it.",
+}
+
+
+def failure_for_person(error: dict) -> str | None:
+    """What a PaymentIntent's last error means, in words for the person paying."""
+    if not error:
+        return None
+    return PLAIN_FAILURES.get(error.get("code")) or error.get("message")
+
+
 def intent_result(intent) -> IntentResult:
     data = intent if isinstance(intent, dict) else intent.to_dict()
     charge = data.get("latest_charge")
@@ -169,6 +184,6 @@ def intent_result(intent) -> IntentResult:
         amount=data.get("amount", 0),
         client_secret=data.get("client_secret"),
         charge_id=charge_id,
-        failure_message=error.get("message"),
+        failure_message=failure_for_person(error),
         metadata=data.get("metadata") or {},
     )

@@ -86,6 +86,7 @@ EXPECTED_AUDIENCE = {
     "payments.receipt": SIGNED_IN,
     "payments.staff_payments": STAFF,
     "payments.staff_payment": STAFF,
+    "payments.refund": STAFF,
     "payments.authenticate": SIGNED_IN,
     "payments.authenticated": SIGNED_IN,
     "members.cpd_declaration": SIGNED_IN,

@@ -206,7 +206,7 @@ def test_a_failure_event_for_a_payment_awaiting_the_bank_marks_it_failed_and_the
 
     assert response.status_code == 200
     assert payment.status is PaymentStatus.FAILED
-    assert payment.failure_message == "The provided PaymentMethod has failed authentication."
+    assert payment.failure_message == "Your bank's check was not completed."
     assert membership.status is MembershipStatus.APPLIED
     assert paid_emails(person) == []
 
@@ -361,7 +361,7 @@ def test_refund_event_replayed_or_older_and_smaller_changes_nothing(client, paid
 def test_refund_made_here_is_not_counted_again_when_stripe_reports_it(client, paid_membership, person_as, stripe_api):
     person, membership, payment = paid_membership()
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}", data={"amount": "10.00", "reason": "Goodwill"})
+    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
     assert payment.refunded_pence == 1000
 
     post_event(client, "charge.refunded", stripe_api.get(f"charges/{payment.stripe_charge_id}"))
