@@ -35,6 +35,12 @@ def requirements_in_force(year: CpdYear):
     )
 
 
+def hours_by_tier(year: CpdYear) -> dict[int, int]:
+    """{tier id: CPD hours required in `year`} for every tier, in one query."""
+    in_force = requirements_in_force(year)
+    return dict(db.session.execute(sa.select(in_force.c.tier_id, in_force.c.hours_required)).all())
+
+
 def hours_required(tier, year: CpdYear) -> int:
     """The CPD hours `tier` requires in `year`."""
     in_force = requirements_in_force(year)

@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from nalw.core.cpd_years import current_year
+from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.core.forms import EmptyForm, show_refusal
 from nalw.core.money import format_pence, pounds_text
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
-from nalw.members import blueprint, renewals, services
+from nalw.members import blueprint, cpd_requirements, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
 from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
 from nalw.payments import services as payment_services
@@ -150,8 +150,14 @@ def record_offline_payment(membership_id):
 @blueprint.route("/admin/tiers")
 @requires(Role.ADMIN)
 def tiers():
+    this_year = current_year()
+    next_year = year_starting_in(this_year.key + 1)
     return render_template(
-        "members/tiers.html", tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all()
+        "members/tiers.html",
+        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all(),
+        hours_this_year=cpd_requirements.hours_by_tier(this_year),
+        hours_next_year=cpd_requirements.hours_by_tier(next_year),
+        next_year=next_year,
     )
 
 

@@ -61,7 +61,8 @@ def test_an_admin_changes_a_fee_in_pounds_and_it_is_kept_in_pence_and_audited(cl
     )
 
     assert "Tier Link Worker saved." in page_text(response)
-    assert "Link Worker £52.50 Practising link workers 25" in page_text(response)
+    next_year = year_starting_in(current_year().key + 1)
+    assert f"Link Worker £52.50 Practising link workers 20 (25 from {next_year.label})" in page_text(response)
     assert (tier.annual_fee_pence, tier.cpd_hours_required) == (5250, 25)
     [entry] = audit_entries("tier.saved")
     assert entry.actor_id == admin.id
