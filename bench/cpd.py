@@ -97,9 +97,7 @@ def seed(members, entries):
     today = now.date()
     hashed = password_hash()
     with psycopg.connect(BENCH_URL) as connection, connection.cursor() as cursor:
-        tier_id, cpd_required = cursor.execute(
-            "SELECT id, cpd_hours_required FROM tiers WHERE name = 'Link Worker'"
-        ).fetchone()
+        tier_id = cursor.execute("SELECT id FROM tiers WHERE name = 'Link Worker'").fetchone()[0]
         version_id = cursor.execute("SELECT id FROM code_versions WHERE number = 1").fetchone()[0]
         standard_ids = [
             row[0] for row in cursor.execute("SELECT id FROM code_standards WHERE version_id = %s", (version_id,))
@@ -272,7 +270,6 @@ def seed(members, entries):
     # A database in steady use has been vacuumed: its visibility map lets index-only scans skip the table.
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
-    return cpd_required
 
 
 # --- 2. The server -----------------------------------------------------------------------------------

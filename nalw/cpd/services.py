@@ -18,6 +18,7 @@ from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_start
 from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
 from nalw.extensions import db
+from nalw.members import cpd_requirements
 from nalw.members import services as member_services
 from nalw.members.models import Membership
 
@@ -323,7 +324,7 @@ def progress(person, year: CpdYear) -> Progress:
         ).all()
     return Progress(
         year=year,
-        required_hours=membership.tier.cpd_hours_required if membership else 0,
+        required_hours=cpd_requirements.hours_required(membership.tier, year) if membership else 0,
         logged_quarters=sum(by_activity.values()),
         by_activity=[(kind, by_activity.get(kind, 0) / 4) for kind in ActivityType],
         by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],

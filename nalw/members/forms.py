@@ -15,7 +15,8 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from nalw.core.forms import WholeNumberField
 from nalw.core.regions import Region, region_choices
-from nalw.members.models import EmployerType
+from nalw.members.models import Eligibility, EmployerType
+from nalw.payments.forms import PoundsField
 
 
 def _text(label, what, maximum=200, description=None, autocomplete=None):
@@ -227,7 +228,7 @@ class TierForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
         render_kw={"rows": 2},
     )
-    annual_fee = StringField(
+    annual_fee = PoundsField(
         "Annual fee (£)",
         validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
         description="In pounds, like 45.00. Enter 0 for a free tier.",
@@ -244,7 +245,9 @@ class TierForm(FlaskForm):
             InputRequired(message="Enter the CPD hours required, or 0"),
             NumberRange(min=0, max=200, message="CPD hours must be a whole number from 0 to 200"),
         ],
+        description="A change applies from the next CPD year; the current and earlier years keep their hours.",
     )
+    cpd_hours_for_current_year = BooleanField("Apply a change of CPD hours to the current CPD year too")
     seats = WholeNumberField(
         "Seats (organisations only)",
         validators=[Optional(), NumberRange(min=1, max=1000, message="Seats must be a whole number from 1 to 1000")],
@@ -252,3 +255,7 @@ class TierForm(FlaskForm):
     )
     open_for_applications = BooleanField("Open for new applications")
     submit = SubmitField("Save tier")
+
+    def chosen_eligibility(self):
+        """The Eligibility chosen, or None when the choice is missing or not one offered."""
+        return next((choice for choice in Eligibility if choice.value == self.eligibility.data), None)

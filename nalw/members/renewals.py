@@ -18,7 +18,7 @@ from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
-from nalw.members import services
+from nalw.members import cpd_requirements, services
 from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, RenewalNotice
 from nalw.members.services import GRACE_DAYS, MembershipError, change_status, record_history, renewed_period
 from nalw.payments import services as payment_services
@@ -77,12 +77,13 @@ def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
     year = cpd_year_to_declare()
+    hours_required = cpd_requirements.hours_required(membership.tier, year)
     declaration = declaration_for(membership, year)
     if declaration is None:
         declaration = CpdDeclaration(membership_id=membership.id, cpd_year_starts_on=year.starts_on)
         db.session.add(declaration)
     declaration.met_requirement = met_requirement
-    declaration.hours_required = membership.tier.cpd_hours_required
+    declaration.hours_required = hours_required
     declaration.declared_at = utcnow()
     db.session.flush()
     return declaration

@@ -19,6 +19,7 @@ from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
 from nalw.core.time import format_date, london_today, utcnow
 from nalw.extensions import db
+from nalw.members import cpd_requirements
 from nalw.members.models import (
     CURRENT_STATUSES,
     IN_GOOD_STANDING,
@@ -462,17 +463,43 @@ def active_statuses_label():
 # --- Tiers ------------------------------------------------------------------------------------------
 
 
-def save_tier(
-    actor, tier, *, name, description, annual_fee_pence, eligibility, cpd_hours_required, seats, open_for_applications
-):
-    """Create or change a tier. Organisation tiers need seats; others have none. Audited."""
+def tier_refusals(tier, *, name, eligibility, seats) -> list[MembershipError]:
+    """What stops a tier being saved with these details, each refusal naming its field: a name another
+    tier has, an organisation tier without seats, or seats on a tier that is not for organisations.
+    A detail not known yet (None) is not judged, so a form can show these beside its own messages."""
+    refusals = []
+    if name and name.strip():
+        clash = db.session.scalar(sa.select(Tier.id).where(sa.func.lower(Tier.name) == name.strip().lower()))
+        if clash is not None and (tier is None or clash != tier.id):
+            refusals.append(MembershipError("Another tier has that name. Choose a different name.", field="name"))
     if eligibility is Eligibility.ORGANISATION and not seats:
-        raise MembershipError("Enter how many seats an organisation gets", field="seats")
-    if eligibility is not Eligibility.ORGANISATION:
-        seats = None
-    clash = db.session.scalar(sa.select(Tier.id).where(sa.func.lower(Tier.name) == name.strip().lower()))
-    if clash is not None and (tier is None or clash != tier.id):
-        raise MembershipError("Another tier has that name. Choose a different name.", field="name")
+        refusals.append(MembershipError("Enter how many seats an organisation gets", field="seats"))
+    if eligibility is not None and eligibility is not Eligibility.ORGANISATION and seats is not None:
+        refusals.append(
+            MembershipError("Seats are for organisation tiers only. Leave seats empty for this tier", field="seats")
+        )
+    return refusals
+
+
+def save_tier(
+    actor,
+    tier,
+    *,
+    name,
+    description,
+    annual_fee_pence,
+    eligibility,
+    cpd_hours_required,
+    seats,
+    open_for_applications,
+    cpd_hours_for_current_year=False,
+):
+    """Create or change a tier. Organisation tiers need seats; others have none. A change of CPD hours
+    applies from the next CPD year, and to the current one too only when `cpd_hours_for_current_year`
+    (see `cpd_requirements.change_requirement`). Audited."""
+    refusals = tier_refusals(tier, name=name, eligibility=eligibility, seats=seats)
+    if refusals:
+        raise refusals[0]
     fields = {
         "name": name.strip(),
         "description": (description or "").strip(),
@@ -487,9 +514,14 @@ def save_tier(
         position = (db.session.scalar(sa.select(sa.func.max(Tier.position))) or 0) + 1
         tier = Tier(position=position, **fields)
         db.session.add(tier)
+        db.session.flush()
+        cpd_requirements.start_requirement(tier)
     else:
         for key, value in fields.items():
             setattr(tier, key, value)
-    db.session.flush()
+        db.session.flush()
+        cpd_requirements.change_requirement(
+            actor, tier, cpd_hours_required, current_year_too=cpd_hours_for_current_year
+        )
     record_audit(actor, "tier.saved", tier, before=before, after=fields, summary=f"Saved tier {tier.name}")
     return tier

@@ -1,16 +1,17 @@
 """Staff pages for applications and memberships, and the admin's tier settings."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.core.forms import EmptyForm, show_refusal
-from nalw.core.money import InvalidAmount, format_pence, parse_pounds
+from nalw.core.money import format_pence, pounds_text
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
-from nalw.members import blueprint, renewals, services
+from nalw.members import blueprint, cpd_requirements, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
 from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
 from nalw.payments import services as payment_services
@@ -142,8 +143,14 @@ def record_offline_payment(membership_id):
 @blueprint.route("/admin/tiers")
 @requires(Role.ADMIN)
 def tiers():
+    this_year = current_year()
+    next_year = year_starting_in(this_year.key + 1)
     return render_template(
-        "members/tiers.html", tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all()
+        "members/tiers.html",
+        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all(),
+        hours_this_year=cpd_requirements.hours_by_tier(this_year),
+        hours_next_year=cpd_requirements.hours_by_tier(next_year),
+        next_year=next_year,
     )
 
 
@@ -151,33 +158,41 @@ def tiers():
 @blueprint.route("/admin/tiers/<int:tier_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit_tier(tier_id=None):
-    tier = None
-    if tier_id is not None:
-        tier = db.session.get(Tier, tier_id)
-        if tier is None:
-            abort(404)
+    tier = None if tier_id is None else db.get_or_404(Tier, tier_id)
     form = TierForm(obj=tier)
     form.eligibility.choices = [SelectChoice(choice.value, choice.label) for choice in Eligibility]
+    if tier is None:
+        # A new tier's hours hold for every CPD year: there is no earlier figure to keep.
+        del form.cpd_hours_for_current_year
+    else:
+        form.cpd_hours_for_current_year.description = (
+            f"Changes what members must log in the CPD year {current_year().label}, which is under way. "
+            "Recorded in the audit log."
+        )
     if tier is not None and not form.is_submitted():
-        form.annual_fee.data = f"{tier.annual_fee_pence / 100:.2f}"
+        form.annual_fee.data = pounds_text(tier.annual_fee_pence)
         form.eligibility.data = tier.eligibility.value
-    if form.validate_on_submit():
-        try:
-            fee = parse_pounds(form.annual_fee.data)
-        except InvalidAmount as error:
-            form.annual_fee.errors = [str(error)]
-        else:
+    if form.is_submitted():
+        # Every problem at once: the form's own checks, then the tier rules on whatever was entered.
+        form.validate()
+        for refusal in services.tier_refusals(
+            tier, name=form.name.data, eligibility=form.chosen_eligibility(), seats=form.seats.data
+        ):
+            if not getattr(form, refusal.field).errors:
+                show_refusal(form, refusal)
+        if not form.errors:
             try:
                 saved = services.save_tier(
                     current_user,
                     tier,
                     name=form.name.data,
                     description=form.description.data,
-                    annual_fee_pence=fee,
-                    eligibility=Eligibility(form.eligibility.data),
+                    annual_fee_pence=form.annual_fee.pence,
+                    eligibility=form.chosen_eligibility(),
                     cpd_hours_required=form.cpd_hours_required.data,
                     seats=form.seats.data,
                     open_for_applications=form.open_for_applications.data,
+                    cpd_hours_for_current_year=tier is not None and form.cpd_hours_for_current_year.data,
                 )
             except services.MembershipError as error:
                 db.session.rollback()

@@ -12,7 +12,7 @@ from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
 from nalw.core.time import format_date
 from nalw.extensions import db, limiter
-from nalw.members import blueprint, organisations, renewals, services
+from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
 from nalw.members.forms import (
     ApplicationForm,
     AutoRenewForm,
@@ -57,6 +57,9 @@ def my_membership():
         in_good_standing=membership is not None and membership.in_good_standing,
         cpd_year=cpd_year,
         declaration_form=CpdDeclarationForm() if not declared else None,
+        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, cpd_year)
+        if membership and not declared
+        else None,
     )
 
 
@@ -202,6 +205,7 @@ def renew():
         form=form,
         membership=membership,
         cpd_year=renewals.cpd_year_to_declare(),
+        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, renewals.cpd_year_to_declare()),
         fee=renewals.renewal_fee(membership),
         code=code,
         **checkout.card_page_context(current_user),

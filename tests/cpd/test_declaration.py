@@ -12,7 +12,7 @@ from nalw.members.models import CpdDeclaration
 from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
 from tests.helpers import page_text, sign_in
-from tests.members.steps import active_membership, errors_on_field, hidden_value, save_card
+from tests.members.steps import active_membership, change_cpd_hours, errors_on_field, hidden_value, save_card
 from tests.stripe_helpers import VISA, setup_secret_in
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
@@ -102,6 +102,19 @@ def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client,
     assert declaration.met_requirement is met
     assert declaration.hours_required == 20  # the Link Worker tier's requirement
     assert declaration.declared_at == NOW
+
+
+def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, confirm_card, membership):
+    change_cpd_hours(membership.tier, 30, current_year_too=True)  # from the CPD year 2026 to 2027
+
+    offered = page_text(client.get("/membership"))
+    renewal_page = page_text(client.get("/membership/renew"))
+    renew(client, confirm_card, cpd_met="yes")
+
+    assert "did you meet your 20 hours of CPD in the CPD year 2025 to 2026?" in offered
+    assert "(20 hours) in the CPD year 2025 to 2026" in renewal_page
+    [declaration] = declarations(membership)
+    assert (declaration.cpd_year_starts_on, declaration.hours_required) == (LAST_CPD_YEAR_STARTS, 20)
 
 
 def test_the_declaration_shows_on_the_staff_membership_page(app, client, confirm_card, membership, person_as):

@@ -10,12 +10,13 @@ import pytest
 import time_machine
 from werkzeug.datastructures import FileStorage
 
+from nalw.core.cpd_years import year_starting_in
 from nalw.cpd import services
 from nalw.cpd.models import ActivityType
 from nalw.extensions import db
 from tests.cpd.record_steps import log_entry, member, pdf_file
 from tests.helpers import page_text, sign_in
-from tests.members.steps import publish_new_code_version
+from tests.members.steps import change_cpd_hours, link_worker_tier, publish_new_code_version
 
 # Mid-February 2026: the current CPD year runs from 1 April 2025 to 31 March 2026.
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
@@ -168,6 +169,17 @@ def test_earlier_years_are_listed_as_links_and_each_shows_its_own_progress(clien
     assert "This year's course" not in page
     assert hours_by_standard(earlier)["S5"] == "6"
     assert 'aria-current="page">2023 to 2024' in earlier.get_data(as_text=True)
+
+
+def test_a_change_of_required_hours_keeps_this_and_earlier_years_and_applies_from_the_next(client, person):
+    log_entry(person, dt.date(2023, 6, 1), hours=6)
+    log_entry(person, dt.date(2025, 5, 1), hours=4)
+
+    change_cpd_hours(link_worker_tier(), 30)
+
+    assert "4 of 20 hours logged." in page_text(client.get("/cpd"))
+    assert "6 of 20 hours logged." in page_text(client.get("/cpd?year=2023"))
+    assert services.progress(person, year_starting_in(2026)).required_hours == 30
 
 
 @pytest.mark.parametrize("year", ["2026", "2030", "1999", "1066"])
