@@ -1,7 +1,7 @@
 """The CPD hours each tier requires, kept by CPD year; seats only on organisation tiers
 
 Revision ID: tiers_cpd_requirement_by_year
-Revises: 82844daa4a74
+Revises: accounts_sign_in_sessions
 Create Date: 2026-12-02 07:25:50.665292
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'tiers_cpd_requirement_by_year'
-down_revision = '82844daa4a74'
+down_revision = 'accounts_sign_in_sessions'
 branch_labels = None
 depends_on = None
 
