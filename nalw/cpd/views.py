@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.hours import format_hours
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
 from nalw.cpd.forms import EntryForm, EvidenceForm, ProfileForm
@@ -211,7 +212,7 @@ def audit_profile(selection_id):
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
     form = ProfileForm(obj=selection if request.method == "GET" else None)
     form.entries.choices = [
-        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({entry.hours:g} h)") for entry in candidates
+        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})") for entry in candidates
     ]
     if request.method == "GET":
         form.entries.data = [entry.id for entry in selection.entries]

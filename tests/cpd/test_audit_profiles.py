@@ -82,7 +82,7 @@ def test_member_submits_a_summary_and_chosen_complete_entries(client, drawn):
     _, person, selection, entries, draft = drawn
     sign_in(client, person)
     form_page = page_text(client.get(f"/cpd/audit/{selection.id}"))
-    assert "Safeguarding adults (3 h)" in form_page and "Debt advice (2 h)" in form_page
+    assert "Safeguarding adults (3 hours)" in form_page and "Debt advice (2 hours)" in form_page
     assert "Half-written reflection" not in form_page  # drafts are not offered
 
     response = client.post(f"/cpd/audit/{selection.id}", data=profile_form(entries), follow_redirects=True)
