@@ -222,6 +222,13 @@ def _display_name(filename):
     return "".join(character for character in name if character.isprintable())[:255]
 
 
+def download_name(evidence) -> str:
+    """The name a download is saved under: the uploader's name with the extension of the type checked
+    from the content, so a PDF named "evil.html" is saved as "evil.pdf" and opened as a PDF."""
+    stem = evidence.original_name.rsplit(".", 1)[0].strip(" .") or "evidence"
+    return f"{stem}.{ALLOWED_EVIDENCE.get(evidence.content_type, 'bin')}"
+
+
 def own_evidence(person, evidence_id, staff=False) -> Evidence | None:
     """Evidence is served only to its owner, or to staff."""
     evidence = db.session.get(Evidence, evidence_id)

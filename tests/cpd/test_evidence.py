@@ -278,3 +278,26 @@ def test_deleting_an_entry_through_the_page_deletes_its_evidence_files(client, o
     assert entries_of(owner) == []
     assert evidence_rows() == []
     assert files_in(storage) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "content_type", "saved_as"),
+    [
+        ("evil.html", pdf_file(), "application/pdf", "evil.pdf"),
+        ("photo.pdf", png_file(), "image/png", "photo.png"),
+        ("certificate", pdf_file(), "application/pdf", "certificate.pdf"),
+        (".html", pdf_file(), "application/pdf", "evidence.pdf"),
+    ],
+)
+def test_a_download_takes_its_type_and_extension_from_the_content_not_the_name(
+    client, entry, filename, content, content_type, saved_as
+):
+    upload(client, entry, filename, content)
+    [evidence] = evidence_rows()
+
+    response = client.get(f"/cpd/evidence/{evidence.id}")
+
+    assert response.mimetype == content_type
+    assert response.headers["Content-Disposition"] == f"attachment; filename={saved_as}"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.get_data() == content
