@@ -9,7 +9,6 @@ from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import show_refusal
-from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
 from nalw.cpd import audits, blueprint, compliance, services
@@ -34,7 +33,7 @@ def staff_person_cpd(person_id):
 
 
 def _compliance_filters():
-    tier_id = whole_number_argument("tier")
+    tier_id = request.args.get("tier", type=int)
     region_value = request.args.get("region", "")
     region = Region(region_value) if region_value in {r.value for r in Region} else None
     return tier_id, region
@@ -45,7 +44,7 @@ def _compliance_filters():
 def compliance_list():
     year = year_from_request()
     tier_id, region = _compliance_filters()
-    page = compliance.compliance_page(year, page_number(), tier_id, region)
+    page = compliance.compliance_page(year, request.args.get("page", 1, type=int), tier_id, region)
     return render_template(
         "cpd/compliance.html",
         year=year,

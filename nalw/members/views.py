@@ -6,7 +6,6 @@ from flask_login import current_user
 from nalw.accounts.security import InvalidLink
 from nalw.code_of_practice import services as code_services
 from nalw.core.forms import EmptyForm, show_refusal
-from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
 from nalw.core.time import format_date
@@ -292,7 +291,7 @@ def register():
     form = RegisterSearchForm(request.args)
     page = None
     if form.q.data and form.validate():
-        page = search_register(form.q.data, page_number())
+        page = search_register(form.q.data, request.args.get("page", 1, type=int))
     return render_template("members/register.html", form=form, page=page)
 
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 
 from nalw.core.forms import show_refusal
 from nalw.core.money import format_pence
-from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
@@ -75,7 +74,7 @@ def staff_payments():
     query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
     if status in {s.value for s in PaymentStatus}:
         query = query.where(Payment.status == PaymentStatus(status))
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("payments/staff_list.html", page=page, status=status, statuses=list(PaymentStatus))
 
 
