@@ -114,27 +114,26 @@ class EntryForm(FlaskForm):
     what_i_learned = _reflection("what_i_learned")
     practice_change = _reflection("practice_change")
     impact = _reflection("impact")
+    # The evidence file travels with the rest of the entry in one post, so adding a file never loses
+    # what was typed above it, and a refused file leaves the whole entry unsaved, as typed.
+    evidence = FileField("Add evidence (optional)")
     save_draft = SubmitField("Save as draft")
     submit = SubmitField("Save entry")
+    upload = SubmitField("Upload file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hint states the limit the service applies, whatever the setting says.
+        self.evidence.description = (
+            f"A PDF, an image or an office document, up to {evidence_size_limit()}. "
+            "Only you and NALW staff can see it. It is saved with the entry."
+        )
 
     def reflection(self):
         return {name: getattr(self, name).data for name in REFLECTION_PROMPTS}
 
     def activity(self):
         return ActivityType(self.activity_type.data)
-
-
-class EvidenceForm(FlaskForm):
-    evidence = FileField("Add evidence (optional)")
-    submit = SubmitField("Upload file")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The hint states the limit the service applies, whatever the setting says.
-        limit = evidence_size_limit()
-        self.evidence.description = (
-            f"A PDF, an image or an office document, up to {limit}. Only you and NALW staff can see it."
-        )
 
 
 class YearForm(FlaskForm):

@@ -179,6 +179,10 @@ def evidence_size_limit() -> str:
     return f"{limit} bytes"
 
 
+def too_large_message() -> str:
+    return f"The file is too large. Files can be up to {evidence_size_limit()}: choose a smaller file."
+
+
 def add_evidence(person, entry, upload) -> Evidence:
     """Keep an uploaded file as evidence for `entry`, after checking its size and, from its content,
     its type. A file that fails any check is refused and nothing is stored."""
@@ -189,7 +193,7 @@ def add_evidence(person, entry, upload) -> Evidence:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     content = upload.stream.read(limit + 1)
     if len(content) > limit:
-        raise CpdError(f"The file is larger than {evidence_size_limit()}. Choose a smaller file.", field="evidence")
+        raise CpdError(too_large_message(), field="evidence")
     if not content:
         raise CpdError("The file is empty. Choose another file.", field="evidence")
     kind = filetype.guess(content)

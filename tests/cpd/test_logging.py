@@ -311,3 +311,23 @@ def test_someone_without_a_membership_is_sent_to_apply_before_logging(client, pe
 
     assert response.request.path == "/membership"
     assert "You need a membership to log CPD." in page_text(response)
+
+
+def test_deleting_an_entry_asks_first_on_a_page_and_deletes_nothing_until_confirmed(client, signed_in_member):
+    entry = log_entry(signed_in_member, TODAY - dt.timedelta(days=2), hours=1, title="Peer supervision")
+    entry_page = client.get(f"/cpd/entries/{entry.id}").get_data(as_text=True)
+
+    asked = client.get(f"/cpd/entries/{entry.id}/delete")
+
+    assert f'href="/cpd/entries/{entry.id}/delete"' in entry_page  # a link: no script needed
+    assert asked.status_code == 200
+    text = page_text(asked)
+    assert "Delete Peer supervision?" in text
+    assert "This deletes your CPD entry Peer supervision of 8 February 2026 (1 hour, counted towards your CPD)" in text
+    assert "It cannot be got back." in text
+    assert entries_of(signed_in_member) == [entry]
+
+    response = client.post(f"/cpd/entries/{entry.id}/delete", follow_redirects=True)
+
+    assert "Entry deleted." in page_text(response)
+    assert entries_of(signed_in_member) == []

@@ -295,7 +295,9 @@ def nothing_logged_text(text):
 
 def entry_hours(response):
     """{title: the hours shown} from the year's table of entries."""
-    return {cells[1].split(" ")[0]: cells[3] for cells in table_rows(response, "CPD entries in this year, newest first")}
+    return {
+        cells[1].split(" ")[0]: cells[3] for cells in table_rows(response, "CPD entries in this year, newest first")
+    }
 
 
 def test_one_hour_reads_as_1_hour_and_a_quarter_hour_as_0_25_hours(client, person):

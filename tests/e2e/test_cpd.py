@@ -192,7 +192,7 @@ def test_member_uploads_evidence_downloads_the_same_file_and_a_disguised_text_fi
     expect(file_field).to_have_attribute("aria-invalid", "true")
     expect(file_field).to_have_accessible_description(re.compile(re.escape(message)))
     expect(evidence.get_by_role("link", name="notes.pdf")).to_have_count(0)
-    expect(evidence.get_by_role("button", name=re.compile("^Remove "))).to_have_count(1)
+    expect(evidence.get_by_role("link", name=re.compile("^Remove "))).to_have_count(1)
     # The entry above is shown as saved, not emptied by the upload that was refused.
     expect(page.get_by_label("Title")).to_have_value("Motivational interviewing course")
     expect(page.get_by_label("Type of activity")).to_have_value("course")
