@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion, Standard
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
+from nalw.core.hours import format_hours
 from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
 from nalw.extensions import db
@@ -115,6 +116,7 @@ def save_entry(
         raise CpdError(f"The date cannot be before {format_date(earliest)}. Check the year.", field="done_on")
     if not 0 < quarter_hours <= MAX_QUARTER_HOURS_IN_A_DAY:
         raise CpdError("Hours must be more than 0 and at most 24 in a day.", field="hours")
+    _check_day_total(person, entry, done_on, quarter_hours)
     allowed = {standard.id: standard for standard in version.standards}
     if not standard_ids:
         raise CpdError(
@@ -145,6 +147,29 @@ def save_entry(
     entry.status = EntryStatus.COMPLETE if complete else EntryStatus.DRAFT
     db.session.flush()
     return entry
+
+
+def _check_day_total(person, entry, done_on, quarter_hours):
+    """A day has 24 hours: the member's other entries that day, complete or draft, and this one together
+    may not add up to more. The entry being edited counts once, as it is now."""
+    others = (
+        db.session.scalar(
+            sa.select(sa.func.sum(CpdEntry.quarter_hours)).where(
+                CpdEntry.person_id == person.id,
+                CpdEntry.done_on == done_on,
+                CpdEntry.id != (entry.id if entry is not None and entry.id is not None else 0),
+            )
+        )
+        or 0
+    )
+    if others + quarter_hours > MAX_QUARTER_HOURS_IN_A_DAY:
+        left = MAX_QUARTER_HOURS_IN_A_DAY - others
+        room = f"at most {format_hours(left / 4)} more" if left > 0 else "no more"
+        raise CpdError(
+            f"You have already logged {format_hours(others / 4)} on {format_date(done_on)}, so {room} fit in that day. "
+            "Check the hours and the date.",
+            field="hours",
+        )
 
 
 def delete_entry(person, entry) -> list[Path]:
