@@ -125,6 +125,19 @@ def audit_detail(audit_id):
     )
 
 
+def _fill_with_saved_outcomes(form, selection):
+    """A profile reviewed before (more information was asked for) opens with the outcomes already given, so a
+    second review starts from them and saving again keeps them."""
+    for saved in selection.standard_outcomes:
+        outcome_field = getattr(form, f"outcome_{saved.standard_id}", None)
+        if outcome_field is not None:
+            outcome_field.data = saved.outcome.value
+            getattr(form, f"comment_{saved.standard_id}").data = saved.comment
+    if selection.outcome is not None:
+        form.overall.data = selection.outcome.value
+        form.comment.data = selection.outcome_comment
+
+
 @blueprint.route("/admin/cpd/audits/<int:audit_id>/selections/<int:selection_id>", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def review_selection(audit_id, selection_id):
@@ -135,6 +148,8 @@ def review_selection(audit_id, selection_id):
     version = services.accepted_version(selection.person, db.session.get(Membership, selection.membership_id))
     standards = list(version.standards) if version else []
     form = ReviewForm.for_standards(standards)
+    if not form.is_submitted():
+        _fill_with_saved_outcomes(form, selection)
     if form.validate_on_submit():
         outcomes = {
             standard.id: (

@@ -430,3 +430,57 @@ def test_staff_see_the_audit_progress_at_a_glance(client, app):
     listing = page_text(client.get("/admin/cpd/audits"))
     assert "4 of 4 (100%)" in listing
     assert "Waiting for profile: 1, Submitted: 1, More information requested: 1, Reviewed: 1" in listing
+
+
+def form_values(response):
+    """What the review form holds: {name: value} for each chosen option and each comment box."""
+    html = response.get_data(as_text=True)
+    chosen = dict(
+        (name, value)
+        for name, value in re.findall(
+            r'<select[^>]*name="([^"]+)"[^>]*>.*?<option selected value="([^"]*)"', html, re.S
+        )
+    )
+    radios = re.findall(r'<input checked[^>]*name="overall"[^>]*value="([^"]+)"', html)
+    comments = {
+        name: unescape(text).strip()
+        for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S)
+    }
+    return chosen, radios, comments
+
+
+def test_a_second_review_opens_with_the_first_reviews_choices_and_saving_again_keeps_them(client, drawn):
+    staff, person, selection, entries, _ = drawn
+    submit(person, selection, entries)
+    standards = list(accepted_version(person).standards)[:2]
+    review_url = f"/admin/cpd/audits/{selection.audit_id}/selections/{selection.id}"
+    client_as_staff(client, staff).post(
+        review_url,
+        data=review_form(
+            standards,
+            "more_information",
+            comment="Tell us more.",
+            per_standard={standards[1].code: ("does_not_meet", "Nothing on this yet.")},
+        ),
+    )
+    submit(person, reload(selection), entries)
+
+    page = client.get(review_url)
+
+    chosen, overall, comments = form_values(page)
+    assert chosen[f"outcome_{standards[0].id}"] == "meets"
+    assert chosen[f"outcome_{standards[1].id}"] == "does_not_meet"
+    assert comments[f"comment_{standards[1].id}"] == "Nothing on this yet."
+    assert overall == ["more_information"] and comments["comment"] == "Tell us more."
+
+    # Saving the form as it opened keeps every choice.
+    data = {name: value for name, value in chosen.items()}
+    data.update(comments)
+    data["overall"] = "meets"
+    client.post(review_url, data=data)
+
+    recorded = {item.standard.code: (item.outcome, item.comment) for item in reload(selection).standard_outcomes}
+    assert recorded == {
+        standards[0].code: (Outcome.MEETS, f"{standards[0].code} well shown."),
+        standards[1].code: (Outcome.DOES_NOT_MEET, "Nothing on this yet."),
+    }

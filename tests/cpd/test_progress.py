@@ -316,3 +316,17 @@ def test_one_hour_reads_as_1_hour_and_a_quarter_hour_as_0_25_hours(client, perso
 )
 def test_the_hours_filter_says_hour_for_one_and_hours_otherwise(app, hours, shown):
     assert app.jinja_env.filters["hours"](hours) == shown
+
+
+def test_the_hours_by_standard_table_says_an_entry_under_two_standards_counts_in_both(client, person):
+    log_entry(person, dt.date(2026, 1, 5), hours=2, codes=("S1", "S2"))
+
+    response = client.get("/cpd")
+
+    assert hours_by_standard(response)["S1"] == hours_by_standard(response)["S2"] == "2"
+    assert "2 of 20 hours logged." in page_text(response)
+    assert (
+        "An entry under two standards counts its hours in both, so this table can add up to more than the hours logged."
+        in page_text(response)
+    )
+    assert 'aria-describedby="by-standard-hint"' in response.get_data(as_text=True)
