@@ -435,12 +435,7 @@ def test_staff_see_the_audit_progress_at_a_glance(client, app):
 def form_values(response):
     """What the review form holds: {name: value} for each chosen option and each comment box."""
     html = response.get_data(as_text=True)
-    chosen = dict(
-        (name, value)
-        for name, value in re.findall(
-            r'<select[^>]*name="([^"]+)"[^>]*>.*?<option selected value="([^"]*)"', html, re.S
-        )
-    )
+    chosen = dict(re.findall(r'<select[^>]*name="([^"]+)"[^>]*>.*?<option selected value="([^"]*)"', html, re.S))
     radios = re.findall(r'<input checked[^>]*name="overall"[^>]*value="([^"]+)"', html)
     comments = {
         name: unescape(text).strip()
@@ -474,8 +469,7 @@ def test_a_second_review_opens_with_the_first_reviews_choices_and_saving_again_k
     assert overall == ["more_information"] and comments["comment"] == "Tell us more."
 
     # Saving the form as it opened keeps every choice.
-    data = {name: value for name, value in chosen.items()}
-    data.update(comments)
+    data = {**chosen, **comments}
     data["overall"] = "meets"
     client.post(review_url, data=data)
 
