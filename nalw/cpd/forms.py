@@ -166,7 +166,12 @@ class PercentField(StringField):
 
 
 class AuditForm(FlaskForm):
-    year = SelectField("CPD year to audit", validators=[DataRequired(message="Choose the CPD year to audit")])
+    year = SelectField(
+        "CPD year to audit",
+        validators=[DataRequired(message="Choose the CPD year to audit")],
+        invalid_choice_message="Choose a CPD year that has ended from the list",
+        description="Only a CPD year that has ended can be audited.",
+    )
     share = PercentField(
         "Share of active members to draw (%)",
         validators=[DataRequired(message="Enter the share of members to draw, like 2.5")],

@@ -11,6 +11,7 @@ from nalw.core.csv_export import csv_response
 from nalw.core.forms import show_refusal
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
+from nalw.core.time import format_date
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
@@ -88,8 +89,13 @@ def audits_list():
 @requires(Role.STAFF)
 def new_audit():
     form = AuditForm()
-    years = recent_years(3)
-    form.year.choices = [SelectChoice(str(year.key), year.label) for year in years]
+    # Only CPD years that have ended: a year still running has CPD still to be logged.
+    form.year.choices = [
+        SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
+        for year in audits.years_to_audit()
+    ]
+    if not form.is_submitted():
+        form.deadline_on.data = audits.suggested_deadline()
     if form.validate_on_submit():
         try:
             audit = audits.start_audit(

@@ -233,7 +233,7 @@ def audit_profile(selection_id):
     selection = audits.own_selection(current_user, selection_id)
     if selection is None:
         abort(404)
-    year = year_starting_in(selection.audit.year_starts_on.year)
+    year = selection.audit.year
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
     form = ProfileForm(obj=selection if request.method == "GET" else None)
     form.entries.choices = [

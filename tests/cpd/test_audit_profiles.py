@@ -138,7 +138,7 @@ def test_entries_that_are_not_the_members_own_complete_entries_are_refused(clien
     response = client.post(f"/cpd/audit/{selection.id}", data=data)
 
     assert errors_on_field(response, "entries") == [
-        "Choose one or more of your complete CPD entries from the CPD year 2026 to 2027."
+        "Choose one or more of your complete CPD entries from the CPD year 2025 to 2026."
     ]
     selection = reload(selection)
     assert selection.status is SelectionStatus.SELECTED
@@ -150,7 +150,7 @@ def test_entries_that_are_not_the_members_own_complete_entries_are_refused(clien
     ("summary", "with_entries", "field", "message"),
     [
         ("   ", True, "summary", "Write a summary of your practice and learning this year."),
-        (SUMMARY, False, "entries", "Choose one or more of your complete CPD entries from the CPD year 2026 to 2027."),
+        (SUMMARY, False, "entries", "Choose one or more of your complete CPD entries from the CPD year 2025 to 2026."),
     ],
 )
 def test_a_profile_needs_a_summary_and_at_least_one_entry(client, drawn, summary, with_entries, field, message):

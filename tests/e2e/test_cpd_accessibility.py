@@ -111,8 +111,10 @@ def test_cpd_audit_pages_a_member_and_staff_see(page, new_page, make_person, mak
     report = AccessibilityReport(page)
     member = make_person(name="Aurelia Audited")
     make_membership(member)
-    log_cpd(member, "Mental health first aid", hours=12, standards=("S1", "S2"))
-    log_cpd(member, "Community mapping walk", hours=2, standards=("S4",))
+    # An audit samples the last CPD year that has ended.
+    audited = current_year().previous()
+    log_cpd(member, "Mental health first aid", hours=12, standards=("S1", "S2"), done_on=audited.ends_on)
+    log_cpd(member, "Community mapping walk", hours=2, standards=("S4",), done_on=audited.ends_on)
     sign_in(page, member)
 
     open_page(page, "/cpd/audit")
