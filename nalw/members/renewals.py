@@ -64,6 +64,15 @@ def cpd_year_to_declare(today=None) -> CpdYear:
     return year_containing(today or london_today()).previous()
 
 
+def cpd_year_to_declare_for(membership, today=None) -> CpdYear | None:
+    """The CPD year this member declares about at renewal, or None when that year ended before their
+    membership started: a new member is not asked about a year they were not a member."""
+    year = cpd_year_to_declare(today)
+    if membership.started_on is not None and year.ends_on < membership.started_on:
+        return None
+    return year
+
+
 def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
     return db.session.scalar(
         sa.select(CpdDeclaration).where(
@@ -74,7 +83,9 @@ def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
 
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
-    year = cpd_year_to_declare()
+    year = cpd_year_to_declare_for(membership)
+    if year is None:
+        raise MembershipError("There is no CPD year to declare yet: the last one ended before you joined.")
     declaration = declaration_for(membership, year)
     if declaration is None:
         declaration = CpdDeclaration(membership_id=membership.id, cpd_year_starts_on=year.starts_on)
@@ -111,13 +122,13 @@ def begin_renewal_payment(
         raise MembershipError(
             f"The renewal fee is now {format_pence(fee)}. Check the amount and pay again.", field="amount"
         )
-    if cpd_met is None:
-        raise MembershipError(
-            f"Say whether you met the CPD requirement for {cpd_year_to_declare().label}", field="cpd_met"
-        )
+    cpd_year = cpd_year_to_declare_for(membership)
+    if cpd_year is not None and cpd_met is None:
+        raise MembershipError(f"Say whether you met the CPD requirement for {cpd_year.label}", field="cpd_met")
     membership.code_version_id = code.id
     membership.code_accepted_at = utcnow()
-    declare_cpd(membership, cpd_met)
+    if cpd_year is not None:
+        declare_cpd(membership, cpd_met)
     return payment_services.begin_card_payment(
         person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, f"{membership.tier.name} membership renewal"
     )

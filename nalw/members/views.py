@@ -42,8 +42,8 @@ def my_membership():
     organisation_membership = services.current_membership(current_user, for_organisation=True)
     profile = payment_services.billing_profile(current_user)
     renew_form = AutoRenewForm(auto_renew="on" if membership and membership.auto_renew else "off")
-    cpd_year = renewals.cpd_year_to_declare()
-    declared = membership is not None and renewals.declaration_for(membership, cpd_year) is not None
+    cpd_year = renewals.cpd_year_to_declare_for(membership) if membership is not None else None
+    declared = cpd_year is None or renewals.declaration_for(membership, cpd_year) is not None
     return render_template(
         "members/my_membership.html",
         membership=membership,
@@ -195,7 +195,7 @@ def renew():
         "members/renew.html",
         form=form,
         membership=membership,
-        cpd_year=renewals.cpd_year_to_declare(),
+        cpd_year=renewals.cpd_year_to_declare_for(membership),
         fee=renewals.renewal_fee(membership),
         code=code,
         **checkout.card_page_context(current_user),
@@ -232,7 +232,11 @@ def automatic_renewal():
 def cpd_declaration():
     """Members who renew automatically declare their CPD here, from their membership page."""
     membership = services.current_membership(current_user)
-    if membership is None or not renewals.is_renewable(membership):
+    if (
+        membership is None
+        or not renewals.is_renewable(membership)
+        or renewals.cpd_year_to_declare_for(membership) is None
+    ):
         abort(404)
     form = CpdDeclarationForm()
     if form.validate_on_submit():
