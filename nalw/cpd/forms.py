@@ -5,7 +5,9 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -20,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from nalw.cpd.models import ActivityType
 from nalw.cpd.services import evidence_size_limit
+from nalw.members.forms import AcceptsCode
 
 
 class CheckboxesField(SelectMultipleField):
@@ -259,3 +262,11 @@ class ReviewForm(FlaskForm):
                 ),
             )
         return StandardsReviewForm()
+
+
+class AcceptCodeForm(AcceptsCode, FlaskForm):
+    """Accepting a new version of the code of practice from the CPD page, as at joining and renewal."""
+
+    code_version_id = HiddenField()
+    accept_code = BooleanField("I have read and accept the current code of practice")
+    submit = SubmitField("Accept the code of practice")

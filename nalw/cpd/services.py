@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from nalw.code_of_practice import services as code_services
 from nalw.code_of_practice.models import CodeVersion, Standard
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.hours import format_hours
@@ -70,6 +71,28 @@ def accepted_version(person, membership=None) -> CodeVersion | None:
     if membership is None:
         return None
     return db.session.get(CodeVersion, membership.code_version_id, options=[joinedload(CodeVersion.standards)])
+
+
+@dataclass
+class CodeUpdate:
+    """A newer code of practice than the one the member accepted: what their page tells them."""
+
+    accepted: CodeVersion
+    accepted_on: object  # the UTC time they accepted it
+    current: CodeVersion
+
+
+def code_update(person, membership=None) -> CodeUpdate | None:
+    """When a version of the code newer than the member's was published: new entries go on using the accepted
+    version's standards until the member accepts the new one."""
+    membership = membership or logging_membership(person)
+    current = code_services.current_version()
+    if membership is None or current is None or membership.code_version_id == current.id:
+        return None
+    accepted = db.session.get(CodeVersion, membership.code_version_id)
+    if accepted.number > current.number:
+        return None
+    return CodeUpdate(accepted=accepted, accepted_on=membership.code_accepted_at, current=current)
 
 
 def own_entry(person, entry_id) -> CpdEntry | None:

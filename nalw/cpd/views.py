@@ -10,8 +10,9 @@ from nalw.core.forms import EmptyForm, show_refusal
 from nalw.core.hours import format_hours
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
-from nalw.cpd.forms import EntryForm, ProfileForm
+from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
 from nalw.extensions import db
+from nalw.members import services as member_services
 
 
 def year_from_request():
@@ -42,7 +43,35 @@ def my_cpd():
         progress=progress,
         years=services.years_with_entries(current_user, current_year()),
         can_log=progress.version is not None,
+        code_update=services.code_update(current_user),
     )
+
+
+@blueprint.route("/cpd/code-of-practice", methods=["GET", "POST"])
+@signed_in
+def accept_code():
+    """A member accepts a newly published code of practice, so new entries use its standards."""
+    membership = services.logging_membership(current_user)
+    update = services.code_update(current_user, membership)
+    if update is None:
+        flash("You have already accepted the current code of practice.", "info")
+        return redirect(url_for("cpd.my_cpd"))
+    form = AcceptCodeForm()
+    if form.validate_on_submit():
+        try:
+            code = member_services.accept_current_code(
+                membership, accepted_code=form.accept_code.data, code_version_id=form.code_version()
+            )
+        except member_services.MembershipError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            label = code.label
+            db.session.commit()
+            flash(f"You have accepted {label} of the code of practice. New entries use its standards.", "success")
+            return redirect(url_for("cpd.my_cpd"))
+    form.offer_code(update.current)
+    return render_template("cpd/accept_code.html", form=form, update=update)
 
 
 def _entry_form(entry=None, from_request=True):

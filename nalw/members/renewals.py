@@ -109,14 +109,13 @@ def begin_renewal_payment(
         raise MembershipError(
             f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
         )
-    if not accepted_code:
-        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
-    code = code_services.current_version()
-    if code is None or accepted_code_version_id != code.id:
-        raise MembershipError(
-            "The code of practice was updated while you were renewing. Read the new version and accept it.",
-            field="accept_code",
-        )
+    services.accept_current_code(
+        membership,
+        accepted_code=accepted_code,
+        code_version_id=accepted_code_version_id,
+        doing="renewing",
+        refusal="Accept the current code of practice to renew",
+    )
     fee = renewal_fee(membership)
     if amount_seen_pence != fee:
         raise MembershipError(
@@ -125,8 +124,6 @@ def begin_renewal_payment(
     cpd_year = cpd_year_to_declare_for(membership)
     if cpd_year is not None and cpd_met is None:
         raise MembershipError(f"Say whether you met the CPD requirement for {cpd_year.label}", field="cpd_met")
-    membership.code_version_id = code.id
-    membership.code_accepted_at = utcnow()
     if cpd_year is not None:
         declare_cpd(membership, cpd_met)
     return payment_services.begin_card_payment(
