@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from nalw.code_of_practice import services as code_services
-from nalw.code_of_practice.models import CodeVersion, Standard
+from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.hours import format_hours
 from nalw.core.time import format_date, london_today
@@ -78,21 +77,23 @@ class CodeUpdate:
     """A newer code of practice than the one the member accepted: what their page tells them."""
 
     accepted: CodeVersion
-    accepted_on: object  # the UTC time they accepted it
     current: CodeVersion
 
 
-def code_update(person, membership=None) -> CodeUpdate | None:
-    """When a version of the code newer than the member's was published: new entries go on using the accepted
-    version's standards until the member accepts the new one."""
-    membership = membership or logging_membership(person)
-    current = code_services.current_version()
-    if membership is None or current is None or membership.code_version_id == current.id:
+def code_update(accepted: CodeVersion | None) -> CodeUpdate | None:
+    """When a version of the code newer than the member's `accepted` one was published: new entries go on
+    using the accepted version's standards until the member accepts the new one."""
+    if accepted is None:
         return None
-    accepted = db.session.get(CodeVersion, membership.code_version_id)
-    if accepted.number > current.number:
-        return None
-    return CodeUpdate(accepted=accepted, accepted_on=membership.code_accepted_at, current=current)
+    # The current version (the newest published), asked for only if newer than the accepted one: the usual
+    # answer is no row, so the page pays one query and loads no standards.
+    current = db.session.scalar(
+        sa.select(CodeVersion)
+        .where(CodeVersion.status == VersionStatus.PUBLISHED, CodeVersion.number > accepted.number)
+        .order_by(CodeVersion.number.desc())
+        .limit(1)
+    )
+    return CodeUpdate(accepted=accepted, current=current) if current is not None else None
 
 
 def own_entry(person, entry_id) -> CpdEntry | None:

@@ -43,7 +43,7 @@ def my_cpd():
         progress=progress,
         years=services.years_with_entries(current_user, current_year()),
         can_log=progress.version is not None,
-        code_update=services.code_update(current_user),
+        code_update=services.code_update(progress.version),
     )
 
 
@@ -52,7 +52,7 @@ def my_cpd():
 def accept_code():
     """A member accepts a newly published code of practice, so new entries use its standards."""
     membership = services.logging_membership(current_user)
-    update = services.code_update(current_user, membership)
+    update = services.code_update(services.accepted_version(current_user, membership))
     if update is None:
         flash("You have already accepted the current code of practice.", "info")
         return redirect(url_for("cpd.my_cpd"))
@@ -71,7 +71,7 @@ def accept_code():
             flash(f"You have accepted {label} of the code of practice. New entries use its standards.", "success")
             return redirect(url_for("cpd.my_cpd"))
     form.offer_code(update.current)
-    return render_template("cpd/accept_code.html", form=form, update=update)
+    return render_template("cpd/accept_code.html", form=form, update=update, accepted_at=membership.code_accepted_at)
 
 
 def _entry_form(entry=None, from_request=True):

@@ -13,7 +13,8 @@ from nalw.cpd import audits
 from nalw.cpd.models import AuditSelection, Outcome, SelectionStatus, StandardOutcome
 from nalw.cpd.services import CpdError, accepted_version
 from nalw.extensions import db
-from tests.cpd.test_audits import active_member, log_entry, selections_of, start_audit
+from tests.cpd.test_audits import active_member, selections_of, start_audit
+from tests.cpd.test_audits import log_audited_entry as log_entry
 from tests.helpers import emails_to, link_in, page_text, sign_in
 from tests.members.steps import audit_entries, errors_on_field, staff_member
 

@@ -62,7 +62,7 @@ def log_entry(person, hours, *, done_on=None, complete=True, title="Safeguarding
     return cpd_services.save_entry(
         person,
         None,
-        done_on=done_on or audited_year().starts_on,
+        done_on=done_on or current_year().starts_on,
         title=title,
         activity_type=ActivityType.COURSE,
         quarter_hours=round(hours * 4),
@@ -76,6 +76,11 @@ def log_entry(person, hours, *, done_on=None, complete=True, title="Safeguarding
         },
         complete=complete,
     )
+
+
+def log_audited_entry(person, hours, **details):
+    """A CPD entry in the CPD year audits sample: the last one that has ended."""
+    return log_entry(person, hours, done_on=audited_year().starts_on, **details)
 
 
 def start_audit(
@@ -407,7 +412,7 @@ def test_a_member_already_within_3_days_gets_only_the_3_day_reminder(app, runner
 def test_members_who_have_submitted_get_no_reminders(app, runner):
     staff = staff_member()
     waiting, submitted = active_member(), active_member()
-    entry = log_entry(submitted.person, 3)
+    entry = log_audited_entry(submitted.person, 3)
     deadline = london_today() + dt.timedelta(days=20)
     audit = start_audit(staff, deadline_on=deadline)
     selection = next(s for s in selections_of(audit) if s.person_id == submitted.person_id)
@@ -425,7 +430,7 @@ def test_a_profile_reopened_for_more_information_is_reminded_of_its_new_deadline
     staff = staff_member()
     membership = active_member()
     person = membership.person
-    entry = log_entry(person, 3)
+    entry = log_audited_entry(person, 3)
     today = london_today()
     [selection] = selections_of(start_audit(staff, deadline_on=today + dt.timedelta(days=14)))
     db.session.commit()

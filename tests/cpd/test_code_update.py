@@ -50,7 +50,7 @@ def test_after_a_new_code_is_published_the_cpd_page_says_which_version_new_entri
     assert "A new code of practice: Version 2" in text
     assert (
         "Version 2 of the code of practice was published on 10 Feb 2026. Your new entries use Version 1, "
-        "which you accepted on 10 Feb 2026, until you accept Version 2; entries you log from then on use its "
+        "the version you accepted, until you accept Version 2: entries you log from the day you accept it use its "
         "standards."
     ) in text
     assert 'href="/cpd/code-of-practice"' in page.get_data(as_text=True)
@@ -63,6 +63,7 @@ def test_accepting_the_new_code_from_the_cpd_page_moves_new_entries_to_its_stand
     clock.shift(dt.timedelta(minutes=5))
     form = client.get("/cpd/code-of-practice")
     assert "S10 Working with digital tools" in page_text(form)
+    assert "You accepted Version 1 on 10 Feb 2026" in page_text(form)
 
     response = client.post(
         "/cpd/code-of-practice",
