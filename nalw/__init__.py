@@ -98,6 +98,7 @@ def register_blueprints(app):
 
 def register_template_helpers(app):
     from nalw.core.contact import contact_details
+    from nalw.core.hours import format_hours
     from nalw.core.money import format_pence
     from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
     from nalw.core.time import format_date, format_datetime
@@ -107,6 +108,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["pence"] = format_pence
+    app.jinja_env.filters["hours"] = format_hours
 
     @app.context_processor
     def site_context():

@@ -66,6 +66,15 @@ def cpd_year_to_declare(today=None) -> CpdYear:
     return year_containing(today or london_today()).previous()
 
 
+def cpd_year_to_declare_for(membership, today=None) -> CpdYear | None:
+    """The CPD year this member declares about at renewal, or None when that year ended before their
+    membership started: a new member is not asked about a year they were not a member."""
+    year = cpd_year_to_declare(today)
+    if membership.started_on is not None and year.ends_on < membership.started_on:
+        return None
+    return year
+
+
 def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
     return db.session.scalar(
         sa.select(CpdDeclaration).where(
@@ -76,7 +85,9 @@ def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
 
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
-    year = cpd_year_to_declare()
+    year = cpd_year_to_declare_for(membership)
+    if year is None:
+        raise MembershipError("There is no CPD year to declare yet: the last one ended before you joined.")
     hours_required = cpd_requirements.hours_required(membership.tier, year)
     declaration = declaration_for(membership, year)
     if declaration is None:
@@ -102,26 +113,23 @@ def begin_renewal_payment(
         raise MembershipError(
             f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
         )
-    if not accepted_code:
-        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
-    code = code_services.current_version()
-    if code is None or accepted_code_version_id != code.id:
-        raise MembershipError(
-            "The code of practice was updated while you were renewing. Read the new version and accept it.",
-            field="accept_code",
-        )
+    services.accept_current_code(
+        membership,
+        accepted_code=accepted_code,
+        code_version_id=accepted_code_version_id,
+        doing="renewing",
+        refusal="Accept the current code of practice to renew",
+    )
     fee = renewal_fee(membership)
     if amount_seen_pence != fee:
         raise MembershipError(
             f"The renewal fee is now {format_pence(fee)}. Check the amount and pay again.", field="amount"
         )
-    if cpd_met is None:
-        raise MembershipError(
-            f"Say whether you met the CPD requirement for {cpd_year_to_declare().label}", field="cpd_met"
-        )
-    membership.code_version_id = code.id
-    membership.code_accepted_at = utcnow()
-    declare_cpd(membership, cpd_met)
+    cpd_year = cpd_year_to_declare_for(membership)
+    if cpd_year is not None and cpd_met is None:
+        raise MembershipError(f"Say whether you met the CPD requirement for {cpd_year.label}", field="cpd_met")
+    if cpd_year is not None:
+        declare_cpd(membership, cpd_met)
     membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
         person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, renewal_description(membership)

@@ -167,6 +167,26 @@ def open_tiers(for_organisation=False):
     return [tier for tier in tiers if tier.is_organisation == for_organisation]
 
 
+def accept_current_code(
+    membership, *, accepted_code, code_version_id, doing="reading it", refusal="Accept the current code of practice"
+):
+    """A member accepts the current code of practice: they ticked that they accept it, and the version they
+    were shown is still the current one (a version published meanwhile must be read first). Their CPD entries
+    map to its standards from now on."""
+    if not accepted_code:
+        raise MembershipError(refusal, field="accept_code")
+    code = code_services.current_version()
+    if code is None or code_version_id != code.id:
+        raise MembershipError(
+            f"The code of practice was updated while you were {doing}. Read the new version and accept it.",
+            field="accept_code",
+        )
+    membership.code_version_id = code.id
+    membership.code_accepted_at = utcnow()
+    db.session.flush()
+    return code
+
+
 def apply(person, tier, *, answers, code_version_id, accepted_code, organisation_name=None) -> Membership:
     """An application for `tier`. The code of practice shown must still be the current one."""
     if not person.email_verified:

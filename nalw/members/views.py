@@ -44,8 +44,8 @@ def my_membership():
     membership = services.current_membership(current_user)
     organisation_membership = services.current_membership(current_user, for_organisation=True)
     profile = payment_services.billing_profile(current_user)
-    cpd_year = renewals.cpd_year_to_declare()
-    declared = membership is not None and renewals.declaration_for(membership, cpd_year) is not None
+    cpd_year = renewals.cpd_year_to_declare_for(membership) if membership is not None else None
+    declared = cpd_year is None or renewals.declaration_for(membership, cpd_year) is not None
     return render_template(
         "members/my_membership.html",
         membership=membership,
@@ -175,6 +175,7 @@ def renew():
     awaiting = renewals.renewal_awaiting_authentication(membership)
     if awaiting is not None:
         return redirect(url_for("payments.authenticate", payment_id=awaiting.id, next=url_for("members.my_membership")))
+    cpd_year = renewals.cpd_year_to_declare_for(membership)
     code = code_services.current_version()
     form = PaymentForm()
     if form.validate_on_submit():
@@ -204,8 +205,8 @@ def renew():
         "members/renew.html",
         form=form,
         membership=membership,
-        cpd_year=renewals.cpd_year_to_declare(),
-        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, renewals.cpd_year_to_declare()),
+        cpd_year=cpd_year,
+        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, cpd_year) if cpd_year else None,
         fee=renewals.renewal_fee(membership),
         code=code,
         **checkout.card_page_context(current_user),
@@ -255,7 +256,11 @@ def automatic_renewal():
 def cpd_declaration():
     """Members who renew automatically declare their CPD here, from their membership page."""
     membership = services.current_membership(current_user)
-    if membership is None or not renewals.is_renewable(membership):
+    if (
+        membership is None
+        or not renewals.is_renewable(membership)
+        or renewals.cpd_year_to_declare_for(membership) is None
+    ):
         abort(404)
     form = CpdDeclarationForm()
     if form.validate_on_submit():

@@ -94,7 +94,7 @@ EXPECTED_AUDIENCE = {
     "cpd.new_entry": SIGNED_IN,
     "cpd.edit_entry": SIGNED_IN,
     "cpd.delete_entry": SIGNED_IN,
-    "cpd.upload_evidence": SIGNED_IN,
+    "cpd.accept_code": SIGNED_IN,
     "cpd.evidence_file": SIGNED_IN,
     "cpd.delete_evidence": SIGNED_IN,
     "cpd.export": SIGNED_IN,
