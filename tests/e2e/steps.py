@@ -127,6 +127,14 @@ class AccessibilityReport:
         )
 
 
+def submit_expecting_errors(page, button):
+    """Submit a form that should come back with errors, and wait for the new page itself: a page that already
+    showed errors would otherwise pass the check before its replacement (and its styles) had loaded."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+
+
 def open_page(page, path, status=200):
     """Go to `path` and check the server's answer (never a crash page)."""
     response = page.goto(path)

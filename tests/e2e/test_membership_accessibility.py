@@ -17,7 +17,14 @@ from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import Membership, MembershipStatus
 from nalw.payments.models import Payment
-from tests.e2e.steps import AccessibilityReport, enter_card, latest_email_link, open_page, sign_in
+from tests.e2e.steps import (
+    AccessibilityReport,
+    enter_card,
+    latest_email_link,
+    open_page,
+    sign_in,
+    submit_expecting_errors,
+)
 from tests.stripe_helpers import VISA
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +32,6 @@ pytestmark = pytest.mark.e2e
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def submit_expecting_errors(page, button):
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
 
 def wait_for_card_field(page):
