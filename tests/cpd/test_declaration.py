@@ -11,8 +11,9 @@ from nalw.members import renewals
 from nalw.members.models import CpdDeclaration
 from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
+from tests.factories import MembershipFactory
 from tests.helpers import page_text, sign_in
-from tests.members.steps import active_membership, change_cpd_hours, errors_on_field, hidden_value, save_card
+from tests.members.steps import change_cpd_hours, errors_on_field, hidden_value, save_card
 from tests.stripe_helpers import VISA, setup_secret_in
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
@@ -33,7 +34,7 @@ def clock():
 
 @pytest.fixture
 def membership(client):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     sign_in(client, membership.person)
     return membership
 

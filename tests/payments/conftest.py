@@ -7,8 +7,9 @@ from nalw.code_of_practice.services import current_version
 from nalw.extensions import db
 from nalw.members.models import Membership
 from nalw.payments.models import PaymentStatus
+from tests.factories import link_worker_tier
 from tests.helpers import sign_in
-from tests.payments.steps import StripeApi, amount_on_page, link_worker_tier, payments_of
+from tests.payments.steps import StripeApi, amount_on_page, payments_of
 from tests.stripe_helpers import NEEDS_AUTHENTICATION, VISA, setup_secret_in
 
 
