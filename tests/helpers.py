@@ -87,3 +87,11 @@ def page_text(response):
     import html as html_module
 
     return " ".join(html_module.unescape(text).split())
+
+
+def input_tag(response, field_id):
+    """The `<input>` tag with this id on the page, to check its attributes."""
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
+    assert match, f"no input with id={field_id!r} on the page"
+    return match.group(0)

@@ -1,6 +1,5 @@
 """What a person does on the account pages, and what the tests look at afterwards."""
 
-import re
 from urllib.parse import urlencode
 
 import pyotp
@@ -14,7 +13,7 @@ from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import page_text
+from tests.helpers import input_tag, page_text
 
 NEW_PASSWORD = "willow teapot granite cloud"
 
@@ -81,13 +80,6 @@ def wrong_totp_code(secret):
     """A 6-digit code the app would not accept now, even allowing for clock drift."""
     valid = {totp_code(secret, steps_later=steps) for steps in (-1, 0, 1)}
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
-
-
-def input_tag(response, field_id):
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
-    assert match, f"no input with id={field_id!r} on the page"
-    return match.group(0)
 
 
 def assert_refused_on_field(response, field_id, message):

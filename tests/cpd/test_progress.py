@@ -2,19 +2,23 @@
 the standards with nothing logged, and earlier years."""
 
 import datetime as dt
-import io
 import re
 from html import unescape
 
 import pytest
 import time_machine
-from werkzeug.datastructures import FileStorage
 
 from nalw.core.cpd_years import year_starting_in
 from nalw.cpd import services
 from nalw.cpd.models import ActivityType
 from nalw.extensions import db
-from tests.factories import CpdEntryFactory, MembershipFactory, link_worker_tier, pdf_file, publish_new_code_version
+from tests.factories import (
+    CpdEntryFactory,
+    EvidenceFactory,
+    MembershipFactory,
+    link_worker_tier,
+    publish_new_code_version,
+)
 from tests.helpers import page_text, sign_in
 from tests.members.steps import change_cpd_hours
 
@@ -246,17 +250,13 @@ def test_a_cpd_year_starting_on_1_january_keeps_31_march_and_1_april_together(cl
     assert client.get("/cpd?year=2027").status_code == 404
 
 
-def add_evidence(person, entry):
-    services.add_evidence(person, entry, FileStorage(io.BytesIO(pdf_file()), filename="certificate.pdf"))
-
-
 def test_the_page_takes_the_same_queries_for_three_entries_as_for_ten_years_of_them(app, count_queries):
     """Hours are summed in the database and the year's entries loaded with their standards and evidence
     together, so a long record costs no more to show than a short one."""
     newcomer = MembershipFactory().person
     for day in (1, 2, 3):
         entry = CpdEntryFactory(person=newcomer, done_on=dt.date(2026, 1, day), hours=1, standards=("S1",))
-    add_evidence(newcomer, entry)
+    EvidenceFactory(entry=entry)
 
     veteran = MembershipFactory().person
     for year in range(2016, 2026):
@@ -269,7 +269,7 @@ def test_the_page_takes_the_same_queries_for_three_entries_as_for_ten_years_of_t
                 standards=("S1", "S2", "S3"),
                 activity_type=ActivityType.READING,
             )
-            add_evidence(veteran, entry)
+            EvidenceFactory(entry=entry)
     CpdEntryFactory(person=veteran, done_on=dt.date(2026, 2, 1), hours=1, standards=("S4",), complete=False)
 
     counts = {}

@@ -1,18 +1,13 @@
 """Staff read any member's CPD: progress, entries and evidence, and nothing they could change."""
 
-import io
 import re
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
 from nalw.core.cpd_years import current_year
-from nalw.cpd import services as cpd_services
 from nalw.extensions import db
-from tests.factories import CpdEntryFactory, MembershipFactory, staff_member
+from tests.factories import CpdEntryFactory, EvidenceFactory, MembershipFactory, pdf_file, staff_member
 from tests.helpers import page_text, sign_in
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -26,9 +21,7 @@ def member_cpd(app):
     membership = MembershipFactory(long_standing=True, person__name="Priya Shah")
     person = membership.person
     course = CpdEntryFactory(person=person, hours=2.5, title="Safeguarding adults level 2")
-    evidence = cpd_services.add_evidence(
-        person, course, FileStorage(stream=io.BytesIO(PDF), filename="certificate.pdf")
-    )
+    evidence = EvidenceFactory(entry=course)
     CpdEntryFactory(person=person, hours=1, title="Half-written reflection", complete=False)
     CpdEntryFactory(
         person=person, hours=6, title="Link Worker Day conference", done_on=current_year().previous().starts_on
@@ -59,7 +52,7 @@ def test_staff_see_a_members_progress_and_entries_with_evidence_links(client, me
     assert re.search(rf'<a [^>]*href="/cpd/evidence/{evidence.id}"[^>]*>\s*certificate\.pdf\s*</a>', html)
 
     download = client.get(f"/cpd/evidence/{evidence.id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200 and download.data == pdf_file()
     assert "attachment" in download.headers["Content-Disposition"]
 
 

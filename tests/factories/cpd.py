@@ -8,6 +8,7 @@ import zlib
 import factory
 from werkzeug.datastructures import FileStorage
 
+from nalw.accounts.models import Person
 from nalw.code_of_practice import services as code_services
 from nalw.core.cpd_years import current_year
 from nalw.core.time import london_today
@@ -84,7 +85,8 @@ class EvidenceFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *, entry, filename, content):
-        return services.add_evidence(entry.person, entry, FileStorage(io.BytesIO(content), filename=filename))
+        owner = db.session.get(Person, entry.person_id)
+        return services.add_evidence(owner, entry, FileStorage(io.BytesIO(content), filename=filename))
 
 
 class CpdAuditFactory(factory.Factory):

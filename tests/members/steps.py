@@ -19,6 +19,7 @@ from nalw.members.models import (
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment
 from tests.factories import application_answers
+from tests.helpers import input_tag
 
 
 def submit_application(client, tier, **overrides):
@@ -74,13 +75,6 @@ def errors_on_field(response, field_id):
     return [
         " ".join(unescape(re.sub(r"<[^>]+>", " ", message)).split()).removeprefix("Error: ") for message in messages
     ]
-
-
-def input_tag(response, field_id):
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
-    assert match, f"no input with id={field_id!r} on the page"
-    return match.group(0)
 
 
 def hidden_value(response, field_id):

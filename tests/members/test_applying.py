@@ -11,8 +11,8 @@ from nalw.core.regions import Region
 from nalw.extensions import db
 from nalw.members.models import EmployerType, Membership, MembershipStatus
 from tests.factories import MembershipFactory, link_worker_tier, publish_new_code_version, tier_named
-from tests.helpers import page_text, sign_in
-from tests.members.steps import errors_on_field, history_of, input_tag, membership_tables, submit_application
+from tests.helpers import input_tag, page_text, sign_in
+from tests.members.steps import errors_on_field, history_of, membership_tables, submit_application
 
 YEARS_RANGE = "Years in the role must be a whole number from 0 to 60"
 

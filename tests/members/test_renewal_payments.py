@@ -11,8 +11,8 @@ from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import MembershipFactory, publish_new_code_version
-from tests.helpers import emails_to, link_in, page_text, sign_in
-from tests.members.steps import hidden_value, input_tag, run_renewals, save_card
+from tests.helpers import emails_to, input_tag, link_in, page_text, sign_in
+from tests.members.steps import hidden_value, run_renewals, save_card
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA, setup_secret_in
 
 EXPIRES_ON = dt.date(2026, 6, 30)
