@@ -13,7 +13,7 @@ from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import input_tag, page_text
+from tests.helpers import input_tag, page_text, rows_of
 
 NEW_PASSWORD = "willow teapot granite cloud"
 
@@ -96,12 +96,7 @@ ACCOUNT_TABLES = (Person, RoleGrant, RecoveryCode, OutboxMessage, AuditEntry)
 
 def account_tables():
     """Every row of every table the account pages can change, to prove a refusal changed nothing."""
-    db.session.expire_all()
-    rows = {}
-    for model in ACCOUNT_TABLES:
-        table = model.__table__
-        rows[table.name] = db.session.execute(sa.select(table).order_by(table.c.id)).all()
-    return rows
+    return rows_of(*ACCOUNT_TABLES)
 
 
 def count_rows(model):

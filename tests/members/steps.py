@@ -19,7 +19,7 @@ from nalw.members.models import (
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment
 from tests.factories import application_answers
-from tests.helpers import input_tag
+from tests.helpers import input_tag, rows_of
 
 
 def submit_application(client, tier, **overrides):
@@ -57,12 +57,7 @@ MEMBERSHIP_TABLES = (
 
 def membership_tables():
     """Every row of every table the membership pages can change, to prove a refusal changed nothing."""
-    db.session.expire_all()
-    rows = {}
-    for model in MEMBERSHIP_TABLES:
-        table = model.__table__
-        rows[table.name] = db.session.execute(sa.select(table).order_by(table.c.id)).all()
-    return rows
+    return rows_of(*MEMBERSHIP_TABLES)
 
 
 def errors_on_field(response, field_id):
