@@ -8,38 +8,17 @@ import sqlalchemy as sa
 from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
 from nalw.extensions import db
-from nalw.members.models import Membership, MembershipStatus, Tier
+from nalw.members.models import Membership, MembershipStatus
 from nalw.payments.models import Payment, PaymentStatus
+from tests.factories import link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
+from tests.members.steps import submit_application
 from tests.stripe_helpers import DECLINED, setup_secret_in
 
 
 @pytest.fixture
 def settings(stripe_settings):
     return stripe_settings
-
-
-def link_worker_tier():
-    return db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
-
-
-def application_answers(**overrides):
-    answers = {
-        "job_title": "Social Prescribing Link Worker",
-        "employer_name": "Riverside PCN",
-        "employer_type": "gp_practice_or_pcn",
-        "region": "yorkshire_and_the_humber",
-        "years_in_role": "3",
-        "code_version_id": str(current_version().id),
-        "accept_code": "y",
-        "register_consent": "y",
-    }
-    answers.update(overrides)
-    return answers
-
-
-def apply(client, tier, **overrides):
-    return client.post(f"/membership/join/{tier.id}", data=application_answers(**overrides))
 
 
 def pay_with_new_card(client, membership, confirm_card, number="4242424242424242", amount=None):
@@ -61,7 +40,7 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
     sign_in(client, person)
     tier = link_worker_tier()
 
-    response = apply(client, tier)
+    response = submit_application(client, tier)
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     assert response.status_code == 302 and response.location.endswith(f"/membership/{membership.id}/pay")
     assert membership.status is MembershipStatus.APPLIED
@@ -81,7 +60,7 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
 def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
 
     response = pay_with_new_card(client, membership, confirm_card, DECLINED)
@@ -95,7 +74,7 @@ def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_pe
 def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     pay_with_new_card(client, membership, confirm_card)
 
@@ -113,7 +92,7 @@ def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client,
 def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     pay_with_new_card(client, membership, confirm_card)
 
@@ -134,7 +113,7 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
 def test_pay_page_offers_automatic_renewal_unticked_and_says_what_is_true_about_the_card(client, make_person):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
 
     page = client.get(f"/membership/{membership.id}/pay")
@@ -152,7 +131,7 @@ def test_the_answer_to_renew_automatically_sets_the_membership_automatic_renewal
 ):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     page = client.get(f"/membership/{membership.id}/pay")
     data = {

@@ -6,13 +6,9 @@ import requests
 import sqlalchemy as sa
 
 from nalw.extensions import db
-from nalw.members.models import MembershipChange, Tier
+from nalw.members.models import MembershipChange
 from nalw.payments.models import BillingProfile, Payment, StripeEvent
 from tests.stripe_helpers import signed_event
-
-
-def link_worker_tier():
-    return db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
 
 
 def amount_on_page(page):

@@ -11,8 +11,8 @@ from nalw.core.time import format_date, london_today
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentStatus, Refund
+from tests.factories import MembershipFactory, renew_by_invoice
 from tests.helpers import emails_to, page_text, sign_in
-from tests.members.steps import active_membership, renew_by_invoice
 from tests.payments.steps import payments_of
 
 NO_STRIPE = "http://127.0.0.1:9"  # nothing listens here: a call to Stripe would fail the request
@@ -263,7 +263,7 @@ def test_refund_post_refunds_and_the_application_goes_back_to_waiting_for_paymen
 
 def test_refund_page_of_a_renewal_says_the_membership_keeps_its_dates(app, staff_client):
     client, staff = staff_client()
-    membership = active_membership(staff=staff, expires_on=london_today() + dt.timedelta(days=10))
+    membership = MembershipFactory(staff=staff, expires_on=london_today() + dt.timedelta(days=10))
     renewal = renew_by_invoice(membership, staff)
 
     text = page_text(client.get(f"/admin/payments/{renewal.id}/refund"))
