@@ -30,6 +30,7 @@ from nalw.accounts.security import (
     unusable_password_hash,
 )
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
@@ -47,15 +48,8 @@ SIGN_IN_REFUSED = (
 LAST_SEEN_EVERY = dt.timedelta(minutes=10)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule of accounts refused the change; `message` says why, for the person."""
-
-    field = None
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field or self.field
 
 
 class InvalidCredentials(AccountError):
@@ -108,9 +102,9 @@ def find_by_email(address: str) -> Person | None:
     return db.session.scalar(sa.select(Person).where(Person.email == email))
 
 
-def _link(endpoint, **values):
-    """An absolute link for an email, built from SITE_URL, never from the request's Host."""
-    return absolute_link(endpoint, **values)
+def email_link_days() -> int:
+    """How many days a link to confirm an email address works (EMAIL_TOKEN_MAX_AGE), as the email says."""
+    return current_app.config["EMAIL_TOKEN_MAX_AGE"] // (24 * 60 * 60)
 
 
 # --- Sign-up and verification -----------------------------------------------------------
@@ -132,8 +126,8 @@ def sign_up(name: str, email: str, password: str) -> Person | None:
             "accounts/already_registered",
             "You already have a NALW account",
             person=existing,
-            sign_in_link=_link("accounts.sign_in"),
-            reset_link=_link("accounts.forgot_password"),
+            sign_in_link=absolute_link("accounts.sign_in"),
+            reset_link=absolute_link("accounts.forgot_password"),
         )
         return None
     person = Person(name=name.strip(), email=email, password_hash=hash_password(password), password_changed_at=utcnow())
@@ -150,8 +144,9 @@ def send_verification_email(person: Person):
         "accounts/verify_email",
         "Confirm your email address",
         person=person,
-        link=_link("accounts.verify_email", token=token),
+        link=absolute_link("accounts.verify_email", token=token),
         secrets=(token,),
+        days=email_link_days(),
     )
 
 
@@ -233,7 +228,7 @@ def _record_failed_sign_in(person, client_address, now, failure=None):
             person=person,
             client_address=client_address,
             locked_until=format_datetime(failure.locked_until),
-            reset_link=_link("accounts.forgot_password"),
+            reset_link=absolute_link("accounts.forgot_password"),
         )
     db.session.flush()
 
@@ -486,7 +481,7 @@ def request_password_reset(email: str):
         "accounts/reset_password",
         "Reset your NALW password",
         person=person,
-        link=_link("accounts.reset_password", token=token),
+        link=absolute_link("accounts.reset_password", token=token),
         secrets=(token,),
         minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
     )
@@ -531,8 +526,9 @@ def request_email_change(person: Person, new_email: str, password: str):
         "accounts/confirm_new_email",
         "Confirm your new email address",
         person=person,
-        link=_link("accounts.confirm_email_change", token=token),
+        link=absolute_link("accounts.confirm_email_change", token=token),
         secrets=(token,),
+        days=email_link_days(),
     )
     return new_email
 

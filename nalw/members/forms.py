@@ -235,7 +235,7 @@ class TierForm(FlaskForm):
     )
     eligibility = SelectField(
         "Who may join",
-        choices=[],
+        choices=[SelectChoice(choice.value, choice.label) for choice in Eligibility],
         validators=[DataRequired(message="Choose who may join")],
         invalid_choice_message="Choose who may join",
     )
