@@ -16,6 +16,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from nalw.core.forms import WholeNumberField
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
+from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
 from nalw.payments.forms import PoundsField
 
 
@@ -130,8 +131,8 @@ class PaymentForm(AcceptsCode, FlaskForm):
     cpd_met = cpd_declaration_field(Optional())
     renew_automatically = BooleanField(
         "Renew automatically with this card",
-        description="Optional. We charge the renewal fee to this card five days before your membership ends, "
-        "each year until you turn it off. Leave it unticked to renew by hand: we email you reminders.",
+        description=f"Optional. We charge the renewal fee to this card {AUTO_CHARGE_DAYS_BEFORE} days before your "
+        "membership ends, each year until you turn it off. Leave it unticked to renew by hand: we email you reminders.",
     )
     submit = SubmitField("Pay")
 

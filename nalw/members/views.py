@@ -240,6 +240,7 @@ def automatic_renewal():
         fee=renewals.renewal_fee(membership),
         charged_on=renewals.automatic_charge_on(membership),
         reminder_days=renewals.REMINDER_DAYS,
+        auto_charge_days=renewals.AUTO_CHARGE_DAYS_BEFORE,
     )
 
 
