@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from nalw.core.forms import text_field
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
 
@@ -10,9 +11,10 @@ class PeopleSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = text_field(
         "Search people",
-        validators=[Optional(), Length(max=200, message="Search must be 200 characters or fewer")],
+        max_length=200,
+        too_long="Search must be 200 characters or fewer",
         description="Part of a name or email address.",
     )
     role = SelectField(
