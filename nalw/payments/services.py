@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.money import format_pence
 from nalw.core.time import utcnow
 from nalw.core.web import DATABASE_INTEGER_MAX
@@ -32,13 +33,8 @@ from nalw.payments.models import (
 )
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A payment rule refused the change; `message` is for the person."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class MalformedEvent(ValueError):

@@ -256,7 +256,10 @@ def test_the_code_accepted_with_a_seat_must_be_the_current_one(client, person_as
     new_version = publish_new_code_version(person_as("admin"))
 
     refused = client.post(link, data=application_answers(code_version_id=old_version))
-    assert "The code of practice was updated. Read the new version and accept it." in page_text(refused)
+    assert (
+        "The code of practice was updated while you were accepting the invitation. Read the new version and accept it."
+        in page_text(refused)
+    )
     assert seat_of(ada) is None
     # The page now offers the new version; accepting it takes the seat.
     offered = hidden_value(refused, "code_version_id")
