@@ -200,7 +200,7 @@ def make_membership(live_app, make_person):
                 actor,
                 person,
                 PaymentPurpose.MEMBERSHIP_FEE,
-                membership.reference,
+                membership.id,
                 chosen_tier.annual_fee_pence,
                 PaymentMethod.BANK_TRANSFER,
                 f"BACS-{membership.id:05d}",

@@ -22,7 +22,7 @@ from nalw.members.models import (
     SeatInvitation,
     Tier,
 )
-from nalw.members.renewals import renewal_reference
+from nalw.members.renewals import renewal_period_starts_on
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose
 from tests.factories import PersonFactory
@@ -90,17 +90,18 @@ def applied_membership(person=None, tier=None, **answers) -> Membership:
     )
 
 
-def pay_by_invoice(staff, membership, purpose=PaymentPurpose.MEMBERSHIP_FEE, reference=None) -> Payment:
+def pay_by_invoice(staff, membership, purpose=PaymentPurpose.MEMBERSHIP_FEE, period_starts_on=None) -> Payment:
     """Staff record the fee received by invoice, as the staff membership page does."""
     return payment_services.record_offline_payment(
         staff,
         membership.person,
         purpose,
-        reference or membership.reference,
+        membership.id,
         membership.tier.annual_fee_pence,
         PaymentMethod.INVOICE,
         "INV-0001",
         f"{membership.tier.name} {purpose.label.lower()}",
+        period_starts_on=period_starts_on,
     )
 
 
@@ -120,7 +121,10 @@ def active_membership(person=None, tier=None, *, started_on=None, expires_on=Non
 def renew_by_invoice(membership, staff=None) -> Payment:
     """Staff record a renewal paid by invoice, as the staff membership page does."""
     return pay_by_invoice(
-        staff or staff_member(), membership, PaymentPurpose.RENEWAL, reference=renewal_reference(membership)
+        staff or staff_member(),
+        membership,
+        PaymentPurpose.RENEWAL,
+        period_starts_on=renewal_period_starts_on(membership),
     )
 
 

@@ -14,15 +14,15 @@ def test_full_refund_of_a_waiting_applications_fee_returns_it_to_applied(person_
     staff = person_as("staff")
     membership = application(make_person())
     payment = payment_services.record_offline_payment(
-        staff, membership.person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference,
+        staff, membership.person, PaymentPurpose.MEMBERSHIP_FEE, membership.id,
         link_worker_tier().annual_fee_pence, PaymentMethod.BANK_TRANSFER, "BACS-1", "Link Worker membership fee",
     )  # fmt: skip
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, 2000, "Part refund: discount agreed")
+    payment_services.request_refund(staff, payment, 2000, "Part refund: discount agreed")
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, payment.refundable_pence, "Applicant withdrew")
+    payment_services.request_refund(staff, payment, payment.refundable_pence, "Applicant withdrew")
 
     assert membership.status is MembershipStatus.APPLIED
     last = db.session.scalars(
