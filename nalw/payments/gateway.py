@@ -2,7 +2,7 @@
 
 The API base and Stripe.js URL are settings, so tests and `make run` point this same
 code at localstripe. Calls that move money carry an idempotency key; our own
-payment rows (one live payment per reference) are what really prevent a double
+payment rows (one live payment per thing paid for) are what really prevent a double
 charge, since not every Stripe-compatible server honours the key.
 """
 
