@@ -168,11 +168,6 @@ class Membership(IdMixin, TimestampMixin, db.Model):
         """A seat in an organisation's membership: given by its admin, renewed with the organisation."""
         return self.organisation_id is not None and not self.for_organisation
 
-    @property
-    def reference(self):
-        """How payments refer to this membership's joining fee."""
-        return f"membership:{self.id}"
-
 
 class MembershipChange(IdMixin, db.Model):
     """One line of a membership's history: every change of status, who made it and why."""

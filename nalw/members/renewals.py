@@ -43,9 +43,11 @@ REMINDERS = (
 )
 
 
-def renewal_reference(membership) -> str:
-    """One renewal payment per membership per expiry date."""
-    return f"renewal:{membership.id}:{membership.expires_on.isoformat()}"
+def renewal_period_starts_on(membership) -> dt.date:
+    """The period a renewal pays for starts the day after the membership's end date: one renewal payment per
+    membership per end date. (After a lapse the renewed year runs from the day of payment instead, but the
+    payment is still the one for the period after that end date.)"""
+    return membership.expires_on + dt.timedelta(days=1)
 
 
 def renewal_fee(membership) -> int:
@@ -153,7 +155,12 @@ def begin_renewal_payment(
         declare_cpd(membership, cpd_met)
     membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, renewal_description(membership)
+        person,
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        fee,
+        renewal_description(membership),
+        period_starts_on=renewal_period_starts_on(membership),
     )
 
 
@@ -174,7 +181,7 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
     `renewed_period` (in `renewal_paid`, as for a card). The history names the staff member.
     """
     if membership.status is S.APPLIED:
-        purpose, reference, due = PaymentPurpose.MEMBERSHIP_FEE, membership.reference, services.fee_due(membership)
+        purpose, period_starts_on, due = PaymentPurpose.MEMBERSHIP_FEE, None, services.fee_due(membership)
         description = services.fee_description(membership)
     elif is_renewable(membership):
         if not can_renew(membership):
@@ -182,7 +189,11 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
                 f"Renewal opens on {format_date(renewal_opens_on(membership))}, {RENEWAL_OPENS_DAYS} days before "
                 f"the membership ends. Record the payment from then, or return the money."
             )
-        purpose, reference, due = PaymentPurpose.RENEWAL, renewal_reference(membership), renewal_fee(membership)
+        purpose, period_starts_on, due = (
+            PaymentPurpose.RENEWAL,
+            renewal_period_starts_on(membership),
+            renewal_fee(membership),
+        )
         description = renewal_description(membership)
     else:
         raise MembershipError("This membership has nothing to pay for.")
@@ -194,7 +205,15 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
             field="amount",
         )
     payment = payment_services.record_offline_payment(
-        actor, membership.person, purpose, reference, amount_pence, method, offline_reference, description
+        actor,
+        membership.person,
+        purpose,
+        membership.id,
+        amount_pence,
+        method,
+        offline_reference,
+        description,
+        period_starts_on=period_starts_on,
     )
     if amount_pence != due:
         record_audit(
@@ -219,8 +238,8 @@ def renewal_description(membership, today=None) -> str:
 
 def renewal_paid(payment):
     """Payments calls this once when a renewal succeeds: the membership runs another year."""
-    membership = services._membership_for_reference(payment.reference)
-    if membership is None or renewal_reference(membership) != payment.reference:
+    membership = services.membership_paid_for(payment)
+    if membership is None or renewal_period_starts_on(membership) != payment.period_starts_on:
         # Paid for an expiry date that has already moved on: nothing to extend.
         current_app.logger.warning("renewal payment %s does not match membership's current period", payment.id)
         return
@@ -258,7 +277,9 @@ def renewal_awaiting_authentication(membership) -> Payment | None:
     """A charge for this renewal that the member's bank wants them to confirm (an automatic charge taken
     while they were away, usually). It is the live payment for the renewal, so another cannot start:
     the member confirms this one."""
-    payment = payment_services.live_payment_for(renewal_reference(membership))
+    payment = payment_services.live_payment_for(
+        PaymentPurpose.RENEWAL, membership.id, renewal_period_starts_on(membership)
+    )
     return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
 
 
@@ -356,9 +377,10 @@ def charge_automatic_renewal(membership) -> Payment | None:
         return payment_services.begin_card_payment(
             membership.person,
             PaymentPurpose.RENEWAL,
-            renewal_reference(membership),
+            membership.id,
             renewal_fee(membership),
             renewal_description(membership),
+            period_starts_on=renewal_period_starts_on(membership),
             off_session=True,
         )
     except payment_services.PaymentError as error:

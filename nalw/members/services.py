@@ -261,7 +261,7 @@ def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -
         )
     membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, fee_description(membership)
+        person, PaymentPurpose.MEMBERSHIP_FEE, membership.id, due, fee_description(membership)
     )
 
 
@@ -271,25 +271,22 @@ def require_owner(person, membership):
         raise MembershipError("That is not your membership.")
 
 
-def _membership_for_reference(reference) -> Membership | None:
-    kind, _, rest = reference.partition(":")
-    membership_id = rest.split(":")[0]
-    if kind not in ("membership", "renewal") or not membership_id.isdigit():
-        return None
-    return db.session.get(Membership, int(membership_id))
+def membership_paid_for(payment) -> Membership | None:
+    """The membership a joining fee or renewal payment pays for."""
+    return db.session.get(Membership, payment.subject_id)
 
 
 def fee_refunded(payment):
     """Payments calls this once when a joining fee is refunded in full. Before a decision, the
     application goes back to waiting for payment; after one, the decision stands."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is not None and membership.status is S.PAID:
         change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
 
 
 def what_a_fee_refund_does(payment) -> str:
     """For the refund confirmation page: what refunding a joining fee does to the membership."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None:
         return "No membership is changed."
     if membership.status is S.PAID:
@@ -305,7 +302,7 @@ def what_a_fee_refund_does(payment) -> str:
 
 def what_a_renewal_refund_does(payment) -> str:
     """For the refund confirmation page: a renewal refund does not take the year back."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None:
         return "No membership is changed."
     ends = f" (it ends on {format_date(membership.expires_on)})" if membership.expires_on else ""
@@ -314,7 +311,7 @@ def what_a_renewal_refund_does(payment) -> str:
 
 def fee_paid(payment):
     """Payments calls this once when a joining fee succeeds."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None or membership.status is not S.APPLIED:
         return
     change_status(membership, S.PAID, actor=payment_recorder(payment), reason=f"Fee paid ({payment.receipt_number})")
@@ -384,7 +381,8 @@ def approve(actor, membership):
 
 
 def reject(actor, membership, reason):
-    """Turn an application down; any fee paid for it is refunded in full, automatically."""
+    """Turn an application down; any fee paid for it is refunded in full, automatically. A card refund is
+    written as pending here and asked of Stripe once the rejection is committed (`checkout.complete_refunds`)."""
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
@@ -394,7 +392,7 @@ def reject(actor, membership, reason):
     for payment in payments_for(membership):
         if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE and payment.refundable_pence:
             amount = payment.refundable_pence
-            payment_services.refund_payment(actor, payment, amount, f"Application not approved: {reason}")
+            payment_services.request_refund(actor, payment, amount, f"Application not approved: {reason}")
             refunded += amount
     record_audit(
         actor,
@@ -468,11 +466,8 @@ def status_for_dates(membership, today) -> MembershipStatus:
 
 
 def payments_for(membership):
-    return db.session.scalars(
-        sa.select(Payment)
-        .where(sa.or_(Payment.reference == membership.reference, Payment.reference.like(f"renewal:{membership.id}:%")))
-        .order_by(Payment.id)
-    ).all()
+    """The joining fee and renewal payments of a membership, oldest first."""
+    return payment_services.payments_for((PaymentPurpose.MEMBERSHIP_FEE, PaymentPurpose.RENEWAL), membership.id)
 
 
 # --- Emails ------------------------------------------------------------------------------------

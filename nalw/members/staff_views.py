@@ -12,6 +12,8 @@ from nalw.extensions import db
 from nalw.members import blueprint, cpd_requirements, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
 from nalw.members.models import Membership, MembershipStatus, Tier
+from nalw.payments import checkout
+from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
 from nalw.payments.models import PaymentMethod
 
@@ -71,7 +73,12 @@ def approve(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["POST"])
 @requires(Role.STAFF)
 def reject(membership_id):
-    return _decision(membership_id, services.reject, lambda m: "Application rejected; any fee paid has been refunded.")
+    response = _decision(membership_id, services.reject, lambda m: "Application rejected.")
+    # The rejection and the refund of its fee are committed: only now is Stripe asked to give the money back.
+    checkout.complete_refunds(
+        payment_services.pending_refunds(services.payments_for(db.get_or_404(Membership, membership_id)))
+    )
+    return response
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["POST"])

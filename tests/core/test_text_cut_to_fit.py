@@ -19,6 +19,7 @@ BUILT_FROM_OTHER_TEXT = {
     "payments.description",
     "payments.failure_message",
     "refunds.reason",
+    "refunds.failure_message",
     "stripe_events.outcome",
 }
 

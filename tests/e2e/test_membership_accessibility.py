@@ -16,7 +16,7 @@ from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import Membership, MembershipStatus
-from nalw.payments.models import Payment
+from nalw.payments.models import Payment, PaymentPurpose
 from tests.e2e.steps import (
     AccessibilityReport,
     enter_card,
@@ -166,7 +166,9 @@ def test_membership_pages_staff_see(page, make_person, make_membership):
     paid = make_membership(make_person(name="Chidi Paid"), MembershipStatus.PAID)
     applied = make_membership(make_person(name="Aoife Applied"), MembershipStatus.APPLIED, tier="Associate")
     active = make_membership(make_person(name="Hamish Active"), tier="Student or Trainee")
-    fee = db.session.scalar(sa.select(Payment).where(Payment.reference == paid.reference))
+    fee = db.session.scalar(
+        sa.select(Payment).where(Payment.purpose == PaymentPurpose.MEMBERSHIP_FEE, Payment.subject_id == paid.id)
+    )
     staff = make_person(name="Sam Staff", roles=[Role.STAFF], two_factor=True)
     sign_in(page, staff)
 

@@ -12,33 +12,37 @@ import factory
 
 from nalw.core.time import utcnow
 from nalw.extensions import db
-from nalw.members.renewals import renewal_reference
+from nalw.members.renewals import renewal_period_starts_on
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus, Refund
+from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
 from tests.factories.accounts import staff_member
 from tests.factories.base import BaseFactory
 
-_references = itertools.count(1)
+_subjects = itertools.count(1)
 
 
-def pay_by_invoice(staff, membership, purpose=PaymentPurpose.MEMBERSHIP_FEE, reference=None) -> Payment:
+def pay_by_invoice(staff, membership, purpose=PaymentPurpose.MEMBERSHIP_FEE, period_starts_on=None) -> Payment:
     """Staff record the fee received by invoice, as the staff membership page does."""
     return payment_services.record_offline_payment(
         staff,
         membership.person,
         purpose,
-        reference or membership.reference,
+        membership.id,
         membership.tier.annual_fee_pence,
         PaymentMethod.INVOICE,
         "INV-0001",
         f"{membership.tier.name} {purpose.label.lower()}",
+        period_starts_on=period_starts_on,
     )
 
 
 def renew_by_invoice(membership, staff=None) -> Payment:
     """Staff record a renewal paid by invoice, as the staff membership page does."""
     return pay_by_invoice(
-        staff or staff_member(), membership, PaymentPurpose.RENEWAL, reference=renewal_reference(membership)
+        staff or staff_member(),
+        membership,
+        PaymentPurpose.RENEWAL,
+        period_starts_on=renewal_period_starts_on(membership),
     )
 
 
@@ -56,7 +60,8 @@ class PaymentFactory(BaseFactory):
 
     person_id = factory.LazyAttribute(lambda payment: payment.person.id)
     purpose = PaymentPurpose.MEMBERSHIP_FEE
-    reference = factory.LazyFunction(lambda: f"membership:test-{next(_references)}")
+    # What it paid for: a subject of its own, so no two payments made here compete for one live place.
+    subject_id = factory.LazyFunction(lambda: 1_000_000 + next(_subjects))
     description = "Link Worker membership fee"
     amount_pence = 4500
     refunded_pence = 0
@@ -70,6 +75,11 @@ class PaymentFactory(BaseFactory):
     def refund(payment, create, extracted, **kwargs):
         if payment.refunded_pence:
             payment.refunds.append(
-                Refund(amount_pence=payment.refunded_pence, reason="Goodwill", idempotency_key=uuid.uuid4().hex)
+                Refund(
+                    amount_pence=payment.refunded_pence,
+                    reason="Goodwill",
+                    idempotency_key=uuid.uuid4().hex,
+                    status=RefundStatus.SUCCEEDED,
+                )
             )
             db.session.flush()

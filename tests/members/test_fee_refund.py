@@ -15,10 +15,10 @@ def test_full_refund_of_a_waiting_applications_fee_returns_it_to_applied(person_
     payment = pay_by_invoice(staff, membership)
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, 2000, "Part refund: discount agreed")
+    payment_services.request_refund(staff, payment, 2000, "Part refund: discount agreed")
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, payment.refundable_pence, "Applicant withdrew")
+    payment_services.request_refund(staff, payment, payment.refundable_pence, "Applicant withdrew")
 
     assert membership.status is MembershipStatus.APPLIED
     last = db.session.scalars(

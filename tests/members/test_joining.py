@@ -9,10 +9,11 @@ from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
-from nalw.payments.models import Payment, PaymentStatus
+from nalw.payments.models import Payment, PaymentStatus, RefundStatus
 from tests.factories import link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
 from tests.members.steps import submit_application
+from tests.payments.steps import reconcile
 from tests.stripe_helpers import DECLINED, setup_secret_in
 
 
@@ -105,6 +106,35 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
     assert payment.refunds[0].stripe_refund_id.startswith("re_")
     rejection = emails_to(person.email)[-1]
     assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
+
+
+def test_rejection_while_stripe_is_down_stands_and_its_refund_waits_for_reconcile(
+    app, client, make_person, person_as, confirm_card, runner, localstripe_url
+):
+    person = make_person()
+    sign_in(client, person)
+    submit_application(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, confirm_card)
+    sign_in(client, person_as("staff"))
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
+
+    response = client.post(
+        f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"}, follow_redirects=True
+    )
+
+    assert "Application rejected." in page_text(response)
+    assert "The card service did not answer, so the refund of £45.00 is waiting." in page_text(response)
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert membership.status is MembershipStatus.REJECTED
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunds[0].status is RefundStatus.PENDING
+
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    reconcile(runner, "--older-than", "0")
+
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert payment.refunds[0].stripe_refund_id.startswith("re_")
+    assert membership.status is MembershipStatus.REJECTED
 
 
 # --- Automatic renewal is the member's explicit choice -----------------------------------------------

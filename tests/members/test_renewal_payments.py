@@ -65,7 +65,12 @@ def test_automatic_renewal_charges_the_saved_card_off_session_and_extends_the_me
     assert payment.off_session
     assert payment.amount_pence == 4500
     assert payment.stripe_payment_intent_id.startswith("pi_")
-    assert payment.reference == f"renewal:{membership.id}:2026-06-30"
+    # The renewal of the year ending 30 June 2026 pays for the period from 1 July 2026.
+    assert (payment.purpose, payment.subject_id, payment.period_starts_on) == (
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        dt.date(2026, 7, 1),
+    )
     assert membership.status is MembershipStatus.ACTIVE
     assert membership.expires_on == dt.date(2027, 6, 30)
     assert emails_to(membership.person.email)[-1].subject == "Your NALW membership is renewed"

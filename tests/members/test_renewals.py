@@ -261,4 +261,9 @@ def test_renewal_payment_purpose_is_renewal(app):
     payment = renew_by_invoice(membership)
 
     assert payment.purpose is PaymentPurpose.RENEWAL
-    assert payment.reference == f"renewal:{membership.id}:2026-06-30"
+    # The renewal of the year ending 30 June 2026 pays for the period from 1 July 2026.
+    assert (payment.purpose, payment.subject_id, payment.period_starts_on) == (
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        dt.date(2026, 7, 1),
+    )

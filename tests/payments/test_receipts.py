@@ -6,9 +6,10 @@ import pytest
 
 from nalw.core.time import london_today
 from nalw.payments.models import PaymentStatus
+from nalw.payments.views import MY_PAYMENTS_PER_PAGE
 from tests.factories import PaymentFactory, PersonFactory
 from tests.helpers import page_text, sign_in
-from tests.payments.steps import payments_of
+from tests.payments.steps import payments_of, refund
 from tests.stripe_helpers import DECLINED
 
 
@@ -68,7 +69,7 @@ def test_receipt_shows_what_was_refunded(client, paid_membership, person_as):
     member_client = client.application.test_client()
     sign_in(member_client, person)
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
+    refund(client, payment, "10.00", reason="Goodwill")
 
     receipt = page_text(member_client.get(f"/account/payments/{payment.id}"))
     listing = page_text(member_client.get("/account/payments"))
@@ -137,3 +138,18 @@ def test_payment_lists_take_the_same_number_of_queries_for_3_or_20_payments(
     with_20 = queries_with_payments(20)
 
     assert with_3 == with_20
+
+
+def test_members_own_payments_list_pages_newest_first(client, make_person):
+    person = make_person()
+    payments = [PaymentFactory(person=person) for _ in range(MY_PAYMENTS_PER_PAGE + 2)]
+    sign_in(client, person)
+
+    first = client.get("/account/payments")
+    second = client.get("/account/payments?page=2")
+
+    newest_first = [str(payment.id) for payment in reversed(payments)]
+    assert receipt_links(first) == newest_first[:MY_PAYMENTS_PER_PAGE]
+    assert receipt_links(second) == newest_first[MY_PAYMENTS_PER_PAGE:]
+    assert "Page 1 of 2" in page_text(first) and "Next page" in page_text(first)
+    assert "Page 2 of 2" in page_text(second)
