@@ -73,7 +73,7 @@ def approve(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["POST"])
 @requires(Role.STAFF)
 def reject(membership_id):
-    response = _decision(membership_id, services.reject, lambda m: "Application rejected.")
+    response = _decision(membership_id, services.reject, lambda _membership: "Application rejected.")
     # The rejection and the refund of its fee are committed: only now is Stripe asked to give the money back.
     checkout.complete_refunds(
         payment_services.pending_refunds(services.payments_for(db.get_or_404(Membership, membership_id)))
@@ -84,7 +84,7 @@ def reject(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["POST"])
 @requires(Role.STAFF)
 def suspend(membership_id):
-    return _decision(membership_id, services.suspend, lambda m: "Membership suspended.")
+    return _decision(membership_id, services.suspend, lambda _membership: "Membership suspended.")
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>/reinstate", methods=["POST"])

@@ -55,7 +55,7 @@ def payment_rows(*columns):
     ]
 
 
-def test_upgrading_moves_payment_references_into_columns_and_downgrading_puts_them_back(scratch_app):  # noqa: F811
+def test_upgrading_moves_payment_references_into_columns_and_downgrading_puts_them_back(scratch_app):
     flask_db(scratch_app, "upgrade", BEFORE)
     person = PersonFactory()
     db.session.commit()
@@ -90,7 +90,7 @@ def test_upgrading_moves_payment_references_into_columns_and_downgrading_puts_th
     assert "status" not in {column["name"] for column in sa.inspect(db.engine).get_columns("refunds")}
 
 
-def test_upgrading_refuses_a_reference_it_cannot_read(scratch_app):  # noqa: F811
+def test_upgrading_refuses_a_reference_it_cannot_read(scratch_app):
     flask_db(scratch_app, "upgrade", BEFORE)
     person = PersonFactory()
     db.session.commit()
