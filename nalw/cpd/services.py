@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
+from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
 from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
@@ -48,13 +49,8 @@ ALLOWED_EVIDENCE = {
 }
 
 
-class CpdError(Exception):
+class CpdError(DomainError):
     """A CPD rule refused the change; `message` says what to do, `field` where."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Whose standards ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
-from nalw.core.forms import show_refusal
+from nalw.core.forms import carry_out
 from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
@@ -98,7 +98,7 @@ def new_audit():
     if not form.is_submitted():
         form.deadline_on.data = audits.suggested_deadline()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             audit = audits.start_audit(
                 current_user,
                 year_starting_in(int(form.year.data)),
@@ -106,11 +106,7 @@ def new_audit():
                 exclude_joined_within_days=form.exclude_joined_within_days.data,
                 deadline_on=form.deadline_on.data,
             )
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"{len(audits.redraw(audit))} members drawn and told by email.", "success")
             return redirect(url_for("cpd.audit_detail", audit_id=audit.id))
     return render_template("cpd/new_audit.html", form=form)
@@ -166,13 +162,9 @@ def review_selection(audit_id, selection_id):
             for standard in standards
             if getattr(form, f"outcome_{standard.id}").data
         }
-        try:
+        with carry_out(form) as call:
             audits.review(current_user, selection, outcomes, Outcome(form.overall.data), form.comment.data)
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Outcome recorded and the member told.", "success")
             return redirect(url_for("cpd.audit_detail", audit_id=audit_id))
     return render_template("cpd/review.html", selection=selection, form=form, standards=standards)
