@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from nalw.cpd.models import ActivityType
+from nalw.cpd.models import ActivityType, Outcome
 from nalw.cpd.services import evidence_size_limit
 from nalw.members.forms import AcceptsCode
 
@@ -214,11 +214,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField("Submit profile")
 
 
-OUTCOME_CHOICES = [
-    SelectChoice("meets", "Meets"),
-    SelectChoice("more_information", "More information needed"),
-    SelectChoice("does_not_meet", "Does not meet"),
-]
+OUTCOME_CHOICES = [SelectChoice(outcome.value, outcome.label) for outcome in Outcome]
 
 
 class ReviewForm(FlaskForm):

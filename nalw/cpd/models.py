@@ -8,9 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.cpd_years import year_containing
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.extensions import db
 
 
+@labels(
+    COURSE="Course or training",
+    CONFERENCE="Conference or event",
+    PEER_SUPPORT="Peer support or supervision",
+    READING="Reading or research",
+    REFLECTIVE_PRACTICE="Reflective practice",
+    SHADOWING="Shadowing",
+    OTHER="Other",
+)
 class ActivityType(enum.Enum):
     COURSE = "course"
     CONFERENCE = "conference"
@@ -20,22 +30,8 @@ class ActivityType(enum.Enum):
     SHADOWING = "shadowing"
     OTHER = "other"
 
-    @property
-    def label(self):
-        return ACTIVITY_LABELS[self]
 
-
-ACTIVITY_LABELS = {
-    ActivityType.COURSE: "Course or training",
-    ActivityType.CONFERENCE: "Conference or event",
-    ActivityType.PEER_SUPPORT: "Peer support or supervision",
-    ActivityType.READING: "Reading or research",
-    ActivityType.REFLECTIVE_PRACTICE: "Reflective practice",
-    ActivityType.SHADOWING: "Shadowing",
-    ActivityType.OTHER: "Other",
-}
-
-
+@labels(DRAFT="Draft", COMPLETE="Complete")
 class EntryStatus(enum.Enum):
     DRAFT = "draft"
     COMPLETE = "complete"
@@ -115,18 +111,14 @@ class Evidence(IdMixin, db.Model):
     entry: Mapped[CpdEntry] = relationship(back_populates="evidence")
 
 
+@labels(MEETS="Meets", MORE_INFORMATION="More information needed", DOES_NOT_MEET="Does not meet")
 class Outcome(enum.Enum):
     MEETS = "meets"
     MORE_INFORMATION = "more_information"
     DOES_NOT_MEET = "does_not_meet"
 
-    @property
-    def label(self):
-        return {"meets": "Meets", "more_information": "More information needed", "does_not_meet": "Does not meet"}[
-            self.value
-        ]
 
-
+@labels(OPEN="Open", CLOSED="Closed")
 class AuditStatus(enum.Enum):
     OPEN = "open"
     CLOSED = "closed"
@@ -163,20 +155,17 @@ class CpdAudit(IdMixin, db.Model):
         return year_containing(self.year_starts_on)
 
 
+@labels(
+    SELECTED="Waiting for profile",
+    SUBMITTED="Submitted",
+    REOPENED="More information requested",
+    REVIEWED="Reviewed",
+)
 class SelectionStatus(enum.Enum):
     SELECTED = "selected"  # told, profile not yet submitted
     SUBMITTED = "submitted"
     REOPENED = "reopened"  # more information needed: the member edits and submits again
     REVIEWED = "reviewed"
-
-    @property
-    def label(self):
-        return {
-            "selected": "Waiting for profile",
-            "submitted": "Submitted",
-            "reopened": "More information requested",
-            "reviewed": "Reviewed",
-        }[self.value]
 
 
 profile_entries = sa.Table(
