@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from nalw.cpd.models import ActivityType, Outcome
+from nalw.cpd.models import HOURS_IN_A_DAY, ActivityType, Outcome, quarters_from_hours
 from nalw.cpd.services import evidence_size_limit
 from nalw.members.forms import AcceptsCode
 
@@ -48,9 +48,9 @@ class QuarterHoursField(StringField):
             raise ValidationError("Enter hours as a number, like 1.5")
         if not hours.is_finite():  # "NaN" and "Infinity" parse, but cannot be compared or counted
             raise ValidationError("Enter hours as a number, like 1.5")
-        if hours <= 0 or hours > 24:
-            raise ValidationError("Hours must be more than 0 and at most 24 in a day")
-        quarters = hours * 4
+        if hours <= 0 or hours > HOURS_IN_A_DAY:
+            raise ValidationError(f"Hours must be more than 0 and at most {HOURS_IN_A_DAY} in a day")
+        quarters = quarters_from_hours(hours)
         if quarters != quarters.to_integral_value():
             raise ValidationError("Hours must be in quarter hours, like 0.25, 0.5, 0.75 or 1")
         self.quarters = int(quarters)
@@ -99,7 +99,7 @@ class EntryForm(FlaskForm):
     hours = QuarterHoursField(
         "Hours",
         validators=[DataRequired(message="Enter the hours spent, like 1.5")],
-        description="In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to 24.",
+        description=f"In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to {HOURS_IN_A_DAY}.",
         render_kw={"inputmode": "decimal"},
     )
     provider = StringField(

@@ -11,6 +11,23 @@ from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
 from nalw.core.labels import labels
 from nalw.extensions import db
 
+# Hours are kept in whole quarter hours, so sums are exact; these two convert, and nothing else does.
+QUARTER_HOURS_PER_HOUR = 4
+HOURS_IN_A_DAY = 24
+
+
+def hours_from_quarters(quarters):
+    """Hours from quarter hours: 6 is 1.5."""
+    return quarters / QUARTER_HOURS_PER_HOUR
+
+
+def quarters_from_hours(hours):
+    """Quarter hours from hours (a number or a column): 1.5 is 6. Hours not in quarters give a fraction."""
+    return hours * QUARTER_HOURS_PER_HOUR
+
+
+MAX_QUARTER_HOURS_IN_A_DAY = quarters_from_hours(HOURS_IN_A_DAY)
+
 
 @labels(
     COURSE="Course or training",
@@ -83,13 +100,15 @@ class CpdEntry(IdMixin, TimestampMixin, db.Model):
             postgresql_where=sa.text("status = 'complete'"),
             sqlite_where=sa.text("status = 'complete'"),
         ),
-        sa.CheckConstraint("quarter_hours > 0 AND quarter_hours <= 96", name="hours_in_range"),
+        sa.CheckConstraint(
+            f"quarter_hours > 0 AND quarter_hours <= {MAX_QUARTER_HOURS_IN_A_DAY}", name="hours_in_range"
+        ),
         sa.UniqueConstraint("person_id", "source", name="uq_cpd_entries_person_source"),
     )
 
     @property
     def hours(self):
-        return self.quarter_hours / 4
+        return hours_from_quarters(self.quarter_hours)
 
     @property
     def is_complete(self):

@@ -15,7 +15,7 @@ from nalw.core.regions import Region
 from nalw.core.time import format_date
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
-from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
+from nalw.cpd.models import AuditSelection, CpdAudit, Outcome, hours_from_quarters
 from nalw.cpd.views import year_from_request
 from nalw.extensions import db
 from nalw.members.models import Membership, Tier
@@ -65,7 +65,7 @@ def compliance_csv():
     year = year_from_request()
     tier_id, region = _compliance_filters()
     rows = (
-        [row.name, row.number, row.tier, row.region.label, f"{row.quarters / 4:g}", row.required]
+        [row.name, row.number, row.tier, row.region.label, f"{hours_from_quarters(row.quarters):g}", row.required]
         for row in compliance.compliance_rows(year, tier_id, region)
     )
     return csv_response(
