@@ -20,6 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from nalw.core.hours import format_hours
+from nalw.core.time import format_date
 from nalw.cpd.models import HOURS_IN_A_DAY, ActivityType, Outcome, quarters_from_hours
 from nalw.cpd.services import evidence_size_limit
 from nalw.members.forms import AcceptsCode
@@ -109,6 +111,7 @@ class EntryForm(FlaskForm):
     )
     standards = CheckboxesField(
         "Standards of the code of practice",
+        choices=lambda form, field: form.standards_offered,
         coerce=int,
         validate_choice=False,  # the service checks the standards belong to the member's version
         description="Choose every standard this activity helped you meet.",
@@ -124,7 +127,11 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Save entry")
     upload = SubmitField("Upload file")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, standards_offered=(), **kwargs):
+        """`standards_offered`: the standards of the version of the code the member accepted."""
+        self.standards_offered = [
+            SelectChoice(standard.id, f"{standard.code} {standard.title}") for standard in standards_offered
+        ]
         super().__init__(*args, **kwargs)
         # The hint states the limit the service applies, whatever the setting says.
         self.evidence.description = (
@@ -137,13 +144,6 @@ class EntryForm(FlaskForm):
 
     def activity(self):
         return ActivityType(self.activity_type.data)
-
-
-class YearForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    year = SelectField("CPD year", coerce=int)
 
 
 class PercentField(StringField):
@@ -171,6 +171,7 @@ class PercentField(StringField):
 class AuditForm(FlaskForm):
     year = SelectField(
         "CPD year to audit",
+        choices=lambda form, field: form.years_offered,
         validators=[DataRequired(message="Choose the CPD year to audit")],
         invalid_choice_message="Choose a CPD year that has ended from the list",
         description="Only a CPD year that has ended can be audited.",
@@ -196,6 +197,14 @@ class AuditForm(FlaskForm):
     )
     submit = SubmitField("Draw the sample and tell members")
 
+    def __init__(self, *args, years_offered=(), **kwargs):
+        """`years_offered`: the CPD years that may be audited."""
+        self.years_offered = [
+            SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
+            for year in years_offered
+        ]
+        super().__init__(*args, **kwargs)
+
 
 class ProfileForm(FlaskForm):
     summary = TextAreaField(
@@ -206,12 +215,21 @@ class ProfileForm(FlaskForm):
     )
     entries = CheckboxesField(
         "CPD entries to include",
+        choices=lambda form, field: form.entries_offered,
         coerce=int,
         validate_choice=False,  # the service checks each entry is the member's and complete
         description="Choose the entries that best show how you meet the standards.",
     )
     save = SubmitField("Save without submitting")
     submit = SubmitField("Submit profile")
+
+    def __init__(self, *args, entries_offered=(), **kwargs):
+        """`entries_offered`: the member's complete entries in the audited year."""
+        self.entries_offered = [
+            SelectChoice(entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})")
+            for entry in entries_offered
+        ]
+        super().__init__(*args, **kwargs)
 
 
 OUTCOME_CHOICES = [SelectChoice(outcome.value, outcome.label) for outcome in Outcome]

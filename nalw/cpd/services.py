@@ -416,7 +416,3 @@ def entries_for_export(person, year: CpdYear | None):
     if year is not None:
         query = query.where(CpdEntry.done_on >= year.starts_on, CpdEntry.done_on <= year.ends_on)
     return db.session.scalars(query).all()
-
-
-def standard_choices(version):
-    return [(standard.id, f"{standard.code} {standard.title}") for standard in (version.standards if version else [])]

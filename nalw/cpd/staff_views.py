@@ -3,7 +3,6 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
@@ -12,7 +11,6 @@ from nalw.core.forms import carry_out
 from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
-from nalw.core.time import format_date
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome, hours_from_quarters
@@ -89,12 +87,8 @@ def audits_list():
 @blueprint.route("/admin/cpd/audits/new", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def new_audit():
-    form = AuditForm()
     # Only CPD years that have ended: a year still running has CPD still to be logged.
-    form.year.choices = [
-        SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
-        for year in audits.years_to_audit()
-    ]
+    form = AuditForm(years_offered=audits.years_to_audit())
     if not form.is_submitted():
         form.deadline_on.data = audits.suggested_deadline()
     if form.validate_on_submit():

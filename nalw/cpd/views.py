@@ -7,7 +7,6 @@ from werkzeug.datastructures import FileStorage
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, carry_out
-from nalw.core.hours import format_hours
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
@@ -75,9 +74,13 @@ def _entry_form(entry=None, from_request=True):
     `from_request=False` is for a post that could not be read (a body over the upload limit): the
     form shows the entry as saved.
     """
-    form = EntryForm(obj=entry) if from_request else EntryForm(formdata=None, obj=entry)
     version = services.accepted_version(current_user)
-    form.standards.choices = services.standard_choices(version)
+    offered = version.standards if version else ()
+    form = (
+        EntryForm(obj=entry, standards_offered=offered)
+        if from_request
+        else EntryForm(formdata=None, obj=entry, standards_offered=offered)
+    )
     if not isinstance(form.evidence.data, FileStorage):
         form.evidence.data = None  # not the entry's list of files, which `obj` would otherwise give it
     if entry is not None and not (from_request and form.is_submitted()):
@@ -253,10 +256,7 @@ def audit_profile(selection_id):
         abort(404)
     year = selection.audit.year
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
-    form = ProfileForm(obj=selection if request.method == "GET" else None)
-    form.entries.choices = [
-        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})") for entry in candidates
-    ]
+    form = ProfileForm(obj=selection if request.method == "GET" else None, entries_offered=candidates)
     if request.method == "GET":
         form.entries.data = [entry.id for entry in selection.entries]
     editable = audits.can_edit_profile(selection)
