@@ -79,9 +79,7 @@ def compliance_csv():
 @blueprint.route("/admin/cpd/audits")
 @requires(Role.STAFF)
 def audits_list():
-    all_audits = db.session.scalars(sa.select(CpdAudit).order_by(CpdAudit.id.desc())).all()
-    progress = audits.progress_of_audits(all_audits)
-    return render_template("cpd/audits.html", audits=[(audit, progress[audit.id]) for audit in all_audits])
+    return render_template("cpd/audits.html", page=audits.audits_page(page_number()))
 
 
 @blueprint.route("/admin/cpd/audits/new", methods=["GET", "POST"])
@@ -110,15 +108,12 @@ def new_audit():
 @requires(Role.STAFF)
 def audit_detail(audit_id):
     audit = db.get_or_404(CpdAudit, audit_id)
-    selections = db.session.scalars(
-        sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
-    ).all()
     return render_template(
         "cpd/audit.html",
         audit=audit,
-        selections=selections,
+        page=audits.selections_page(audit, page_number()),
         progress=audits.audit_progress(audit),
-        redraw_matches=sorted(audits.redraw(audit)) == sorted(s.membership_id for s in selections),
+        redraw_matches=audits.redraw_matches(audit),
     )
 
 

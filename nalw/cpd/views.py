@@ -7,6 +7,7 @@ from werkzeug.datastructures import FileStorage
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
@@ -245,7 +246,7 @@ def export(kind):
 @blueprint.route("/cpd/audit")
 @signed_in
 def my_audits():
-    return render_template("cpd/my_audits.html", selections=audits.open_selections(current_user))
+    return render_template("cpd/my_audits.html", page=audits.own_selections_page(current_user, page_number()))
 
 
 @blueprint.route("/cpd/audit/<int:selection_id>", methods=["GET", "POST"])
