@@ -9,17 +9,16 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from nalw.core.forms import choice_field, text_field
 from nalw.core.hours import format_hours
 from nalw.core.time import format_date
 from nalw.cpd.models import HOURS_IN_A_DAY, ActivityType, Outcome, quarters_from_hours
@@ -68,12 +67,7 @@ REFLECTION_PROMPTS = {
 
 def _reflection(name):
     label, hint = REFLECTION_PROMPTS[name]
-    return TextAreaField(
-        label,
-        validators=[Optional(), Length(max=5000, message=f"{label} must be 5,000 characters or fewer")],
-        description=hint,
-        render_kw={"rows": 3},
-    )
+    return text_field(label, max_length=5000, rows=3, description=hint)
 
 
 class EntryForm(FlaskForm):
@@ -84,12 +78,10 @@ class EntryForm(FlaskForm):
         ],
         description="The day you did it. It cannot be in the future.",
     )
-    title = StringField(
+    title = text_field(
         "Title",
-        validators=[
-            DataRequired(message="Enter a title for the activity"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+        max_length=200,
+        required="Enter a title for the activity",
         description="For example: Safeguarding adults level 2.",
     )
     activity_type = SelectField(
@@ -104,9 +96,10 @@ class EntryForm(FlaskForm):
         description=f"In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to {HOURS_IN_A_DAY}.",
         render_kw={"inputmode": "decimal"},
     )
-    provider = StringField(
+    provider = text_field(
         "Provider (optional)",
-        validators=[Optional(), Length(max=200, message="Provider must be 200 characters or fewer")],
+        max_length=200,
+        too_long="Provider must be 200 characters or fewer",
         description="Who ran or published it, if anyone.",
     )
     standards = CheckboxesField(
@@ -207,11 +200,12 @@ class AuditForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    summary = TextAreaField(
+    summary = text_field(
         "Summary of your practice and learning",
-        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+        max_length=10000,
+        too_long="Summary must be 10,000 characters or fewer",
+        rows=8,
         description="A page or so: your role, the people you support, and how your learning this year shaped your practice.",
-        render_kw={"rows": 8},
     )
     entries = CheckboxesField(
         "CPD entries to include",
@@ -236,16 +230,9 @@ OUTCOME_CHOICES = [SelectChoice(outcome.value, outcome.label) for outcome in Out
 
 
 class ReviewForm(FlaskForm):
-    overall = RadioField(
-        "Overall outcome",
-        choices=OUTCOME_CHOICES,
-        validators=[InputRequired(message="Choose the overall outcome")],
-        invalid_choice_message="Choose the overall outcome",
-    )
-    comment = TextAreaField(
-        "Comments for the member",
-        validators=[Length(max=5000, message="Comments must be 5,000 characters or fewer")],
-        render_kw={"rows": 4},
+    overall = choice_field("Overall outcome", OUTCOME_CHOICES, message="Choose the overall outcome", radios=True)
+    comment = text_field(
+        "Comments for the member", max_length=5000, too_long="Comments must be 5,000 characters or fewer", rows=4
     )
     submit = SubmitField("Record outcome and tell the member")
 
@@ -269,10 +256,11 @@ class ReviewForm(FlaskForm):
             setattr(
                 StandardsReviewForm,
                 f"comment_{standard.id}",
-                TextAreaField(
+                text_field(
                     f"{standard.code}: comment",
-                    validators=[Length(max=2000, message="Comment must be 2,000 characters or fewer")],
-                    render_kw={"rows": 2},
+                    max_length=2000,
+                    too_long="Comment must be 2,000 characters or fewer",
+                    rows=2,
                 ),
             )
         return StandardsReviewForm()
