@@ -17,7 +17,7 @@ from nalw.core.regions import Region
 from nalw.core.time import london_today, utcnow
 from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
-from nalw.cpd.models import ActivityType, CpdAudit
+from nalw.cpd.models import ActivityType, CpdAudit, quarters_from_hours
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import EmployerType, Tier
@@ -171,7 +171,7 @@ def seed_demo_cpd(person):
             done_on=london_today() - dt.timedelta(days=days_ago),
             title=title,
             activity_type=kind,
-            quarter_hours=int(hours * 4),
+            quarter_hours=int(quarters_from_hours(hours)),
             provider="",
             standard_ids=[standards[code] for code in codes],
             reflection={

@@ -37,6 +37,10 @@ from nalw.members.models import Membership, MembershipStatus
 REMINDER_DAYS = (("reminder_3_days", 3), ("reminder_14_days", 14))
 MORE_INFORMATION_DAYS = 21
 PROFILE_WEEKS = 8
+# Rows on a page of the staff audits list, of the members an audit drew, and of a member's own audits.
+AUDITS_PER_PAGE = 25
+SELECTIONS_PER_PAGE = 50
+MY_AUDITS_PER_PAGE = 10
 
 
 def years_to_audit(count=3) -> list[CpdYear]:
@@ -159,10 +163,32 @@ def own_selection(person, selection_id) -> AuditSelection | None:
     return selection
 
 
-def open_selections(person):
-    return db.session.scalars(
-        sa.select(AuditSelection).where(AuditSelection.person_id == person.id).order_by(AuditSelection.id.desc())
-    ).all()
+def own_selections_page(person, page):
+    """A member's audits, newest first, a page at a time."""
+    query = sa.select(AuditSelection).where(AuditSelection.person_id == person.id).order_by(AuditSelection.id.desc())
+    return db.paginate(query, page=page, per_page=MY_AUDITS_PER_PAGE, error_out=False)
+
+
+def audits_page(page):
+    """Audits newest first, a page at a time, with each one's progress: [(audit, progress)] in `items`."""
+    listed = db.paginate(
+        sa.select(CpdAudit).order_by(CpdAudit.id.desc()), page=page, per_page=AUDITS_PER_PAGE, error_out=False
+    )
+    progress = progress_of_audits(listed.items)
+    listed.items = [(audit, progress[audit.id]) for audit in listed.items]
+    return listed
+
+
+def selections_page(audit, page):
+    """The members an audit drew, in the order it drew them, a page at a time."""
+    query = sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
+    return db.paginate(query, page=page, per_page=SELECTIONS_PER_PAGE, error_out=False)
+
+
+def redraw_matches(audit) -> bool:
+    """Drawing again from the audit's record gives the memberships it selected: all of them, not one page."""
+    drawn = db.session.scalars(sa.select(AuditSelection.membership_id).where(AuditSelection.audit_id == audit.id)).all()
+    return sorted(redraw(audit)) == sorted(drawn)
 
 
 def can_edit_profile(selection, today=None) -> bool:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import CpdYear
 from nalw.core.paging import Page, paginate_rows
-from nalw.cpd.models import CpdEntry, EntryStatus
+from nalw.cpd.models import CpdEntry, EntryStatus, quarters_from_hours
 from nalw.extensions import db
 from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
@@ -45,7 +45,7 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
         .where(
             Membership.status.in_(IN_GOOD_STANDING),
             Membership.for_organisation.is_(False),
-            logged < required.c.hours_required * 4,
+            logged < quarters_from_hours(required.c.hours_required),
         )
         # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
         .order_by(Tier.name, Membership.region, Person.name, Person.id)

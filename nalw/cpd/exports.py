@@ -39,7 +39,7 @@ def csv_record(person, year):
             f"{entry.hours:g}",
             entry.provider,
             "; ".join(f"{standard.code} {standard.title}" for standard in entry.standards),
-            "Complete" if entry.is_complete else "Draft",
+            entry.status.label,
             entry.what_i_did,
             entry.what_i_learned,
             entry.practice_change,

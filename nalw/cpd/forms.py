@@ -9,18 +9,19 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from nalw.cpd.models import ActivityType
+from nalw.core.forms import choice_field, text_field
+from nalw.core.hours import format_hours
+from nalw.core.time import format_date
+from nalw.cpd.models import HOURS_IN_A_DAY, ActivityType, Outcome, quarters_from_hours
 from nalw.cpd.services import evidence_size_limit
 from nalw.members.forms import AcceptsCode
 
@@ -48,9 +49,9 @@ class QuarterHoursField(StringField):
             raise ValidationError("Enter hours as a number, like 1.5")
         if not hours.is_finite():  # "NaN" and "Infinity" parse, but cannot be compared or counted
             raise ValidationError("Enter hours as a number, like 1.5")
-        if hours <= 0 or hours > 24:
-            raise ValidationError("Hours must be more than 0 and at most 24 in a day")
-        quarters = hours * 4
+        if hours <= 0 or hours > HOURS_IN_A_DAY:
+            raise ValidationError(f"Hours must be more than 0 and at most {HOURS_IN_A_DAY} in a day")
+        quarters = quarters_from_hours(hours)
         if quarters != quarters.to_integral_value():
             raise ValidationError("Hours must be in quarter hours, like 0.25, 0.5, 0.75 or 1")
         self.quarters = int(quarters)
@@ -66,12 +67,7 @@ REFLECTION_PROMPTS = {
 
 def _reflection(name):
     label, hint = REFLECTION_PROMPTS[name]
-    return TextAreaField(
-        label,
-        validators=[Optional(), Length(max=5000, message=f"{label} must be 5,000 characters or fewer")],
-        description=hint,
-        render_kw={"rows": 3},
-    )
+    return text_field(label, max_length=5000, rows=3, description=hint)
 
 
 class EntryForm(FlaskForm):
@@ -82,12 +78,10 @@ class EntryForm(FlaskForm):
         ],
         description="The day you did it. It cannot be in the future.",
     )
-    title = StringField(
+    title = text_field(
         "Title",
-        validators=[
-            DataRequired(message="Enter a title for the activity"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+        max_length=200,
+        required="Enter a title for the activity",
         description="For example: Safeguarding adults level 2.",
     )
     activity_type = SelectField(
@@ -99,16 +93,18 @@ class EntryForm(FlaskForm):
     hours = QuarterHoursField(
         "Hours",
         validators=[DataRequired(message="Enter the hours spent, like 1.5")],
-        description="In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to 24.",
+        description=f"In quarter hours: 0.25, 0.5, 0.75, 1 and so on, up to {HOURS_IN_A_DAY}.",
         render_kw={"inputmode": "decimal"},
     )
-    provider = StringField(
+    provider = text_field(
         "Provider (optional)",
-        validators=[Optional(), Length(max=200, message="Provider must be 200 characters or fewer")],
+        max_length=200,
+        too_long="Provider must be 200 characters or fewer",
         description="Who ran or published it, if anyone.",
     )
     standards = CheckboxesField(
         "Standards of the code of practice",
+        choices=lambda form, field: form.standards_offered,
         coerce=int,
         validate_choice=False,  # the service checks the standards belong to the member's version
         description="Choose every standard this activity helped you meet.",
@@ -124,7 +120,11 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Save entry")
     upload = SubmitField("Upload file")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, standards_offered=(), **kwargs):
+        """`standards_offered`: the standards of the version of the code the member accepted."""
+        self.standards_offered = [
+            SelectChoice(standard.id, f"{standard.code} {standard.title}") for standard in standards_offered
+        ]
         super().__init__(*args, **kwargs)
         # The hint states the limit the service applies, whatever the setting says.
         self.evidence.description = (
@@ -137,13 +137,6 @@ class EntryForm(FlaskForm):
 
     def activity(self):
         return ActivityType(self.activity_type.data)
-
-
-class YearForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    year = SelectField("CPD year", coerce=int)
 
 
 class PercentField(StringField):
@@ -171,6 +164,7 @@ class PercentField(StringField):
 class AuditForm(FlaskForm):
     year = SelectField(
         "CPD year to audit",
+        choices=lambda form, field: form.years_offered,
         validators=[DataRequired(message="Choose the CPD year to audit")],
         invalid_choice_message="Choose a CPD year that has ended from the list",
         description="Only a CPD year that has ended can be audited.",
@@ -196,16 +190,26 @@ class AuditForm(FlaskForm):
     )
     submit = SubmitField("Draw the sample and tell members")
 
+    def __init__(self, *args, years_offered=(), **kwargs):
+        """`years_offered`: the CPD years that may be audited."""
+        self.years_offered = [
+            SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
+            for year in years_offered
+        ]
+        super().__init__(*args, **kwargs)
+
 
 class ProfileForm(FlaskForm):
-    summary = TextAreaField(
+    summary = text_field(
         "Summary of your practice and learning",
-        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+        max_length=10000,
+        too_long="Summary must be 10,000 characters or fewer",
+        rows=8,
         description="A page or so: your role, the people you support, and how your learning this year shaped your practice.",
-        render_kw={"rows": 8},
     )
     entries = CheckboxesField(
         "CPD entries to include",
+        choices=lambda form, field: form.entries_offered,
         coerce=int,
         validate_choice=False,  # the service checks each entry is the member's and complete
         description="Choose the entries that best show how you meet the standards.",
@@ -213,25 +217,22 @@ class ProfileForm(FlaskForm):
     save = SubmitField("Save without submitting")
     submit = SubmitField("Submit profile")
 
+    def __init__(self, *args, entries_offered=(), **kwargs):
+        """`entries_offered`: the member's complete entries in the audited year."""
+        self.entries_offered = [
+            SelectChoice(entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})")
+            for entry in entries_offered
+        ]
+        super().__init__(*args, **kwargs)
 
-OUTCOME_CHOICES = [
-    SelectChoice("meets", "Meets"),
-    SelectChoice("more_information", "More information needed"),
-    SelectChoice("does_not_meet", "Does not meet"),
-]
+
+OUTCOME_CHOICES = [SelectChoice(outcome.value, outcome.label) for outcome in Outcome]
 
 
 class ReviewForm(FlaskForm):
-    overall = RadioField(
-        "Overall outcome",
-        choices=OUTCOME_CHOICES,
-        validators=[InputRequired(message="Choose the overall outcome")],
-        invalid_choice_message="Choose the overall outcome",
-    )
-    comment = TextAreaField(
-        "Comments for the member",
-        validators=[Length(max=5000, message="Comments must be 5,000 characters or fewer")],
-        render_kw={"rows": 4},
+    overall = choice_field("Overall outcome", OUTCOME_CHOICES, message="Choose the overall outcome", radios=True)
+    comment = text_field(
+        "Comments for the member", max_length=5000, too_long="Comments must be 5,000 characters or fewer", rows=4
     )
     submit = SubmitField("Record outcome and tell the member")
 
@@ -255,10 +256,11 @@ class ReviewForm(FlaskForm):
             setattr(
                 StandardsReviewForm,
                 f"comment_{standard.id}",
-                TextAreaField(
+                text_field(
                     f"{standard.code}: comment",
-                    validators=[Length(max=2000, message="Comment must be 2,000 characters or fewer")],
-                    render_kw={"rows": 2},
+                    max_length=2000,
+                    too_long="Comment must be 2,000 characters or fewer",
+                    rows=2,
                 ),
             )
         return StandardsReviewForm()

@@ -8,9 +8,36 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.cpd_years import year_containing
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.extensions import db
 
+# Hours are kept in whole quarter hours, so sums are exact; these two convert, and nothing else does.
+QUARTER_HOURS_PER_HOUR = 4
+HOURS_IN_A_DAY = 24
 
+
+def hours_from_quarters(quarters):
+    """Hours from quarter hours: 6 is 1.5."""
+    return quarters / QUARTER_HOURS_PER_HOUR
+
+
+def quarters_from_hours(hours):
+    """Quarter hours from hours (a number or a column): 1.5 is 6. Hours not in quarters give a fraction."""
+    return hours * QUARTER_HOURS_PER_HOUR
+
+
+MAX_QUARTER_HOURS_IN_A_DAY = quarters_from_hours(HOURS_IN_A_DAY)
+
+
+@labels(
+    COURSE="Course or training",
+    CONFERENCE="Conference or event",
+    PEER_SUPPORT="Peer support or supervision",
+    READING="Reading or research",
+    REFLECTIVE_PRACTICE="Reflective practice",
+    SHADOWING="Shadowing",
+    OTHER="Other",
+)
 class ActivityType(enum.Enum):
     COURSE = "course"
     CONFERENCE = "conference"
@@ -20,22 +47,8 @@ class ActivityType(enum.Enum):
     SHADOWING = "shadowing"
     OTHER = "other"
 
-    @property
-    def label(self):
-        return ACTIVITY_LABELS[self]
 
-
-ACTIVITY_LABELS = {
-    ActivityType.COURSE: "Course or training",
-    ActivityType.CONFERENCE: "Conference or event",
-    ActivityType.PEER_SUPPORT: "Peer support or supervision",
-    ActivityType.READING: "Reading or research",
-    ActivityType.REFLECTIVE_PRACTICE: "Reflective practice",
-    ActivityType.SHADOWING: "Shadowing",
-    ActivityType.OTHER: "Other",
-}
-
-
+@labels(DRAFT="Draft", COMPLETE="Complete")
 class EntryStatus(enum.Enum):
     DRAFT = "draft"
     COMPLETE = "complete"
@@ -87,13 +100,15 @@ class CpdEntry(IdMixin, TimestampMixin, db.Model):
             postgresql_where=sa.text("status = 'complete'"),
             sqlite_where=sa.text("status = 'complete'"),
         ),
-        sa.CheckConstraint("quarter_hours > 0 AND quarter_hours <= 96", name="hours_in_range"),
+        sa.CheckConstraint(
+            f"quarter_hours > 0 AND quarter_hours <= {MAX_QUARTER_HOURS_IN_A_DAY}", name="hours_in_range"
+        ),
         sa.UniqueConstraint("person_id", "source", name="uq_cpd_entries_person_source"),
     )
 
     @property
     def hours(self):
-        return self.quarter_hours / 4
+        return hours_from_quarters(self.quarter_hours)
 
     @property
     def is_complete(self):
@@ -115,18 +130,14 @@ class Evidence(IdMixin, db.Model):
     entry: Mapped[CpdEntry] = relationship(back_populates="evidence")
 
 
+@labels(MEETS="Meets", MORE_INFORMATION="More information needed", DOES_NOT_MEET="Does not meet")
 class Outcome(enum.Enum):
     MEETS = "meets"
     MORE_INFORMATION = "more_information"
     DOES_NOT_MEET = "does_not_meet"
 
-    @property
-    def label(self):
-        return {"meets": "Meets", "more_information": "More information needed", "does_not_meet": "Does not meet"}[
-            self.value
-        ]
 
-
+@labels(OPEN="Open", CLOSED="Closed")
 class AuditStatus(enum.Enum):
     OPEN = "open"
     CLOSED = "closed"
@@ -163,20 +174,17 @@ class CpdAudit(IdMixin, db.Model):
         return year_containing(self.year_starts_on)
 
 
+@labels(
+    SELECTED="Waiting for profile",
+    SUBMITTED="Submitted",
+    REOPENED="More information requested",
+    REVIEWED="Reviewed",
+)
 class SelectionStatus(enum.Enum):
     SELECTED = "selected"  # told, profile not yet submitted
     SUBMITTED = "submitted"
     REOPENED = "reopened"  # more information needed: the member edits and submits again
     REVIEWED = "reviewed"
-
-    @property
-    def label(self):
-        return {
-            "selected": "Waiting for profile",
-            "submitted": "Submitted",
-            "reopened": "More information requested",
-            "reviewed": "Reviewed",
-        }[self.value]
 
 
 profile_entries = sa.Table(

@@ -15,15 +15,24 @@ from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
+from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
 from nalw.core.time import format_date, london_today
-from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
+from nalw.cpd.models import (
+    HOURS_IN_A_DAY,
+    MAX_QUARTER_HOURS_IN_A_DAY,
+    ActivityType,
+    CpdEntry,
+    EntryStatus,
+    Evidence,
+    entry_standards,
+    hours_from_quarters,
+)
 from nalw.extensions import db
 from nalw.members import cpd_requirements
 from nalw.members import services as member_services
 from nalw.members.models import Membership
 
-MAX_QUARTER_HOURS_IN_A_DAY = 96
 # The progress page lists at most this many of a year's entries, newest first.
 ENTRIES_SHOWN = 200
 REFLECTION_FIELDS = ("what_i_did", "what_i_learned", "practice_change", "impact")
@@ -48,13 +57,8 @@ ALLOWED_EVIDENCE = {
 }
 
 
-class CpdError(Exception):
+class CpdError(DomainError):
     """A CPD rule refused the change; `message` says what to do, `field` where."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Whose standards ---------------------------------------------------------------------------
@@ -140,7 +144,7 @@ def save_entry(
     if done_on < earliest:
         raise CpdError(f"The date cannot be before {format_date(earliest)}. Check the year.", field="done_on")
     if not 0 < quarter_hours <= MAX_QUARTER_HOURS_IN_A_DAY:
-        raise CpdError("Hours must be more than 0 and at most 24 in a day.", field="hours")
+        raise CpdError(f"Hours must be more than 0 and at most {HOURS_IN_A_DAY} in a day.", field="hours")
     _check_day_total(person, entry, done_on, quarter_hours)
     allowed = {standard.id: standard for standard in version.standards}
     if not standard_ids:
@@ -189,9 +193,9 @@ def _check_day_total(person, entry, done_on, quarter_hours):
     )
     if others + quarter_hours > MAX_QUARTER_HOURS_IN_A_DAY:
         left = MAX_QUARTER_HOURS_IN_A_DAY - others
-        room = f"at most {format_hours(left / 4)} more" if left > 0 else "no more"
+        room = f"at most {format_hours(hours_from_quarters(left))} more" if left > 0 else "no more"
         raise CpdError(
-            f"You have already logged {format_hours(others / 4)} on {format_date(done_on)}, so {room} fit in that day. "
+            f"You have already logged {format_hours(hours_from_quarters(others))} on {format_date(done_on)}, so {room} fit in that day. "
             "Check the hours and the date.",
             field="hours",
         )
@@ -324,7 +328,7 @@ class Progress:
 
     @property
     def logged_hours(self):
-        return self.logged_quarters / 4
+        return hours_from_quarters(self.logged_quarters)
 
     @property
     def percent(self):
@@ -386,8 +390,8 @@ def progress(person, year: CpdYear) -> Progress:
         year=year,
         required_hours=cpd_requirements.hours_required(membership.tier, year) if membership else 0,
         logged_quarters=sum(by_activity.values()),
-        by_activity=[(kind, by_activity.get(kind, 0) / 4) for kind in ActivityType],
-        by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],
+        by_activity=[(kind, hours_from_quarters(by_activity.get(kind, 0))) for kind in ActivityType],
+        by_standard=[(standard, hours_from_quarters(by_standard_id.get(standard.id, 0))) for standard in standards],
         standards_without_entries=[
             standard
             for standard in standards
@@ -412,7 +416,3 @@ def entries_for_export(person, year: CpdYear | None):
     if year is not None:
         query = query.where(CpdEntry.done_on >= year.starts_on, CpdEntry.done_on <= year.ends_on)
     return db.session.scalars(query).all()
-
-
-def standard_choices(version):
-    return [(standard.id, f"{standard.code} {standard.title}") for standard in (version.standards if version else [])]

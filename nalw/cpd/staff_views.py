@@ -3,19 +3,17 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
-from nalw.core.forms import show_refusal
+from nalw.core.forms import carry_out
 from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
-from nalw.core.time import format_date
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
-from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
+from nalw.cpd.models import AuditSelection, CpdAudit, Outcome, hours_from_quarters
 from nalw.cpd.views import year_from_request
 from nalw.extensions import db
 from nalw.members.models import Membership, Tier
@@ -65,7 +63,7 @@ def compliance_csv():
     year = year_from_request()
     tier_id, region = _compliance_filters()
     rows = (
-        [row.name, row.number, row.tier, row.region.label, f"{row.quarters / 4:g}", row.required]
+        [row.name, row.number, row.tier, row.region.label, f"{hours_from_quarters(row.quarters):g}", row.required]
         for row in compliance.compliance_rows(year, tier_id, region)
     )
     return csv_response(
@@ -81,24 +79,18 @@ def compliance_csv():
 @blueprint.route("/admin/cpd/audits")
 @requires(Role.STAFF)
 def audits_list():
-    all_audits = db.session.scalars(sa.select(CpdAudit).order_by(CpdAudit.id.desc())).all()
-    progress = audits.progress_of_audits(all_audits)
-    return render_template("cpd/audits.html", audits=[(audit, progress[audit.id]) for audit in all_audits])
+    return render_template("cpd/audits.html", page=audits.audits_page(page_number()))
 
 
 @blueprint.route("/admin/cpd/audits/new", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def new_audit():
-    form = AuditForm()
     # Only CPD years that have ended: a year still running has CPD still to be logged.
-    form.year.choices = [
-        SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
-        for year in audits.years_to_audit()
-    ]
+    form = AuditForm(years_offered=audits.years_to_audit())
     if not form.is_submitted():
         form.deadline_on.data = audits.suggested_deadline()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             audit = audits.start_audit(
                 current_user,
                 year_starting_in(int(form.year.data)),
@@ -106,11 +98,7 @@ def new_audit():
                 exclude_joined_within_days=form.exclude_joined_within_days.data,
                 deadline_on=form.deadline_on.data,
             )
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"{len(audits.redraw(audit))} members drawn and told by email.", "success")
             return redirect(url_for("cpd.audit_detail", audit_id=audit.id))
     return render_template("cpd/new_audit.html", form=form)
@@ -120,15 +108,12 @@ def new_audit():
 @requires(Role.STAFF)
 def audit_detail(audit_id):
     audit = db.get_or_404(CpdAudit, audit_id)
-    selections = db.session.scalars(
-        sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
-    ).all()
     return render_template(
         "cpd/audit.html",
         audit=audit,
-        selections=selections,
+        page=audits.selections_page(audit, page_number()),
         progress=audits.audit_progress(audit),
-        redraw_matches=sorted(audits.redraw(audit)) == sorted(s.membership_id for s in selections),
+        redraw_matches=audits.redraw_matches(audit),
     )
 
 
@@ -166,13 +151,9 @@ def review_selection(audit_id, selection_id):
             for standard in standards
             if getattr(form, f"outcome_{standard.id}").data
         }
-        try:
+        with carry_out(form) as call:
             audits.review(current_user, selection, outcomes, Outcome(form.overall.data), form.comment.data)
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Outcome recorded and the member told.", "success")
             return redirect(url_for("cpd.audit_detail", audit_id=audit_id))
     return render_template("cpd/review.html", selection=selection, form=form, standards=standards)

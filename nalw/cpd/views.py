@@ -6,12 +6,11 @@ from werkzeug.datastructures import FileStorage
 
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.errors import render_error
-from nalw.core.forms import EmptyForm, show_refusal
-from nalw.core.hours import format_hours
+from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
-from nalw.extensions import db
 from nalw.members import services as member_services
 
 
@@ -58,16 +57,12 @@ def accept_code():
         return redirect(url_for("cpd.my_cpd"))
     form = AcceptCodeForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             code = member_services.accept_current_code(
                 membership, accepted_code=form.accept_code.data, code_version_id=form.code_version()
             )
-        except member_services.MembershipError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            label = code.label
-            db.session.commit()
+            label = code.label  # read before the commit, which expires the version
+        if call.succeeded:
             flash(f"You have accepted {label} of the code of practice. New entries use its standards.", "success")
             return redirect(url_for("cpd.my_cpd"))
     form.offer_code(update.current)
@@ -80,9 +75,13 @@ def _entry_form(entry=None, from_request=True):
     `from_request=False` is for a post that could not be read (a body over the upload limit): the
     form shows the entry as saved.
     """
-    form = EntryForm(obj=entry) if from_request else EntryForm(formdata=None, obj=entry)
     version = services.accepted_version(current_user)
-    form.standards.choices = services.standard_choices(version)
+    offered = version.standards if version else ()
+    form = (
+        EntryForm(obj=entry, standards_offered=offered)
+        if from_request
+        else EntryForm(formdata=None, obj=entry, standards_offered=offered)
+    )
     if not isinstance(form.evidence.data, FileStorage):
         form.evidence.data = None  # not the entry's list of files, which `obj` would otherwise give it
     if entry is not None and not (from_request and form.is_submitted()):
@@ -133,15 +132,11 @@ def new_entry():
         flash("You need a membership to log CPD.", "info")
         return redirect(url_for("members.my_membership"))
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             entry, evidence = _save(form, None, version)
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
             # Read before the commit, which expires the entry: no reload just to say where to go.
             entry_id, message = entry.id, _saved_message(entry, evidence, new=True)
-            db.session.commit()
+        if call.succeeded:
             flash(message, "success")
             return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor=_anchor(evidence)))
     return render_template("cpd/entry.html", form=form, entry=None, version=version)
@@ -158,14 +153,10 @@ def edit_entry(entry_id):
     entry = _own_entry_or_404(entry_id)
     form, version = _entry_form(entry)
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             _, evidence = _save(form, entry, version)
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
             message = _saved_message(entry, evidence, new=False)
-            db.session.commit()
+        if call.succeeded:
             flash(message, "success")
             return redirect(url_for("cpd.edit_entry", entry_id=entry.id, _anchor=_anchor(evidence)))
     return render_template("cpd/entry.html", form=form, entry=entry, version=version)
@@ -192,11 +183,12 @@ def delete_entry(entry_id):
     entry = _own_entry_or_404(entry_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        paths = services.delete_entry(current_user, entry)
-        db.session.commit()
-        services.delete_files(paths)
-        flash("Entry deleted.", "success")
-        return redirect(url_for("cpd.my_cpd"))
+        with carry_out(form) as call:
+            paths = services.delete_entry(current_user, entry)
+        if call.succeeded:
+            services.delete_files(paths)
+            flash("Entry deleted.", "success")
+            return redirect(url_for("cpd.my_cpd"))
     return render_template("cpd/confirm_delete.html", form=form, entry=entry, evidence=None)
 
 
@@ -229,11 +221,12 @@ def delete_evidence(evidence_id):
     entry_id = evidence.entry_id
     form = EmptyForm()
     if form.validate_on_submit():
-        path = services.remove_evidence(current_user, evidence)
-        db.session.commit()
-        services.delete_files([path])
-        flash("File removed.", "success")
-        return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor="evidence-heading"))
+        with carry_out(form) as call:
+            path = services.remove_evidence(current_user, evidence)
+        if call.succeeded:
+            services.delete_files([path])
+            flash("File removed.", "success")
+            return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor="evidence-heading"))
     return render_template("cpd/confirm_delete.html", form=form, entry=evidence.entry, evidence=evidence)
 
 
@@ -253,7 +246,7 @@ def export(kind):
 @blueprint.route("/cpd/audit")
 @signed_in
 def my_audits():
-    return render_template("cpd/my_audits.html", selections=audits.open_selections(current_user))
+    return render_template("cpd/my_audits.html", page=audits.own_selections_page(current_user, page_number()))
 
 
 @blueprint.route("/cpd/audit/<int:selection_id>", methods=["GET", "POST"])
@@ -264,24 +257,17 @@ def audit_profile(selection_id):
         abort(404)
     year = selection.audit.year
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
-    form = ProfileForm(obj=selection if request.method == "GET" else None)
-    form.entries.choices = [
-        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})") for entry in candidates
-    ]
+    form = ProfileForm(obj=selection if request.method == "GET" else None, entries_offered=candidates)
     if request.method == "GET":
         form.entries.data = [entry.id for entry in selection.entries]
     editable = audits.can_edit_profile(selection)
     if editable and form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             if form.submit.data:
                 audits.submit_profile(current_user, selection, form.summary.data, form.entries.data or [])
             else:
                 audits.save_profile_draft(current_user, selection, form.summary.data, form.entries.data or [])
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(
                 "Profile submitted. We will email you the outcome." if form.submit.data else "Profile saved.", "success"
             )

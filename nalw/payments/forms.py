@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import HiddenField, SelectChoice, StringField, SubmitField, ValidationError
+from wtforms.validators import DataRequired, Regexp
 
+from nalw.core.forms import choice_field, text_field
 from nalw.core.money import InvalidAmount, parse_pounds
 from nalw.payments.models import PaymentMethod
 
@@ -30,14 +31,7 @@ class RefundForm(FlaskForm):
         validators=[DataRequired(message="Enter the amount to refund, like 45.00")],
         description="Up to the amount not yet refunded.",
     )
-    reason = TextAreaField(
-        "Reason",
-        validators=[
-            DataRequired(message="Enter the reason for the refund"),
-            Length(max=300, message="Reason must be 300 characters or fewer"),
-        ],
-        render_kw={"rows": 2},
-    )
+    reason = text_field("Reason", max_length=300, required="Enter the reason for the refund", rows=2)
     # Written when the page is shown, so the same form sent twice asks for one refund.
     refund_key = HiddenField(
         validators=[
@@ -52,25 +46,22 @@ class OfflinePaymentForm(FlaskForm):
     amount = PoundsField(
         "Amount received (£)", validators=[DataRequired(message="Enter the amount received, like 400.00")]
     )
-    method = SelectField(
+    method = choice_field(
         "How it was paid",
-        choices=[
-            SelectChoice(method.value, method.label) for method in (PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)
-        ],
-        validators=[DataRequired(message="Choose how it was paid: invoice or bank transfer")],
-        invalid_choice_message="Choose how it was paid: invoice or bank transfer",
+        [SelectChoice(method.value, method.label) for method in (PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)],
+        message="Choose how it was paid: invoice or bank transfer",
     )
-    reference = StringField(
+    reference = text_field(
         "Invoice or transfer reference",
-        validators=[
-            DataRequired(message="Enter the invoice number or bank reference"),
-            Length(max=100, message="Reference must be 100 characters or fewer"),
-        ],
+        max_length=100,
+        required="Enter the invoice number or bank reference",
+        too_long="Reference must be 100 characters or fewer",
     )
-    override_reason = TextAreaField(
+    override_reason = text_field(
         "Reason for accepting a different amount (only if it is not the fee due)",
-        validators=[Length(max=300, message="Reason must be 300 characters or fewer")],
+        max_length=300,
+        too_long="Reason must be 300 characters or fewer",
+        rows=2,
         description="For example: agreed discount for a second link worker. Kept in the audit log.",
-        render_kw={"rows": 2},
     )
     submit = SubmitField("Record payment")

@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.extensions import db
 
 
+@labels(MEMBERSHIP_FEE="Membership fee", RENEWAL="Membership renewal", EVENT_PLACE="Event place")
 class PaymentPurpose(enum.Enum):
     """What a payment is for. The owning domain registers its handlers in `nalw.payments.purposes`."""
 
@@ -17,18 +19,15 @@ class PaymentPurpose(enum.Enum):
     RENEWAL = "renewal"
     EVENT_PLACE = "event_place"
 
-    @property
-    def label(self):
-        return PURPOSE_LABELS[self]
 
-
-PURPOSE_LABELS = {
-    PaymentPurpose.MEMBERSHIP_FEE: "Membership fee",
-    PaymentPurpose.RENEWAL: "Membership renewal",
-    PaymentPurpose.EVENT_PLACE: "Event place",
-}
-
-
+@labels(
+    PENDING="Pending",
+    REQUIRES_ACTION="Requires action",
+    SUCCEEDED="Succeeded",
+    FAILED="Failed",
+    PARTIALLY_REFUNDED="Partially refunded",
+    REFUNDED="Refunded",
+)
 class PaymentStatus(enum.Enum):
     PENDING = "pending"  # row written, Stripe not yet answered
     REQUIRES_ACTION = "requires_action"  # the cardholder must authenticate
@@ -37,19 +36,6 @@ class PaymentStatus(enum.Enum):
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
 
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    PaymentStatus.PENDING: "Pending",
-    PaymentStatus.REQUIRES_ACTION: "Requires action",
-    PaymentStatus.SUCCEEDED: "Succeeded",
-    PaymentStatus.FAILED: "Failed",
-    PaymentStatus.PARTIALLY_REFUNDED: "Partially refunded",
-    PaymentStatus.REFUNDED: "Refunded",
-}
 
 # A payment in one of these states still counts: no second payment may start for what it pays for.
 LIVE_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.SUCCEEDED)
@@ -58,38 +44,18 @@ LIVE_WHERE = f"status IN ({', '.join(repr(status.value) for status in LIVE_STATU
 MONEY_TAKEN_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
+@labels(CARD="Card", INVOICE="Invoice", BANK_TRANSFER="Bank transfer")
 class PaymentMethod(enum.Enum):
     CARD = "card"
     INVOICE = "invoice"
     BANK_TRANSFER = "bank_transfer"
 
-    @property
-    def label(self):
-        return METHOD_LABELS[self]
 
-
-METHOD_LABELS = {
-    PaymentMethod.CARD: "Card",
-    PaymentMethod.INVOICE: "Invoice",
-    PaymentMethod.BANK_TRANSFER: "Bank transfer",
-}
-
-
+@labels(PENDING="Waiting for the card service", SUCCEEDED="Refunded", FAILED="Not refunded")
 class RefundStatus(enum.Enum):
     PENDING = "pending"  # row written, Stripe not yet answered
     SUCCEEDED = "succeeded"
     FAILED = "failed"  # Stripe refused it: no money went back
-
-    @property
-    def label(self):
-        return REFUND_STATUS_LABELS[self]
-
-
-REFUND_STATUS_LABELS = {
-    RefundStatus.PENDING: "Waiting for the card service",
-    RefundStatus.SUCCEEDED: "Refunded",
-    RefundStatus.FAILED: "Not refunded",
-}
 
 
 class Payment(IdMixin, TimestampMixin, db.Model):

@@ -31,6 +31,7 @@ def stripe_webhook():
     except ValueError as error:
         current_app.logger.warning("stripe webhook refused: %s", error)
         return jsonify(error="invalid signature"), 400
+    # Not carry_out: a malformed event is answered to Stripe with a 400, not shown to a person.
     try:
         outcome = services.handle_event(event)
         db.session.commit()
@@ -131,6 +132,7 @@ def authenticate(payment_id):
     try:
         intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
     except gateway.GatewayError as error:
+        # Stripe not answering is no refusal to roll back (carry_out's work): the check can be finished later.
         flash(f"{error.message} Your bank's check can be finished later from your payments page.", "warning")
         return redirect(next_path)
     allow_card_field()

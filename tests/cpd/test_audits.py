@@ -289,6 +289,63 @@ def test_audits_list_shows_each_audit_with_its_sample_and_progress(staff_client)
     assert "Waiting for profile: 2" in page
 
 
+def test_the_audits_list_is_paged_newest_first(staff_client, monkeypatch):
+    monkeypatch.setattr(audits, "AUDITS_PER_PAGE", 2)
+    client, staff = staff_client
+    MembershipFactory(long_standing=True)
+    made = [CpdAuditFactory(staff=staff, year=audited_year().previous()) for _ in range(3)]
+    db.session.commit()
+
+    pages = [client.get(f"/admin/cpd/audits?page={number}") for number in (1, 2)]
+
+    def listed(page):
+        return [
+            int(audit_id) for audit_id in re.findall(r'href="/admin/cpd/audits/(\d+)"', page.get_data(as_text=True))
+        ]
+
+    assert [listed(page) for page in pages] == [[made[2].id, made[1].id], [made[0].id]]
+    assert "Page 1 of 2" in page_text(pages[0]) and "Next page" in page_text(pages[0])
+
+
+def test_the_members_drawn_for_an_audit_are_paged_and_the_draw_is_still_checked_against_them_all(
+    staff_client, monkeypatch
+):
+    monkeypatch.setattr(audits, "SELECTIONS_PER_PAGE", 2)
+    client, staff = staff_client
+    for _ in range(5):
+        MembershipFactory(long_standing=True)
+    audit = CpdAuditFactory(staff=staff)
+    db.session.commit()
+    drawn = [selection.id for selection in selections_of(audit)]
+
+    pages = [client.get(f"/admin/cpd/audits/{audit.id}?page={number}") for number in (1, 2, 3)]
+
+    def listed(page):
+        html = page.get_data(as_text=True)
+        return [
+            int(selection_id) for selection_id in re.findall(rf"/admin/cpd/audits/{audit.id}/selections/(\d+)", html)
+        ]
+
+    assert [listed(page) for page in pages] == [drawn[:2], drawn[2:4], drawn[4:]]
+    assert "Page 3 of 3" in page_text(pages[2])
+    assert all("Drawing again from the record gives the same members" in page_text(page) for page in pages)
+
+
+def test_a_members_own_audits_are_paged(client, monkeypatch):
+    monkeypatch.setattr(audits, "MY_AUDITS_PER_PAGE", 1)
+    staff = staff_member()
+    member = MembershipFactory(long_standing=True).person
+    CpdAuditFactory(staff=staff, year=audited_year().previous())
+    CpdAuditFactory(staff=staff)
+    db.session.commit()
+    sign_in(client, member)
+
+    first, second = [page_text(client.get(f"/cpd/audit?page={number}")) for number in (1, 2)]
+
+    assert f"CPD audit of {audited_year().label}" in first and "Page 1 of 2" in first
+    assert f"CPD audit of {audited_year().previous().label}" in second and "Page 2 of 2" in second
+
+
 # --- Deadline reminders ---------------------------------------------------------------------------
 
 

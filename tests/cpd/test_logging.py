@@ -5,7 +5,11 @@ import datetime as dt
 import pytest
 import time_machine
 
+from nalw.core.errors import DomainError
+from nalw.core.forms import carry_out
+from nalw.cpd.forms import EntryForm
 from nalw.cpd.models import ActivityType, EntryStatus
+from nalw.cpd.services import CpdError
 from tests.cpd.record_steps import entries_of, entry_answers, evidence_rows, field_is_invalid, group_is_invalid, upload
 from tests.factories import REFLECTION, CpdEntryFactory, MembershipFactory, pdf_file, publish_new_code_version, standard
 from tests.helpers import page_text, sign_in
@@ -362,3 +366,14 @@ def test_editing_an_entry_does_not_count_it_twice_against_its_day(client, signed
         "Check the hours and the date."
     ]
     assert [each.quarter_hours for each in entries_of(signed_in_member)] == [80, 16]
+
+
+def test_a_cpd_refusal_is_a_domain_error_that_carry_out_shows_at_its_field(app):
+    with app.test_request_context(method="POST", data={"title": "Safeguarding"}):
+        form = EntryForm(meta={"csrf": False})
+        with carry_out(form) as call:
+            raise CpdError("Enter the hours spent, like 1.5", field="hours")
+
+    assert issubclass(CpdError, DomainError)
+    assert not call.succeeded
+    assert form.hours.errors == ["Enter the hours spent, like 1.5"]
