@@ -71,18 +71,14 @@ def billing_profile(person, create=False) -> BillingProfile | None:
     return profile
 
 
-def start_card_setup(person) -> str:
-    """The client secret of a SetupIntent for the card form on the payment page."""
-    profile = billing_profile(person, create=True)
-    _, client_secret = gateway.create_setup_intent(profile.stripe_customer_id)
-    return client_secret
-
-
-def save_card(person, setup_intent_id) -> BillingProfile:
-    """Keep the card a confirmed SetupIntent saved as the person's card for payments and renewals."""
+def save_card(person, card_token) -> BillingProfile:
+    """Keep the card the browser's Stripe.js token stands for as the person's card for payments and renewals.
+    A card its bank declines is not kept, and the person is told at the card field."""
     profile = billing_profile(person, create=True)
     try:
-        card = gateway.saved_card_from_setup(setup_intent_id, profile.stripe_customer_id)
+        card = gateway.save_card_from_token(card_token, profile.stripe_customer_id)
+    except gateway.CardDeclined as error:
+        raise PaymentError(f"{error.message} Nothing was charged. Try again or use another card.", field="card")
     except gateway.GatewayError as error:
         raise PaymentError(error.message, field="card")
     profile.payment_method_id = card.payment_method_id
