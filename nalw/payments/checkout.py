@@ -47,10 +47,8 @@ def pay_by_card(person, card_choice, card_token, begin_payment):
         services.save_card(person, card_token)
     payment = begin_payment()
     db.session.commit()  # the row exists before any money moves
-    services.submit_card_payment(payment)
-    if new_card and payment.status is PaymentStatus.FAILED:
-        # A card declined on its first use is not kept for next time, nor offered as the default.
-        services.forget_card(person)
+    # A card that fails on its first use is not kept for next time, nor offered as the default.
+    services.submit_card_payment(payment, new_card=new_card)
     db.session.commit()
     return payment
 

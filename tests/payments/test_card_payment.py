@@ -1,13 +1,12 @@
 """Paying the joining fee by card: the bank's check, declines, one payment per fee, the amount the person saw."""
 
-
 from nalw.members.models import MembershipStatus
 from nalw.payments import gateway
 from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentStatus
 from tests.factories import link_worker_tier
 from tests.helpers import page_text, sign_in
-from tests.members.steps import hidden_value
+from tests.members.steps import hidden_value, save_card
 from tests.payments.steps import amount_on_page, payments_of
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, REFUSED_AS_SAVED, VISA
 
@@ -108,6 +107,36 @@ def test_failing_the_banks_check_marks_the_payment_failed_and_lets_the_person_pa
     assert membership.status is MembershipStatus.PAID
     assert [p.status for p in payments_of(person)] == [PaymentStatus.FAILED, PaymentStatus.SUCCEEDED]
     assert len(succeeded_charges(stripe_api, person)) == 1
+
+
+def test_a_new_card_whose_first_bank_check_fails_is_not_kept(client, awaiting_bank_check, authenticate_payment):
+    person, membership, payment, client_secret = awaiting_bank_check()
+    assert payment_services.billing_profile(person).card_label == "Visa ending 3184"  # while the bank checks
+    authenticate_payment(payment.stripe_payment_intent_id, client_secret, success=False)
+
+    client.get(f"/payments/{payment.id}/authenticated?next=/membership")
+
+    assert payment.status is PaymentStatus.FAILED
+    assert payment_services.billing_profile(person).card_label is None
+    pay_page = page_text(client.get(f"/membership/{membership.id}/pay"))
+    assert "My saved card" not in pay_page
+
+
+def test_a_saved_card_whose_bank_check_fails_later_is_kept(
+    client, applicant, card_token, authenticate_payment, stripe_api
+):
+    person, membership = applicant()
+    save_card(person, card_token, NEEDS_AUTHENTICATION)
+    response = client.post(f"/membership/{membership.id}/pay", data={"card_choice": "saved", "amount_pence": "4500"})
+    (payment,) = payments_of(person)
+    assert response.location == f"/payments/{payment.id}/authenticate?next=/membership"
+    intent = stripe_api.payment_intent(payment.stripe_payment_intent_id)
+    authenticate_payment(intent["id"], intent["client_secret"], success=False)
+
+    client.get(f"/payments/{payment.id}/authenticated?next=/membership")
+
+    assert payment.status is PaymentStatus.FAILED
+    assert payment_services.billing_profile(person).card_label == "Visa ending 3184"
 
 
 def test_a_failed_bank_check_is_told_in_plain_words_not_stripes():
