@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import json
-import re
 import time
 import uuid
 
@@ -13,39 +12,32 @@ import requests
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # saves, then every charge is declined
 NEEDS_AUTHENTICATION = "4000002760003184"  # every charge asks the cardholder to authenticate
+REFUSED_AS_SAVED = "4000000000000002"  # declined as soon as it is saved to the customer
 
 
 @pytest.fixture
-def confirm_card(localstripe_url):
-    """`confirm_card(setup_secret, VISA)` -> the SetupIntent id, as stripe.confirmCardSetup would."""
+def card_token(localstripe_url):
+    """`card_token(VISA)` -> a token for the card, as stripe.createToken(cardElement) makes in the browser:
+    it posts the card to /v1/tokens with the publishable key, and asks nothing of the card's bank."""
 
-    def confirm(setup_secret, number=VISA):
-        setup_id = re.match(r"^(seti_\w+)_secret_", setup_secret).group(1)
-        body = {
-            "key": "pk_test_nalw",
-            "use_stripe_sdk": True,
-            "client_secret": setup_secret,
-            "payment_method_data": {
-                "type": "card",
-                "card": {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
-                "billing_details": {"address": {"postal_code": "LS1 4AP"}},
-            },
-        }
+    def create(number=VISA):
         response = requests.post(
-            f"{localstripe_url}/v1/setup_intents/{setup_id}/confirm", data=json.dumps(body), timeout=10
+            f"{localstripe_url}/v1/tokens",
+            data={
+                "card[number]": number,
+                "card[exp_month]": "12",
+                "card[exp_year]": "2034",
+                "card[cvc]": "123",
+                "key": "pk_test_nalw",
+                "payment_user_agent": "localstripe",
+            },
+            timeout=10,
         )
-        result = response.json()
-        if result.get("status") == "requires_action":
-            response = requests.post(
-                f"{localstripe_url}/v1/setup_intents/{setup_id}/confirm",
-                data=json.dumps({"key": "pk_test_nalw", "use_stripe_sdk": True, "client_secret": setup_secret}),
-                timeout=10,
-            )
-            result = response.json()
-        assert result.get("status") == "succeeded", result
-        return setup_id
+        token = response.json()
+        assert response.status_code == 200 and token["id"].startswith("tok_"), token
+        return token["id"]
 
-    return confirm
+    return create
 
 
 @pytest.fixture
@@ -80,9 +72,3 @@ def signed_payload(payload, secret="whsec_test_nalw"):
     timestamp = int(time.time())
     signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
     return payload, {"Stripe-Signature": f"t={timestamp},v1={signature}", "Content-Type": "application/json"}
-
-
-def setup_secret_in(response):
-    match = re.search(r'data-setup-secret="([^"]+)"', response.get_data(as_text=True))
-    assert match, "the payment page has no card form"
-    return match.group(1)

@@ -119,11 +119,11 @@ def cpd_declaration_field(required):
 
 
 class PaymentForm(AcceptsCode, FlaskForm):
-    """The amount the person saw (checked against the fee now) and, for a new card, the SetupIntent.
+    """The amount the person saw (checked against the fee now) and, for a new card, its Stripe.js token.
     On renewal, the person accepts the current code of practice again."""
 
     amount_pence = HiddenField()
-    setup_intent_id = HiddenField()
+    card_token = HiddenField()
     accept_code = BooleanField("I have read and accept the current code of practice")
     code_version_id = HiddenField()
     # Optional here: the renewal service refuses a renewal without the answer, with its own message.

@@ -108,7 +108,7 @@ def _pay_by_card(form, begin_payment, *, success, done_url, retry_url):
     the page again with the refusal or the decline on the form."""
     with carry_out(form) as call:
         payment = checkout.pay_by_card(
-            current_user, request.form.get("card_choice"), form.setup_intent_id.data, begin_payment
+            current_user, request.form.get("card_choice"), form.card_token.data, begin_payment
         )
     if not call.succeeded:
         return None
@@ -141,7 +141,7 @@ def pay(membership_id):
         if outcome is not None:
             return outcome
     form.amount_pence.data = str(services.fee_due(membership))
-    form.setup_intent_id.data = ""
+    form.card_token.data = ""
     return render_template(
         "members/pay.html",
         form=form,
@@ -195,7 +195,7 @@ def renew():
     if not form.is_submitted():
         form.renew_automatically.data = membership.auto_renew  # what the member chose before, until they change it
     form.offer_code(code)
-    form.setup_intent_id.data = ""
+    form.card_token.data = ""
     return render_template(
         "members/renew.html",
         form=form,

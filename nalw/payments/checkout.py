@@ -11,44 +11,44 @@ from nalw.payments.models import PaymentStatus, RefundStatus
 
 
 def card_page_context(person):
-    """What the card part of a payment page needs: the saved card and a fresh SetupIntent for a new one."""
+    """What the card part of a payment page needs: the saved card, and whether a card can be taken now (the
+    person's Stripe customer exists, so a new card can be saved to it)."""
     try:
         profile = services.billing_profile(person, create=True)
-        setup_secret = services.start_card_setup(person)
     except gateway.GatewayError:
         db.session.rollback()
-        profile = services.billing_profile(person)
-        setup_secret = None  # the page says card payments are unavailable just now
+        profile = None  # the page says card payments are unavailable just now
     else:
         allow_card_field()  # only a page that shows the card field lets Stripe.js in
     db.session.commit()  # keep the Stripe customer id even if the person leaves the page
     return {
         "saved_card": profile.card_label if profile else None,
-        "setup_secret": setup_secret,
+        "card_payments_available": profile is not None,
         "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"],
         "stripe_js_url": current_app.config["STRIPE_JS_URL"],
     }
 
 
-def pay_by_card(person, card_choice, setup_intent_id, begin_payment):
+def pay_by_card(person, card_choice, card_token, begin_payment):
     """Save the new card if one was entered, write the payment row and commit, charge it and commit.
+
+    A new card comes as a Stripe.js token: saving it asks nothing of the bank, so a card whose bank wants
+    its check (3-D Secure) is asked once, by the payment, on the authenticate page.
 
     `begin_payment()` is the owning domain's service that checks its rules and writes the row;
     its errors propagate with nothing saved. Returns the payment with Stripe's answer applied.
     """
-    if card_choice != "saved" and not setup_intent_id:
+    if card_choice != "saved" and not card_token:
         raise services.PaymentError(
             "Enter your card details: card number, expiry date and security code.", field="card"
         )
     new_card = card_choice != "saved"
     if new_card:
-        services.save_card(person, setup_intent_id)
+        services.save_card(person, card_token)
     payment = begin_payment()
     db.session.commit()  # the row exists before any money moves
-    services.submit_card_payment(payment)
-    if new_card and payment.status is PaymentStatus.FAILED:
-        # A card declined on its first use is not kept for next time, nor offered as the default.
-        services.forget_card(person)
+    # A card that fails on its first use is not kept for next time, nor offered as the default.
+    services.submit_card_payment(payment, new_card=new_card)
     db.session.commit()
     return payment
 

@@ -89,16 +89,6 @@ def create_customer(email, name, person_id) -> str:
     return customer.id
 
 
-def create_setup_intent(customer_id) -> tuple[str, str]:
-    """A SetupIntent the browser confirms with the card, to save it for later charges."""
-    intent = _call(
-        lambda: client().v1.setup_intents.create(
-            params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]}
-        )
-    )
-    return intent.id, intent.client_secret
-
-
 @dataclass(frozen=True)
 class SavedCard:
     payment_method_id: str
@@ -108,17 +98,31 @@ class SavedCard:
     exp_year: int | None
 
 
-def saved_card_from_setup(setup_intent_id, customer_id) -> SavedCard:
-    """The card a confirmed SetupIntent saved, after checking it is this customer's and it succeeded."""
-    intent = _call(lambda: client().v1.setup_intents.retrieve(setup_intent_id))
-    if intent.customer != customer_id:
-        raise GatewayError("That card setup does not belong to your account. Enter your card again.")
-    if intent.status != "succeeded" or not intent.payment_method:
-        raise GatewayError("Your card was not saved. Enter your card details again.")
-    method_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
-    method = _call(lambda: client().v1.payment_methods.retrieve(method_id))
-    card = method.to_dict().get("card") or {}
-    return SavedCard(method_id, card.get("brand"), card.get("last4"), card.get("exp_month"), card.get("exp_year"))
+CARD_NOT_SAVED = "Your card was not saved. Enter your card details again."
+
+
+def save_card_from_token(token_id, customer_id) -> SavedCard:
+    """Keep the card a Stripe.js token (`stripe.createToken`) stands for as one of the customer's cards.
+
+    The card is kept as a `card_` source, which a PaymentIntent charges as its payment method, now and
+    off-session later. Saving it asks nothing of the cardholder's bank: if the bank wants its check, the
+    first payment asks for it, once. A card its bank refuses outright is declined here (CardDeclined).
+    """
+    if not token_id.startswith("tok_"):
+        raise GatewayError(CARD_NOT_SAVED)
+    try:
+        card = _call(
+            lambda: client().v1.customers.payment_sources.create(
+                customer_id, params={"source": token_id}, options={"idempotency_key": f"card-{token_id}"}
+            )
+        )
+    except Refused as error:
+        # An unknown or already used token: the page is stale, or the card was entered somewhere else.
+        raise GatewayError(CARD_NOT_SAVED) from error
+    details = card.to_dict()
+    return SavedCard(
+        details["id"], details.get("brand"), details.get("last4"), details.get("exp_month"), details.get("exp_year")
+    )
 
 
 def charge_saved_card(

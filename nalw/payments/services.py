@@ -71,18 +71,14 @@ def billing_profile(person, create=False) -> BillingProfile | None:
     return profile
 
 
-def start_card_setup(person) -> str:
-    """The client secret of a SetupIntent for the card form on the payment page."""
-    profile = billing_profile(person, create=True)
-    _, client_secret = gateway.create_setup_intent(profile.stripe_customer_id)
-    return client_secret
-
-
-def save_card(person, setup_intent_id) -> BillingProfile:
-    """Keep the card a confirmed SetupIntent saved as the person's card for payments and renewals."""
+def save_card(person, card_token) -> BillingProfile:
+    """Keep the card the browser's Stripe.js token stands for as the person's card for payments and renewals.
+    A card its bank declines is not kept, and the person is told at the card field."""
     profile = billing_profile(person, create=True)
     try:
-        card = gateway.saved_card_from_setup(setup_intent_id, profile.stripe_customer_id)
+        card = gateway.save_card_from_token(card_token, profile.stripe_customer_id)
+    except gateway.CardDeclined as error:
+        raise PaymentError(f"{error.message} Nothing was charged. Try again or use another card.", field="card")
     except gateway.GatewayError as error:
         raise PaymentError(error.message, field="card")
     profile.payment_method_id = card.payment_method_id
@@ -91,13 +87,6 @@ def save_card(person, setup_intent_id) -> BillingProfile:
     profile.card_exp_month = card.exp_month
     profile.card_exp_year = card.exp_year
     return profile
-
-
-def forget_card(person):
-    profile = billing_profile(person)
-    if profile is not None:
-        profile.payment_method_id = profile.card_brand = profile.card_last4 = None
-        profile.card_exp_month = profile.card_exp_year = None
 
 
 # --- Taking a card payment ----------------------------------------------------------------
@@ -189,14 +178,23 @@ def payment_metadata(payment) -> dict:
     return metadata
 
 
-def submit_card_payment(payment) -> Payment:
-    """Charge the saved card for a pending payment row; returns it with Stripe's answer applied."""
+def submit_card_payment(payment, *, new_card=False) -> Payment:
+    """Charge the saved card for a pending payment row; returns it with Stripe's answer applied.
+
+    `new_card`: the card was saved for this payment. If this first payment fails (declined, or the bank's
+    check not completed, now or later), the card is not kept for next time nor offered as the default.
+    """
     if payment.status is not PaymentStatus.PENDING or payment.stripe_payment_intent_id:
         return payment
     profile = db.session.scalar(sa.select(BillingProfile).where(BillingProfile.person_id == payment.person_id))
     if profile is None or not profile.payment_method_id:
         _mark_failed(payment, "No card is saved for this payment.")
         return payment
+    metadata = payment_metadata(payment)
+    if new_card:
+        # Stripe keeps the mark with the PaymentIntent, so an answer that comes later (the bank's check,
+        # a webhook, reconcile) knows whose first use failed.
+        metadata["new_card"] = profile.payment_method_id
     try:
         result = gateway.charge_saved_card(
             amount_pence=payment.amount_pence,
@@ -204,12 +202,13 @@ def submit_card_payment(payment) -> Payment:
             payment_method_id=profile.payment_method_id,
             idempotency_key=payment.idempotency_key,
             description=payment.description,
-            metadata=payment_metadata(payment),
+            metadata=metadata,
             off_session=payment.off_session,
         )
     except gateway.CardDeclined as error:
         payment.stripe_payment_intent_id = error.payment_intent_id
         _mark_failed(payment, error.message)
+        _forget_card_failed_on_first_use(payment, metadata.get("new_card"))
         return payment
     except gateway.GatewayError as error:
         # We cannot tell whether Stripe charged: the row stays pending and reconcile settles it.
@@ -234,6 +233,17 @@ def apply_intent(payment, result: gateway.IntentResult):
             payment.status = PaymentStatus.REQUIRES_ACTION
     elif result.status in ("requires_payment_method", "canceled"):
         _mark_failed(payment, result.failure_message or "The payment was not completed.")
+        _forget_card_failed_on_first_use(payment, result.metadata.get("new_card"))
+
+
+def _forget_card_failed_on_first_use(payment, card_id):
+    """A card saved for this payment, which failed, is not kept: unless the person has saved another since."""
+    if not card_id:
+        return
+    profile = db.session.scalar(sa.select(BillingProfile).where(BillingProfile.person_id == payment.person_id))
+    if profile is not None and profile.payment_method_id == card_id:
+        profile.payment_method_id = profile.card_brand = profile.card_last4 = None
+        profile.card_exp_month = profile.card_exp_year = None
 
 
 def _mark_succeeded(payment, charge_id):

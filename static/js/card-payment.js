@@ -1,6 +1,7 @@
-// The card field of a payment page: Stripe.js saves the card through a SetupIntent,
-// then the form posts the SetupIntent's id and the server charges the saved card.
-// On a page that needs the cardholder's bank to confirm, Stripe.js runs that check.
+// The card field of a payment page: Stripe.js turns a new card into a token, the form
+// posts the token and the server saves the card and charges it. Saving asks nothing of the
+// cardholder's bank, so a bank that wants its check (3-D Secure) asks once, for the payment,
+// on the page that confirms it, where Stripe.js runs that check.
 (function () {
   "use strict";
 
@@ -25,19 +26,12 @@
     problem.focus();
   }
   var EMPTY_CARD = "Enter your card details: card number, expiry date, security code and postcode.";
-  var FAILED_CHECK =
-    "Your bank did not confirm the card, so it was not saved and nothing was charged. " +
-    "Try again and complete your bank's check when it appears, or use another card.";
   var NOT_SAVED = "Your card could not be saved and nothing was charged. Check the details and try again, or use another card.";
 
   function plainReason(error) {
     // Stripe's card and validation messages are written for the cardholder ("Your card number is incomplete.");
-    // anything else (a failed bank check, a network or script error) gets our words and what to do next.
-    var code = (error && error.code) || "";
+    // anything else (a network or script error) gets our words and what to do next.
     var message = ((error && error.message) || "").trim();
-    if (/authentication/i.test(code) || /authenticat/i.test(message)) {
-      return FAILED_CHECK;
-    }
     if (error && (error.type === "card_error" || error.type === "validation_error") && message) {
       return message + (/[.!?]$/.test(message) ? "" : ".") + " Check the details and try again.";
     }
@@ -77,8 +71,8 @@
 
     form.addEventListener("submit", function (event) {
       var choice = form.querySelector("[name=card_choice]:checked") || form.querySelector("[name=card_choice]");
-      if ((choice && choice.value === "saved") || form.querySelector("[name=setup_intent_id]").value) {
-        return; // paying with the saved card, or the new card is already saved: let the form post
+      if ((choice && choice.value === "saved") || form.querySelector("[name=card_token]").value) {
+        return; // paying with the saved card, or the new card already has its token: let the form post
       }
       event.preventDefault();
       if (submitting) {
@@ -105,18 +99,14 @@
         submitting = false;
       }
 
-      stripe
-        .confirmCardSetup(form.dataset.setupSecret, {
-          payment_method: { card: card, billing_details: { name: form.dataset.name } },
-        })
-        .then(function (result) {
-          if (result.error) {
-            refused(result.error);
-            return;
-          }
-          form.querySelector("[name=setup_intent_id]").value = result.setupIntent.id;
-          form.submit();
-        }, refused);
+      stripe.createToken(card, { name: form.dataset.name }).then(function (result) {
+        if (result.error) {
+          refused(result.error);
+          return;
+        }
+        form.querySelector("[name=card_token]").value = result.token.id;
+        form.submit();
+      }, refused);
     });
   }
 

@@ -14,7 +14,7 @@ from tests.cpd.record_steps import group_is_invalid
 from tests.factories import MembershipFactory
 from tests.helpers import page_text, sign_in
 from tests.members.steps import change_cpd_hours, errors_on_field, hidden_value, save_card
-from tests.stripe_helpers import VISA, setup_secret_in
+from tests.stripe_helpers import VISA
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
 EXPIRES_ON = dt.date(2026, 6, 30)  # renewal is open
@@ -54,13 +54,13 @@ def renewal_payments(membership):
     ).all()
 
 
-def renew(client, confirm_card, **overrides):
+def renew(client, card_token, **overrides):
     """Renew on /membership/renew with a new card, answering as `overrides` say (None leaves a field out)."""
     page = client.get("/membership/renew")
     assert page.status_code == 200, page.location
     answers = {
         "card_choice": "new",
-        "setup_intent_id": confirm_card(setup_secret_in(page), VISA),
+        "card_token": card_token(VISA),
         "amount_pence": "4500",
         "code_version_id": hidden_value(page, "code_version_id"),
         "accept_code": "y",
@@ -81,8 +81,8 @@ def test_the_renewal_page_asks_about_the_last_complete_cpd_year(client, membersh
     assert "(20 hours) in the CPD year 2025 to 2026" in page
 
 
-def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_nothing(client, confirm_card, membership):
-    response = renew(client, confirm_card, cpd_met=None)
+def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_nothing(client, card_token, membership):
+    response = renew(client, card_token, cpd_met=None)
 
     assert response.request.path == "/membership/renew"
     assert errors_on_field(response, "cpd_met") == ["Say whether you met the CPD requirement for 2025 to 2026"]
@@ -93,8 +93,8 @@ def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_noth
 
 
 @pytest.mark.parametrize(("answer", "met"), [("yes", True), ("no", False)])
-def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client, confirm_card, membership, answer, met):
-    response = renew(client, confirm_card, cpd_met=answer)
+def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client, card_token, membership, answer, met):
+    response = renew(client, card_token, cpd_met=answer)
 
     assert "Thank you: your membership is renewed." in page_text(response)
     assert membership.expires_on == dt.date(2027, 6, 30)
@@ -105,12 +105,12 @@ def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client,
     assert declaration.declared_at == NOW
 
 
-def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, confirm_card, membership):
+def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, card_token, membership):
     change_cpd_hours(membership.tier, 30, current_year_too=True)  # from the CPD year 2026 to 2027
 
     offered = page_text(client.get("/membership"))
     renewal_page = page_text(client.get("/membership/renew"))
-    renew(client, confirm_card, cpd_met="yes")
+    renew(client, card_token, cpd_met="yes")
 
     assert "did you meet your 20 hours of CPD in the CPD year 2025 to 2026?" in offered
     assert "(20 hours) in the CPD year 2025 to 2026" in renewal_page
@@ -118,8 +118,8 @@ def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, c
     assert (declaration.cpd_year_starts_on, declaration.hours_required) == (LAST_CPD_YEAR_STARTS, 20)
 
 
-def test_the_declaration_shows_on_the_staff_membership_page(app, client, confirm_card, membership, person_as):
-    renew(client, confirm_card, cpd_met="no")
+def test_the_declaration_shows_on_the_staff_membership_page(app, client, card_token, membership, person_as):
+    renew(client, card_token, cpd_met="no")
     staff = app.test_client()
     sign_in(staff, person_as("staff"))
 
@@ -129,9 +129,9 @@ def test_the_declaration_shows_on_the_staff_membership_page(app, client, confirm
 
 
 def test_the_membership_page_offers_the_declaration_to_a_member_who_renews_automatically(
-    client, confirm_card, membership
+    client, card_token, membership
 ):
-    save_card(membership.person, confirm_card, VISA)
+    save_card(membership.person, card_token, VISA)
     renewals.set_auto_renew(membership.person, membership, True)
     db.session.flush()
 
@@ -157,11 +157,11 @@ def test_a_declaration_without_an_answer_is_refused(client, membership):
     assert declarations(membership) == []
 
 
-def test_declaring_again_for_the_same_year_replaces_the_declaration(client, confirm_card, membership, clock):
+def test_declaring_again_for_the_same_year_replaces_the_declaration(client, card_token, membership, clock):
     client.post("/membership/cpd-declaration", data={"cpd_met": "no"})
     clock.shift(dt.timedelta(hours=2))
 
-    renew(client, confirm_card, cpd_met="yes")
+    renew(client, card_token, cpd_met="yes")
 
     [declaration] = declarations(membership)
     assert declaration.cpd_year_starts_on == LAST_CPD_YEAR_STARTS
@@ -169,8 +169,8 @@ def test_declaring_again_for_the_same_year_replaces_the_declaration(client, conf
     assert declaration.declared_at == NOW + dt.timedelta(hours=2)
 
 
-def test_a_declaration_the_next_year_is_kept_beside_the_last(client, confirm_card, membership, clock):
-    renew(client, confirm_card, cpd_met="yes")
+def test_a_declaration_the_next_year_is_kept_beside_the_last(client, card_token, membership, clock):
+    renew(client, card_token, cpd_met="yes")
     clock.move_to(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
     sign_in(client, membership.person)  # a year on, the member signs in afresh
 
@@ -189,14 +189,14 @@ def test_someone_without_a_membership_to_renew_cannot_declare(client, person_as)
     assert db.session.scalar(sa.select(sa.func.count(CpdDeclaration.id))) == 0
 
 
-def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_declare_for_it(client, confirm_card, clock):
+def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_declare_for_it(client, card_token, clock):
     clock.move_to(dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.UTC))  # the last complete CPD year ended 31 March 2026
     newcomer = MembershipFactory(started_on=dt.date(2026, 5, 1), expires_on=dt.date(2027, 4, 30))
     sign_in(client, newcomer.person)
 
     renewal_page = page_text(client.get("/membership/renew"))
     membership_page = page_text(client.get("/membership"))
-    response = renew(client, confirm_card, cpd_met=None)
+    response = renew(client, card_token, cpd_met=None)
 
     assert "Did you meet the CPD requirement" not in renewal_page and "2025 to 2026" not in renewal_page
     assert "CPD declaration" not in membership_page

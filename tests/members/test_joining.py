@@ -14,7 +14,7 @@ from tests.factories import link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
 from tests.members.steps import submit_application
 from tests.payments.steps import reconcile
-from tests.stripe_helpers import DECLINED, setup_secret_in
+from tests.stripe_helpers import DECLINED
 
 
 @pytest.fixture
@@ -22,21 +22,21 @@ def settings(stripe_settings):
     return stripe_settings
 
 
-def pay_with_new_card(client, membership, confirm_card, number="4242424242424242", amount=None):
-    page = client.get(f"/membership/{membership.id}/pay")
-    setup_id = confirm_card(setup_secret_in(page), number)
+def pay_with_new_card(client, membership, card_token, number="4242424242424242", amount=None):
+    client.get(f"/membership/{membership.id}/pay")
+    token = card_token(number)
     return client.post(
         f"/membership/{membership.id}/pay",
         data={
             "card_choice": "new",
-            "setup_intent_id": setup_id,
+            "card_token": token,
             "amount_pence": str(amount or membership.tier.annual_fee_pence),
         },
         follow_redirects=True,
     )
 
 
-def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, confirm_card):
+def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, card_token):
     person = make_person()
     sign_in(client, person)
     tier = link_worker_tier()
@@ -47,7 +47,7 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
     assert membership.status is MembershipStatus.APPLIED
     assert membership.code_version_id == current_version().id
 
-    response = pay_with_new_card(client, membership, confirm_card)
+    response = pay_with_new_card(client, membership, card_token)
 
     assert "Paid, awaiting approval" in page_text(response)
     payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
@@ -58,13 +58,13 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
     assert [m.subject for m in emails_to(person.email)][-1] == "We have your membership application and payment"
 
 
-def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, confirm_card):
+def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, card_token):
     person = make_person()
     sign_in(client, person)
     submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
 
-    response = pay_with_new_card(client, membership, confirm_card, DECLINED)
+    response = pay_with_new_card(client, membership, card_token, DECLINED)
 
     assert "Your card was declined." in page_text(response)
     assert membership.status is MembershipStatus.APPLIED
@@ -72,12 +72,12 @@ def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_pe
     assert payment.status is PaymentStatus.FAILED
 
 
-def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, confirm_card):
+def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, card_token):
     person = make_person()
     sign_in(client, person)
     submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, confirm_card)
+    pay_with_new_card(client, membership, card_token)
 
     staff = person_as("staff")
     sign_in(client, staff)
@@ -90,12 +90,12 @@ def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client,
     assert f"Approved: membership number {membership.number}" in page_text(response)
 
 
-def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, confirm_card):
+def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, card_token):
     person = make_person()
     sign_in(client, person)
     submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, confirm_card)
+    pay_with_new_card(client, membership, card_token)
 
     sign_in(client, person_as("staff"))
     client.post(f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"})
@@ -109,13 +109,13 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
 
 
 def test_rejection_while_stripe_is_down_stands_and_its_refund_waits_for_reconcile(
-    app, client, make_person, person_as, confirm_card, runner, localstripe_url
+    app, client, make_person, person_as, card_token, runner, localstripe_url
 ):
     person = make_person()
     sign_in(client, person)
     submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, confirm_card)
+    pay_with_new_card(client, membership, card_token)
     sign_in(client, person_as("staff"))
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
 
@@ -157,16 +157,16 @@ def test_pay_page_offers_automatic_renewal_unticked_and_says_what_is_true_about_
 
 @pytest.mark.parametrize(("ticked", "shown"), [(True, "Automatic"), (False, "By hand")])
 def test_the_answer_to_renew_automatically_sets_the_membership_automatic_renewal(
-    client, make_person, person_as, confirm_card, ticked, shown
+    client, make_person, person_as, card_token, ticked, shown
 ):
     person = make_person()
     sign_in(client, person)
     submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    page = client.get(f"/membership/{membership.id}/pay")
+    client.get(f"/membership/{membership.id}/pay")
     data = {
         "card_choice": "new",
-        "setup_intent_id": confirm_card(setup_secret_in(page), "4242424242424242"),
+        "card_token": card_token("4242424242424242"),
         "amount_pence": "4500",
     }
     if ticked:

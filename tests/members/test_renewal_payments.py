@@ -13,7 +13,7 @@ from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import MembershipFactory, publish_new_code_version
 from tests.helpers import emails_to, input_tag, link_in, page_text, sign_in
 from tests.members.steps import hidden_value, run_renewals, save_card
-from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA, setup_secret_in
+from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA
 
 EXPIRES_ON = dt.date(2026, 6, 30)
 TODAY = dt.date(2026, 6, 25)  # five days before: the automatic charge is due
@@ -31,12 +31,12 @@ def clock():
 
 
 @pytest.fixture
-def renewing_member(app, confirm_card):
+def renewing_member(app, card_token):
     """`renewing_member(card)`: an active member ending on 30 June who chose automatic renewal with `card`."""
 
     def build(card=VISA, auto_renew=True):
         membership = MembershipFactory(expires_on=EXPIRES_ON)
-        save_card(membership.person, confirm_card, card)
+        save_card(membership.person, card_token, card)
         membership.auto_renew = auto_renew
         db.session.flush()
         return membership
@@ -123,14 +123,14 @@ def test_a_card_needing_authentication_emails_a_link_to_pay(runner, renewing_mem
 
 
 def test_after_a_declined_automatic_charge_the_emailed_link_lets_the_member_renew_with_another_card(
-    client, runner, renewing_member, confirm_card
+    client, runner, renewing_member, card_token
 ):
     membership = renewing_member(DECLINED)
     run_renewals(runner, TODAY)
     [email] = action_needed_emails(membership)
     sign_in(client, membership.person)
 
-    response = renew_with_new_card(client, confirm_card, link_in(email, "/membership/renew"), number=VISA)
+    response = renew_with_new_card(client, card_token, link_in(email, "/membership/renew"), number=VISA)
 
     assert "Thank you: your membership is renewed." in page_text(response)
     assert membership.expires_on == dt.date(2027, 6, 30)
@@ -183,12 +183,12 @@ def test_a_new_code_of_practice_stops_the_automatic_charge_and_asks_the_member_t
 # --- Renewing by hand ------------------------------------------------------------------------------
 
 
-def renew_with_new_card(client, confirm_card, path="/membership/renew", number=VISA, **overrides):
+def renew_with_new_card(client, card_token, path="/membership/renew", number=VISA, **overrides):
     page = client.get(path)
     assert page.status_code == 200, page.location
     data = {
         "card_choice": "new",
-        "setup_intent_id": confirm_card(setup_secret_in(page), number),
+        "card_token": card_token(number),
         "amount_pence": "4500",
         "code_version_id": hidden_value(page, "code_version_id"),
         "accept_code": "y",
@@ -198,7 +198,7 @@ def renew_with_new_card(client, confirm_card, path="/membership/renew", number=V
     return client.post(path, data={k: v for k, v in data.items() if v is not None}, follow_redirects=True)
 
 
-def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows_on(client, confirm_card, person_as):
+def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows_on(client, card_token, person_as):
     membership = MembershipFactory(expires_on=EXPIRES_ON)
     new_version = publish_new_code_version(person_as("admin"))
     sign_in(client, membership.person)
@@ -207,7 +207,7 @@ def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows
     assert "Renewing costs £45.00 for another 12 months, from your current end date." in page
     assert "Version 2" in page
 
-    response = renew_with_new_card(client, confirm_card)
+    response = renew_with_new_card(client, card_token)
 
     assert "Thank you: your membership is renewed." in page_text(response)
     assert membership.expires_on == dt.date(2027, 6, 30)
@@ -218,12 +218,12 @@ def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows
     assert emails_to(membership.person.email)[-1].subject == "Your NALW membership is renewed"
 
 
-def test_renewing_by_hand_without_accepting_the_code_is_refused_and_charges_nothing(client, confirm_card):
+def test_renewing_by_hand_without_accepting_the_code_is_refused_and_charges_nothing(client, card_token):
     membership = MembershipFactory(expires_on=EXPIRES_ON)
     code_version_before = membership.code_version_id
     sign_in(client, membership.person)
 
-    response = renew_with_new_card(client, confirm_card, accept_code=None)
+    response = renew_with_new_card(client, card_token, accept_code=None)
 
     assert "Accept the current code of practice to renew" in page_text(response)
     assert renewal_payments(membership) == []
@@ -231,21 +231,21 @@ def test_renewing_by_hand_without_accepting_the_code_is_refused_and_charges_noth
     assert membership.code_version_id == code_version_before
 
 
-def test_a_lapsed_member_renews_by_hand_from_the_day_of_payment(client, confirm_card):
+def test_a_lapsed_member_renews_by_hand_from_the_day_of_payment(client, card_token):
     membership = MembershipFactory(expires_on=dt.date(2026, 3, 31))
     membership.status = MembershipStatus.LAPSED
     db.session.flush()
     sign_in(client, membership.person)
 
     assert "Renewing costs £45.00 for another 12 months, from today." in page_text(client.get("/membership/renew"))
-    renew_with_new_card(client, confirm_card)
+    renew_with_new_card(client, card_token)
 
     assert membership.status is MembershipStatus.ACTIVE
     assert (membership.started_on, membership.expires_on) == (dt.date(2026, 6, 25), dt.date(2027, 6, 24))
 
 
 def test_a_code_published_while_renewing_is_refused_with_a_message_and_must_be_accepted_afresh(
-    client, confirm_card, person_as
+    client, card_token, person_as
 ):
     membership = MembershipFactory(expires_on=EXPIRES_ON)
     sign_in(client, membership.person)
@@ -257,7 +257,7 @@ def test_a_code_published_while_renewing_is_refused_with_a_message_and_must_be_a
         "/membership/renew",
         data={
             "card_choice": "new",
-            "setup_intent_id": confirm_card(setup_secret_in(page), VISA),
+            "card_token": card_token(VISA),
             "amount_pence": "4500",
             "code_version_id": shown_version,
             "accept_code": "y",

@@ -10,7 +10,7 @@ from tests.factories import link_worker_tier
 from tests.helpers import sign_in
 from tests.members.steps import submit_application
 from tests.payments.steps import StripeApi, amount_on_page, payments_of
-from tests.stripe_helpers import NEEDS_AUTHENTICATION, VISA, setup_secret_in
+from tests.stripe_helpers import NEEDS_AUTHENTICATION, VISA
 
 
 @pytest.fixture
@@ -39,17 +39,17 @@ def applicant(client, make_person):
 
 
 @pytest.fixture
-def pay_for(client, confirm_card):
+def pay_for(client, card_token):
     """`pay_for(membership, number)`: open the pay page, enter the card as Stripe.js would, press Pay."""
 
     def pay(membership, number=VISA, amount_pence=None, follow_redirects=True):
         page = client.get(f"/membership/{membership.id}/pay")
-        setup_id = confirm_card(setup_secret_in(page), number)
+        token = card_token(number)
         return client.post(
             f"/membership/{membership.id}/pay",
             data={
                 "card_choice": "new",
-                "setup_intent_id": setup_id,
+                "card_token": token,
                 "amount_pence": str(amount_pence) if amount_pence is not None else amount_on_page(page),
             },
             follow_redirects=follow_redirects,

@@ -49,6 +49,13 @@ class StripeApi:
                 return intents
             after = page["data"][-1]["id"]
 
+    def setup_intents_of(self, person):
+        """Every SetupIntent at localstripe for the person's Stripe customer (saving a card the old way)."""
+        customer_id = customer_of(person)
+        if customer_id is None:
+            return []
+        return [intent for intent in self.get("setup_intents", limit=100)["data"] if intent["customer"] == customer_id]
+
     def charges_of(self, person):
         customer_id = customer_of(person)
         return [] if customer_id is None else self.get("charges", customer=customer_id, limit=100)["data"]

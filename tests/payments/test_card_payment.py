@@ -1,14 +1,14 @@
 """Paying the joining fee by card: the bank's check, declines, one payment per fee, the amount the person saw."""
 
-import re
-
 from nalw.members.models import MembershipStatus
 from nalw.payments import gateway
+from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentStatus
 from tests.factories import link_worker_tier
 from tests.helpers import page_text, sign_in
+from tests.members.steps import hidden_value, save_card
 from tests.payments.steps import amount_on_page, payments_of
-from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA, setup_secret_in
+from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, REFUSED_AS_SAVED, VISA
 
 IN_PROGRESS = "This has already been paid, or a payment for it is in progress."
 
@@ -36,6 +36,42 @@ def test_card_needing_the_banks_check_goes_to_a_page_that_runs_it(app, client, a
     assert app.config["STRIPE_JS_URL"].endswith("/js.stripe.com/v3/")
     assert "Your bank wants to check that it is you paying £45.00 for Link Worker membership fee" in page_text(page)
     assert membership.status is MembershipStatus.APPLIED
+
+
+def test_a_new_card_needing_the_banks_check_is_checked_once_for_the_payment(
+    client, applicant, card_token, authenticate_payment, stripe_api
+):
+    person, membership = applicant()
+    page = client.get(f"/membership/{membership.id}/pay")
+
+    response = client.post(
+        f"/membership/{membership.id}/pay",
+        data={
+            "card_choice": "new",
+            "card_token": card_token(NEEDS_AUTHENTICATION),
+            "amount_pence": amount_on_page(page),
+        },
+    )
+
+    (payment,) = payments_of(person)
+    assert response.location == f"/payments/{payment.id}/authenticate?next=/membership"
+    assert stripe_api.setup_intents_of(person) == []  # saving the card asked nothing of the bank
+    (intent,) = stripe_api.payment_intents_of(person)
+    assert intent["status"] == "requires_action"
+    check_page = client.get(response.location)
+    assert f'data-client-secret="{intent["client_secret"]}"' in check_page.get_data(as_text=True)
+
+    passed = authenticate_payment(intent["id"], intent["client_secret"], success=True)  # the one bank check
+    done = client.get(f"/payments/{payment.id}/authenticated?next=/membership", follow_redirects=True)
+
+    assert passed["status"] == "succeeded"
+    assert "Payment of £45.00 received. Thank you." in page_text(done)
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert membership.status is MembershipStatus.PAID
+    assert len(stripe_api.payment_intents_of(person)) == 1
+    assert len(succeeded_charges(stripe_api, person)) == 1
+    profile = payment_services.billing_profile(person)
+    assert profile.card_label == "Visa ending 3184" and intent["payment_method"] == profile.payment_method_id
 
 
 def test_passing_the_banks_check_marks_the_payment_succeeded(client, awaiting_bank_check, authenticate_payment):
@@ -71,6 +107,36 @@ def test_failing_the_banks_check_marks_the_payment_failed_and_lets_the_person_pa
     assert membership.status is MembershipStatus.PAID
     assert [p.status for p in payments_of(person)] == [PaymentStatus.FAILED, PaymentStatus.SUCCEEDED]
     assert len(succeeded_charges(stripe_api, person)) == 1
+
+
+def test_a_new_card_whose_first_bank_check_fails_is_not_kept(client, awaiting_bank_check, authenticate_payment):
+    person, membership, payment, client_secret = awaiting_bank_check()
+    assert payment_services.billing_profile(person).card_label == "Visa ending 3184"  # while the bank checks
+    authenticate_payment(payment.stripe_payment_intent_id, client_secret, success=False)
+
+    client.get(f"/payments/{payment.id}/authenticated?next=/membership")
+
+    assert payment.status is PaymentStatus.FAILED
+    assert payment_services.billing_profile(person).card_label is None
+    pay_page = page_text(client.get(f"/membership/{membership.id}/pay"))
+    assert "My saved card" not in pay_page
+
+
+def test_a_saved_card_whose_bank_check_fails_later_is_kept(
+    client, applicant, card_token, authenticate_payment, stripe_api
+):
+    person, membership = applicant()
+    save_card(person, card_token, NEEDS_AUTHENTICATION)
+    response = client.post(f"/membership/{membership.id}/pay", data={"card_choice": "saved", "amount_pence": "4500"})
+    (payment,) = payments_of(person)
+    assert response.location == f"/payments/{payment.id}/authenticate?next=/membership"
+    intent = stripe_api.payment_intent(payment.stripe_payment_intent_id)
+    authenticate_payment(intent["id"], intent["client_secret"], success=False)
+
+    client.get(f"/payments/{payment.id}/authenticated?next=/membership")
+
+    assert payment.status is PaymentStatus.FAILED
+    assert payment_services.billing_profile(person).card_label == "Visa ending 3184"
 
 
 def test_a_failed_bank_check_is_told_in_plain_words_not_stripes():
@@ -116,6 +182,38 @@ def test_declined_card_shows_the_reason_and_the_membership_stays_applied(applica
     assert succeeded_charges(stripe_api, person) == []
 
 
+def test_a_card_refused_as_it_is_saved_is_told_on_the_form_and_nothing_is_kept(
+    client, applicant, card_token, stripe_api
+):
+    person, membership = applicant()
+    page = client.get(f"/membership/{membership.id}/pay")
+
+    response = client.post(
+        f"/membership/{membership.id}/pay",
+        data={"card_choice": "new", "card_token": card_token(REFUSED_AS_SAVED), "amount_pence": amount_on_page(page)},
+    )
+
+    assert response.status_code == 200
+    assert "Your card was declined. Nothing was charged. Try again or use another card." in page_text(response)
+    assert payments_of(person) == []
+    assert stripe_api.payment_intents_of(person) == []
+    assert payment_services.billing_profile(person).card_label is None
+
+
+def test_a_card_token_that_is_not_one_is_refused_and_nothing_is_charged(client, applicant, stripe_api):
+    person, membership = applicant()
+    page = client.get(f"/membership/{membership.id}/pay")
+
+    response = client.post(
+        f"/membership/{membership.id}/pay",
+        data={"card_choice": "new", "card_token": "tok_unknown", "amount_pence": amount_on_page(page)},
+    )
+
+    assert "Your card was not saved. Enter your card details again." in page_text(response)
+    assert payments_of(person) == []
+    assert stripe_api.payment_intents_of(person) == []
+
+
 # --- One payment per fee ---------------------------------------------------------------------------
 
 
@@ -131,10 +229,10 @@ def test_a_second_payment_is_refused_while_the_first_awaits_the_bank(awaiting_ba
     assert membership.status is MembershipStatus.APPLIED
 
 
-def test_posting_the_pay_form_twice_charges_once(client, applicant, confirm_card, stripe_api):
+def test_posting_the_pay_form_twice_charges_once(client, applicant, card_token, stripe_api):
     person, membership = applicant()
-    page = client.get(f"/membership/{membership.id}/pay")
-    form = {"card_choice": "new", "setup_intent_id": confirm_card(setup_secret_in(page)), "amount_pence": "4500"}
+    client.get(f"/membership/{membership.id}/pay")
+    form = {"card_choice": "new", "card_token": card_token(), "amount_pence": "4500"}
 
     first = client.post(f"/membership/{membership.id}/pay", data=form)
     second = client.post(f"/membership/{membership.id}/pay", data=form, follow_redirects=True)
@@ -163,11 +261,11 @@ def test_a_tampered_amount_is_refused_and_nothing_is_charged(applicant, pay_for,
 
 
 def test_a_fee_changed_by_staff_after_the_page_opened_is_refused_naming_the_new_fee(
-    app, client, applicant, confirm_card, person_as, stripe_api
+    app, client, applicant, card_token, person_as, stripe_api
 ):
     person, membership = applicant()
     page = client.get(f"/membership/{membership.id}/pay")
-    setup_id = confirm_card(setup_secret_in(page))
+    token = card_token()
     tier = link_worker_tier()
     admin_client = app.test_client()
     sign_in(admin_client, person_as("admin"))
@@ -186,7 +284,7 @@ def test_a_fee_changed_by_staff_after_the_page_opened_is_refused_naming_the_new_
 
     response = client.post(
         f"/membership/{membership.id}/pay",
-        data={"card_choice": "new", "setup_intent_id": setup_id, "amount_pence": amount_on_page(page)},
+        data={"card_choice": "new", "card_token": token, "amount_pence": amount_on_page(page)},
     )
 
     text = page_text(response)
@@ -197,10 +295,10 @@ def test_a_fee_changed_by_staff_after_the_page_opened_is_refused_naming_the_new_
     assert stripe_api.payment_intents_of(person) == []
     assert membership.status is MembershipStatus.APPLIED
 
-    setup_id = confirm_card(setup_secret_in(response))
+    token = card_token()
     client.post(
         f"/membership/{membership.id}/pay",
-        data={"card_choice": "new", "setup_intent_id": setup_id, "amount_pence": amount_on_page(response)},
+        data={"card_choice": "new", "card_token": token, "amount_pence": amount_on_page(response)},
     )
 
     (payment,) = payments_of(person)
@@ -238,5 +336,7 @@ def test_the_pay_page_shows_the_fee_and_a_fresh_card_form(client, applicant):
     page = client.get(f"/membership/{membership.id}/pay")
 
     assert "Link Worker membership for 12 months from approval: £45.00" in page_text(page)
-    assert re.fullmatch(r"seti_\w+_secret_\w+", setup_secret_in(page))
+    html = page.get_data(as_text=True)
+    assert "data-card-form" in html and hidden_value(page, "card_token") == ""
+    assert "seti_" not in html  # a new card is sent as a token: the page sets nothing up with Stripe
     assert amount_on_page(page) == "4500"

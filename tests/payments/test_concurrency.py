@@ -19,7 +19,7 @@ from nalw.payments.models import Payment, PaymentStatus, StripeEvent
 from tests.conftest import OwnContextClient
 from tests.factories import PersonFactory, link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
-from tests.stripe_helpers import NEEDS_AUTHENTICATION, setup_secret_in, signed_event
+from tests.stripe_helpers import NEEDS_AUTHENTICATION, signed_event
 
 pytestmark = pytest.mark.postgres_only
 
@@ -80,11 +80,11 @@ def applied(committing_app):
 
 
 def test_pay_form_posted_twice_at_once_charges_once_and_tells_the_second_why(
-    committing_app, applied, confirm_card, stripe_api
+    committing_app, applied, card_token, stripe_api
 ):
     person, membership, client = applied
-    page = client.get(f"/membership/{membership.id}/pay")
-    payment_services.save_card(person, confirm_card(setup_secret_in(page)))
+    client.get(f"/membership/{membership.id}/pay")
+    payment_services.save_card(person, card_token())
     db.session.commit()
     form = {"card_choice": "saved", "amount_pence": "4500"}
 
@@ -109,15 +109,15 @@ def test_pay_form_posted_twice_at_once_charges_once_and_tells_the_second_why(
 
 
 def test_the_same_event_delivered_twice_at_once_is_applied_once(
-    committing_app, applied, confirm_card, authenticate_payment, stripe_api
+    committing_app, applied, card_token, authenticate_payment, stripe_api
 ):
     person, membership, client = applied
-    page = client.get(f"/membership/{membership.id}/pay")
+    client.get(f"/membership/{membership.id}/pay")
     client.post(
         f"/membership/{membership.id}/pay",
         data={
             "card_choice": "new",
-            "setup_intent_id": confirm_card(setup_secret_in(page), NEEDS_AUTHENTICATION),
+            "card_token": card_token(NEEDS_AUTHENTICATION),
             "amount_pence": "4500",
         },
     )
