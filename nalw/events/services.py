@@ -1,0 +1,6 @@
+def place_paid(payment):
+    pass
+
+
+def place_refunded(payment):
+    pass
