@@ -105,6 +105,15 @@ EXPECTED_AUDIENCE = {
     "cpd.new_audit": STAFF,
     "cpd.audit_detail": STAFF,
     "cpd.review_selection": STAFF,
+    "events.event_list": PUBLIC,
+    "events.event_page": PUBLIC,
+    "events.calendar_feed": PUBLIC,
+    "events.book": SIGNED_IN,
+    "events.pay": SIGNED_IN,
+    "events.my_bookings": SIGNED_IN,
+    "events.cancel_booking": SIGNED_IN,
+    "events.join_waiting_list": SIGNED_IN,
+    "events.leave_waiting_list": SIGNED_IN,
 }
 
 

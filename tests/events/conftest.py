@@ -1,0 +1,1 @@
+from tests.events.steps import refunds  # noqa: F401  (a fixture)

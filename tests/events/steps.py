@@ -1,0 +1,163 @@
+"""Building events, bookings and payments the way the app does, for the events tests."""
+
+import datetime as dt
+import itertools
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.core.regions import Region
+from nalw.core.time import utcnow
+from nalw.events import services
+from nalw.events.models import Booking, BookingStatus, Event, EventFormat, EventKind, WaitingListEntry
+from nalw.extensions import db
+from nalw.payments import gateway
+from nalw.payments import services as payment_services
+from nalw.payments.models import BillingProfile, Payment
+from tests.factories import PersonFactory
+from tests.members.steps import active_membership, staff_member
+
+_intent_numbers = itertools.count(1)
+
+
+def event_values(**overrides):
+    """A published-ready in-person roadshow a month from now, booking open now."""
+    now = utcnow().replace(microsecond=0)
+    starts_at = overrides.pop("starts_at", now + dt.timedelta(days=30))
+    values = {
+        "title": "North West roadshow",
+        "description": "A day of talks and workshops for link workers.",
+        "kind": EventKind.ROADSHOW,
+        "region": Region.NORTH_WEST,
+        "starts_at": starts_at,
+        "ends_at": starts_at + dt.timedelta(hours=6),
+        "format": EventFormat.IN_PERSON,
+        "venue": "Manchester Central Library",
+        "joining_url": "",
+        "capacity": 10,
+        "member_price_pence": 0,
+        "non_member_price_pence": 0,
+        "booking_opens_at": now - dt.timedelta(days=1),
+        "booking_closes_at": starts_at - dt.timedelta(hours=1),
+        "cpd_quarter_hours": 20,
+        "refund_cutoff_days": 7,
+        "offer_hours": 24,
+        "hold_minutes": 15,
+    }
+    values.update(overrides)
+    return values
+
+
+def published_event(staff=None, **overrides) -> Event:
+    staff = staff or staff_member()
+    event = services.create_event(staff, **event_values(**overrides))
+    services.publish_event(staff, event)
+    db.session.flush()
+    return event
+
+
+def paid_event(**overrides) -> Event:
+    return published_event(**{"member_price_pence": 2500, "non_member_price_pence": 4000, **overrides})
+
+
+def member():
+    return active_membership().person
+
+
+def non_member():
+    return PersonFactory()
+
+
+def with_saved_card(person):
+    """A saved card on record, as the card form leaves it (no Stripe call needed to begin a payment)."""
+    db.session.add(
+        BillingProfile(
+            person_id=person.id,
+            stripe_customer_id=f"cus_test_{person.id}",
+            payment_method_id=f"pm_test_{person.id}",
+            card_brand="visa",
+            card_last4="4242",
+        )
+    )
+    db.session.flush()
+    return person
+
+
+def begin_payment(booking) -> Payment:
+    """The person submits the card form: the payment row is written, as the pay page does."""
+    if payment_services.billing_profile(booking.person) is None:
+        with_saved_card(booking.person)
+    payment = services.begin_place_payment(booking.person, booking)
+    payment.stripe_payment_intent_id = f"pi_test_{next(_intent_numbers)}"
+    db.session.flush()
+    return payment
+
+
+def intent(payment, status="succeeded"):
+    """Stripe's PaymentIntent for `payment`, as its webhook event carries it."""
+    return {
+        "id": payment.stripe_payment_intent_id,
+        "object": "payment_intent",
+        "status": status,
+        "amount": payment.amount_pence,
+        "latest_charge": f"ch_{payment.stripe_payment_intent_id}",
+        "metadata": {"payment_id": str(payment.id)},
+    }
+
+
+def stripe_says(payment, status="succeeded", event_id=None):
+    """A verified webhook event reaches payments, which applies it once."""
+    kind = {"succeeded": "payment_intent.succeeded", "requires_action": "payment_intent.requires_action"}[status]
+    event = {
+        "id": event_id or f"evt_{payment.stripe_payment_intent_id}_{status}",
+        "type": kind,
+        "data": {"object": intent(payment, status)},
+    }
+    outcome = payment_services.handle_event(event)
+    db.session.flush()
+    return outcome
+
+
+@pytest.fixture
+def refunds(monkeypatch):
+    """Stripe's refunds, recorded: [(payment_intent_id, amount_pence)]."""
+    made = []
+
+    def refund(*, payment_intent_id, amount_pence, idempotency_key):
+        made.append((payment_intent_id, amount_pence))
+        return f"re_test_{len(made)}"
+
+    monkeypatch.setattr(gateway, "refund", refund)
+    return made
+
+
+def bookings_of(event, status=None):
+    query = sa.select(Booking).where(Booking.event_id == event.id).order_by(Booking.id)
+    if status is not None:
+        query = query.where(Booking.status == status)
+    return db.session.scalars(query).all()
+
+
+def confirmed(event):
+    return bookings_of(event, BookingStatus.CONFIRMED)
+
+
+def entry_of(event, person):
+    return db.session.scalar(
+        sa.select(WaitingListEntry)
+        .where(WaitingListEntry.event_id == event.id, WaitingListEntry.person_id == person.id)
+        .order_by(WaitingListEntry.id.desc())
+    )
+
+
+def fill(event, count=None):
+    """Confirmed places for new people until `count` are taken (all of them by default)."""
+    people = []
+    for _ in range(count if count is not None else event.capacity):
+        person = PersonFactory()
+        booking = services.book_place(event, person)
+        if booking.status is BookingStatus.HELD:
+            stripe_says(begin_payment(booking))
+        people.append(person)
+    db.session.flush()
+    return people
