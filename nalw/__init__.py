@@ -130,6 +130,7 @@ def register_commands(app):
     from nalw.core.commands import outbox_cli
     from nalw.cpd.commands import cpd_cli
     from nalw.demo import demo_cli
+    from nalw.events.commands import events_cli
     from nalw.members.commands import members_cli
     from nalw.payments.commands import payments_cli
     from nalw.setup import setup_cli
@@ -141,3 +142,4 @@ def register_commands(app):
     app.cli.add_command(payments_cli)
     app.cli.add_command(setup_cli)
     app.cli.add_command(cpd_cli)
+    app.cli.add_command(events_cli)
