@@ -7,6 +7,7 @@ MAIN_NAVIGATION = [
     ("Home", "core.home", None),
     ("Code of practice", "code_of_practice.current", None),
     ("Register", "members.register", None),
+    ("Events", "events.event_list", None),
     ("Membership", "members.my_membership", "signed_in"),
     ("My CPD", "cpd.my_cpd", Role.MEMBER),
     ("My organisation", "members.organisation", Role.ORGANISATION_ADMIN),

@@ -136,9 +136,10 @@ def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app, refunds
     # The place frees without an offer being made (staff refunded it outside the app, say).
     db.session.execute(sa.update(Booking).where(Booking.event_id == event.id).values(status=BookingStatus.CANCELLED))
     db.session.commit()
+    event_id = event.id
 
     def offer(_):
-        offers = services.offer_freed_places(db.session.get(Event, event.id))
+        offers = services.offer_freed_places(db.session.get(Event, event_id))
         db.session.commit()
         return len(offers)
 
@@ -149,7 +150,7 @@ def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app, refunds
     db.session.expire_all()
     offered = db.session.scalars(
         sa.select(WaitingListEntry).where(
-            WaitingListEntry.event_id == event.id, WaitingListEntry.status == WaitingStatus.OFFERED
+            WaitingListEntry.event_id == event_id, WaitingListEntry.status == WaitingStatus.OFFERED
         )
     ).all()
     assert [entry.person_id for entry in offered] == [waiting[0].id]
