@@ -97,9 +97,7 @@ def seed(members, entries):
     today = now.date()
     hashed = password_hash()
     with psycopg.connect(BENCH_URL) as connection, connection.cursor() as cursor:
-        tier_id, cpd_required = cursor.execute(
-            "SELECT id, cpd_hours_required FROM tiers WHERE name = 'Link Worker'"
-        ).fetchone()
+        tier_id = cursor.execute("SELECT id FROM tiers WHERE name = 'Link Worker'").fetchone()[0]
         version_id = cursor.execute("SELECT id FROM code_versions WHERE number = 1").fetchone()[0]
         standard_ids = [
             row[0] for row in cursor.execute("SELECT id FROM code_standards WHERE version_id = %s", (version_id,))
@@ -115,13 +113,11 @@ def seed(members, entries):
                 "email",
                 "password_hash",
                 "email_verified_at",
-                "failed_sign_ins",
-                "session_version",
                 "created_at",
                 "updated_at",
             ],
             (
-                (i, f"Bench Member {i}", f"member{i}@bench.nalw.org.uk", hashed, now, 0, 1, now, now)
+                (i, f"Bench Member {i}", f"member{i}@bench.nalw.org.uk", hashed, now, now, now)
                 for i in range(1, members + 1)
             ),
         )
@@ -136,8 +132,6 @@ def seed(members, entries):
                 "email",
                 "password_hash",
                 "email_verified_at",
-                "failed_sign_ins",
-                "session_version",
                 "created_at",
                 "updated_at",
                 "totp_secret",
@@ -150,8 +144,6 @@ def seed(members, entries):
                     f"staff{i - members}@bench.nalw.org.uk",
                     hashed,
                     now,
-                    0,
-                    1,
                     now,
                     now,
                     STAFF_TOTP,
@@ -278,7 +270,6 @@ def seed(members, entries):
     # A database in steady use has been vacuumed: its visibility map lets index-only scans skip the table.
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
-    return cpd_required
 
 
 # --- 2. The server -----------------------------------------------------------------------------------

@@ -74,7 +74,9 @@ def register_blueprints(app):
     from nalw import accounts, admin, code_of_practice, cpd, events, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
+    from nalw.core.web import register_url_converters
 
+    register_url_converters(app)
     app.register_blueprint(core_views.blueprint)
     app.register_blueprint(accounts.blueprint)
     app.register_blueprint(admin.blueprint)
@@ -97,6 +99,8 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
+    from nalw.core.contact import contact_details
+    from nalw.core.hours import format_hours
     from nalw.core.money import format_pence
     from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
     from nalw.core.time import format_date, format_datetime
@@ -106,13 +110,14 @@ def register_template_helpers(app):
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["pence"] = format_pence
+    app.jinja_env.filters["hours"] = format_hours
 
     @app.context_processor
     def site_context():
         from flask import has_request_context
         from flask_login import current_user
 
-        context = {"site_name": app.config["SITE_NAME"]}
+        context = {"site_name": app.config["SITE_NAME"], **contact_details()}
         if has_request_context():  # emails are also rendered by cron commands, with nobody signed in
             context["navigation"] = navigation_for(current_user)
             context["staff_navigation"] = navigation_for(current_user, STAFF_NAVIGATION)

@@ -2,9 +2,9 @@
 
 `make run` works with none set: it gets an embedded SQLite database, a
 throw-away secret key, memory rate-limit storage and the local mail catcher.
-Production (NALW_ENV=production) refuses to start without a secret key and a
-database URL, because a guessable key or an accidental SQLite file there would
-be a silent disaster.
+Production (NALW_ENV=production) refuses to start without a secret key, a
+database URL and the Stripe keys and webhook secret, because a guessable key, an
+accidental SQLite file or a webhook anyone can sign there would be a silent disaster.
 """
 
 import os
@@ -12,6 +12,19 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+# Signs localstripe's webhooks in `make run` and the tests. It is in the source, so production refuses it.
+DEVELOPMENT_WEBHOOK_SECRET = "whsec_localstripe_development"
+# Production cannot start without these (the setting, and the environment variable that gives it).
+REQUIRED_IN_PRODUCTION = (
+    ("SECRET_KEY", "SECRET_KEY"),
+    ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+    ("NALW_SITE_URL", "SITE_URL"),
+    ("NALW_CONTACT_EMAIL", "CONTACT_EMAIL"),
+    ("NALW_CONTACT_PHONE", "CONTACT_PHONE"),
+    ("STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY"),
+    ("STRIPE_PUBLISHABLE_KEY", "STRIPE_PUBLISHABLE_KEY"),
+    ("STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"),
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -57,9 +70,15 @@ def load_config(overrides=None):
         "SQLALCHEMY_DATABASE_URI": _database_url(_env("DATABASE_URL", "" if production else default_sqlite)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SITE_NAME": "National Association of Link Workers",
+        # How people reach the NALW team, given wherever a page or an email asks them to get in touch.
+        "CONTACT_EMAIL": _env("NALW_CONTACT_EMAIL", None if production else "membership@nalw.org.uk"),
+        "CONTACT_PHONE": _env("NALW_CONTACT_PHONE", None if production else "0113 496 0000"),
         "SITE_SHORT_NAME": "NALW",
-        # Absolute links in emails are built from this, never from the request's Host header.
-        "SITE_URL": _env("NALW_SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Absolute links in emails, certificates and PDFs are built from this, never from the request's
+        # Host header. `make run` serves on NALW_PORT (5000 unless set), so the development default follows it.
+        "SITE_URL": (
+            _env("NALW_SITE_URL") or ("" if production else f"http://127.0.0.1:{_env('NALW_PORT', '5000')}")
+        ).rstrip("/"),
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -107,7 +126,7 @@ def load_config(overrides=None):
         # Stripe. The API base and Stripe.js URL point at localstripe for `make run` and the tests.
         "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY", None if production else "sk_test_localstripe"),
         "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY", None if production else "pk_test_localstripe"),
-        "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET", None if production else "whsec_localstripe_development"),
+        "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET", None if production else DEVELOPMENT_WEBHOOK_SECRET),
         "STRIPE_API_BASE": _env("STRIPE_API_BASE", None if production else "http://127.0.0.1:8420"),
         "STRIPE_JS_URL": _env(
             "STRIPE_JS_URL", "https://js.stripe.com/v3/" if production else "http://127.0.0.1:8420/js.stripe.com/v3/"
@@ -135,11 +154,7 @@ def load_config(overrides=None):
 
 
 def check_production(config):
-    missing = [
-        name
-        for name, key in (("SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
-        if not config.get(key)
-    ]
+    missing = [name for name, key in REQUIRED_IN_PRODUCTION if not config.get(key)]
     if missing:
         raise ConfigurationError(
             "Production needs these environment variables set: " + ", ".join(missing) + ". See README.md, 'Deploying'."
@@ -148,6 +163,11 @@ def check_production(config):
         raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise ConfigurationError("Production must use PostgreSQL: set DATABASE_URL to a postgresql:// URL.")
+    if config["STRIPE_WEBHOOK_SECRET"] == DEVELOPMENT_WEBHOOK_SECRET:
+        raise ConfigurationError(
+            "STRIPE_WEBHOOK_SECRET is the development secret, which anyone can read in the source:"
+            " set the signing secret of the site's Stripe webhook endpoint."
+        )
 
 
 def _origin(url):

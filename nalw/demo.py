@@ -207,12 +207,13 @@ def seed_demo_memberships(created):
 
 
 def seed_demo_audit():
-    """A CPD audit of this year that draws every demo member, so the member's side can be tried."""
+    """A CPD audit of the last CPD year that has ended, drawing every demo member, so the member's side can
+    be tried."""
     if db.session.scalar(sa.select(sa.func.count(CpdAudit.id))):
         return
     audits.start_audit(
         _person("admin@demo.nalw.org.uk"),
-        current_year(),
+        current_year().previous(),
         share_per_thousand=1000,
         exclude_joined_within_days=0,
         deadline_on=london_today() + dt.timedelta(days=30),

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from nalw.code_of_practice.services import seed_first_version
 from nalw.extensions import db
+from nalw.members.cpd_requirements import start_requirement
 from nalw.members.models import Eligibility, MembershipNumberCounter, Tier
 
 setup_cli = AppGroup("setup", help="Reference data for a new installation.")
@@ -54,7 +55,11 @@ def seed_defaults() -> list[str]:
     if seed_first_version() is not None:
         added.append("code of practice version 1")
     if not db.session.scalar(sa.select(sa.func.count(Tier.id))):
-        db.session.add_all(Tier(**tier) for tier in DEFAULT_TIERS)
+        tiers = [Tier(**tier) for tier in DEFAULT_TIERS]
+        db.session.add_all(tiers)
+        db.session.flush()
+        for tier in tiers:
+            start_requirement(tier)
         added.append(f"{len(DEFAULT_TIERS)} membership tiers")
     if db.session.get(MembershipNumberCounter, 1) is None:
         db.session.add(MembershipNumberCounter(id=1, last_number=0))

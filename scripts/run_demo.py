@@ -5,7 +5,8 @@ Starts, on loopback only:
   with the app's webhook registered on it,
 - a mail catcher (aiosmtpd) that keeps every message in instance/maildir,
 - the outbox worker, delivering waiting email to it every few seconds,
-- the web app at http://127.0.0.1:5000 (no debugger).
+- the web app at http://127.0.0.1:5000 (no debugger), or on the port NALW_PORT names; links in
+  emails and certificates follow that port (NALW_SITE_URL), unless NALW_SITE_URL is set.
 Ctrl-C stops them all.
 """
 
@@ -46,19 +47,29 @@ def wait_for_port(port, seconds=15):
     return False
 
 
-def main():
-    os.chdir(ROOT)
-    stripe_base = f"http://127.0.0.1:{STRIPE_PORT}"
+def demo_environment(environ):
+    """The settings every helper of `make run` gets: local Stripe and mail, and links at the app's real port."""
+    app_port = int(environ.get("NALW_PORT", "5000"))
+    stripe_base = f"http://127.0.0.1:{int(environ.get('NALW_LOCALSTRIPE_PORT', '8420'))}"
     env = {
-        **os.environ,
+        **environ,
         "NALW_DEMO_MODE": "1",
-        "MAIL_PORT": str(MAIL_PORT),
+        "NALW_PORT": str(app_port),
+        "NALW_SITE_URL": environ.get("NALW_SITE_URL") or f"http://127.0.0.1:{app_port}",
+        "MAIL_PORT": str(int(environ.get("MAIL_PORT", "8025"))),
         "FLASK_APP": "wsgi",
         "STRIPE_API_BASE": stripe_base,
         "STRIPE_JS_URL": f"{stripe_base}/js.stripe.com/v3/",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
     }
     env.pop("NALW_ENV", None)
+    return env
+
+
+def main():
+    os.chdir(ROOT)
+    stripe_base = f"http://127.0.0.1:{STRIPE_PORT}"
+    env = demo_environment(dict(os.environ))
     INSTANCE.mkdir(exist_ok=True)
     for port, what in ((APP_PORT, "the app"), (MAIL_PORT, "the mail catcher"), (STRIPE_PORT, "localstripe")):
         if not port_is_free(port):
@@ -108,7 +119,7 @@ def start(children, env, stripe_base):
     web = ("run", "--host", "127.0.0.1", "--port", str(APP_PORT), "--no-debugger", "--no-reload", "--with-threads")
     children.append(subprocess.Popen(flask(*web), env=env))
     print(
-        f"\nThe NALW platform is at http://127.0.0.1:{APP_PORT}\n"
+        f"\nThe NALW platform is at {env['NALW_SITE_URL']}\n"
         "Demo sign-ins are listed in README.md. Test card: 4242 4242 4242 4242, any future date, any CVC.\n"
         f"Emails, links and all, appear at http://127.0.0.1:{APP_PORT}/demo/mail/. Press Ctrl-C to stop.\n",
         flush=True,

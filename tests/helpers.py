@@ -41,9 +41,15 @@ def person_as(app):
 
 
 def sign_in(client, person):
-    """Sign `person` in on `client` as a completed sign-in (both factors) would."""
+    """Sign `person` in on `client` as a completed sign-in (both factors) would: a new server-side session."""
+    from nalw.accounts.services import open_sign_in_session
+    from tests.conftest import _OuterTransactionSession
+
+    token = open_sign_in_session(person).token
+    if not isinstance(db.session(), _OuterTransactionSession):
+        db.session.commit()  # a committing app's requests use connections of their own
     with client.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
 
 

@@ -72,7 +72,11 @@ def signed_event(event_type, data_object, secret="whsec_test_nalw", event_id=Non
         "created": int(time.time()),
         "data": {"object": data_object},
     }
-    payload = json.dumps(event).encode()
+    return signed_payload(json.dumps(event).encode(), secret)
+
+
+def signed_payload(payload, secret="whsec_test_nalw"):
+    """(payload, headers): any bytes, signed with the webhook secret as Stripe signs an event."""
     timestamp = int(time.time())
     signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
     return payload, {"Stripe-Signature": f"t={timestamp},v1={signature}", "Content-Type": "application/json"}

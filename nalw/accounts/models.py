@@ -7,8 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
-from nalw.core.permissions import TWO_FACTOR_ROLES, Role
-from nalw.core.time import utcnow
+from nalw.core.permissions import TWO_FACTOR_ROLES, Role, role_is_held
 from nalw.extensions import db
 
 
@@ -23,14 +22,10 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     email_verified_at: Mapped[dt.datetime | None]
     last_sign_in_at: Mapped[dt.datetime | None]
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[dt.datetime | None]
     # The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None]
-    # Bumped on password change or erasure: every other session and remember-me cookie ends.
-    session_version: Mapped[int] = mapped_column(default=1)
     password_changed_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]
 
@@ -44,12 +39,18 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
         back_populates="person", cascade="all, delete-orphan", lazy="raise"
     )
 
+    # The sign-in session this request runs in: set at sign-in and by the user loader, never stored.
+    sign_in_session = None
+
     def __repr__(self):
         return f"<Person {self.id} {self.email}>"
 
-    # Flask-Login: the session id carries the version, so bumping it signs out old sessions.
+    # Flask-Login keeps this id in the session and the remember-me cookie: it names the
+    # server-side sign-in session, so ending that session ends both cookies.
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        if self.sign_in_session is None or self.sign_in_session.token is None:
+            raise RuntimeError("sign in through services.complete_sign_in, which opens a sign-in session")
+        return self.sign_in_session.token
 
     @property
     def is_active(self):
@@ -57,11 +58,23 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
 
     @property
     def roles(self) -> frozenset[Role]:
+        """Every role granted, whether or not it is in force yet (for showing and managing grants)."""
         return frozenset(grant.role for grant in self.role_grants)
 
+    @property
+    def effective_roles(self) -> frozenset[Role]:
+        """The roles in force: judge, staff and admin count only once two-factor sign-in is on."""
+        if self.two_factor_enabled:
+            return self.roles
+        return self.roles - TWO_FACTOR_ROLES
+
     def has_role(self, role: Role) -> bool:
-        held = self.roles
-        return role in held or (role is Role.STAFF and Role.ADMIN in held)
+        """Whether the person may act in `role` now: every access check asks this."""
+        return role_is_held(role, self.effective_roles)
+
+    def was_granted(self, role: Role) -> bool:
+        """Whether `role` was granted, in force or waiting for two-factor sign-in."""
+        return role_is_held(role, self.roles)
 
     @property
     def two_factor_required(self) -> bool:
@@ -75,9 +88,6 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
-
-    def is_locked(self, now=None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
 
     @property
     def first_name(self):
@@ -107,3 +117,52 @@ class RecoveryCode(IdMixin, db.Model):
     used_at: Mapped[dt.datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="recovery_codes")
+
+
+class SignInSession(IdMixin, db.Model):
+    """One signed-in browser. Its random id rides in the session and remember-me cookies; only
+    its SHA-256 digest is stored, so the table cannot be used to sign in. Ending it (sign-out,
+    password or two-factor change, erasure) ends every copy of those cookies.
+
+    It also keeps, server-side, what must not ride in the readable session cookie: the key
+    offered during two-factor enrolment and new recovery codes until they are shown once.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    revoked_at: Mapped[dt.datetime | None]
+    pending_totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    recovery_codes_to_show: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+
+    person: Mapped[Person] = relationship()
+
+    # The raw id, known only in the request that opened or loaded the session.
+    token = None
+
+
+class SignInFailure(IdMixin, db.Model):
+    """Failed sign-ins to one account from one client address, and the pause they caused.
+
+    Counted per (account, address) pair, so failing on purpose from one place never stops
+    the owner signing in from another.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    client_address: Mapped[str] = mapped_column(sa.String(45))
+    failed_count: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
+    locked_until: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "client_address", name="uq_sign_in_failures_person_client_address"),
+    )
+
+    def is_locked(self, now) -> bool:
+        return self.locked_until is not None and self.locked_until > now

@@ -36,10 +36,26 @@ def password_needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-# A hash that matches no password: used to spend the same time when the address is unknown,
-# and as the password of an erased account.
+# A hash that matches no password: the password of an erased account.
 def unusable_password_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
+
+
+_dummy_hashes = {}
+
+
+def check_against_no_account(password: str) -> bool:
+    """Spend exactly the work of one real password check, for an address with no account.
+
+    The dummy hash is made once per set of hashing parameters, so an unknown address costs
+    one verification, as a known one does: no more, or timing would tell them apart.
+    """
+    hasher = _hasher()
+    parameters = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if parameters not in _dummy_hashes:
+        _dummy_hashes[parameters] = hasher.hash(secrets.token_urlsafe(32))
+    password_matches(_dummy_hashes[parameters], password)
+    return False
 
 
 # --- Signed links -----------------------------------------------------------------------
@@ -68,6 +84,15 @@ def read_link_token(purpose: str, token: str, max_age: int) -> dict:
         raise InvalidLink("This link has expired. Ask for a new one.")
     except BadSignature:
         raise InvalidLink()
+
+
+def session_token_digest(token: str) -> str:
+    """What the sign-in sessions table keeps of a session id: the id is random, so SHA-256 suffices."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def fingerprint(value: str) -> str:

@@ -4,23 +4,29 @@ Services flush and never commit: the caller (a view, a command) commits once.
 """
 
 import datetime as dt
+import unicodedata
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from sqlalchemy.orm import contains_eager
 
-from nalw.accounts.models import Person, RecoveryCode, RoleGrant
+from nalw.accounts.models import Person, RecoveryCode, RoleGrant, SignInFailure, SignInSession
 from nalw.accounts.security import (
     InvalidLink,
+    check_against_no_account,
     fingerprint,
     hash_password,
     make_link_token,
     matching_totp_step,
     new_recovery_codes,
+    new_session_token,
+    new_totp_secret,
     password_matches,
     password_needs_rehash,
     read_link_token,
     recovery_code_digest,
+    session_token_digest,
     unusable_password_hash,
 )
 from nalw.core.audit import record_audit
@@ -30,6 +36,15 @@ from nalw.core.permissions import Role
 from nalw.core.personal_data import collect_personal_data, erase_personal_data, personal_data_exporter
 from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
+
+# One answer for every refused sign-in (wrong password, unknown address, paused), so the page
+# never tells whether an address has an account.
+SIGN_IN_REFUSED = (
+    "The email address or password is not right, or this device has made too many attempts. "
+    "Check them and try again in a few minutes, or reset your password."
+)
+# How often a session's last-seen time is written: often enough to read, rarely enough to cost nothing.
+LAST_SEEN_EVERY = dt.timedelta(minutes=10)
 
 
 class AccountError(Exception):
@@ -59,13 +74,30 @@ class TwoFactorRequired(AccountError):
     pass
 
 
+def folded_email(address: str) -> str:
+    """NFKC then case-folded: full-width or differently cased letters give the same address."""
+    return unicodedata.normalize("NFKC", address or "").strip().casefold()
+
+
 def normalise_email(address: str) -> str:
-    """The form we store and compare: validated syntax, lower-case. Raises AccountError."""
+    """The form we store and compare: folded, validated syntax. Raises AccountError."""
     try:
-        result = validate_email((address or "").strip(), check_deliverability=False)
+        result = validate_email(folded_email(address), check_deliverability=False)
     except EmailNotValidError:
         raise AccountError("Enter an email address in the right format, like name@example.org", field="email")
-    return result.normalized.lower()
+    return result.normalized.casefold()
+
+
+def sign_in_limit_key(address: str, client_address: str) -> str:
+    """The rate-limit key for sign-in attempts: the address as stored, tried from one client address.
+
+    Keyed on both, so attempts from elsewhere never use up the owner's allowance.
+    """
+    try:
+        email = normalise_email(address)
+    except AccountError:
+        email = folded_email(address)
+    return f"sign-in:{email}:{client_address}"
 
 
 def find_by_email(address: str) -> Person | None:
@@ -136,63 +168,97 @@ def verify_email(token: str) -> Person:
 # --- Signing in ---------------------------------------------------------------------------
 
 
-def authenticate(email: str, password: str, now=None) -> Person:
-    """The person whose password this is, or an error.
+def authenticate(email: str, password: str, client_address: str, now=None) -> Person:
+    """The person whose password this is, or InvalidCredentials with one message for every refusal.
 
-    Each failure counts against the account; at the threshold the account locks
-    for a while and its owner is emailed. A locked account refuses even the
-    right password until the lock ends (a password reset also ends it).
+    Lock-out is per account and client address: failures count per (account, address) pair,
+    and at the threshold sign-in to that account from that address pauses for a while (its
+    owner is emailed). Someone failing on purpose elsewhere never locks the owner out. A
+    paused pair refuses even the right password, with the same message as an unknown address,
+    and every attempt does the same hashing work (one verification), known address or not.
     """
     now = now or utcnow()
     person = find_by_email(email)
     if person is None or person.erased_at is not None:
-        # Spend the time a real check takes, so timing does not reveal unknown addresses.
-        password_matches(unusable_password_hash(), password)
-        raise InvalidCredentials("The email address or password is not right. Check them and try again.")
-    if person.is_locked(now):
-        raise AccountLocked(
-            "This account is locked after too many failed attempts. Try again after "
-            f"{format_datetime(person.locked_until)}, or reset your password."
-        )
-    if not password_matches(person.password_hash, password):
-        _record_failed_sign_in(person, now)
-        raise InvalidCredentials("The email address or password is not right. Check them and try again.")
+        check_against_no_account(password)
+        raise InvalidCredentials(SIGN_IN_REFUSED)
+    failure = _failures_from(person, client_address)
+    right = password_matches(person.password_hash, password)
+    if failure is not None and failure.is_locked(now):
+        raise InvalidCredentials(SIGN_IN_REFUSED)
+    if not right:
+        _record_failed_sign_in(person, client_address, now, failure)
+        raise InvalidCredentials(SIGN_IN_REFUSED)
     if password_needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
     return person
 
 
-def _record_failed_sign_in(person, now):
+def _failures_from(person, client_address) -> SignInFailure | None:
+    return db.session.scalar(
+        sa.select(SignInFailure).where(
+            SignInFailure.person_id == person.id, SignInFailure.client_address == client_address
+        )
+    )
+
+
+def _record_failed_sign_in(person, client_address, now, failure=None):
     config = current_app.config
-    person.failed_sign_ins += 1
-    if person.failed_sign_ins >= config["LOCKOUT_THRESHOLD"]:
-        person.locked_until = now + dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
-        person.failed_sign_ins = 0
+    if failure is None:
+        failure = _failures_from(person, client_address)
+    # Counts from other addresses that have gone quiet are forgotten, so the table stays small.
+    quiet_since = now - dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
+    db.session.execute(
+        sa.delete(SignInFailure).where(
+            SignInFailure.person_id == person.id,
+            SignInFailure.client_address != client_address,
+            SignInFailure.last_failed_at < quiet_since,
+            sa.or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now),
+        )
+    )
+    if failure is None:
+        failure = SignInFailure(person_id=person.id, client_address=client_address, failed_count=0)
+        db.session.add(failure)
+    elif failure.last_failed_at < quiet_since:
+        failure.failed_count = 0  # old failures are forgotten
+    failure.failed_count += 1
+    failure.last_failed_at = now
+    if failure.failed_count >= config["LOCKOUT_THRESHOLD"]:
+        failure.locked_until = now + dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
+        failure.failed_count = 0
         queue_email(
             person.email,
             "accounts/account_locked",
-            "Your NALW account was locked",
+            "Sign-in to your NALW account was paused",
             person=person,
-            locked_until=format_datetime(person.locked_until),
+            client_address=client_address,
+            locked_until=format_datetime(failure.locked_until),
             reset_link=_link("accounts.forgot_password"),
         )
+    db.session.flush()
 
 
-def complete_sign_in(person: Person, now=None):
-    """Called once every factor has been checked."""
-    person.failed_sign_ins = 0
-    person.locked_until = None
-    person.last_sign_in_at = now or utcnow()
+def complete_sign_in(person: Person, client_address: str, user_agent: str = "", now=None) -> SignInSession:
+    """Called once every factor has been checked: forgets this address's failures, opens a sign-in session."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.delete(SignInFailure).where(
+            SignInFailure.person_id == person.id, SignInFailure.client_address == client_address
+        )
+    )
+    person.last_sign_in_at = now
+    return open_sign_in_session(person, user_agent, now)
 
 
-def verify_second_factor(person: Person, code: str, now=None) -> str:
+def verify_second_factor(person: Person, code: str, client_address: str, now=None) -> str:
     """Accept a current authenticator code (once) or an unused recovery code.
 
-    Returns "totp" or "recovery". A wrong code counts as a failed sign-in.
+    Returns "totp" or "recovery". A wrong code counts as a failed sign-in from this address.
     """
     now = now or utcnow()
-    if person.is_locked(now):
-        raise AccountLocked("This account is locked after too many failed attempts. Try again later.")
+    failure = _failures_from(person, client_address)
+    if failure is not None and failure.is_locked(now):
+        raise AccountLocked("Sign-in from this device is paused after too many failed attempts. Try again later.")
     step = matching_totp_step(person.totp_secret, code, now.timestamp()) if person.totp_secret else None
     if step is not None and (person.totp_last_step is None or step > person.totp_last_step):
         person.totp_last_step = step
@@ -207,24 +273,159 @@ def verify_second_factor(person: Person, code: str, now=None) -> str:
     if recovery is not None:
         recovery.used_at = now
         return "recovery"
-    _record_failed_sign_in(person, now)
+    _record_failed_sign_in(person, client_address, now, failure)
     raise InvalidCode("That code is not right. Enter the 6-digit code your app shows now, or a recovery code.")
+
+
+# --- Sign-in sessions ------------------------------------------------------------------------
+
+
+def open_sign_in_session(person: Person, user_agent: str = "", now=None) -> SignInSession:
+    """A new server-side session for `person`; its random id is on `.token`, only its digest is stored."""
+    now = now or utcnow()
+    token = new_session_token()
+    record = SignInSession(
+        person=person,
+        token_digest=session_token_digest(token),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=(user_agent or "")[:200],
+    )
+    db.session.add(record)
+    db.session.flush()
+    record.token = token
+    person.sign_in_session = record
+    return record
+
+
+def sign_in_session_for(token) -> SignInSession | None:
+    """The live session `token` names, with its person and their roles, in one indexed query.
+
+    Runs on every signed-in request (the user loader), for the session cookie and the
+    remember-me cookie alike.
+    """
+    if not token or not isinstance(token, str):
+        return None
+    record = (
+        db.session.execute(
+            sa.select(SignInSession)
+            .join(SignInSession.person)
+            .where(
+                SignInSession.token_digest == session_token_digest(token),
+                _is_live(),
+                Person.erased_at.is_(None),
+            )
+            .options(contains_eager(SignInSession.person).joinedload(Person.role_grants))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if record is None:
+        return None
+    record.token = token
+    record.person.sign_in_session = record
+    return record
+
+
+def _is_live(now=None):
+    """Not ended, and younger than the longest a cookie lasts (remember me), so none lives forever."""
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if not isinstance(lifetime, dt.timedelta):
+        lifetime = dt.timedelta(seconds=lifetime)
+    return sa.and_(SignInSession.revoked_at.is_(None), SignInSession.created_at > (now or utcnow()) - lifetime)
+
+
+def needs_last_seen_update(record: SignInSession, now=None) -> bool:
+    return record.last_seen_at < (now or utcnow()) - LAST_SEEN_EVERY
+
+
+def note_last_seen(record_id: int, now=None):
+    db.session.execute(
+        sa.update(SignInSession).where(SignInSession.id == record_id).values(last_seen_at=now or utcnow())
+    )
+
+
+def end_sign_in_session(record: SignInSession | None, now=None):
+    """Sign-out: this session, and every copy of its cookies, stops working."""
+    if record is not None and record.revoked_at is None:
+        _forget_secrets(record)
+        record.revoked_at = now or utcnow()
+        db.session.flush()
+
+
+def end_other_sign_in_sessions(person: Person, keep: SignInSession | None = None, now=None):
+    """Every session of `person` ends except `keep` (the one making the change), if given."""
+    query = sa.update(SignInSession).where(SignInSession.person_id == person.id, SignInSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(SignInSession.id != keep.id)
+    db.session.execute(
+        query.values(revoked_at=now or utcnow(), pending_totp_secret=None, recovery_codes_to_show=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
+def sign_out_everywhere(person: Person):
+    """Every session of `person` ends, the one asking too."""
+    end_other_sign_in_sessions(person)
+
+
+def live_sign_in_session_count(person: Person) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(SignInSession).where(SignInSession.person_id == person.id, _is_live())
+    )
+
+
+def _forget_secrets(record):
+    record.pending_totp_secret = None
+    record.recovery_codes_to_show = None
 
 
 # --- Two-factor enrolment ------------------------------------------------------------------
 
 
-def enable_two_factor(person: Person, secret: str, code: str, now=None) -> list[str]:
-    """Switch on two-factor once the person proves their app has `secret`. Returns recovery codes."""
+def enrolment_secret(record: SignInSession) -> str:
+    """The key offered for the authenticator app: kept with the sign-in session on the server
+    (never in the readable session cookie), the same until it is used."""
+    if record.pending_totp_secret is None:
+        record.pending_totp_secret = new_totp_secret()
+        db.session.flush()
+    return record.pending_totp_secret
+
+
+def enable_two_factor(person: Person, record: SignInSession, code: str, now=None) -> list[str]:
+    """Switch on two-factor once the person proves their app has the key offered to this session.
+
+    Every other session ends. The new recovery codes are returned and kept with this session
+    until they are shown once (`take_recovery_codes_to_show`).
+    """
     now = now or utcnow()
-    step = matching_totp_step(secret, code, now.timestamp())
+    secret = record.pending_totp_secret
+    step = matching_totp_step(secret, code, now.timestamp()) if secret else None
     if step is None:
         raise InvalidCode("That code is not right. Enter the 6-digit code your app shows for NALW now.")
     person.totp_secret = secret
     person.totp_enabled_at = now
     person.totp_last_step = step
-    codes = replace_recovery_codes(person)
+    record.pending_totp_secret = None
+    codes = make_new_recovery_codes(person, record)
     queue_email(person.email, "accounts/two_factor_on", "Two-factor sign-in is on", person=person)
+    return codes
+
+
+def make_new_recovery_codes(person: Person, record: SignInSession) -> list[str]:
+    """New codes replace the old; every other session ends; this session shows them once."""
+    codes = replace_recovery_codes(person)
+    record.recovery_codes_to_show = codes
+    end_other_sign_in_sessions(person, keep=record)
+    db.session.flush()
+    return codes
+
+
+def take_recovery_codes_to_show(record: SignInSession) -> list[str] | None:
+    """The new codes, once: they are forgotten as they are handed over."""
+    codes = record.recovery_codes_to_show
+    record.recovery_codes_to_show = None
+    db.session.flush()
     return codes
 
 
@@ -236,7 +437,7 @@ def replace_recovery_codes(person: Person) -> list[str]:
     return codes
 
 
-def disable_two_factor(person: Person, password: str):
+def disable_two_factor(person: Person, password: str, keep: SignInSession | None = None):
     if person.two_factor_required:
         raise TwoFactorRequired("Your role needs two-factor sign-in, so it cannot be switched off.")
     if not password_matches(person.password_hash, password):
@@ -245,6 +446,7 @@ def disable_two_factor(person: Person, password: str):
     person.totp_enabled_at = None
     person.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    end_other_sign_in_sessions(person, keep=keep)
     queue_email(person.email, "accounts/two_factor_off", "Two-factor sign-in is off", person=person)
 
 
@@ -257,20 +459,20 @@ def unused_recovery_code_count(person: Person) -> int:
 # --- Passwords ---------------------------------------------------------------------------
 
 
-def change_password(person: Person, current_password: str, new_password: str):
+def change_password(person: Person, current_password: str, new_password: str, keep: SignInSession | None = None):
+    """A new password ends every session but `keep`, the one making the change."""
     if not password_matches(person.password_hash, current_password):
         raise AccountError(
             "Your current password is not right. Enter the password you sign in with.", field="current_password"
         )
     _set_password(person, new_password)
+    end_other_sign_in_sessions(person, keep=keep)
     queue_email(person.email, "accounts/password_changed", "Your NALW password was changed", person=person)
 
 
 def _set_password(person, new_password):
     person.password_hash = hash_password(new_password)
     person.password_changed_at = utcnow()
-    # Every other session and remember-me cookie ends; the caller signs this one in again.
-    person.session_version += 1
 
 
 def request_password_reset(email: str):
@@ -302,8 +504,9 @@ def person_for_reset_link(token: str) -> Person:
 def reset_password(token: str, new_password: str) -> Person:
     person = person_for_reset_link(token)
     _set_password(person, new_password)
-    person.failed_sign_ins = 0
-    person.locked_until = None
+    # Whoever follows the emailed link owns the account: every session ends, every pause lifts.
+    end_other_sign_in_sessions(person)
+    db.session.execute(sa.delete(SignInFailure).where(SignInFailure.person_id == person.id))
     # Following the emailed link proves the address, too.
     person.email_verified_at = person.email_verified_at or utcnow()
     queue_email(person.email, "accounts/password_changed", "Your NALW password was changed", person=person)
@@ -434,9 +637,11 @@ def erase_person(person: Person, password: str, actor: Person | None = None):
     person.totp_enabled_at = None
     person.email_verified_at = None
     person.erased_at = utcnow()
-    person.session_version += 1
     person.role_grants.clear()
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    # Every session ends with its record (they hold browser details), and so do the failure counts.
+    db.session.execute(sa.delete(SignInSession).where(SignInSession.person_id == person.id))
+    db.session.execute(sa.delete(SignInFailure).where(SignInFailure.person_id == person.id))
     record_audit(actor or person, "account.erased", person, summary=f"Personal data of person {person.id} erased")
 
 

@@ -3,7 +3,7 @@
 import json
 import time
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from nalw.accounts import blueprint, services
@@ -21,7 +21,7 @@ from nalw.accounts.forms import (
     TwoFactorForm,
 )
 from nalw.accounts.models import Person
-from nalw.accounts.security import InvalidLink, new_totp_secret, provisioning_uri, qr_code_svg
+from nalw.accounts.security import InvalidLink, provisioning_uri, qr_code_svg
 from nalw.core.forms import show_refusal
 from nalw.core.permissions import public, safe_next, signed_in
 from nalw.extensions import db, limiter
@@ -30,7 +30,11 @@ PENDING_SIGN_IN_SECONDS = 300
 
 
 def _sign_in_limit_key():
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+    return services.sign_in_limit_key(request.form.get("email") or "", _client_address())
+
+
+def _client_address():
+    return request.remote_addr or "unknown"
 
 
 def _ip_limit():
@@ -47,10 +51,17 @@ def _link_problem(error):
 
 
 def _start_session(person, remember):
-    """Sign `person` in on a fresh session, so no value from before sign-in carries over."""
+    """Sign `person` in on a fresh session, so no value from before sign-in carries over.
+
+    The server-side sign-in session opened here is what the session and remember-me cookies name.
+    """
     session.clear()
-    services.complete_sign_in(person)
+    services.complete_sign_in(person, _client_address(), request.user_agent.string)
     login_user(person, remember=remember)
+
+
+def _this_session():
+    return current_user.sign_in_session
 
 
 # --- Sign-up and verification -------------------------------------------------------------
@@ -115,7 +126,7 @@ def sign_in():
     next_path = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         try:
-            person = services.authenticate(form.email.data, form.password.data)
+            person = services.authenticate(form.email.data, form.password.data, _client_address())
         except services.AccountError as error:
             db.session.commit()  # the failed attempt (and any lock) is recorded
             form.form_errors.append(error.message)
@@ -157,7 +168,7 @@ def sign_in_two_factor():
     form = TwoFactorForm()
     if form.validate_on_submit():
         try:
-            used = services.verify_second_factor(person, form.code.data)
+            used = services.verify_second_factor(person, form.code.data, _client_address())
         except services.AccountLocked as error:
             db.session.commit()
             session.pop("pending_sign_in", None)
@@ -184,11 +195,29 @@ def sign_in_two_factor():
 def sign_out():
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Ended on the server, so a copy of either cookie stops working too.
+            services.end_sign_in_session(_this_session())
+            db.session.commit()
         # Clear first: logout_user leaves a note in the session that deletes the remember-me cookie.
         session.clear()
         logout_user()
         flash("You have signed out.", "success")
     return redirect(url_for("core.home"))
+
+
+@blueprint.route("/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        db.session.commit()
+        session.clear()
+        logout_user()
+        flash("You are signed out on every device, this one too.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return redirect(url_for("accounts.account"))
 
 
 # --- Passwords -----------------------------------------------------------------------------
@@ -229,13 +258,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(current_user, form.current_password.data, form.password.data, keep=_this_session())
         except services.AccountError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
-            # The session version changed: sign this session in again so it carries on.
-            login_user(current_user._get_current_object(), remember=False)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
@@ -250,6 +277,8 @@ def account():
     return render_template(
         "accounts/account.html",
         resend_form=EmptyForm(),
+        sign_out_everywhere_form=EmptyForm(),
+        other_sessions=services.live_sign_in_session_count(current_user) - 1,
         recovery_codes_left=services.unused_recovery_code_count(current_user) if current_user.two_factor_enabled else 0,
     )
 
@@ -296,18 +325,17 @@ def two_factor_setup():
             must_keep=current_user.two_factor_required,
             recovery_codes_left=services.unused_recovery_code_count(current_user),
         )
-    secret = session.get("two_factor_secret") or new_totp_secret()
-    session["two_factor_secret"] = secret
+    # Kept with the sign-in session on the server: the session cookie is signed, not secret.
+    secret = services.enrolment_secret(_this_session())
+    db.session.commit()
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
         try:
-            codes = services.enable_two_factor(current_user, secret, form.code.data)
+            services.enable_two_factor(current_user, _this_session(), form.code.data)
         except services.AccountError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
-            session.pop("two_factor_secret", None)
-            session["new_recovery_codes"] = codes
             flash("Two-factor sign-in is on.", "success")
             return redirect(url_for("accounts.recovery_codes"))
     uri = provisioning_uri(secret, current_user.email)
@@ -321,13 +349,16 @@ def recovery_codes():
     if request.method == "POST":
         form = EmptyForm()
         if form.validate_on_submit() and current_user.two_factor_enabled:
-            session["new_recovery_codes"] = services.replace_recovery_codes(current_user)
+            services.make_new_recovery_codes(current_user, _this_session())
             db.session.commit()
         return redirect(url_for("accounts.recovery_codes"))
-    codes = session.pop("new_recovery_codes", None)
+    codes = services.take_recovery_codes_to_show(_this_session())
     if not codes:
         return redirect(url_for("accounts.two_factor_setup"))
-    return render_template("accounts/recovery_codes.html", codes=codes)
+    db.session.commit()
+    response = make_response(render_template("accounts/recovery_codes.html", codes=codes))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.route("/two-factor/disable", methods=["POST"])
@@ -336,7 +367,7 @@ def disable_two_factor():
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
         try:
-            services.disable_two_factor(current_user, form.password.data)
+            services.disable_two_factor(current_user, form.password.data, keep=_this_session())
         except services.AccountError as error:
             show_refusal(form, error)
         else:

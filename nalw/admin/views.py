@@ -12,15 +12,12 @@ from nalw.admin import blueprint
 from nalw.admin.forms import AuditFilterForm, OutboxFilterForm, PeopleSearchForm, RoleChangeForm
 from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.outbox import OutboxMessage, OutboxStatus, retry_now
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
 
 PER_PAGE = 50
-
-
-def _page():
-    return request.args.get("page", 1, type=int)
 
 
 @blueprint.route("/")
@@ -67,7 +64,7 @@ def people():
             query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), Person.email.like(pattern)))
         if form.role.data:
             query = query.where(Person.role_grants.any(RoleGrant.role == Role(form.role.data)))
-    page = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("admin/people.html", form=form, page=page)
 
 
@@ -146,7 +143,7 @@ def audit_log():
             query = query.join(Person, AuditEntry.actor_id == Person.id).where(
                 Person.email == form.actor.data.strip().lower()
             )
-    page = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit_log.html", form=form, page=page)
 
 
@@ -160,7 +157,7 @@ def outbox():
             query = query.where(OutboxMessage.to_address.like(f"%{form.to.data.strip().lower()}%"))
         if form.status.data:
             query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
-    page = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("admin/outbox.html", form=form, page=page)
 
 

@@ -11,7 +11,7 @@ from flask import g, has_request_context, request
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.local import LocalProxy
 
-from nalw.core.db import IdMixin, utc_now_default
+from nalw.core.db import IdMixin, cut_to_fit_column, utc_now_default
 from nalw.core.personal_data import personal_data_exporter
 from nalw.core.time import format_datetime
 from nalw.extensions import db
@@ -25,7 +25,7 @@ class AuditEntry(IdMixin, db.Model):
     action: Mapped[str] = mapped_column(sa.String(80), index=True)
     target_type: Mapped[str] = mapped_column(sa.String(50))
     target_id: Mapped[str] = mapped_column(sa.String(50))
-    summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    summary: Mapped[str] = cut_to_fit_column(300, default="")
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
@@ -57,7 +57,7 @@ def record_audit(actor, action, target, *, before=None, after=None, summary=""):
         action=action,
         target_type=type(target).__name__,
         target_id=str(target.id),
-        summary=summary[:300],
+        summary=summary,
         before=_jsonable(before),
         after=_jsonable(after),
         request_id=g.get("request_id") if has_request_context() else None,

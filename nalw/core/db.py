@@ -1,4 +1,4 @@
-"""What every model shares: the declarative base, aware-UTC datetimes, enum columns."""
+"""What every model shares: the declarative base, aware-UTC datetimes, enum columns, text cut to fit."""
 
 import datetime as dt
 import enum
@@ -64,6 +64,39 @@ def enum_column(enum_class: type[enum.Enum], *, name: str, **kwargs):
         ),
         **kwargs,
     )
+
+
+# The Column.info key of a text column whose value is cut to fit (see `cut_to_fit_column`).
+CUT_TO_FIT = "cut_to_fit"
+ELLIPSIS = "…"
+
+
+def fit_to_length(text, length):
+    """`text` as it is when it fits in `length` characters; else cut to fit, ending with '…'."""
+    if text is None or len(text) <= length:
+        return text
+    return text[: length - 1].rstrip() + ELLIPSIS
+
+
+def cut_to_fit_column(length, **kwargs):
+    """A String column for text put together from other text (an email subject from an organisation's
+    name, an audit summary quoting a reason): a value too long is cut to fit with '…' as it is set,
+    where the database would refuse it and the request fail."""
+    return mapped_column(sa.String(length), info={CUT_TO_FIT: True}, **kwargs)
+
+
+@sa.event.listens_for(sa.orm.Mapper, "mapper_configured")
+def _cut_marked_columns_to_fit(mapper, model):
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        if column.info.get(CUT_TO_FIT):
+            length = column.type.length
+            sa.event.listen(
+                getattr(model, attribute.key),
+                "set",
+                lambda target, value, old, initiator, length=length: fit_to_length(value, length),
+                retval=True,
+            )
 
 
 class IdMixin:

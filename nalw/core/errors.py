@@ -24,7 +24,7 @@ ERROR_PAGES = {
     400: ("Something in that request was not right", "Go back, check what you entered and try again."),
     403: (
         "You cannot open this page",
-        "Your account does not have access to it. If you think it should, contact the NALW team.",
+        "Your account does not have access to it.",
     ),
     404: ("Page not found", "Check the address, or start again from the home page."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
@@ -32,7 +32,7 @@ ERROR_PAGES = {
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
         "Sorry, something went wrong on our side",
-        "Try again in a moment. If it keeps happening, contact us and quote the reference below.",
+        "Try again in a moment.",
     ),
 }
 

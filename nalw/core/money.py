@@ -25,3 +25,9 @@ def parse_pounds(text: str) -> int:
         raise InvalidAmount("Enter an amount in pounds, like 45 or 45.50")
     pounds, pence = match.groups()
     return int(pounds) * 100 + int((pence or "0").ljust(2, "0"))
+
+
+def pounds_text(pence: int) -> str:
+    """1250 -> '12.50': an amount as a person types it, to fill in a form field."""
+    pounds, remainder = divmod(int(pence), 100)
+    return f"{pounds}.{remainder:02d}"

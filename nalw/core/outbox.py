@@ -26,7 +26,7 @@ from flask import current_app, render_template
 from flask_mail import Connection, Message
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nalw.core.db import IdMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -51,7 +51,7 @@ class OutboxMessage(IdMixin, db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"), index=True)
     template: Mapped[str] = mapped_column(sa.String(100))
-    subject: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = cut_to_fit_column(200)
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     # The bodies with their one-time links usable, only while waiting to be delivered.
@@ -62,7 +62,7 @@ class OutboxMessage(IdMixin, db.Model):
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, name="outbox_status", default=OutboxStatus.WAITING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
-    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    last_error: Mapped[str | None] = cut_to_fit_column(500)
     sent_at: Mapped[dt.datetime | None]
 
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
@@ -193,7 +193,7 @@ def record_connection_failure(message, error):
 
 
 def _schedule_retry(message, error, now):
-    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    message.last_error = f"{type(error).__name__}: {error}"
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.FAILED
         return

@@ -4,7 +4,9 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import request
 
+from nalw.core.web import DATABASE_INTEGER_MAX
 from nalw.extensions import db
 
 
@@ -34,6 +36,21 @@ class Page:
     @property
     def next_num(self):
         return self.page + 1
+
+
+def page_number(name="page") -> int:
+    """The page asked for in the query string (?page=3). Anything that is not a page number, from
+    ?page=0 and ?page=-2 to ?page=x and a number too big for the database, reads as the first page."""
+    return whole_number_argument(name) or 1
+
+
+def whole_number_argument(name) -> int | None:
+    """A number in the query string (?tier=4) that fits the database's integer columns, or None."""
+    value = request.args.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(DATABASE_INTEGER_MAX)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= DATABASE_INTEGER_MAX else None
 
 
 def paginate_rows(statement, page, per_page) -> Page:

@@ -4,8 +4,10 @@ Every view carries exactly one of `@public`, `@signed_in` or `@requires(Role...)
 The decorator records the rule on the view (`view.access_rule`) so a test can walk
 the URL map and prove each endpoint has one, and applies it on every request:
 a visitor is sent to sign in, a signed-in person without the role gets 403.
-Judges, staff and admins must switch two-factor sign-in on before any page
-that needs a role opens for them.
+Judges, staff and admins hold none of their powers until two-factor sign-in is
+on (`Person.has_role` answers for the roles in force), so every check, here or
+object-level, treats them as an account holder; the pages of their role send
+them to set two-factor up.
 """
 
 import enum
@@ -35,8 +37,14 @@ ROLE_LABELS = {
     Role.ADMIN: "Admin",
 }
 
-# Roles whose pages open only after two-factor sign-in is switched on.
+# Roles that count only once two-factor sign-in is switched on: until then the person
+# holds none of their powers anywhere, and the pages of these roles send them to set it up.
 TWO_FACTOR_ROLES = frozenset({Role.JUDGE, Role.STAFF, Role.ADMIN})
+
+
+def role_is_held(role: Role, held) -> bool:
+    """Whether `role` is among `held`; an admin holds staff too."""
+    return role in held or (role is Role.STAFF and Role.ADMIN in held)
 
 
 class AccessRule:
@@ -67,17 +75,21 @@ def needs_two_factor_setup(person) -> bool:
     return person.two_factor_required and not person.two_factor_enabled
 
 
+def _granted_any(person, roles) -> bool:
+    return any(person.was_granted(role) for role in roles)
+
+
 def _guard(rule):
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             if rule.sign_in and not current_user.is_authenticated:
                 return redirect(url_for("accounts.sign_in", next=_current_path()))
-            if not rule.allows(current_user):
-                abort(403)
-            if rule.roles and needs_two_factor_setup(current_user):
+            if rule.roles and needs_two_factor_setup(current_user) and _granted_any(current_user, rule.roles):
                 flash("Your role needs two-factor sign-in. Set it up to continue.", "warning")
                 return redirect(url_for("accounts.two_factor_setup"))
+            if not rule.allows(current_user):
+                abort(403)
             return view(*args, **kwargs)
 
         guarded.access_rule = rule

@@ -6,9 +6,27 @@ import time
 import uuid
 
 from flask import abort, current_app, g, request
+from werkzeug.routing import IntegerConverter
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 request_log = logging.getLogger("nalw.requests")
+
+# The largest value of the database's integer columns (PostgreSQL `integer`): every id and number kept.
+DATABASE_INTEGER_MAX = 2**31 - 1
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """`<int:...>` in every route: only 1 to the database's largest integer match. A bigger number
+    (`/account/payments/99999999999999999999`) matches no route and is a 404, where the database
+    would otherwise refuse the query and the person would see an error page."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=DATABASE_INTEGER_MAX, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_url_converters(app):
+    """Before any route is added: each route takes its converter when it is registered."""
+    app.url_map.converters["int"] = DatabaseIntegerConverter
 
 
 def allow_card_field():

@@ -13,7 +13,8 @@ import secrets
 import sqlalchemy as sa
 
 from nalw.core.audit import record_audit
-from nalw.core.cpd_years import CpdYear, year_starting_in
+from nalw.core.contact import contact_us_text
+from nalw.core.cpd_years import CpdYear, year_containing, year_starting_in
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import format_date, london_today, utcnow
@@ -35,6 +36,19 @@ from nalw.members.models import Membership, MembershipStatus
 # Most urgent first: a member who is already close to the deadline gets only the nearer reminder.
 REMINDER_DAYS = (("reminder_3_days", 3), ("reminder_14_days", 14))
 MORE_INFORMATION_DAYS = 21
+PROFILE_WEEKS = 8
+
+
+def years_to_audit(count=3) -> list[CpdYear]:
+    """The CPD years an audit may sample: only years that have ended, newest first, as the configured
+    CPD year runs (1 April to 31 March by default)."""
+    last_ended = year_containing(london_today()).previous()
+    return [year_starting_in(last_ended.key - back) for back in range(count)]
+
+
+def suggested_deadline(today=None) -> dt.date:
+    """The deadline the form offers: members get PROFILE_WEEKS weeks to build a profile."""
+    return (today or london_today()) + dt.timedelta(weeks=PROFILE_WEEKS)
 
 
 def eligible_membership_ids(today, exclude_joined_within_days) -> list[int]:
@@ -71,6 +85,12 @@ def start_audit(
 ) -> CpdAudit:
     """Draw the sample, record how, and tell each member drawn."""
     today = london_today()
+    if year.ends_on >= today:
+        raise CpdError(
+            f"The CPD year {year.label} has not ended yet (it ends on {format_date(year.ends_on)}). "
+            "Choose a CPD year that has ended.",
+            field="year",
+        )
     if not 1 <= share_per_thousand <= 1000:
         raise CpdError("Enter a share between 0.1 and 100 per cent.", field="share")
     if deadline_on <= today:
@@ -165,13 +185,13 @@ def _check_can_edit(person, selection, today):
         raise CpdError("This profile has already been submitted.")
     if today > selection.deadline_on:
         raise CpdError(
-            f"The deadline was {format_date(selection.deadline_on)}. Contact the NALW team to ask for more time."
+            f"The deadline was {format_date(selection.deadline_on)}. {contact_us_text(capital=True)} to ask for more time."
         )
 
 
 def _chosen_entries(person, selection, entry_ids):
     """The entries chosen for a profile: every one the member's own, complete, and in the audited year."""
-    year = year_starting_in(selection.audit.year_starts_on.year)
+    year = selection.audit.year
     entries = db.session.scalars(
         sa.select(CpdEntry).where(
             CpdEntry.id.in_(entry_ids or [0]),
@@ -196,7 +216,7 @@ def submit_profile(person, selection, summary, entry_ids, today=None):
         raise CpdError("Write a summary of your practice and learning this year.", field="summary")
     entries = _chosen_entries(person, selection, entry_ids)
     if not entries:
-        year = year_starting_in(selection.audit.year_starts_on.year)
+        year = selection.audit.year
         raise CpdError(
             f"Choose one or more of your complete CPD entries from the CPD year {year.label}.", field="entries"
         )

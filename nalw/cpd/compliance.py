@@ -7,6 +7,7 @@ from nalw.core.cpd_years import CpdYear
 from nalw.core.paging import Page, paginate_rows
 from nalw.cpd.models import CpdEntry, EntryStatus
 from nalw.extensions import db
+from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
 
 PER_PAGE = 50
@@ -14,7 +15,7 @@ PER_PAGE = 50
 
 def below_requirement(year: CpdYear, tier_id=None, region=None):
     """One statement: members in good standing, their complete hours in the year, and what their tier
-    requires, keeping only those below it. Uses the (person, date) index on entries."""
+    requires in that year, keeping only those below it. Uses the (person, date) index on entries."""
     hours = (
         sa.select(CpdEntry.person_id, sa.func.sum(CpdEntry.quarter_hours).label("quarters"))
         .where(
@@ -26,6 +27,7 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
         .subquery()
     )
     logged = sa.func.coalesce(hours.c.quarters, 0)
+    required = requirements_in_force(year)
     statement = (
         sa.select(
             Person.id.label("person_id"),
@@ -33,16 +35,17 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
             Membership.number,
             Membership.region,
             Tier.name.label("tier"),
-            Tier.cpd_hours_required.label("required"),
+            required.c.hours_required.label("required"),
             logged.label("quarters"),
         )
         .join(Membership, Membership.person_id == Person.id)
         .join(Tier, Tier.id == Membership.tier_id)
+        .join(required, required.c.tier_id == Membership.tier_id)
         .outerjoin(hours, hours.c.person_id == Person.id)
         .where(
             Membership.status.in_(IN_GOOD_STANDING),
             Membership.for_organisation.is_(False),
-            logged < Tier.cpd_hours_required * 4,
+            logged < required.c.hours_required * 4,
         )
         # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
         .order_by(Tier.name, Membership.region, Person.name, Person.id)

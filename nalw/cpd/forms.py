@@ -5,7 +5,9 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -20,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from nalw.cpd.models import ActivityType
 from nalw.cpd.services import evidence_size_limit
+from nalw.members.forms import AcceptsCode
 
 
 class CheckboxesField(SelectMultipleField):
@@ -114,27 +117,26 @@ class EntryForm(FlaskForm):
     what_i_learned = _reflection("what_i_learned")
     practice_change = _reflection("practice_change")
     impact = _reflection("impact")
+    # The evidence file travels with the rest of the entry in one post, so adding a file never loses
+    # what was typed above it, and a refused file leaves the whole entry unsaved, as typed.
+    evidence = FileField("Add evidence (optional)")
     save_draft = SubmitField("Save as draft")
     submit = SubmitField("Save entry")
+    upload = SubmitField("Upload file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The hint states the limit the service applies, whatever the setting says.
+        self.evidence.description = (
+            f"A PDF, an image or an office document, up to {evidence_size_limit()}. "
+            "Only you and NALW staff can see it. It is saved with the entry."
+        )
 
     def reflection(self):
         return {name: getattr(self, name).data for name in REFLECTION_PROMPTS}
 
     def activity(self):
         return ActivityType(self.activity_type.data)
-
-
-class EvidenceForm(FlaskForm):
-    evidence = FileField("Add evidence (optional)")
-    submit = SubmitField("Upload file")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The hint states the limit the service applies, whatever the setting says.
-        limit = evidence_size_limit()
-        self.evidence.description = (
-            f"A PDF, an image or an office document, up to {limit}. Only you and NALW staff can see it."
-        )
 
 
 class YearForm(FlaskForm):
@@ -167,7 +169,12 @@ class PercentField(StringField):
 
 
 class AuditForm(FlaskForm):
-    year = SelectField("CPD year to audit", validators=[DataRequired(message="Choose the CPD year to audit")])
+    year = SelectField(
+        "CPD year to audit",
+        validators=[DataRequired(message="Choose the CPD year to audit")],
+        invalid_choice_message="Choose a CPD year that has ended from the list",
+        description="Only a CPD year that has ended can be audited.",
+    )
     share = PercentField(
         "Share of active members to draw (%)",
         validators=[DataRequired(message="Enter the share of members to draw, like 2.5")],
@@ -255,3 +262,11 @@ class ReviewForm(FlaskForm):
                 ),
             )
         return StandardsReviewForm()
+
+
+class AcceptCodeForm(AcceptsCode, FlaskForm):
+    """Accepting a new version of the code of practice from the CPD page, as at joining and renewal."""
+
+    code_version_id = HiddenField()
+    accept_code = BooleanField("I have read and accept the current code of practice")
+    submit = SubmitField("Accept the code of practice")

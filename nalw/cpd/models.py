@@ -6,6 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nalw.core.cpd_years import year_containing
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
 from nalw.extensions import db
 
@@ -155,6 +156,11 @@ class CpdAudit(IdMixin, db.Model):
     @property
     def share_percent(self):
         return self.share_per_thousand / 10
+
+    @property
+    def year(self):
+        """The CPD year sampled, its dates as the CPD year is configured."""
+        return year_containing(self.year_starts_on)
 
 
 class SelectionStatus(enum.Enum):

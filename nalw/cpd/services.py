@@ -13,11 +13,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from nalw.code_of_practice.models import CodeVersion, Standard
+from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
+from nalw.core.hours import format_hours
 from nalw.core.time import format_date, london_today
 from nalw.cpd.models import ActivityType, CpdEntry, EntryStatus, Evidence, entry_standards
 from nalw.extensions import db
+from nalw.members import cpd_requirements
 from nalw.members import services as member_services
 from nalw.members.models import Membership
 
@@ -71,6 +73,30 @@ def accepted_version(person, membership=None) -> CodeVersion | None:
     return db.session.get(CodeVersion, membership.code_version_id, options=[joinedload(CodeVersion.standards)])
 
 
+@dataclass
+class CodeUpdate:
+    """A newer code of practice than the one the member accepted: what their page tells them."""
+
+    accepted: CodeVersion
+    current: CodeVersion
+
+
+def code_update(accepted: CodeVersion | None) -> CodeUpdate | None:
+    """When a version of the code newer than the member's `accepted` one was published: new entries go on
+    using the accepted version's standards until the member accepts the new one."""
+    if accepted is None:
+        return None
+    # The current version (the newest published), asked for only if newer than the accepted one: the usual
+    # answer is no row, so the page pays one query and loads no standards.
+    current = db.session.scalar(
+        sa.select(CodeVersion)
+        .where(CodeVersion.status == VersionStatus.PUBLISHED, CodeVersion.number > accepted.number)
+        .order_by(CodeVersion.number.desc())
+        .limit(1)
+    )
+    return CodeUpdate(accepted=accepted, current=current) if current is not None else None
+
+
 def own_entry(person, entry_id) -> CpdEntry | None:
     """The one check that an entry is this person's: anyone else's id is as good as missing."""
     entry = db.session.get(CpdEntry, entry_id)
@@ -115,6 +141,7 @@ def save_entry(
         raise CpdError(f"The date cannot be before {format_date(earliest)}. Check the year.", field="done_on")
     if not 0 < quarter_hours <= MAX_QUARTER_HOURS_IN_A_DAY:
         raise CpdError("Hours must be more than 0 and at most 24 in a day.", field="hours")
+    _check_day_total(person, entry, done_on, quarter_hours)
     allowed = {standard.id: standard for standard in version.standards}
     if not standard_ids:
         raise CpdError(
@@ -145,6 +172,29 @@ def save_entry(
     entry.status = EntryStatus.COMPLETE if complete else EntryStatus.DRAFT
     db.session.flush()
     return entry
+
+
+def _check_day_total(person, entry, done_on, quarter_hours):
+    """A day has 24 hours: the member's other entries that day, complete or draft, and this one together
+    may not add up to more. The entry being edited counts once, as it is now."""
+    others = (
+        db.session.scalar(
+            sa.select(sa.func.sum(CpdEntry.quarter_hours)).where(
+                CpdEntry.person_id == person.id,
+                CpdEntry.done_on == done_on,
+                CpdEntry.id != (entry.id if entry is not None and entry.id is not None else 0),
+            )
+        )
+        or 0
+    )
+    if others + quarter_hours > MAX_QUARTER_HOURS_IN_A_DAY:
+        left = MAX_QUARTER_HOURS_IN_A_DAY - others
+        room = f"at most {format_hours(left / 4)} more" if left > 0 else "no more"
+        raise CpdError(
+            f"You have already logged {format_hours(others / 4)} on {format_date(done_on)}, so {room} fit in that day. "
+            "Check the hours and the date.",
+            field="hours",
+        )
 
 
 def delete_entry(person, entry) -> list[Path]:
@@ -179,6 +229,10 @@ def evidence_size_limit() -> str:
     return f"{limit} bytes"
 
 
+def too_large_message() -> str:
+    return f"The file is too large. Files can be up to {evidence_size_limit()}: choose a smaller file."
+
+
 def add_evidence(person, entry, upload) -> Evidence:
     """Keep an uploaded file as evidence for `entry`, after checking its size and, from its content,
     its type. A file that fails any check is refused and nothing is stored."""
@@ -189,7 +243,7 @@ def add_evidence(person, entry, upload) -> Evidence:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     content = upload.stream.read(limit + 1)
     if len(content) > limit:
-        raise CpdError(f"The file is larger than {evidence_size_limit()}. Choose a smaller file.", field="evidence")
+        raise CpdError(too_large_message(), field="evidence")
     if not content:
         raise CpdError("The file is empty. Choose another file.", field="evidence")
     kind = filetype.guess(content)
@@ -220,6 +274,13 @@ def _write_new_file(path, content):
 def _display_name(filename):
     name = os.path.basename(filename.replace("\\", "/")).strip() or "evidence"
     return "".join(character for character in name if character.isprintable())[:255]
+
+
+def download_name(evidence) -> str:
+    """The name a download is saved under: the uploader's name with the extension of the type checked
+    from the content, so a PDF named "evil.html" is saved as "evil.pdf" and opened as a PDF."""
+    stem = evidence.original_name.rsplit(".", 1)[0].strip(" .") or "evidence"
+    return f"{stem}.{ALLOWED_EVIDENCE.get(evidence.content_type, 'bin')}"
 
 
 def own_evidence(person, evidence_id, staff=False) -> Evidence | None:
@@ -323,7 +384,7 @@ def progress(person, year: CpdYear) -> Progress:
         ).all()
     return Progress(
         year=year,
-        required_hours=membership.tier.cpd_hours_required if membership else 0,
+        required_hours=cpd_requirements.hours_required(membership.tier, year) if membership else 0,
         logged_quarters=sum(by_activity.values()),
         by_activity=[(kind, by_activity.get(kind, 0) / 4) for kind in ActivityType],
         by_standard=[(standard, by_standard_id.get(standard.id, 0) / 4) for standard in standards],

@@ -9,8 +9,10 @@ from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import show_refusal
+from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
+from nalw.core.time import format_date
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome
@@ -33,7 +35,7 @@ def staff_person_cpd(person_id):
 
 
 def _compliance_filters():
-    tier_id = request.args.get("tier", type=int)
+    tier_id = whole_number_argument("tier")
     region_value = request.args.get("region", "")
     region = Region(region_value) if region_value in {r.value for r in Region} else None
     return tier_id, region
@@ -44,7 +46,7 @@ def _compliance_filters():
 def compliance_list():
     year = year_from_request()
     tier_id, region = _compliance_filters()
-    page = compliance.compliance_page(year, request.args.get("page", 1, type=int), tier_id, region)
+    page = compliance.compliance_page(year, page_number(), tier_id, region)
     return render_template(
         "cpd/compliance.html",
         year=year,
@@ -88,8 +90,13 @@ def audits_list():
 @requires(Role.STAFF)
 def new_audit():
     form = AuditForm()
-    years = recent_years(3)
-    form.year.choices = [SelectChoice(str(year.key), year.label) for year in years]
+    # Only CPD years that have ended: a year still running has CPD still to be logged.
+    form.year.choices = [
+        SelectChoice(str(year.key), f"{year.label} ({format_date(year.starts_on)} to {format_date(year.ends_on)})")
+        for year in audits.years_to_audit()
+    ]
+    if not form.is_submitted():
+        form.deadline_on.data = audits.suggested_deadline()
     if form.validate_on_submit():
         try:
             audit = audits.start_audit(
@@ -125,6 +132,19 @@ def audit_detail(audit_id):
     )
 
 
+def _fill_with_saved_outcomes(form, selection):
+    """A profile reviewed before (more information was asked for) opens with the outcomes already given, so a
+    second review starts from them and saving again keeps them."""
+    for saved in selection.standard_outcomes:
+        outcome_field = getattr(form, f"outcome_{saved.standard_id}", None)
+        if outcome_field is not None:
+            outcome_field.data = saved.outcome.value
+            getattr(form, f"comment_{saved.standard_id}").data = saved.comment
+    if selection.outcome is not None:
+        form.overall.data = selection.outcome.value
+        form.comment.data = selection.outcome_comment
+
+
 @blueprint.route("/admin/cpd/audits/<int:audit_id>/selections/<int:selection_id>", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def review_selection(audit_id, selection_id):
@@ -135,6 +155,8 @@ def review_selection(audit_id, selection_id):
     version = services.accepted_version(selection.person, db.session.get(Membership, selection.membership_id))
     standards = list(version.standards) if version else []
     form = ReviewForm.for_standards(standards)
+    if not form.is_submitted():
+        _fill_with_saved_outcomes(form, selection)
     if form.validate_on_submit():
         outcomes = {
             standard.id: (

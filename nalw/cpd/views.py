@@ -2,13 +2,17 @@
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
+from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.hours import format_hours
 from nalw.core.permissions import Role, signed_in
 from nalw.cpd import audits, blueprint, exports, services
-from nalw.cpd.forms import EntryForm, EvidenceForm, ProfileForm
+from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
 from nalw.extensions import db
+from nalw.members import services as member_services
 
 
 def year_from_request():
@@ -39,18 +43,48 @@ def my_cpd():
         progress=progress,
         years=services.years_with_entries(current_user, current_year()),
         can_log=progress.version is not None,
+        code_update=services.code_update(progress.version),
     )
+
+
+@blueprint.route("/cpd/code-of-practice", methods=["GET", "POST"])
+@signed_in
+def accept_code():
+    """A member accepts a newly published code of practice, so new entries use its standards."""
+    membership = services.logging_membership(current_user)
+    update = services.code_update(services.accepted_version(current_user, membership))
+    if update is None:
+        flash("You have already accepted the current code of practice.", "info")
+        return redirect(url_for("cpd.my_cpd"))
+    form = AcceptCodeForm()
+    if form.validate_on_submit():
+        try:
+            code = member_services.accept_current_code(
+                membership, accepted_code=form.accept_code.data, code_version_id=form.code_version()
+            )
+        except member_services.MembershipError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            label = code.label
+            db.session.commit()
+            flash(f"You have accepted {label} of the code of practice. New entries use its standards.", "success")
+            return redirect(url_for("cpd.my_cpd"))
+    form.offer_code(update.current)
+    return render_template("cpd/accept_code.html", form=form, update=update, accepted_at=membership.code_accepted_at)
 
 
 def _entry_form(entry=None, from_request=True):
     """The entry form, filled from the request when it was posted, else from `entry` as saved.
 
-    `from_request=False` is for a page answering another form's post (an evidence upload): the
-    entry form must show the entry, not read the other form's fields as its own empty ones.
+    `from_request=False` is for a post that could not be read (a body over the upload limit): the
+    form shows the entry as saved.
     """
     form = EntryForm(obj=entry) if from_request else EntryForm(formdata=None, obj=entry)
     version = services.accepted_version(current_user)
     form.standards.choices = services.standard_choices(version)
+    if not isinstance(form.evidence.data, FileStorage):
+        form.evidence.data = None  # not the entry's list of files, which `obj` would otherwise give it
     if entry is not None and not (from_request and form.is_submitted()):
         form.activity_type.data = entry.activity_type.value
         form.hours.data = f"{entry.hours:g}"
@@ -59,7 +93,11 @@ def _entry_form(entry=None, from_request=True):
 
 
 def _save(form, entry, version):
-    return services.save_entry(
+    """Save the entry as typed and, if a file was chosen (or Upload file pressed), add it as evidence, in
+    one transaction: a refused file leaves the entry unsaved too, and the form shows it all as typed.
+    Upload file keeps the entry as it was (a new one starts as a draft); the other buttons say."""
+    complete = (entry is not None and entry.is_complete) if form.upload.data else not form.save_draft.data
+    entry = services.save_entry(
         current_user,
         entry,
         version=version,
@@ -70,8 +108,21 @@ def _save(form, entry, version):
         provider=form.provider.data,
         standard_ids=form.standards.data or [],
         reflection=form.reflection(),
-        complete=not form.save_draft.data,
+        complete=complete,
     )
+    upload = form.evidence.data
+    evidence = None
+    if form.upload.data or (upload is not None and upload.filename):
+        evidence = services.add_evidence(current_user, entry, upload)
+    return entry, evidence
+
+
+def _saved_message(entry, evidence, new):
+    if evidence is not None:
+        return f"{evidence.original_name} added." + ("" if entry.is_complete else " The entry is saved as a draft.")
+    if entry.is_complete:
+        return "Entry saved."
+    return "Entry saved as a draft: complete the reflection to count it." if new else "Draft saved."
 
 
 @blueprint.route("/cpd/entries/new", methods=["GET", "POST"])
@@ -83,20 +134,22 @@ def new_entry():
         return redirect(url_for("members.my_membership"))
     if form.validate_on_submit():
         try:
-            entry = _save(form, None, version)
+            entry, evidence = _save(form, None, version)
         except services.CpdError as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
             # Read before the commit, which expires the entry: no reload just to say where to go.
-            entry_id, complete = entry.id, entry.is_complete
+            entry_id, message = entry.id, _saved_message(entry, evidence, new=True)
             db.session.commit()
-            flash(
-                "Entry saved." if complete else "Entry saved as a draft: complete the reflection to count it.",
-                "success",
-            )
-            return redirect(url_for("cpd.edit_entry", entry_id=entry_id))
-    return render_template("cpd/entry.html", form=form, entry=None, version=version, evidence_form=None)
+            flash(message, "success")
+            return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor=_anchor(evidence)))
+    return render_template("cpd/entry.html", form=form, entry=None, version=version)
+
+
+def _anchor(evidence):
+    """After adding a file, back to the evidence section, where the file just added shows."""
+    return "evidence-heading" if evidence is not None else None
 
 
 @blueprint.route("/cpd/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -106,50 +159,45 @@ def edit_entry(entry_id):
     form, version = _entry_form(entry)
     if form.validate_on_submit():
         try:
-            _save(form, entry, version)
+            _, evidence = _save(form, entry, version)
         except services.CpdError as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
+            message = _saved_message(entry, evidence, new=False)
             db.session.commit()
-            flash("Entry saved." if entry.is_complete else "Draft saved.", "success")
-            return redirect(url_for("cpd.edit_entry", entry_id=entry.id))
-    return render_template(
-        "cpd/entry.html", form=form, entry=entry, version=version, evidence_form=EvidenceForm(), button=EmptyForm()
-    )
+            flash(message, "success")
+            return redirect(url_for("cpd.edit_entry", entry_id=entry.id, _anchor=_anchor(evidence)))
+    return render_template("cpd/entry.html", form=form, entry=entry, version=version)
 
 
-@blueprint.route("/cpd/entries/<int:entry_id>/delete", methods=["POST"])
+@blueprint.errorhandler(413)
+def upload_too_large(error):
+    """A body over the upload limit cannot be read at all: give the entry form back with the limit at the
+    file field, instead of a bare error page. (What was typed in that post cannot be read back.)"""
+    if request.endpoint not in ("cpd.new_entry", "cpd.edit_entry") or not current_user.is_authenticated:
+        return render_error(413)
+    entry = _own_entry_or_404(request.view_args["entry_id"]) if request.endpoint == "cpd.edit_entry" else None
+    form, version = _entry_form(entry, from_request=False)
+    if version is None:
+        return render_error(413)
+    form.evidence.errors = [services.too_large_message()]
+    return render_template("cpd/entry.html", form=form, entry=entry, version=version), 413
+
+
+@blueprint.route("/cpd/entries/<int:entry_id>/delete", methods=["GET", "POST"])
 @signed_in
 def delete_entry(entry_id):
+    """GET asks, saying what will go; only the POST from that page deletes."""
     entry = _own_entry_or_404(entry_id)
-    if EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if form.validate_on_submit():
         paths = services.delete_entry(current_user, entry)
         db.session.commit()
         services.delete_files(paths)
         flash("Entry deleted.", "success")
-    return redirect(url_for("cpd.my_cpd"))
-
-
-@blueprint.route("/cpd/entries/<int:entry_id>/evidence", methods=["POST"])
-@signed_in
-def upload_evidence(entry_id):
-    entry = _own_entry_or_404(entry_id)
-    evidence_form = EvidenceForm()
-    if evidence_form.validate_on_submit():
-        try:
-            evidence = services.add_evidence(current_user, entry, evidence_form.evidence.data)
-        except services.CpdError as error:
-            db.session.rollback()
-            show_refusal(evidence_form, error)
-        else:
-            db.session.commit()
-            flash(f"{evidence.original_name} added.", "success")
-            return redirect(url_for("cpd.edit_entry", entry_id=entry.id))
-    form, version = _entry_form(entry, from_request=False)
-    return render_template(
-        "cpd/entry.html", form=form, entry=entry, version=version, evidence_form=evidence_form, button=EmptyForm()
-    )
+        return redirect(url_for("cpd.my_cpd"))
+    return render_template("cpd/confirm_delete.html", form=form, entry=entry, evidence=None)
 
 
 @blueprint.route("/cpd/evidence/<int:evidence_id>")
@@ -162,24 +210,31 @@ def evidence_file(evidence_id):
     path = services.evidence_path(evidence)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype=evidence.content_type, as_attachment=True, download_name=evidence.original_name)
+    # Type and extension come from the checked content, never from the name the uploader gave.
+    response = send_file(
+        path, mimetype=evidence.content_type, as_attachment=True, download_name=services.download_name(evidence)
+    )
     response.headers["Cache-Control"] = "private, no-store"  # personal documents: no copy in any cache
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-@blueprint.route("/cpd/evidence/<int:evidence_id>/delete", methods=["POST"])
+@blueprint.route("/cpd/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])
 @signed_in
 def delete_evidence(evidence_id):
+    """GET asks, naming the file; only the POST from that page removes it."""
     evidence = services.own_evidence(current_user, evidence_id)
     if evidence is None:
         abort(404)
     entry_id = evidence.entry_id
-    if EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if form.validate_on_submit():
         path = services.remove_evidence(current_user, evidence)
         db.session.commit()
         services.delete_files([path])
         flash("File removed.", "success")
-    return redirect(url_for("cpd.edit_entry", entry_id=entry_id))
+        return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor="evidence-heading"))
+    return render_template("cpd/confirm_delete.html", form=form, entry=evidence.entry, evidence=evidence)
 
 
 @blueprint.route("/cpd/export.<any(csv, pdf):kind>")
@@ -207,11 +262,11 @@ def audit_profile(selection_id):
     selection = audits.own_selection(current_user, selection_id)
     if selection is None:
         abort(404)
-    year = year_starting_in(selection.audit.year_starts_on.year)
+    year = selection.audit.year
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
     form = ProfileForm(obj=selection if request.method == "GET" else None)
     form.entries.choices = [
-        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({entry.hours:g} h)") for entry in candidates
+        (entry.id, f"{entry.done_on:%d %b %Y}: {entry.title} ({format_hours(entry.hours)})") for entry in candidates
     ]
     if request.method == "GET":
         form.entries.data = [entry.id for entry in selection.entries]

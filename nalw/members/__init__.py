@@ -10,8 +10,15 @@ def register_payment_handlers():
     from nalw.payments import purposes
     from nalw.payments.models import PaymentPurpose
 
-    purposes.register(PaymentPurpose.MEMBERSHIP_FEE, succeeded=services.fee_paid, refunded=services.fee_refunded)
-    purposes.register(PaymentPurpose.RENEWAL, succeeded=renewals.renewal_paid)
+    purposes.register(
+        PaymentPurpose.MEMBERSHIP_FEE,
+        succeeded=services.fee_paid,
+        refunded=services.fee_refunded,
+        refund_effect=services.what_a_fee_refund_does,
+    )
+    purposes.register(
+        PaymentPurpose.RENEWAL, succeeded=renewals.renewal_paid, refund_effect=services.what_a_renewal_refund_does
+    )
 
 
 from nalw.members import personal_data, staff_views, views  # noqa: E402,F401

@@ -11,11 +11,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from nalw.core.forms import WholeNumberField
 from nalw.core.regions import Region, region_choices
-from nalw.members.models import EmployerType
+from nalw.members.models import Eligibility, EmployerType
+from nalw.payments.forms import PoundsField
 
 
 def _text(label, what, maximum=200, description=None, autocomplete=None):
@@ -78,7 +79,11 @@ class ApplicationAnswers(AcceptsCode):
         render_kw={"inputmode": "numeric"},
     )
     code_version_id = HiddenField()
-    accept_code = BooleanField("I have read and accept the code of practice")
+    # Checked with the other answers, so it is reported in the same round (the service checks it again).
+    accept_code = BooleanField(
+        "I have read and accept the code of practice",
+        validators=[DataRequired(message="Accept the code of practice to apply for membership")],
+    )
     register_consent = BooleanField(
         "Show my name, membership number, status and region on the public register",
         description="Optional. Employers and the public use the register to check a link worker's standing.",
@@ -123,6 +128,11 @@ class PaymentForm(AcceptsCode, FlaskForm):
     code_version_id = HiddenField()
     # Optional here: the renewal service refuses a renewal without the answer, with its own message.
     cpd_met = cpd_declaration_field(Optional())
+    renew_automatically = BooleanField(
+        "Renew automatically with this card",
+        description="Optional. We charge the renewal fee to this card five days before your membership ends, "
+        "each year until you turn it off. Leave it unticked to renew by hand: we email you reminders.",
+    )
     submit = SubmitField("Pay")
 
     def cpd_declaration(self):
@@ -138,15 +148,13 @@ class CpdDeclarationForm(FlaskForm):
 
 
 class AutoRenewForm(FlaskForm):
-    auto_renew = RadioField(
-        "How do you want to renew?",
-        choices=[
-            SelectChoice("on", "Automatically, with my saved card, a few days before my membership ends"),
-            SelectChoice("off", "By hand: email me a reminder"),
-        ],
-        validators=[InputRequired(message="Choose how you want to renew")],
+    """The confirmation step of turning automatic renewal on or off: the choice travels hidden, the page says
+    what it does."""
+
+    auto_renew = HiddenField(
+        validators=[AnyOf(["on", "off"], message="Choose whether to renew automatically, then confirm")]
     )
-    submit = SubmitField("Save renewal choice")
+    submit = SubmitField("Confirm")
 
 
 class ResignForm(FlaskForm):
@@ -157,6 +165,18 @@ class ResignForm(FlaskForm):
     )
     confirm = BooleanField("I understand my membership ends today and no fee is refunded")
     submit = SubmitField("Resign my membership")
+
+
+class WithdrawApplicationForm(FlaskForm):
+    """Resigning before the fee is paid: the same step, in the words of an application."""
+
+    reason = TextAreaField(
+        "Why are you withdrawing? (optional)",
+        validators=[Optional(), Length(max=500, message="Keep it to 500 characters or fewer")],
+        render_kw={"rows": 3},
+    )
+    confirm = BooleanField("I want to withdraw my application")
+    submit = SubmitField("Withdraw my application")
 
 
 class ReasonForm(FlaskForm):
@@ -208,7 +228,7 @@ class TierForm(FlaskForm):
         validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
         render_kw={"rows": 2},
     )
-    annual_fee = StringField(
+    annual_fee = PoundsField(
         "Annual fee (£)",
         validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
         description="In pounds, like 45.00. Enter 0 for a free tier.",
@@ -225,7 +245,9 @@ class TierForm(FlaskForm):
             InputRequired(message="Enter the CPD hours required, or 0"),
             NumberRange(min=0, max=200, message="CPD hours must be a whole number from 0 to 200"),
         ],
+        description="A change applies from the next CPD year; the current and earlier years keep their hours.",
     )
+    cpd_hours_for_current_year = BooleanField("Apply a change of CPD hours to the current CPD year too")
     seats = WholeNumberField(
         "Seats (organisations only)",
         validators=[Optional(), NumberRange(min=1, max=1000, message="Seats must be a whole number from 1 to 1000")],
@@ -233,3 +255,7 @@ class TierForm(FlaskForm):
     )
     open_for_applications = BooleanField("Open for new applications")
     submit = SubmitField("Save tier")
+
+    def chosen_eligibility(self):
+        """The Eligibility chosen, or None when the choice is missing or not one offered."""
+        return next((choice for choice in Eligibility if choice.value == self.eligibility.data), None)

@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.regions import Region
 from nalw.extensions import db
 
@@ -34,6 +34,8 @@ class Tier(IdMixin, TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(sa.String(500), default="")
     annual_fee_pence: Mapped[int]
     eligibility: Mapped[Eligibility] = enum_column(Eligibility, name="tier_eligibility")
+    # The requirement as last set, which new CPD years take; what a given year requires is kept per
+    # year in TierCpdRequirement.
     cpd_hours_required: Mapped[int] = mapped_column(default=0)
     # Organisation tiers only: how many link workers the organisation may invite.
     seats: Mapped[int | None]
@@ -44,11 +46,30 @@ class Tier(IdMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("annual_fee_pence >= 0", name="fee_not_negative"),
         sa.CheckConstraint("cpd_hours_required >= 0", name="cpd_hours_not_negative"),
         sa.CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
+        # Organisation tiers have seats; no other tier has any.
+        sa.CheckConstraint("(eligibility = 'organisation') = (seats IS NOT NULL)", name="seats_only_for_organisations"),
     )
 
     @property
     def is_organisation(self):
         return self.eligibility is Eligibility.ORGANISATION
+
+
+class TierCpdRequirement(IdMixin, db.Model):
+    """The CPD hours a tier requires from the CPD year starting on `year_starts_on` until the next row's.
+    Kept per year so a change of requirement never rewrites a year already under way or past; read it
+    only through `nalw.members.cpd_requirements`."""
+
+    __tablename__ = "tier_cpd_requirements"
+
+    tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id", ondelete="CASCADE"))
+    year_starts_on: Mapped[dt.date]
+    hours_required: Mapped[int]
+
+    __table_args__ = (
+        sa.UniqueConstraint("tier_id", "year_starts_on", name="uq_tier_cpd_requirements_tier_year"),
+        sa.CheckConstraint("hours_required >= 0", name="hours_not_negative"),
+    )
 
 
 class EmployerType(enum.Enum):
@@ -171,7 +192,7 @@ class MembershipChange(IdMixin, db.Model):
     to_status: Mapped[MembershipStatus] = enum_column(MembershipStatus, name="to_status")
     changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    reason: Mapped[str] = cut_to_fit_column(500, default="")
 
     membership: Mapped[Membership] = relationship(back_populates="history")
     actor = relationship("Person", lazy="raise")

@@ -11,6 +11,7 @@ from nalw.accounts.security import InvalidLink, make_link_token, read_link_token
 from nalw.accounts.services import AccountError, normalise_email
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
+from nalw.core.contact import contact_us_text
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import london_today, utcnow
@@ -137,7 +138,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         raise MembershipError("All of the organisation's seats are taken. Ask its admin to free one.")
     if services.current_membership(person) is not None:
         raise MembershipError(
-            "You already have a membership. Contact the NALW team to move it to your organisation's seat."
+            f"You already have a membership. {contact_us_text(capital=True)} to move it to your organisation's seat."
         )
     code = code_services.current_version()
     if code is None or code.id != code_version_id:

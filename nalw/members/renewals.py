@@ -11,12 +11,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from nalw.code_of_practice import services as code_services
+from nalw.core.audit import record_audit
+from nalw.core.contact import contact_us_text
 from nalw.core.cpd_years import CpdYear, year_containing
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
-from nalw.members import services
+from nalw.members import cpd_requirements, services
 from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, RenewalNotice
 from nalw.members.services import GRACE_DAYS, MembershipError, change_status, record_history, renewed_period
 from nalw.payments import services as payment_services
@@ -64,6 +66,15 @@ def cpd_year_to_declare(today=None) -> CpdYear:
     return year_containing(today or london_today()).previous()
 
 
+def cpd_year_to_declare_for(membership, today=None) -> CpdYear | None:
+    """The CPD year this member declares about at renewal, or None when that year ended before their
+    membership started: a new member is not asked about a year they were not a member."""
+    year = cpd_year_to_declare(today)
+    if membership.started_on is not None and year.ends_on < membership.started_on:
+        return None
+    return year
+
+
 def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
     return db.session.scalar(
         sa.select(CpdDeclaration).where(
@@ -74,53 +85,115 @@ def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
 
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
-    year = cpd_year_to_declare()
+    year = cpd_year_to_declare_for(membership)
+    if year is None:
+        raise MembershipError("There is no CPD year to declare yet: the last one ended before you joined.")
+    hours_required = cpd_requirements.hours_required(membership.tier, year)
     declaration = declaration_for(membership, year)
     if declaration is None:
         declaration = CpdDeclaration(membership_id=membership.id, cpd_year_starts_on=year.starts_on)
         db.session.add(declaration)
     declaration.met_requirement = met_requirement
-    declaration.hours_required = membership.tier.cpd_hours_required
+    declaration.hours_required = hours_required
     declaration.declared_at = utcnow()
     db.session.flush()
     return declaration
 
 
 def begin_renewal_payment(
-    person, membership, amount_seen_pence, *, accepted_code, accepted_code_version_id, cpd_met=None
+    person, membership, amount_seen_pence, *, accepted_code, accepted_code_version_id, cpd_met=None, auto_renew=False
 ) -> Payment:
     """A member renews by card. They accept the current code of practice again, and declare whether
-    they met the last CPD year's requirement, as they do."""
+    they met the last CPD year's requirement, as they do. Their answer to "Renew automatically with this card"
+    sets the membership's automatic renewal."""
     services._require_owner(person, membership)
     if not is_renewable(membership):
-        raise MembershipError("This membership cannot be renewed online. Contact the NALW team.")
+        raise MembershipError(f"This membership cannot be renewed online. {contact_us_text(capital=True)}.")
     if not can_renew(membership):
         raise MembershipError(
             f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
         )
-    if not accepted_code:
-        raise MembershipError("Accept the current code of practice to renew", field="accept_code")
-    code = code_services.current_version()
-    if code is None or accepted_code_version_id != code.id:
-        raise MembershipError(
-            "The code of practice was updated while you were renewing. Read the new version and accept it.",
-            field="accept_code",
-        )
+    services.accept_current_code(
+        membership,
+        accepted_code=accepted_code,
+        code_version_id=accepted_code_version_id,
+        doing="renewing",
+        refusal="Accept the current code of practice to renew",
+    )
     fee = renewal_fee(membership)
     if amount_seen_pence != fee:
         raise MembershipError(
             f"The renewal fee is now {format_pence(fee)}. Check the amount and pay again.", field="amount"
         )
-    if cpd_met is None:
-        raise MembershipError(
-            f"Say whether you met the CPD requirement for {cpd_year_to_declare().label}", field="cpd_met"
-        )
-    membership.code_version_id = code.id
-    membership.code_accepted_at = utcnow()
-    declare_cpd(membership, cpd_met)
+    cpd_year = cpd_year_to_declare_for(membership)
+    if cpd_year is not None and cpd_met is None:
+        raise MembershipError(f"Say whether you met the CPD requirement for {cpd_year.label}", field="cpd_met")
+    if cpd_year is not None:
+        declare_cpd(membership, cpd_met)
+    membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, f"{membership.tier.name} membership renewal"
+        person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, renewal_description(membership)
     )
+
+
+def amount_due(membership) -> int | None:
+    """What staff expect to receive offline for this membership now: the joining fee or the renewal fee."""
+    if membership.status is S.APPLIED:
+        return services.fee_due(membership)
+    if is_renewable(membership):
+        return renewal_fee(membership)
+    return None
+
+
+def record_offline_payment(actor, membership, *, amount_pence, method, offline_reference, override_reason=""):
+    """Staff record a joining fee or a renewal received by invoice or bank transfer.
+
+    The amount must be the fee due; a different amount needs the staff member's reason, which is audited.
+    A renewal follows the card renewal's rules: only while renewal is open, and the new period comes from
+    `renewed_period` (in `renewal_paid`, as for a card). The history names the staff member.
+    """
+    if membership.status is S.APPLIED:
+        purpose, reference, due = PaymentPurpose.MEMBERSHIP_FEE, membership.reference, services.fee_due(membership)
+        description = services.fee_description(membership)
+    elif is_renewable(membership):
+        if not can_renew(membership):
+            raise MembershipError(
+                f"Renewal opens on {format_date(renewal_opens_on(membership))}, {RENEWAL_OPENS_DAYS} days before "
+                f"the membership ends. Record the payment from then, or return the money."
+            )
+        purpose, reference, due = PaymentPurpose.RENEWAL, renewal_reference(membership), renewal_fee(membership)
+        description = renewal_description(membership)
+    else:
+        raise MembershipError("This membership has nothing to pay for.")
+    override_reason = (override_reason or "").strip()
+    if amount_pence != due and not override_reason:
+        raise MembershipError(
+            f"The fee due is {format_pence(due)}. Enter {format_pence(due)}, or give the reason for accepting "
+            f"{format_pence(amount_pence)} below.",
+            field="amount",
+        )
+    payment = payment_services.record_offline_payment(
+        actor, membership.person, purpose, reference, amount_pence, method, offline_reference, description
+    )
+    if amount_pence != due:
+        record_audit(
+            actor,
+            "membership.offline_amount_accepted",
+            membership,
+            before={"fee_due_pence": due},
+            after={"amount_pence": amount_pence, "reason": override_reason, "payment_id": payment.id},
+            summary=f"Accepted {format_pence(amount_pence)} for a fee of {format_pence(due)} "
+            f"({payment.receipt_number}): {override_reason}",
+        )
+    return payment
+
+
+def renewal_description(membership, today=None) -> str:
+    """What the member reads on the payment: 'Link Worker membership renewal, 2026–27'."""
+    starts_on, ends_on = renewed_period(membership, today or london_today())
+    if membership.status is not S.LAPSED:
+        starts_on = membership.expires_on + dt.timedelta(days=1)
+    return f"{membership.tier.name} membership renewal, {services.period_label(starts_on, ends_on)}"
 
 
 def renewal_paid(payment):
@@ -134,10 +207,11 @@ def renewal_paid(payment):
     from_status = membership.status
     membership.started_on, membership.expires_on = renewed_period(membership, paid_on)
     reason = f"Renewed until {format_date(membership.expires_on)} ({payment.receipt_number})"
+    actor = services.payment_recorder(payment)
     if from_status is S.ACTIVE:
-        record_history(membership, S.ACTIVE, S.ACTIVE, reason=reason)
+        record_history(membership, S.ACTIVE, S.ACTIVE, actor=actor, reason=reason)
     else:
-        change_status(membership, S.ACTIVE, reason=reason)
+        change_status(membership, S.ACTIVE, actor=actor, reason=reason)
     extend_seats(membership)
     services._email_applicant(membership, "members/renewed", "Your NALW membership is renewed")
 
@@ -165,6 +239,11 @@ def renewal_awaiting_authentication(membership) -> Payment | None:
     the member confirms this one."""
     payment = payment_services.live_payment_for(renewal_reference(membership))
     return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
+
+
+def automatic_charge_on(membership):
+    """The day the daily run charges an automatic renewal: AUTO_CHARGE_DAYS_BEFORE days before the end date."""
+    return membership.expires_on - dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE)
 
 
 def set_auto_renew(person, membership, enabled: bool):
@@ -258,7 +337,7 @@ def charge_automatic_renewal(membership) -> Payment | None:
             PaymentPurpose.RENEWAL,
             renewal_reference(membership),
             renewal_fee(membership),
-            f"{membership.tier.name} membership renewal",
+            renewal_description(membership),
             off_session=True,
         )
     except payment_services.PaymentError as error:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from nalw.accounts import services as account_services
+from nalw.accounts.models import Person
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
@@ -18,6 +19,7 @@ from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
 from nalw.core.time import format_date, london_today, utcnow
 from nalw.extensions import db
+from nalw.members import cpd_requirements
 from nalw.members.models import (
     CURRENT_STATUSES,
     IN_GOOD_STANDING,
@@ -96,7 +98,7 @@ def record_history(membership, from_status, to_status, *, actor=None, reason="")
             from_status=from_status,
             to_status=to_status,
             actor_id=getattr(actor, "id", None),
-            reason=reason[:500],
+            reason=reason,
         )
     )
 
@@ -165,6 +167,26 @@ def open_tiers(for_organisation=False):
     return [tier for tier in tiers if tier.is_organisation == for_organisation]
 
 
+def accept_current_code(
+    membership, *, accepted_code, code_version_id, doing="reading it", refusal="Accept the current code of practice"
+):
+    """A member accepts the current code of practice: they ticked that they accept it, and the version they
+    were shown is still the current one (a version published meanwhile must be read first). Their CPD entries
+    map to its standards from now on."""
+    if not accepted_code:
+        raise MembershipError(refusal, field="accept_code")
+    code = code_services.current_version()
+    if code is None or code_version_id != code.id:
+        raise MembershipError(
+            f"The code of practice was updated while you were {doing}. Read the new version and accept it.",
+            field="accept_code",
+        )
+    membership.code_version_id = code.id
+    membership.code_accepted_at = utcnow()
+    db.session.flush()
+    return code
+
+
 def apply(person, tier, *, answers, code_version_id, accepted_code, organisation_name=None) -> Membership:
     """An application for `tier`. The code of practice shown must still be the current one."""
     if not person.email_verified:
@@ -214,8 +236,28 @@ def fee_due(membership) -> int:
     return membership.tier.annual_fee_pence
 
 
-def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
-    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now."""
+def period_label(starts_on: dt.date, ends_on: dt.date) -> str:
+    """A membership year as people write it: 2026–27."""
+    if starts_on.year == ends_on.year:
+        return str(starts_on.year)
+    return f"{starts_on.year}–{ends_on.year % 100:02d}"
+
+
+def fee_description(membership, today=None) -> str:
+    """What the member reads on the payment: 'Link Worker membership fee, 2026–27' (the year starts on approval,
+    so it is named from today)."""
+    starts_on, ends_on = first_period(today or london_today())
+    return f"{membership.tier.name} membership fee, {period_label(starts_on, ends_on)}"
+
+
+def payment_recorder(payment) -> Person | None:
+    """The staff member who recorded an offline payment, to name in the history; None for a card payment."""
+    return db.session.get(Person, payment.recorded_by_id) if payment.recorded_by_id else None
+
+
+def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -> Payment:
+    """Start paying the joining fee. Refuses if the amount the person saw is not the fee now. The person's
+    answer to "Renew automatically with this card" sets the membership's automatic renewal."""
     _require_owner(person, membership)
     if membership.status is not S.APPLIED:
         raise MembershipError("This application does not need paying.")
@@ -224,8 +266,9 @@ def begin_fee_payment(person, membership, amount_seen_pence) -> Payment:
         raise MembershipError(
             f"The fee is now {format_pence(due)}. Check the amount on this page and pay again.", field="amount"
         )
+    membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, f"{membership.tier.name} membership fee"
+        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, fee_description(membership)
     )
 
 
@@ -250,12 +293,37 @@ def fee_refunded(payment):
         change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
 
 
+def what_a_fee_refund_does(payment) -> str:
+    """For the refund confirmation page: what refunding a joining fee does to the membership."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is None:
+        return "No membership is changed."
+    if membership.status is S.PAID:
+        return (
+            f"Refunding all of it sends {membership.person.name}'s application back to waiting for payment; "
+            "refunding part of it leaves the application as it is."
+        )
+    return (
+        f"The membership is not changed: it stays {STATUS_NAMES[membership.status]}. "
+        "To end it, suspend it from the membership page."
+    )
+
+
+def what_a_renewal_refund_does(payment) -> str:
+    """For the refund confirmation page: a renewal refund does not take the year back."""
+    membership = _membership_for_reference(payment.reference)
+    if membership is None:
+        return "No membership is changed."
+    ends = f" (it ends on {format_date(membership.expires_on)})" if membership.expires_on else ""
+    return f"The membership is not changed: it keeps its dates{ends}. To end it, suspend it from the membership page."
+
+
 def fee_paid(payment):
     """Payments calls this once when a joining fee succeeds."""
     membership = _membership_for_reference(payment.reference)
     if membership is None or membership.status is not S.APPLIED:
         return
-    change_status(membership, S.PAID, reason=f"Fee paid ({payment.receipt_number})")
+    change_status(membership, S.PAID, actor=payment_recorder(payment), reason=f"Fee paid ({payment.receipt_number})")
     _email_applicant(membership, "members/application_received", "We have your membership application and payment")
 
 
@@ -415,17 +483,43 @@ def active_statuses_label():
 # --- Tiers ------------------------------------------------------------------------------------------
 
 
-def save_tier(
-    actor, tier, *, name, description, annual_fee_pence, eligibility, cpd_hours_required, seats, open_for_applications
-):
-    """Create or change a tier. Organisation tiers need seats; others have none. Audited."""
+def tier_refusals(tier, *, name, eligibility, seats) -> list[MembershipError]:
+    """What stops a tier being saved with these details, each refusal naming its field: a name another
+    tier has, an organisation tier without seats, or seats on a tier that is not for organisations.
+    A detail not known yet (None) is not judged, so a form can show these beside its own messages."""
+    refusals = []
+    if name and name.strip():
+        clash = db.session.scalar(sa.select(Tier.id).where(sa.func.lower(Tier.name) == name.strip().lower()))
+        if clash is not None and (tier is None or clash != tier.id):
+            refusals.append(MembershipError("Another tier has that name. Choose a different name.", field="name"))
     if eligibility is Eligibility.ORGANISATION and not seats:
-        raise MembershipError("Enter how many seats an organisation gets", field="seats")
-    if eligibility is not Eligibility.ORGANISATION:
-        seats = None
-    clash = db.session.scalar(sa.select(Tier.id).where(sa.func.lower(Tier.name) == name.strip().lower()))
-    if clash is not None and (tier is None or clash != tier.id):
-        raise MembershipError("Another tier has that name. Choose a different name.", field="name")
+        refusals.append(MembershipError("Enter how many seats an organisation gets", field="seats"))
+    if eligibility is not None and eligibility is not Eligibility.ORGANISATION and seats is not None:
+        refusals.append(
+            MembershipError("Seats are for organisation tiers only. Leave seats empty for this tier", field="seats")
+        )
+    return refusals
+
+
+def save_tier(
+    actor,
+    tier,
+    *,
+    name,
+    description,
+    annual_fee_pence,
+    eligibility,
+    cpd_hours_required,
+    seats,
+    open_for_applications,
+    cpd_hours_for_current_year=False,
+):
+    """Create or change a tier. Organisation tiers need seats; others have none. A change of CPD hours
+    applies from the next CPD year, and to the current one too only when `cpd_hours_for_current_year`
+    (see `cpd_requirements.change_requirement`). Audited."""
+    refusals = tier_refusals(tier, name=name, eligibility=eligibility, seats=seats)
+    if refusals:
+        raise refusals[0]
     fields = {
         "name": name.strip(),
         "description": (description or "").strip(),
@@ -440,9 +534,14 @@ def save_tier(
         position = (db.session.scalar(sa.select(sa.func.max(Tier.position))) or 0) + 1
         tier = Tier(position=position, **fields)
         db.session.add(tier)
+        db.session.flush()
+        cpd_requirements.start_requirement(tier)
     else:
         for key, value in fields.items():
             setattr(tier, key, value)
-    db.session.flush()
+        db.session.flush()
+        cpd_requirements.change_requirement(
+            actor, tier, cpd_hours_required, current_year_too=cpd_hours_for_current_year
+        )
     record_audit(actor, "tier.saved", tier, before=before, after=fields, summary=f"Saved tier {tier.name}")
     return tier

@@ -1,21 +1,22 @@
 """Staff pages for applications and memberships, and the admin's tier settings."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.core.forms import EmptyForm, show_refusal
-from nalw.core.money import InvalidAmount, format_pence, parse_pounds
+from nalw.core.money import format_pence, pounds_text
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
-from nalw.members import blueprint, renewals, services
+from nalw.members import blueprint, cpd_requirements, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
 from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
-from nalw.payments.models import PaymentMethod, PaymentPurpose
+from nalw.payments.models import PaymentMethod
 
 
 @blueprint.route("/admin/applications")
@@ -35,7 +36,10 @@ def applications():
 @blueprint.route("/admin/memberships/<int:membership_id>")
 @requires(Role.STAFF)
 def staff_membership(membership_id):
-    membership = db.get_or_404(Membership, membership_id)
+    return _membership_page(db.get_or_404(Membership, membership_id), OfflinePaymentForm(formdata=None))
+
+
+def _membership_page(membership, offline_form):
     history = db.session.scalars(
         sa.select(MembershipChange)
         .where(MembershipChange.membership_id == membership.id)
@@ -54,7 +58,8 @@ def staff_membership(membership_id):
         ).all(),
         button=EmptyForm(),
         reason_form=ReasonForm(),
-        offline_form=OfflinePaymentForm(),
+        offline_form=offline_form,
+        fee_due=renewals.amount_due(membership),
     )
 
 
@@ -109,38 +114,27 @@ def reinstate(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/offline-payment", methods=["POST"])
 @requires(Role.STAFF)
 def record_offline_payment(membership_id):
+    """Errors come back at their fields on the membership page; nothing is saved until all is right."""
     membership = db.get_or_404(Membership, membership_id)
     form = OfflinePaymentForm()
     if form.validate_on_submit():
-        if membership.status is MembershipStatus.APPLIED:
-            purpose, reference = PaymentPurpose.MEMBERSHIP_FEE, membership.reference
-        elif renewals.is_renewable(membership):
-            purpose, reference = PaymentPurpose.RENEWAL, renewals.renewal_reference(membership)
-        else:
-            flash("This membership has nothing to pay for.", "danger")
-            return redirect(url_for("members.staff_membership", membership_id=membership.id))
         try:
-            payment_services.record_offline_payment(
+            renewals.record_offline_payment(
                 current_user,
-                membership.person,
-                purpose,
-                reference,
-                form.amount.pence,
-                PaymentMethod(form.method.data),
-                form.reference.data,
-                f"{membership.tier.name} {purpose.label.lower()}",
+                membership,
+                amount_pence=form.amount.pence,
+                method=PaymentMethod(form.method.data),
+                offline_reference=form.reference.data,
+                override_reason=form.override_reason.data,
             )
-        except payment_services.PaymentError as error:
+        except (services.MembershipError, payment_services.PaymentError) as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Recorded {format_pence(form.amount.pence)} received.", "success")
-    else:
-        for field in form:
-            for message in field.errors:
-                flash(message, "danger")
-    return redirect(url_for("members.staff_membership", membership_id=membership.id))
+            return redirect(url_for("members.staff_membership", membership_id=membership.id))
+    return _membership_page(membership, form)
 
 
 # --- Tiers (admin) --------------------------------------------------------------------------------
@@ -149,8 +143,14 @@ def record_offline_payment(membership_id):
 @blueprint.route("/admin/tiers")
 @requires(Role.ADMIN)
 def tiers():
+    this_year = current_year()
+    next_year = year_starting_in(this_year.key + 1)
     return render_template(
-        "members/tiers.html", tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all()
+        "members/tiers.html",
+        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all(),
+        hours_this_year=cpd_requirements.hours_by_tier(this_year),
+        hours_next_year=cpd_requirements.hours_by_tier(next_year),
+        next_year=next_year,
     )
 
 
@@ -158,33 +158,41 @@ def tiers():
 @blueprint.route("/admin/tiers/<int:tier_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit_tier(tier_id=None):
-    tier = None
-    if tier_id is not None:
-        tier = db.session.get(Tier, tier_id)
-        if tier is None:
-            abort(404)
+    tier = None if tier_id is None else db.get_or_404(Tier, tier_id)
     form = TierForm(obj=tier)
     form.eligibility.choices = [SelectChoice(choice.value, choice.label) for choice in Eligibility]
+    if tier is None:
+        # A new tier's hours hold for every CPD year: there is no earlier figure to keep.
+        del form.cpd_hours_for_current_year
+    else:
+        form.cpd_hours_for_current_year.description = (
+            f"Changes what members must log in the CPD year {current_year().label}, which is under way. "
+            "Recorded in the audit log."
+        )
     if tier is not None and not form.is_submitted():
-        form.annual_fee.data = f"{tier.annual_fee_pence / 100:.2f}"
+        form.annual_fee.data = pounds_text(tier.annual_fee_pence)
         form.eligibility.data = tier.eligibility.value
-    if form.validate_on_submit():
-        try:
-            fee = parse_pounds(form.annual_fee.data)
-        except InvalidAmount as error:
-            form.annual_fee.errors = [str(error)]
-        else:
+    if form.is_submitted():
+        # Every problem at once: the form's own checks, then the tier rules on whatever was entered.
+        form.validate()
+        for refusal in services.tier_refusals(
+            tier, name=form.name.data, eligibility=form.chosen_eligibility(), seats=form.seats.data
+        ):
+            if not getattr(form, refusal.field).errors:
+                show_refusal(form, refusal)
+        if not form.errors:
             try:
                 saved = services.save_tier(
                     current_user,
                     tier,
                     name=form.name.data,
                     description=form.description.data,
-                    annual_fee_pence=fee,
-                    eligibility=Eligibility(form.eligibility.data),
+                    annual_fee_pence=form.annual_fee.pence,
+                    eligibility=form.chosen_eligibility(),
                     cpd_hours_required=form.cpd_hours_required.data,
                     seats=form.seats.data,
                     open_for_applications=form.open_for_applications.data,
+                    cpd_hours_for_current_year=tier is not None and form.cpd_hours_for_current_year.data,
                 )
             except services.MembershipError as error:
                 db.session.rollback()

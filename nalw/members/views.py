@@ -6,11 +6,13 @@ from flask_login import current_user
 from nalw.accounts.security import InvalidLink
 from nalw.code_of_practice import services as code_services
 from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.links import absolute_link
+from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
 from nalw.core.time import format_date
 from nalw.extensions import db, limiter
-from nalw.members import blueprint, organisations, renewals, services
+from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
 from nalw.members.forms import (
     ApplicationForm,
     AutoRenewForm,
@@ -20,6 +22,7 @@ from nalw.members.forms import (
     RegisterSearchForm,
     ResignForm,
     SeatAcceptanceForm,
+    WithdrawApplicationForm,
 )
 from nalw.members.models import IN_GOOD_STANDING, Membership, MembershipStatus, SeatInvitation, Tier
 from nalw.members.register import search_register
@@ -41,21 +44,22 @@ def my_membership():
     membership = services.current_membership(current_user)
     organisation_membership = services.current_membership(current_user, for_organisation=True)
     profile = payment_services.billing_profile(current_user)
-    renew_form = AutoRenewForm(auto_renew="on" if membership and membership.auto_renew else "off")
-    cpd_year = renewals.cpd_year_to_declare()
-    declared = membership is not None and renewals.declaration_for(membership, cpd_year) is not None
+    cpd_year = renewals.cpd_year_to_declare_for(membership) if membership is not None else None
+    declared = cpd_year is None or renewals.declaration_for(membership, cpd_year) is not None
     return render_template(
         "members/my_membership.html",
         membership=membership,
         organisation_membership=organisation_membership,
         saved_card=profile.card_label if profile else None,
-        renew_form=renew_form,
         renewable=membership is not None and renewals.is_renewable(membership),
         can_renew=membership is not None and renewals.can_renew(membership),
         renewal_opens_on=renewals.renewal_opens_on(membership) if membership and membership.expires_on else None,
         in_good_standing=membership is not None and membership.in_good_standing,
         cpd_year=cpd_year,
         declaration_form=CpdDeclarationForm() if not declared else None,
+        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, cpd_year)
+        if membership and not declared
+        else None,
     )
 
 
@@ -133,7 +137,9 @@ def pay(membership_id):
     if form.validate_on_submit():
         outcome = _pay_by_card(
             form,
-            lambda: services.begin_fee_payment(current_user, membership, form.amount_seen()),
+            lambda: services.begin_fee_payment(
+                current_user, membership, form.amount_seen(), auto_renew=form.renew_automatically.data
+            ),
             success="Payment received. We will review your application and email you.",
             done_url=done_url,
             retry_url=url_for("members.pay", membership_id=membership.id),
@@ -169,6 +175,7 @@ def renew():
     awaiting = renewals.renewal_awaiting_authentication(membership)
     if awaiting is not None:
         return redirect(url_for("payments.authenticate", payment_id=awaiting.id, next=url_for("members.my_membership")))
+    cpd_year = renewals.cpd_year_to_declare_for(membership)
     code = code_services.current_version()
     form = PaymentForm()
     if form.validate_on_submit():
@@ -181,6 +188,7 @@ def renew():
                 accepted_code=form.accept_code.data,
                 accepted_code_version_id=form.code_version(),
                 cpd_met=form.cpd_declaration(),
+                auto_renew=form.renew_automatically.data,
             ),
             success="Thank you: your membership is renewed.",
             done_url=url_for("members.my_membership"),
@@ -189,42 +197,58 @@ def renew():
         if outcome is not None:
             return outcome
     form.amount_pence.data = str(renewals.renewal_fee(membership))
+    if not form.is_submitted():
+        form.renew_automatically.data = membership.auto_renew  # what the member chose before, until they change it
     form.offer_code(code)
     form.setup_intent_id.data = ""
     return render_template(
         "members/renew.html",
         form=form,
         membership=membership,
-        cpd_year=renewals.cpd_year_to_declare(),
+        cpd_year=cpd_year,
+        cpd_hours_to_declare=cpd_requirements.hours_required(membership.tier, cpd_year) if cpd_year else None,
         fee=renewals.renewal_fee(membership),
         code=code,
         **checkout.card_page_context(current_user),
     )
 
 
-@blueprint.route("/membership/automatic-renewal", methods=["POST"])
+@blueprint.route("/membership/automatic-renewal", methods=["GET", "POST"])
 @signed_in
 def automatic_renewal():
+    """Turning automatic renewal on or off: the GET says what will happen to the card and the membership,
+    the POST makes the change."""
     membership = services.current_membership(current_user)
-    if membership is None:
+    if membership is None or not renewals.is_renewable(membership):
         abort(404)
+    turning_on = not membership.auto_renew
     form = AutoRenewForm()
     if form.validate_on_submit():
         try:
             renewals.set_auto_renew(current_user, membership, form.auto_renew.data == "on")
         except services.MembershipError as error:
-            flash(error.message, "danger")
+            db.session.rollback()
+            form.form_errors.append(error.message)  # the choice is a hidden field: the message goes on the page
         else:
             db.session.commit()
             flash(
                 "Your membership will renew automatically with your saved card."
                 if membership.auto_renew
-                else "We will remind you by email to renew.",
+                else "Automatic renewal is off: your card will not be charged. We will remind you by email to renew.",
                 "success",
             )
-    else:
-        flash("Choose how you want to renew, then press Save renewal choice.", "danger")
-    return redirect(url_for("members.my_membership"))
+            return redirect(url_for("members.my_membership"))
+    form.auto_renew.data = "on" if turning_on else "off"
+    profile = payment_services.billing_profile(current_user)
+    return render_template(
+        "members/automatic_renewal.html",
+        form=form,
+        membership=membership,
+        turning_on=turning_on,
+        saved_card=profile.card_label if profile else None,
+        fee=renewals.renewal_fee(membership),
+        charged_on=renewals.automatic_charge_on(membership),
+    )
 
 
 @blueprint.route("/membership/cpd-declaration", methods=["POST"])
@@ -232,7 +256,11 @@ def automatic_renewal():
 def cpd_declaration():
     """Members who renew automatically declare their CPD here, from their membership page."""
     membership = services.current_membership(current_user)
-    if membership is None or not renewals.is_renewable(membership):
+    if (
+        membership is None
+        or not renewals.is_renewable(membership)
+        or renewals.cpd_year_to_declare_for(membership) is None
+    ):
         abort(404)
     form = CpdDeclarationForm()
     if form.validate_on_submit():
@@ -247,23 +275,38 @@ def cpd_declaration():
 @blueprint.route("/membership/resign", methods=["GET", "POST"])
 @signed_in
 def resign():
+    """The page says what will happen (an application withdrawn, or a membership ended today with no refund and
+    no more automatic charges); nothing changes until the person ticks the box and posts."""
     membership = services.current_membership(current_user)
     if membership is None:
         return redirect(url_for("members.my_membership"))
-    form = ResignForm()
+    withdrawing = membership.status is MembershipStatus.APPLIED
+    form = WithdrawApplicationForm() if withdrawing else ResignForm()
     if form.validate_on_submit():
         if not form.confirm.data:
-            form.confirm.errors = ["Tick the box to confirm you want to resign"]
+            form.confirm.errors = [
+                "Tick the box to confirm you want to withdraw your application"
+                if withdrawing
+                else "Tick the box to confirm you want to resign"
+            ]
         else:
+            reason = (form.reason.data or "").strip() or (
+                "Application withdrawn by the applicant" if withdrawing else "Resigned by the member"
+            )
             try:
-                services.resign(current_user, membership, form.reason.data or "")
+                services.resign(current_user, membership, reason)
             except services.MembershipError as error:
                 show_refusal(form, error)
             else:
                 db.session.commit()
-                flash("You have resigned. Thank you for being a member.", "success")
+                flash(
+                    "Your application is withdrawn. You can apply again at any time."
+                    if withdrawing
+                    else "You have resigned. Thank you for being a member.",
+                    "success",
+                )
                 return redirect(url_for("members.my_membership"))
-    return render_template("members/resign.html", form=form, membership=membership)
+    return render_template("members/resign.html", form=form, membership=membership, withdrawing=withdrawing)
 
 
 @blueprint.route("/membership/certificate.pdf")
@@ -272,7 +315,7 @@ def certificate():
     membership = services.current_membership(current_user)
     if membership is None or membership.status not in IN_GOOD_STANDING:
         abort(404)
-    register_link = url_for("members.register", q=membership.number, _external=False)
+    register_link = absolute_link("members.register", q=membership.number)
     return render_pdf(
         "members/certificate.html",
         f"nalw-membership-{membership.number}.pdf",
@@ -291,7 +334,7 @@ def register():
     form = RegisterSearchForm(request.args)
     page = None
     if form.q.data and form.validate():
-        page = search_register(form.q.data, request.args.get("page", 1, type=int))
+        page = search_register(form.q.data, page_number())
     return render_template("members/register.html", form=form, page=page)
 
 

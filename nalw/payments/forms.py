@@ -48,7 +48,8 @@ class OfflinePaymentForm(FlaskForm):
             SelectChoice(PaymentMethod.INVOICE.value, "Invoice"),
             SelectChoice(PaymentMethod.BANK_TRANSFER.value, "Bank transfer"),
         ],
-        validators=[DataRequired(message="Choose how it was paid")],
+        validators=[DataRequired(message="Choose how it was paid: invoice or bank transfer")],
+        invalid_choice_message="Choose how it was paid: invoice or bank transfer",
     )
     reference = StringField(
         "Invoice or transfer reference",
@@ -56,5 +57,11 @@ class OfflinePaymentForm(FlaskForm):
             DataRequired(message="Enter the invoice number or bank reference"),
             Length(max=100, message="Reference must be 100 characters or fewer"),
         ],
+    )
+    override_reason = TextAreaField(
+        "Reason for accepting a different amount (only if it is not the fee due)",
+        validators=[Length(max=300, message="Reason must be 300 characters or fewer")],
+        description="For example: agreed discount for a second link worker. Kept in the audit log.",
+        render_kw={"rows": 2},
     )
     submit = SubmitField("Record payment")

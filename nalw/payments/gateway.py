@@ -6,6 +6,7 @@ payment rows (one live payment per reference) are what really prevent a double
 charge, since not every Stripe-compatible server honours the key.
 """
 
+import json
 from dataclasses import dataclass
 
 import stripe
@@ -144,13 +145,31 @@ def refund(*, payment_intent_id, amount_pence, idempotency_key) -> str:
     return created.id
 
 
-def verified_event(payload: bytes, signature: str) -> dict:
-    """The event, if Stripe's signature over `payload` is right; else ValueError."""
+def verified_event(payload: bytes, signature: str):
+    """The event's JSON as plain Python, if Stripe's signature over `payload` is right; else ValueError.
+    Whether it has the shape of an event is for `services.check_event_shape` to say."""
     try:
-        event = stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"])
+        stripe.WebhookSignature.verify_header(
+            payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"], tolerance=stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        return json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError) as error:
         raise ValueError(str(error)) from error
-    return event.to_dict()
+
+
+# Stripe's own words for a failed bank check ("The provided PaymentMethod has failed authentication.") are
+# written for developers; the person reads these instead.
+PLAIN_FAILURES = {
+    "payment_intent_authentication_failure": "Your bank's check was not completed.",
+    "authentication_required": "Your bank wants you to confirm this payment, and you were not there to do it.",
+}
+
+
+def failure_for_person(error: dict) -> str | None:
+    """What a PaymentIntent's last error means, in words for the person paying."""
+    if not error:
+        return None
+    return PLAIN_FAILURES.get(error.get("code")) or error.get("message")
 
 
 def intent_result(intent) -> IntentResult:
@@ -165,6 +184,6 @@ def intent_result(intent) -> IntentResult:
         amount=data.get("amount", 0),
         client_secret=data.get("client_secret"),
         charge_id=charge_id,
-        failure_message=error.get("message"),
+        failure_message=failure_for_person(error),
         metadata=data.get("metadata") or {},
     )

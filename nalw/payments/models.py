@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.extensions import db
 
 
@@ -57,7 +57,7 @@ class Payment(IdMixin, TimestampMixin, db.Model):
     purpose: Mapped[PaymentPurpose] = enum_column(PaymentPurpose, name="payment_purpose")
     # What the payment is for, in the owning domain's terms, e.g. "membership:12".
     reference: Mapped[str] = mapped_column(sa.String(80), index=True)
-    description: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = cut_to_fit_column(200)
     amount_pence: Mapped[int]
     refunded_pence: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(sa.String(3), default="gbp")
@@ -66,7 +66,7 @@ class Payment(IdMixin, TimestampMixin, db.Model):
     idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     stripe_charge_id: Mapped[str | None] = mapped_column(sa.String(80))
-    failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+    failure_message: Mapped[str | None] = cut_to_fit_column(300)
     off_session: Mapped[bool] = mapped_column(default=False)
     succeeded_at: Mapped[dt.datetime | None]
     # Offline payments: who recorded it and the invoice or transfer reference.
@@ -109,7 +109,7 @@ class Refund(IdMixin, db.Model):
 
     payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payments.id"), index=True)
     amount_pence: Mapped[int]
-    reason: Mapped[str] = mapped_column(sa.String(300))
+    reason: Mapped[str] = cut_to_fit_column(300)
     idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
@@ -149,5 +149,5 @@ class StripeEvent(db.Model):
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(80))
     received_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
-    outcome: Mapped[str] = mapped_column(sa.String(200), default="")
+    outcome: Mapped[str] = cut_to_fit_column(200, default="")
     payload: Mapped[dict] = mapped_column(sa.JSON)

@@ -1,7 +1,8 @@
 """What other domains do when their payments succeed, fail or are refunded.
 
 Payments knows no domain; a domain registers its handlers here at import time:
-`register(PaymentPurpose.MEMBERSHIP_FEE, succeeded=..., failed=..., refunded=...)`.
+`register(PaymentPurpose.MEMBERSHIP_FEE, succeeded=..., failed=..., refunded=..., refund_effect=...)`.
+`refund_effect(payment)` says, for the refund confirmation page, what a refund does to what was paid for.
 Each handler takes the Payment and must be safe to call once per change (the
 payments services call it exactly when the status changes, never on a replay).
 """
@@ -15,13 +16,14 @@ class PurposeHandlers:
     succeeded: Callable
     failed: Callable | None = None
     refunded: Callable | None = None
+    refund_effect: Callable | None = None
 
 
 _registered = {}
 
 
-def register(purpose, *, succeeded, failed=None, refunded=None):
-    _registered[purpose] = PurposeHandlers(succeeded, failed, refunded)
+def register(purpose, *, succeeded, failed=None, refunded=None, refund_effect=None):
+    _registered[purpose] = PurposeHandlers(succeeded, failed, refunded, refund_effect)
 
 
 def _call(payment, which):
@@ -41,3 +43,9 @@ def payment_failed(payment):
 
 def payment_refunded(payment):
     _call(payment, "refunded")
+
+
+def refund_effect(payment) -> str | None:
+    """What refunding `payment` does to what it paid for, in a sentence; None when nothing is registered."""
+    handlers = _registered.get(payment.purpose)
+    return handlers.refund_effect(payment) if handlers and handlers.refund_effect else None

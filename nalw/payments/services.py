@@ -18,6 +18,7 @@ from flask import current_app
 from nalw.core.audit import record_audit
 from nalw.core.money import format_pence
 from nalw.core.time import utcnow
+from nalw.core.web import DATABASE_INTEGER_MAX
 from nalw.extensions import db
 from nalw.payments import gateway, purposes
 from nalw.payments.models import (
@@ -38,6 +39,10 @@ class PaymentError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class MalformedEvent(ValueError):
+    """A correctly signed webhook event that is not the shape Stripe sends: refused before anything is read from it."""
 
 
 class PaymentInProgress(PaymentError):
@@ -204,7 +209,7 @@ def _mark_failed(payment, message):
     if payment.status not in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION):
         return
     payment.status = PaymentStatus.FAILED
-    payment.failure_message = (message or "The payment was not completed.")[:300]
+    payment.failure_message = message or "The payment was not completed."
     db.session.flush()
     purposes.payment_failed(payment)
 
@@ -237,7 +242,7 @@ def _refund(actor, payment, amount_pence, reason, notify=True) -> Refund:
     refund = Refund(
         payment=payment,
         amount_pence=amount_pence,
-        reason=reason.strip()[:300],
+        reason=reason.strip(),
         idempotency_key=f"refund-{uuid.uuid4().hex}",
         created_by_id=getattr(actor, "id", None),
     )
@@ -320,8 +325,8 @@ def payment_for_intent(intent_id) -> Payment | None:
 
 
 def _payment_from_metadata(intent):
-    payment_id = (intent.get("metadata") or {}).get("payment_id")
-    if payment_id and str(payment_id).isdigit():
+    payment_id = str((intent.get("metadata") or {}).get("payment_id") or "")
+    if payment_id.isascii() and payment_id.isdigit() and int(payment_id) <= DATABASE_INTEGER_MAX:
         payment = db.session.get(Payment, int(payment_id))
         if payment is not None and payment.stripe_payment_intent_id in (None, intent["id"]):
             payment.stripe_payment_intent_id = intent["id"]
@@ -333,13 +338,77 @@ def event_handled(event_id) -> bool:
     return db.session.get(StripeEvent, event_id) is not None
 
 
+def _column_length(column):
+    return column.property.columns[0].type.length
+
+
+def _is(value, *kinds, longest=None):
+    """`value` is one of `kinds` (None among them when it may be absent), text no longer than `longest`."""
+    if value is None:
+        return None in kinds
+    if isinstance(value, bool):  # JSON true is not a number
+        return bool in kinds
+    fits = longest is None or not isinstance(value, str) or 0 < len(value) <= longest
+    return isinstance(value, tuple(kind for kind in kinds if kind is not None)) and fits
+
+
+def check_event_shape(event):
+    """Refuse a signed event whose JSON is not what Stripe sends (a field missing, of the wrong type,
+    or too long to keep): raise MalformedEvent naming the first problem. Only the fields we read are checked."""
+    id_length, type_length = _column_length(StripeEvent.id), _column_length(StripeEvent.type)
+    intent_length, charge_length = (
+        _column_length(Payment.stripe_payment_intent_id),
+        _column_length(Payment.stripe_charge_id),
+    )
+    if not isinstance(event, dict):
+        raise MalformedEvent("the event is not a JSON object")
+    data = event.get("data")
+    checks = [
+        ("id", _is(event.get("id"), str, longest=id_length)),
+        ("type", _is(event.get("type"), str, longest=type_length)),
+        ("data.object", isinstance(data, dict) and isinstance(data.get("object"), dict)),
+    ]
+    _fail_on(checks)
+    obj = data["object"]
+    if event["type"].startswith("payment_intent."):
+        charge = obj.get("latest_charge")
+        error = obj.get("last_payment_error")
+        checks = [
+            ("id", _is(obj.get("id"), str, longest=intent_length)),
+            ("status", _is(obj.get("status"), str)),
+            ("amount", _is(obj.get("amount"), int, None)),
+            ("latest_charge", _is(charge, str, dict, None, longest=charge_length)),
+            ("latest_charge.id", not isinstance(charge, dict) or _is(charge.get("id"), str, longest=charge_length)),
+            ("last_payment_error", _is(error, dict, None)),
+            ("last_payment_error.message", not isinstance(error, dict) or _is(error.get("message"), str, None)),
+            ("metadata", _is(obj.get("metadata"), dict, None)),
+        ]
+    elif event["type"] == "charge.refunded":
+        checks = [
+            ("id", _is(obj.get("id"), str, None)),
+            ("payment_intent", _is(obj.get("payment_intent"), str, None, longest=intent_length)),
+            ("amount_refunded", _is(obj.get("amount_refunded"), int, None)),
+        ]
+    else:
+        checks = []
+    _fail_on([(f"data.object.{name}", good) for name, good in checks])
+
+
+def _fail_on(checks):
+    wrong = [name for name, good in checks if not good]
+    if wrong:
+        raise MalformedEvent(f"missing or wrong: {', '.join(wrong)}")
+
+
 def handle_event(event: dict) -> str:
-    """Apply a verified Stripe event once. Returns what happened, for the log and the event row."""
+    """Apply a verified Stripe event once. Returns what happened, for the log and the event row.
+    An event that is not the shape Stripe sends raises MalformedEvent and changes nothing."""
+    check_event_shape(event)
     if event_handled(event["id"]):
         return "duplicate: already handled"
     record = StripeEvent(id=event["id"], type=event["type"], payload=event)
     db.session.add(record)
-    record.outcome = _apply_event(event)[:200]
+    record.outcome = _apply_event(event)
     return record.outcome
 
 

@@ -7,10 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from nalw.core.forms import show_refusal
 from nalw.core.money import format_pence
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
-from nalw.payments import blueprint, gateway, services
+from nalw.payments import blueprint, gateway, purposes, services
 from nalw.payments.forms import RefundForm
 from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentStatus
 
@@ -31,6 +32,10 @@ def stripe_webhook():
     try:
         outcome = services.handle_event(event)
         db.session.commit()
+    except services.MalformedEvent as error:
+        db.session.rollback()
+        current_app.logger.warning("stripe webhook malformed event: %s", error)
+        return jsonify(error="malformed event"), 400
     except sa.exc.IntegrityError:
         db.session.rollback()
         if not services.event_handled(event["id"]):
@@ -74,15 +79,28 @@ def staff_payments():
     query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
     if status in {s.value for s in PaymentStatus}:
         query = query.where(Payment.status == PaymentStatus(status))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("payments/staff_list.html", page=page, status=status, statuses=list(PaymentStatus))
 
 
-@blueprint.route("/admin/payments/<int:payment_id>", methods=["GET", "POST"])
+@blueprint.route("/admin/payments/<int:payment_id>")
 @requires(Role.STAFF)
 def staff_payment(payment_id):
+    return render_template("payments/staff_payment.html", payment=_payment_visible_to(current_user, payment_id))
+
+
+@blueprint.route("/admin/payments/<int:payment_id>/refund", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def refund(payment_id):
+    """The refund is its own page: it says how much can go back, where the money goes and what happens to what
+    was paid for, before the button. GET changes nothing; the POST refunds."""
     payment = _payment_visible_to(current_user, payment_id)
+    if not payment.refundable_pence:
+        flash("Nothing is left to refund on this payment.", "info")
+        return redirect(url_for("payments.staff_payment", payment_id=payment.id))
     form = RefundForm()
+    if not form.is_submitted():
+        form.amount.data = f"{payment.refundable_pence / 100:.2f}"
     if form.validate_on_submit():
         try:
             services.refund_payment(current_user, payment, form.amount.pence, form.reason.data)
@@ -93,7 +111,7 @@ def staff_payment(payment_id):
             db.session.commit()
             flash(f"Refunded {format_pence(form.amount.pence)}.", "success")
             return redirect(url_for("payments.staff_payment", payment_id=payment.id))
-    return render_template("payments/staff_payment.html", payment=payment, form=form)
+    return render_template("payments/refund.html", payment=payment, form=form, effect=purposes.refund_effect(payment))
 
 
 @blueprint.route("/payments/<int:payment_id>/authenticate")
@@ -134,7 +152,11 @@ def authenticated(payment_id):
     if payment.status is PaymentStatus.SUCCEEDED:
         flash(f"Payment of {format_pence(payment.amount_pence)} received. Thank you.", "success")
     elif payment.status is PaymentStatus.FAILED:
-        flash(f"The payment did not go through: {payment.failure_message} Try again or use another card.", "danger")
+        flash(
+            f"The payment did not go through: {payment.failure_message} Nothing was charged. "
+            "Pay again and complete your bank's check when it appears, or use another card.",
+            "danger",
+        )
     else:
         flash("Your bank has not confirmed the payment yet. We will email you when it does.", "warning")
     return redirect(safe_next(request.args.get("next")) or url_for("payments.my_payments"))

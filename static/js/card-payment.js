@@ -24,6 +24,26 @@
     // it is what a screen reader reads and what the person sees first, not the page's top.
     problem.focus();
   }
+  var EMPTY_CARD = "Enter your card details: card number, expiry date, security code and postcode.";
+  var FAILED_CHECK =
+    "Your bank did not confirm the card, so it was not saved and nothing was charged. " +
+    "Try again and complete your bank's check when it appears, or use another card.";
+  var NOT_SAVED = "Your card could not be saved and nothing was charged. Check the details and try again, or use another card.";
+
+  function plainReason(error) {
+    // Stripe's card and validation messages are written for the cardholder ("Your card number is incomplete.");
+    // anything else (a failed bank check, a network or script error) gets our words and what to do next.
+    var code = (error && error.code) || "";
+    var message = ((error && error.message) || "").trim();
+    if (/authentication/i.test(code) || /authenticat/i.test(message)) {
+      return FAILED_CHECK;
+    }
+    if (error && (error.type === "card_error" || error.type === "validation_error") && message) {
+      return message + (/[.!?]$/.test(message) ? "" : ".") + " Check the details and try again.";
+    }
+    return NOT_SAVED;
+  }
+
   if (form && window.Stripe) {
     var stripe = window.Stripe(form.dataset.publishableKey);
     var card = stripe.elements().create("card", { hidePostalCode: false });
@@ -32,6 +52,28 @@
     card.mount(container);
     labelCardInputs(container);
     var submitting = false;
+    // Stripe's field reports whether it is empty with each change; a field that has never changed is empty.
+    var cardEmpty = true;
+
+    function showCardProblem(message) {
+      errors.textContent = message;
+      container.classList.toggle("is-invalid", Boolean(message));
+      container.setAttribute("aria-invalid", message ? "true" : "false");
+    }
+
+    card.on("change", function (event) {
+      if (event && typeof event.empty === "boolean") {
+        cardEmpty = event.empty;
+      } else {
+        // A local test double sends no details: look at its inputs.
+        cardEmpty = !Array.prototype.some.call(container.querySelectorAll("input"), function (input) {
+          return input.value.trim() !== "";
+        });
+      }
+      if (!cardEmpty && errors.textContent === EMPTY_CARD) {
+        showCardProblem("");
+      }
+    });
 
     form.addEventListener("submit", function (event) {
       var choice = form.querySelector("[name=card_choice]:checked") || form.querySelector("[name=card_choice]");
@@ -42,25 +84,39 @@
       if (submitting) {
         return;
       }
+      if (cardEmpty) {
+        showCardProblem(EMPTY_CARD);
+        var first = container.querySelector("input");
+        if (first) {
+          first.focus();
+        } else if (card.focus) {
+          card.focus();
+        }
+        return;
+      }
       submitting = true;
-      errors.textContent = "";
+      showCardProblem("");
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
+
+      function refused(error) {
+        showCardProblem(plainReason(error));
+        button.disabled = false;
+        submitting = false;
+      }
+
       stripe
         .confirmCardSetup(form.dataset.setupSecret, {
           payment_method: { card: card, billing_details: { name: form.dataset.name } },
         })
         .then(function (result) {
           if (result.error) {
-            var reason = (result.error.message || "Your card could not be saved.").trim();
-            errors.textContent = reason + (/[.!?]$/.test(reason) ? "" : ".") + " Check the details and try again.";
-            button.disabled = false;
-            submitting = false;
+            refused(result.error);
             return;
           }
           form.querySelector("[name=setup_intent_id]").value = result.setupIntent.id;
           form.submit();
-        });
+        }, refused);
     });
   }
 

@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 import pyotp
 import sqlalchemy as sa
 
-from nalw.accounts.models import Person, RecoveryCode, RoleGrant
+from nalw.accounts.models import Person, RecoveryCode, RoleGrant, SignInFailure
 from nalw.accounts.security import TOTP_INTERVAL, new_totp_secret
+from nalw.accounts.services import sign_in_session_for
 from nalw.core.audit import AuditEntry
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow
@@ -54,9 +55,21 @@ def turn_on_two_factor(person):
 
 
 def enrolment_key(client):
-    """The key the enrolment page offered, kept in the session until the person confirms it."""
+    """The key the enrolment page offered, kept on the server with the client's sign-in session."""
     with client.session_transaction() as session:
-        return session["two_factor_secret"]
+        token = session["_user_id"]
+    db.session.expire_all()
+    return sign_in_session_for(token).pending_totp_secret
+
+
+def sign_in_pause(person, client_address="127.0.0.1"):
+    """The count of failed sign-ins to `person` from `client_address` (None when there are none)."""
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(SignInFailure).where(
+            SignInFailure.person_id == person.id, SignInFailure.client_address == client_address
+        )
+    )
 
 
 def totp_code(secret, at=None, steps_later=0):

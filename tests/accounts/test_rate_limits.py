@@ -1,11 +1,11 @@
-"""Sign-in attempts are limited per address and per IP address (Flask-Limiter)."""
+"""Sign-in attempts are limited per address tried from each client address, and per client address (Flask-Limiter)."""
 
 import os
 
 import pytest
 import redis
 
-from tests.accounts.steps import is_signed_in, submit_sign_in
+from tests.accounts.steps import is_signed_in, sign_in_pause, submit_sign_in
 from tests.helpers import page_text
 
 LIMITS = {"SIGN_IN_LIMIT_PER_ADDRESS": "3 per minute", "SIGN_IN_LIMIT_PER_IP": "5 per minute"}
@@ -37,7 +37,7 @@ def test_sign_in_attempts_per_address_are_limited(client, make_person):
 
     assert_too_many_attempts(response)
     assert not is_signed_in(client)
-    assert person.failed_sign_ins == 3
+    assert sign_in_pause(person).failed_count == 3
 
 
 def test_address_limit_counts_the_address_whatever_its_case(client, make_person):
@@ -46,6 +46,29 @@ def test_address_limit_counts_the_address_whatever_its_case(client, make_person)
         submit_sign_in(client, address, "a wrong password")
 
     assert_too_many_attempts(submit_sign_in(client, "robin@example.org"))
+
+
+def test_full_width_letters_count_against_the_same_address(client, make_person):
+    make_person(email="robin@example.org")
+    for _ in range(3):
+        submit_sign_in(client, "robin@example.org", "a wrong password")
+
+    response = submit_sign_in(client, "\uff32\uff4f\uff42\uff49\uff4e@example.org")
+
+    assert_too_many_attempts(response)
+
+
+def test_address_limit_reached_from_one_place_leaves_the_owner_elsewhere_alone(app, make_person):
+    make_person(email="robin@example.org")
+    attacker, owner = app.test_client(), app.test_client()
+    for _ in range(3):
+        submit_sign_in(attacker, "robin@example.org", "a wrong password", environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert_too_many_attempts(submit_sign_in(attacker, "robin@example.org", environ_base={"REMOTE_ADDR": "203.0.113.5"}))
+
+    response = submit_sign_in(owner, "robin@example.org", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+
+    assert response.status_code == 302
+    assert is_signed_in(owner)
 
 
 def test_limit_on_one_address_leaves_other_addresses_alone(client, make_person):

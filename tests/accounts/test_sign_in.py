@@ -5,16 +5,18 @@ import datetime as dt
 import pytest
 from argon2 import PasswordHasher
 
-from nalw.accounts.models import Person
 from nalw.accounts.security import password_matches
 from nalw.core.time import utcnow
 from nalw.extensions import db
-from tests.accounts.steps import account_tables, is_signed_in, sign_out, submit_sign_in
+from tests.accounts.steps import account_tables, is_signed_in, sign_in_pause, sign_out, submit_sign_in
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import emails_to, link_in, page_text, sign_in
 
 WRONG_PASSWORD = "not the password at all"
-WRONG_DETAILS = "The email address or password is not right. Check them and try again."
+WRONG_DETAILS = (
+    "The email address or password is not right, or this device has made too many attempts. "
+    "Check them and try again in a few minutes, or reset your password."
+)
 
 
 def test_right_password_signs_in_and_shows_the_person_their_name(client, make_person):
@@ -159,7 +161,7 @@ def test_wrong_password_message_does_not_reveal_whether_the_address_has_an_accou
     assert wrong_password.status_code == unknown_address.status_code == 200
     assert WRONG_DETAILS in page_text(wrong_password)
     assert page_text(wrong_password).replace("robin@", "X@") == page_text(unknown_address).replace("nobody@", "X@")
-    assert person.failed_sign_ins == 1
+    assert sign_in_pause(person).failed_count == 1
     assert not is_signed_in(client)
 
 
@@ -181,15 +183,20 @@ def test_right_sign_in_clears_the_count_of_failures(client, make_person):
 
     submit_sign_in(client, "robin@example.org")
 
-    assert person.failed_sign_ins == 0
+    assert sign_in_pause(person) is None
 
 
 # --- Lock-out -------------------------------------------------------------------------------------
+# Failures count per account and client address: whoever fails from one place pauses sign-in
+# to that account from that place only, so nobody can lock the owner out from elsewhere.
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.5"}
+OWNER_ELSEWHERE = {"REMOTE_ADDR": "198.51.100.7"}
 
 
-def fail_until_locked(client, app, address):
+def fail_until_locked(client, app, address, **request_options):
     for _ in range(app.config["LOCKOUT_THRESHOLD"]):
-        submit_sign_in(client, address, WRONG_PASSWORD)
+        submit_sign_in(client, address, WRONG_PASSWORD, **request_options)
 
 
 def test_failures_below_the_threshold_do_not_lock(client, app, make_person):
@@ -199,7 +206,7 @@ def test_failures_below_the_threshold_do_not_lock(client, app, make_person):
 
     submit_sign_in(client, "robin@example.org")
 
-    assert person.locked_until is None
+    assert sign_in_pause(person) is None
     assert is_signed_in(client)
     assert emails_to("robin@example.org") == []
 
@@ -210,14 +217,39 @@ def test_locked_account_refuses_right_password_and_emails_owner(client, app, mak
 
     response = submit_sign_in(client, "robin@example.org")
 
-    assert person.locked_until == utcnow() + dt.timedelta(minutes=app.config["LOCKOUT_MINUTES"])
-    page = page_text(response)
-    assert "This account is locked after too many failed attempts" in page
-    assert "or reset your password" in page
+    assert sign_in_pause(person).locked_until == utcnow() + dt.timedelta(minutes=app.config["LOCKOUT_MINUTES"])
+    assert WRONG_DETAILS in page_text(response)
     assert not is_signed_in(client)
     [message] = emails_to("robin@example.org")
-    assert message.subject == "Your NALW account was locked"
+    assert message.subject == "Sign-in to your NALW account was paused"
+    assert "127.0.0.1" in message.body_text
     assert link_in(message, "/account/forgot-password")
+
+
+def test_locked_account_gets_the_same_message_as_an_unknown_address(client, app, make_person):
+    make_person(email="robin@example.org")
+    fail_until_locked(client, app, "robin@example.org")
+
+    locked = submit_sign_in(client, "robin@example.org")
+    unknown = submit_sign_in(client, "nobody@example.org")
+
+    assert locked.status_code == unknown.status_code == 200
+    assert page_text(locked).replace("robin@", "X@") == page_text(unknown).replace("nobody@", "X@")
+    assert "locked" not in page_text(locked).lower()
+
+
+def test_lockout_from_one_address_does_not_stop_the_owner_from_another(app, make_person):
+    person = make_person(email="robin@example.org")
+    attacker, owner = app.test_client(), app.test_client()
+    fail_until_locked(attacker, app, "robin@example.org", environ_base=ATTACKER)
+    assert submit_sign_in(attacker, "robin@example.org", environ_base=ATTACKER).status_code == 200
+
+    response = submit_sign_in(owner, "robin@example.org", environ_base=OWNER_ELSEWHERE)
+
+    assert response.status_code == 302
+    assert is_signed_in(owner)
+    assert not is_signed_in(attacker)
+    assert sign_in_pause(person, ATTACKER["REMOTE_ADDR"]).locked_until is not None
 
 
 def test_lock_is_mentioned_once_in_email_however_many_attempts_follow(client, app, make_person):
@@ -242,7 +274,7 @@ def test_lock_ends_after_lockout_minutes(client, app, make_person, clock):
 
     assert not still_locked
     assert is_signed_in(client)
-    assert person.locked_until is None
+    assert sign_in_pause(person) is None
 
 
 def test_password_reset_unlocks_account(client, app, make_person):
@@ -257,8 +289,44 @@ def test_password_reset_unlocks_account(client, app, make_person):
     )
     submit_sign_in(client, "robin@example.org", new_password)
 
-    assert person.locked_until is None
+    assert sign_in_pause(person) is None
     assert is_signed_in(client)
+
+
+# --- The work an attempt costs ------------------------------------------------------------------
+
+
+@pytest.fixture
+def hasher_calls(monkeypatch):
+    """How many times Argon2 hashed and verified, counted on the library's own class."""
+    calls = {"hash": 0, "verify": 0}
+    real_hash, real_verify = PasswordHasher.hash, PasswordHasher.verify
+
+    def counting_hash(self, *args, **kwargs):
+        calls["hash"] += 1
+        return real_hash(self, *args, **kwargs)
+
+    def counting_verify(self, *args, **kwargs):
+        calls["verify"] += 1
+        return real_verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counting_hash)
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    return calls
+
+
+def test_unknown_address_costs_one_password_check_like_a_known_one(client, make_person, hasher_calls):
+    make_person(email="robin@example.org")
+    submit_sign_in(client, "first@example.org", WRONG_PASSWORD)  # the dummy hash is made once, here
+
+    hasher_calls.update(hash=0, verify=0)
+    submit_sign_in(client, "nobody@example.org", WRONG_PASSWORD)
+    unknown = dict(hasher_calls)
+    hasher_calls.update(hash=0, verify=0)
+    submit_sign_in(client, "robin@example.org", WRONG_PASSWORD)
+    known = dict(hasher_calls)
+
+    assert unknown == known == {"hash": 0, "verify": 1}
 
 
 def test_signed_in_person_opening_sign_in_goes_to_their_account(client, make_person):
@@ -270,16 +338,10 @@ def test_signed_in_person_opening_sign_in_goes_to_their_account(client, make_per
 
 
 def test_sign_in_page_refusal_changes_only_the_failure_count(client, make_person):
-    make_person(email="robin@example.org")
+    person = make_person(email="robin@example.org")
     before = account_tables()
 
     submit_sign_in(client, "robin@example.org", WRONG_PASSWORD)
 
-    after = account_tables()
-    assert after["outbox_messages"] == before["outbox_messages"]
-    assert after["role_grants"] == before["role_grants"]
-    columns = Person.__table__.c.keys()
-    changed = {
-        name for name, old, new in zip(columns, before["people"][0], after["people"][0], strict=True) if old != new
-    }
-    assert changed <= {"failed_sign_ins", "updated_at"}
+    assert account_tables() == before
+    assert sign_in_pause(person).failed_count == 1

@@ -1,5 +1,6 @@
 """Two-factor sign-in: enrolment, codes at sign-in, recovery codes, and the roles that must keep it."""
 
+import json
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from tests.accounts.steps import (
     assert_refused_on_field,
     enrolment_key,
     is_signed_in,
+    sign_in_pause,
     sign_out,
     submit_code,
     submit_sign_in,
@@ -94,6 +96,35 @@ def test_right_code_turns_two_factor_on_and_shows_recovery_codes_once(signed_in_
     assert again.request.path == "/account/two-factor"
     assert not any(code in page_text(again) for code in shown_codes)
     assert f"You have {RECOVERY_CODE_COUNT} unused recovery codes." in page_text(again)
+
+
+def session_cookie_contents(app, client):
+    """What anyone holding the session cookie can read: it is signed, not encrypted."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return json.dumps(serializer.loads(client.get_cookie("session").value))
+
+
+def test_enrolment_key_and_recovery_codes_never_ride_in_the_session_cookie(app, signed_in_client):
+    client, person = signed_in_client("member")
+    client.get("/account/two-factor")
+    key = enrolment_key(client)
+    during_enrolment = session_cookie_contents(app, client)
+
+    client.post("/account/two-factor", data={"code": totp_code(key)})
+    before_codes_are_shown = session_cookie_contents(app, client)
+    shown = client.get("/account/two-factor/recovery-codes")
+    codes = re.findall(r"\b[2-9a-z]{4}-[2-9a-z]{4}-[2-9a-z]{4}\b", page_text(shown))
+    client.post("/account/two-factor/recovery-codes")
+    after_new_codes = session_cookie_contents(app, client)
+    new_codes = re.findall(
+        r"\b[2-9a-z]{4}-[2-9a-z]{4}-[2-9a-z]{4}\b", page_text(client.get("/account/two-factor/recovery-codes"))
+    )
+
+    assert len(codes) == len(new_codes) == RECOVERY_CODE_COUNT
+    assert key not in during_enrolment
+    for cookie in (before_codes_are_shown, after_new_codes):
+        assert key not in cookie
+        assert not [code for code in codes + new_codes if code in cookie]
 
 
 def test_making_new_recovery_codes_cancels_the_old_ones(client, make_person):
@@ -213,11 +244,13 @@ def test_wrong_codes_count_towards_lock_out_and_then_the_right_code_is_refused(c
 
     response = submit_code(client, totp_code(person.totp_secret), follow_redirects=True)
 
-    assert person.locked_until is not None
+    assert sign_in_pause(person).locked_until is not None
     assert response.request.path == "/account/sign-in"
-    assert "This account is locked after too many failed attempts" in page_text(response)
+    assert "Sign-in from this device is paused after too many failed attempts" in page_text(response)
     assert not is_signed_in(client)
-    assert [message.subject for message in emails_to("robin@example.org")] == ["Your NALW account was locked"]
+    assert [message.subject for message in emails_to("robin@example.org")] == [
+        "Sign-in to your NALW account was paused"
+    ]
 
 
 # --- Roles that need two-factor ---------------------------------------------------------------

@@ -51,7 +51,9 @@ def test_page_without_access_shows_you_cannot_open_this_page(signed_in_client):
 
     response = client.get("/admin/")
 
-    assert_error_page(response, 403, "You cannot open this page", "If you think it should, contact the NALW team.")
+    assert_error_page(
+        response, 403, "You cannot open this page", "If you think it should, contact us at membership@nalw.org.uk"
+    )
 
 
 def test_wrong_method_shows_not_allowed_and_says_which_methods_are(client):
@@ -120,7 +122,7 @@ def test_unexpected_error_shows_a_reference_and_logs_the_traceback(app, client, 
         response,
         500,
         "Sorry, something went wrong on our side",
-        "If it keeps happening, contact us and quote the reference below.",
+        "If it keeps happening, contact us at membership@nalw.org.uk or on 0113 496 0000 and quote the reference below.",
     )
     html = response.get_data(as_text=True)
     assert "hunter2" not in html and "RuntimeError" not in html and "secret detail" not in html
@@ -198,7 +200,12 @@ def test_outside_production_there_is_no_hsts_and_the_session_cookie_is_not_secur
 def production_client(monkeypatch):
     """A production app. These pages never touch the database, so it need not answer."""
     monkeypatch.setenv("NALW_ENV", "production")
-    return create_app(test_settings(SQLALCHEMY_DATABASE_URI=UNREACHABLE_DATABASE)).test_client()
+    settings = test_settings(
+        SQLALCHEMY_DATABASE_URI=UNREACHABLE_DATABASE,
+        CONTACT_EMAIL="membership@nalw.org.uk",
+        CONTACT_PHONE="0113 496 0000",
+    )
+    return create_app(settings).test_client()
 
 
 def test_production_sends_hsts(production_client):

@@ -158,10 +158,24 @@ def windows_exe_file():
     return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
 
-def upload(client, entry, filename, content):
+def saved_answers(entry):
+    """The entry form as the entry page shows it for `entry`, unchanged."""
+    return {
+        "done_on": entry.done_on.isoformat(),
+        "title": entry.title,
+        "activity_type": entry.activity_type.value,
+        "hours": f"{entry.hours:g}",
+        "provider": entry.provider,
+        "standards": [str(each.id) for each in entry.standards],
+        **{name: getattr(entry, name) for name in REFLECTION},
+    }
+
+
+def upload(client, entry, filename, content, **changes):
+    """Choose a file on the entry's page and press Upload file, having typed `changes` into the form."""
     return client.post(
-        f"/cpd/entries/{entry.id}/evidence",
-        data={"evidence": (io.BytesIO(content), filename)},
+        f"/cpd/entries/{entry.id}",
+        data={**saved_answers(entry), **changes, "evidence": (io.BytesIO(content), filename), "upload": "Upload file"},
         content_type="multipart/form-data",
     )
 

@@ -8,12 +8,14 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from nalw.core.contact import contact_us_text
 from nalw.core.time import london_today
 from nalw.cpd import audits
 from nalw.cpd.models import AuditSelection, Outcome, SelectionStatus, StandardOutcome
 from nalw.cpd.services import CpdError, accepted_version
 from nalw.extensions import db
-from tests.cpd.test_audits import active_member, log_entry, selections_of, start_audit
+from tests.cpd.test_audits import active_member, selections_of, start_audit
+from tests.cpd.test_audits import log_audited_entry as log_entry
 from tests.helpers import emails_to, link_in, page_text, sign_in
 from tests.members.steps import audit_entries, errors_on_field, staff_member
 
@@ -82,7 +84,7 @@ def test_member_submits_a_summary_and_chosen_complete_entries(client, drawn):
     _, person, selection, entries, draft = drawn
     sign_in(client, person)
     form_page = page_text(client.get(f"/cpd/audit/{selection.id}"))
-    assert "Safeguarding adults (3 h)" in form_page and "Debt advice (2 h)" in form_page
+    assert "Safeguarding adults (3 hours)" in form_page and "Debt advice (2 hours)" in form_page
     assert "Half-written reflection" not in form_page  # drafts are not offered
 
     response = client.post(f"/cpd/audit/{selection.id}", data=profile_form(entries), follow_redirects=True)
@@ -138,7 +140,7 @@ def test_entries_that_are_not_the_members_own_complete_entries_are_refused(clien
     response = client.post(f"/cpd/audit/{selection.id}", data=data)
 
     assert errors_on_field(response, "entries") == [
-        "Choose one or more of your complete CPD entries from the CPD year 2026 to 2027."
+        "Choose one or more of your complete CPD entries from the CPD year 2025 to 2026."
     ]
     selection = reload(selection)
     assert selection.status is SelectionStatus.SELECTED
@@ -150,7 +152,7 @@ def test_entries_that_are_not_the_members_own_complete_entries_are_refused(clien
     ("summary", "with_entries", "field", "message"),
     [
         ("   ", True, "summary", "Write a summary of your practice and learning this year."),
-        (SUMMARY, False, "entries", "Choose one or more of your complete CPD entries from the CPD year 2026 to 2027."),
+        (SUMMARY, False, "entries", "Choose one or more of your complete CPD entries from the CPD year 2025 to 2026."),
     ],
 )
 def test_a_profile_needs_a_summary_and_at_least_one_entry(client, drawn, summary, with_entries, field, message):
@@ -187,7 +189,7 @@ def test_submitting_after_the_deadline_is_refused_even_when_posted_directly(clie
         with pytest.raises(CpdError, match="The deadline was"):
             audits.submit_profile(person, reload(selection), SUMMARY, [entry.id for entry in entries])
 
-    assert "The deadline has passed. Contact the NALW team to ask for more time." in page_text(page)
+    assert f"The deadline has passed. {contact_us_text(capital=True)} to ask for more time." in page_text(page)
     assert summary_shown(page) is None  # no form to fill in
     assert "Profile submitted" not in page_text(response)
     selection = reload(selection)
@@ -430,3 +432,51 @@ def test_staff_see_the_audit_progress_at_a_glance(client, app):
     listing = page_text(client.get("/admin/cpd/audits"))
     assert "4 of 4 (100%)" in listing
     assert "Waiting for profile: 1, Submitted: 1, More information requested: 1, Reviewed: 1" in listing
+
+
+def form_values(response):
+    """What the review form holds: {name: value} for each chosen option and each comment box."""
+    html = response.get_data(as_text=True)
+    chosen = dict(re.findall(r'<select[^>]*name="([^"]+)"[^>]*>.*?<option selected value="([^"]*)"', html, re.S))
+    radios = re.findall(r'<input checked[^>]*name="overall"[^>]*value="([^"]+)"', html)
+    comments = {
+        name: unescape(text).strip()
+        for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S)
+    }
+    return chosen, radios, comments
+
+
+def test_a_second_review_opens_with_the_first_reviews_choices_and_saving_again_keeps_them(client, drawn):
+    staff, person, selection, entries, _ = drawn
+    submit(person, selection, entries)
+    standards = list(accepted_version(person).standards)[:2]
+    review_url = f"/admin/cpd/audits/{selection.audit_id}/selections/{selection.id}"
+    client_as_staff(client, staff).post(
+        review_url,
+        data=review_form(
+            standards,
+            "more_information",
+            comment="Tell us more.",
+            per_standard={standards[1].code: ("does_not_meet", "Nothing on this yet.")},
+        ),
+    )
+    submit(person, reload(selection), entries)
+
+    page = client.get(review_url)
+
+    chosen, overall, comments = form_values(page)
+    assert chosen[f"outcome_{standards[0].id}"] == "meets"
+    assert chosen[f"outcome_{standards[1].id}"] == "does_not_meet"
+    assert comments[f"comment_{standards[1].id}"] == "Nothing on this yet."
+    assert overall == ["more_information"] and comments["comment"] == "Tell us more."
+
+    # Saving the form as it opened keeps every choice.
+    data = {**chosen, **comments}
+    data["overall"] = "meets"
+    client.post(review_url, data=data)
+
+    recorded = {item.standard.code: (item.outcome, item.comment) for item in reload(selection).standard_outcomes}
+    assert recorded == {
+        standards[0].code: (Outcome.MEETS, f"{standards[0].code} well shown."),
+        standards[1].code: (Outcome.DOES_NOT_MEET, "Nothing on this yet."),
+    }

@@ -1,9 +1,12 @@
 """CPD audits: staff draw a recorded random sample of active members, who are told, then reminded."""
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
@@ -13,6 +16,7 @@ from nalw.core.time import london_today
 from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
 from nalw.cpd.models import ActivityType, AuditSelection, CpdAudit, Outcome, SelectionStatus
+from nalw.cpd.services import CpdError
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import MembershipStatus
@@ -28,6 +32,11 @@ from tests.members.steps import (
 )
 
 # --- Building members and their CPD, the way the app does -----------------------------------------
+
+
+def audited_year():
+    """Audits sample the last CPD year that has ended."""
+    return current_year().previous()
 
 
 def active_member(*, tier="Link Worker", region=Region.LONDON, joined_days_ago=400, name=None):
@@ -69,11 +78,18 @@ def log_entry(person, hours, *, done_on=None, complete=True, title="Safeguarding
     )
 
 
-def start_audit(staff, *, share_per_thousand=1000, deadline_on=None, exclude_joined_within_days=0, seed=None):
+def log_audited_entry(person, hours, **details):
+    """A CPD entry in the CPD year audits sample: the last one that has ended."""
+    return log_entry(person, hours, done_on=audited_year().starts_on, **details)
+
+
+def start_audit(
+    staff, *, share_per_thousand=1000, deadline_on=None, exclude_joined_within_days=0, seed=None, year=None
+):
     """An audit started through the service the staff form calls."""
     audit = audits.start_audit(
         staff,
-        current_year(),
+        year or audited_year(),
         share_per_thousand=share_per_thousand,
         exclude_joined_within_days=exclude_joined_within_days,
         deadline_on=deadline_on or london_today() + dt.timedelta(days=30),
@@ -97,7 +113,7 @@ def only_audit():
 
 def audit_form(**overrides):
     data = {
-        "year": str(current_year().key),
+        "year": str(audited_year().key),
         "share": "2.5",
         "exclude_joined_within_days": "180",
         "deadline_on": (london_today() + dt.timedelta(days=42)).isoformat(),
@@ -326,7 +342,7 @@ def test_each_member_drawn_has_the_selection_in_their_history_on_the_staff_perso
     [started] = audit_entries("cpd_audit.started")
     assert started.after == {"share_per_thousand": 1000, "seed": audit.seed, "population": 1, "selected": 1}
     history = page_text(client.get(f"/admin/people/{membership.person_id}"))
-    assert f"Chosen for the CPD audit of {current_year().label}" in history
+    assert f"Chosen for the CPD audit of {audited_year().label}" in history
     assert "You have been chosen for the CPD audit" in history  # the email, under Emails sent
 
 
@@ -396,7 +412,7 @@ def test_a_member_already_within_3_days_gets_only_the_3_day_reminder(app, runner
 def test_members_who_have_submitted_get_no_reminders(app, runner):
     staff = staff_member()
     waiting, submitted = active_member(), active_member()
-    entry = log_entry(submitted.person, 3)
+    entry = log_audited_entry(submitted.person, 3)
     deadline = london_today() + dt.timedelta(days=20)
     audit = start_audit(staff, deadline_on=deadline)
     selection = next(s for s in selections_of(audit) if s.person_id == submitted.person_id)
@@ -414,7 +430,7 @@ def test_a_profile_reopened_for_more_information_is_reminded_of_its_new_deadline
     staff = staff_member()
     membership = active_member()
     person = membership.person
-    entry = log_entry(person, 3)
+    entry = log_audited_entry(person, 3)
     today = london_today()
     [selection] = selections_of(start_audit(staff, deadline_on=today + dt.timedelta(days=14)))
     db.session.commit()
@@ -437,3 +453,48 @@ def test_a_profile_reopened_for_more_information_is_reminded_of_its_new_deadline
         (False, True),
     ]
     assert f"due by {new_deadline.day} {new_deadline:%B %Y}" in sent[-1].body_text
+
+
+def offered_years(response):
+    html = response.get_data(as_text=True)
+    select = re.search(r'<select[^>]*id="year"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [unescape(label) for label in re.findall(r"<option[^>]*>(.*?)</option>", select)]
+
+
+def test_the_audit_form_offers_only_cpd_years_that_have_ended(client):
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC), tick=False):
+        sign_in(client, staff_member())
+        page = client.get("/admin/cpd/audits/new")
+        assert offered_years(page) == [
+            "2025 to 2026 (1 April 2025 to 31 March 2026)",
+            "2024 to 2025 (1 April 2024 to 31 March 2025)",
+            "2023 to 2024 (1 April 2023 to 31 March 2024)",
+        ]
+        assert 'value="2027-01-27"' in page.get_data(as_text=True)  # the deadline offered: eight weeks on
+
+
+def test_an_audit_of_a_cpd_year_still_running_is_refused(staff_client):
+    client, _ = staff_client
+    active_member()
+
+    response = client.post("/admin/cpd/audits/new", data=audit_form(year=str(current_year().key)))
+
+    assert errors_on_field(response, "year") == ["Choose a CPD year that has ended from the list"]
+    with pytest.raises(CpdError, match="has not ended yet"):
+        start_audit(staff_member(), year=current_year())
+    assert db.session.scalar(sa.select(sa.func.count(CpdAudit.id))) == 0
+
+
+@pytest.mark.parametrize("settings", [{"CPD_YEAR_STARTS": "01-01"}])
+def test_audit_dates_follow_the_configured_cpd_year(client, settings):
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        sign_in(client, staff_member())
+        membership = active_member()
+        assert offered_years(client.get("/admin/cpd/audits/new"))[0] == "2025 (1 January 2025 to 31 December 2025)"
+        client.post("/admin/cpd/audits/new", data=audit_form(year="2025", share="100"))
+        audit = only_audit()
+        page = page_text(client.get(f"/admin/cpd/audits/{audit.id}"))
+        assert "CPD audit of 2025" in page and "The CPD year 1 January 2025 to 31 December 2025." in page
+        sign_in(client, membership.person)
+        [selection] = selections_of(audit)
+        assert "CPD year 2025." in page_text(client.get(f"/cpd/audit/{selection.id}"))

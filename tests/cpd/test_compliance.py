@@ -6,8 +6,10 @@ import re
 from html import unescape
 
 import pytest
+import sqlalchemy as sa
 
-from nalw.core.cpd_years import current_year
+from nalw.core.audit import AuditEntry
+from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.core.regions import Region
 from nalw.cpd import compliance
 from nalw.extensions import db
@@ -15,7 +17,7 @@ from nalw.members import services as member_services
 from nalw.members.models import MembershipStatus
 from tests.cpd.test_audits import active_member, log_entry
 from tests.helpers import page_text, sign_in
-from tests.members.steps import staff_member, tier_named
+from tests.members.steps import change_cpd_hours, link_worker_tier, staff_member, tier_named
 
 
 def member_with_hours(name, hours, *, tier="Link Worker", region=Region.LONDON, draft_hours=0, last_year_hours=0):
@@ -102,6 +104,49 @@ def test_the_list_is_for_the_chosen_cpd_year(staff_client, members):
     names = [row[0] for row in rows]
     assert "Hal Last Year" not in names  # 20 hours in that year
     assert ("Bob Met", members["Bob Met"].number, "Link Worker", "London", "0", "20") in rows
+
+
+def test_a_change_of_required_hours_leaves_this_and_last_years_lists_alone_and_applies_from_next_year(
+    staff_client, members
+):
+    change_cpd_hours(link_worker_tier(), 25)
+
+    this_year = listed(staff_client.get("/admin/cpd/compliance"))
+    last_year = listed(staff_client.get(f"/admin/cpd/compliance?year={current_year().previous().key}"))
+    next_year = compliance.compliance_rows(year_starting_in(current_year().key + 1))
+
+    number = {name: membership.number for name, membership in members.items()}
+    assert ("Alice Below", number["Alice Below"], "Link Worker", "London", "5", "20") in this_year
+    assert "Bob Met" not in [row[0] for row in this_year]  # his 20 hours still meet this year's 20
+    assert ("Bob Met", number["Bob Met"], "Link Worker", "London", "0", "20") in last_year
+    assert {(row.name, row.required) for row in next_year if row.tier == "Link Worker"} >= {
+        ("Bob Met", 25),
+        ("Alice Below", 25),
+    }
+    assert not db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "tier.cpd_requirement_changed_for_current_year")
+    ).all()
+
+
+def test_staff_may_apply_a_change_of_required_hours_to_the_current_year_too_and_it_is_audited(staff_client, members):
+    admin = staff_member()
+    change_cpd_hours(link_worker_tier(), 25, actor=admin, current_year_too=True)
+
+    this_year = listed(staff_client.get("/admin/cpd/compliance"))
+    last_year = listed(staff_client.get(f"/admin/cpd/compliance?year={current_year().previous().key}"))
+
+    number = {name: membership.number for name, membership in members.items()}
+    assert ("Bob Met", number["Bob Met"], "Link Worker", "London", "20", "25") in this_year
+    assert ("Bob Met", number["Bob Met"], "Link Worker", "London", "0", "20") in last_year
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "tier.cpd_requirement_changed_for_current_year")
+    ).all()
+    assert entry.actor_id == admin.id
+    assert entry.target_id == str(link_worker_tier().id)
+    assert (entry.before, entry.after) == (
+        {"cpd_year": current_year().label, "hours_required": 20},
+        {"cpd_year": current_year().label, "hours_required": 25},
+    )
 
 
 @pytest.mark.parametrize(

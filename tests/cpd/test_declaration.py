@@ -12,7 +12,7 @@ from nalw.members.models import CpdDeclaration
 from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
 from tests.helpers import page_text, sign_in
-from tests.members.steps import active_membership, errors_on_field, hidden_value, save_card
+from tests.members.steps import active_membership, change_cpd_hours, errors_on_field, hidden_value, save_card
 from tests.stripe_helpers import VISA, setup_secret_in
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
@@ -104,6 +104,19 @@ def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client,
     assert declaration.declared_at == NOW
 
 
+def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, confirm_card, membership):
+    change_cpd_hours(membership.tier, 30, current_year_too=True)  # from the CPD year 2026 to 2027
+
+    offered = page_text(client.get("/membership"))
+    renewal_page = page_text(client.get("/membership/renew"))
+    renew(client, confirm_card, cpd_met="yes")
+
+    assert "did you meet your 20 hours of CPD in the CPD year 2025 to 2026?" in offered
+    assert "(20 hours) in the CPD year 2025 to 2026" in renewal_page
+    [declaration] = declarations(membership)
+    assert (declaration.cpd_year_starts_on, declaration.hours_required) == (LAST_CPD_YEAR_STARTS, 20)
+
+
 def test_the_declaration_shows_on_the_staff_membership_page(app, client, confirm_card, membership, person_as):
     renew(client, confirm_card, cpd_met="no")
     staff = app.test_client()
@@ -173,3 +186,30 @@ def test_someone_without_a_membership_to_renew_cannot_declare(client, person_as)
 
     assert client.post("/membership/cpd-declaration", data={"cpd_met": "yes"}).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(CpdDeclaration.id))) == 0
+
+
+def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_declare_for_it(client, confirm_card, clock):
+    clock.move_to(dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.UTC))  # the last complete CPD year ended 31 March 2026
+    newcomer = active_membership(started_on=dt.date(2026, 5, 1), expires_on=dt.date(2027, 4, 30))
+    sign_in(client, newcomer.person)
+
+    renewal_page = page_text(client.get("/membership/renew"))
+    membership_page = page_text(client.get("/membership"))
+    response = renew(client, confirm_card, cpd_met=None)
+
+    assert "Did you meet the CPD requirement" not in renewal_page and "2025 to 2026" not in renewal_page
+    assert "CPD declaration" not in membership_page
+    assert "Thank you: your membership is renewed." in page_text(response)
+    assert declarations(newcomer) == []
+    assert client.post("/membership/cpd-declaration", data={"cpd_met": "yes"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("started_on", "asked_about"), [(dt.date(2026, 3, 31), "2025 to 2026"), (dt.date(2026, 4, 1), None)]
+)
+def test_the_year_to_declare_is_asked_only_if_the_membership_had_started_by_its_end(app, started_on, asked_about):
+    membership = active_membership(started_on=started_on, expires_on=dt.date(2027, 3, 30))
+
+    year = renewals.cpd_year_to_declare_for(membership, today=dt.date(2027, 3, 1))
+
+    assert (year.label if year else None) == asked_about

@@ -2,6 +2,7 @@
 served only to the owner and staff, and removed with their records."""
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.cpd.record_steps import (
     docx_file,
     elf_file,
     entries_of,
+    entry_answers,
     evidence_rows,
     field_is_invalid,
     files_in,
@@ -20,6 +22,7 @@ from tests.cpd.record_steps import (
     member,
     pdf_file,
     png_file,
+    saved_answers,
     upload,
     windows_exe_file,
 )
@@ -38,7 +41,8 @@ def storage(tmp_path):
 
 @pytest.fixture
 def settings(storage):
-    return {"EVIDENCE_STORAGE_DIR": str(storage), "EVIDENCE_MAX_BYTES": LIMIT}
+    # The whole request may be a little larger than a file may be, as in production (12 MB against 10 MB).
+    return {"EVIDENCE_STORAGE_DIR": str(storage), "EVIDENCE_MAX_BYTES": LIMIT, "MAX_CONTENT_LENGTH": 4 * LIMIT}
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +111,11 @@ def test_a_file_exactly_at_the_size_limit_is_accepted(client, entry, storage):
         ("page.html", b"<!doctype html><html><script>alert(1)</script></html>", NOT_ALLOWED),
         ("archive.zip", b"PK\x03\x04" + b"\x00" * 60, NOT_ALLOWED),
         ("empty.pdf", b"", "The file is empty. Choose another file."),
-        ("big.pdf", pdf_file().ljust(LIMIT + 1, b" "), "The file is larger than 2 KB. Choose a smaller file."),
+        (
+            "big.pdf",
+            pdf_file().ljust(LIMIT + 1, b" "),
+            "The file is too large. Files can be up to 2 KB: choose a smaller file.",
+        ),
     ],
 )
 def test_a_file_that_is_not_allowed_is_refused_and_nothing_is_stored(
@@ -126,7 +134,11 @@ def test_a_file_that_is_not_allowed_is_refused_and_nothing_is_stored(
 
 
 def test_uploading_without_choosing_a_file_asks_for_one(client, entry, storage):
-    response = client.post(f"/cpd/entries/{entry.id}/evidence", data={}, content_type="multipart/form-data")
+    response = client.post(
+        f"/cpd/entries/{entry.id}",
+        data={**saved_answers(entry), "upload": "Upload file"},
+        content_type="multipart/form-data",
+    )
 
     assert errors_on_field(response, "evidence") == ["Choose a file to upload."]
     assert evidence_rows() == []
@@ -276,5 +288,117 @@ def test_deleting_an_entry_through_the_page_deletes_its_evidence_files(client, o
     client.post(f"/cpd/entries/{entry.id}/delete")
 
     assert entries_of(owner) == []
+    assert evidence_rows() == []
+    assert files_in(storage) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "content_type", "saved_as"),
+    [
+        ("evil.html", pdf_file(), "application/pdf", "evil.pdf"),
+        ("photo.pdf", png_file(), "image/png", "photo.png"),
+        ("certificate", pdf_file(), "application/pdf", "certificate.pdf"),
+        (".html", pdf_file(), "application/pdf", "evidence.pdf"),
+    ],
+)
+def test_a_download_takes_its_type_and_extension_from_the_content_not_the_name(
+    client, entry, filename, content, content_type, saved_as
+):
+    upload(client, entry, filename, content)
+    [evidence] = evidence_rows()
+
+    response = client.get(f"/cpd/evidence/{evidence.id}")
+
+    assert response.mimetype == content_type
+    assert response.headers["Content-Disposition"] == f"attachment; filename={saved_as}"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.get_data() == content
+
+
+def test_a_file_over_the_request_limit_gives_the_entry_form_back_with_the_limit_at_the_file_field(
+    client, entry, storage
+):
+    response = upload(client, entry, "scan of everything.pdf", pdf_file().ljust(8 * LIMIT, b" "))
+
+    assert response.status_code == 413
+    assert errors_on_field(response, "evidence") == [
+        "The file is too large. Files can be up to 2 KB: choose a smaller file."
+    ]
+    assert field_is_invalid(response, "evidence")
+    assert 'value="Safeguarding adults level 2"' in response.get_data(as_text=True)  # the entry's form, as saved
+    assert "That file is too large" not in page_text(response)  # not the bare error page
+    assert evidence_rows() == []
+    assert files_in(storage) == []
+
+
+def test_a_file_over_the_request_limit_on_a_new_entry_gives_the_empty_form_back(client, owner, storage):
+    response = client.post(
+        "/cpd/entries/new",
+        data={"title": "Course", "evidence": (io.BytesIO(pdf_file().ljust(8 * LIMIT, b" ")), "big.pdf")},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 413
+    assert errors_on_field(response, "evidence") == [
+        "The file is too large. Files can be up to 2 KB: choose a smaller file."
+    ]
+    assert entries_of(owner) == []
+
+
+def test_adding_evidence_keeps_the_edits_typed_into_the_entry(client, owner, entry, storage):
+    response = upload(client, entry, "certificate.pdf", pdf_file(), title="Safeguarding adults level 3", hours="3.5")
+
+    assert response.status_code == 302
+    assert response.location.endswith("#evidence-heading")
+    assert "certificate.pdf added." in page_text(client.get(response.location))
+    [saved] = entries_of(owner)
+    assert (saved.title, saved.quarter_hours, saved.is_complete) == ("Safeguarding adults level 3", 14, True)
+    [evidence] = evidence_rows()
+    assert evidence.entry_id == saved.id
+
+
+def test_a_refused_file_keeps_what_was_typed_on_the_form_and_saves_nothing(client, owner, entry, storage):
+    response = upload(client, entry, "report.pdf", elf_file(), title="Safeguarding adults level 3")
+
+    assert response.status_code == 200
+    assert errors_on_field(response, "evidence") == [NOT_ALLOWED]
+    assert 'value="Safeguarding adults level 3"' in response.get_data(as_text=True)
+    [saved] = entries_of(owner)
+    assert saved.title == "Safeguarding adults level 2"
+    assert evidence_rows() == []
+    assert files_in(storage) == []
+
+
+def test_a_new_entry_can_carry_its_evidence_and_is_kept_as_a_draft(client, owner, storage):
+    response = client.post(
+        "/cpd/entries/new",
+        data={**entry_answers(), "evidence": (io.BytesIO(pdf_file()), "certificate.pdf"), "upload": "Upload file"},
+        content_type="multipart/form-data",
+    )
+
+    [saved] = entries_of(owner)
+    assert response.location == f"/cpd/entries/{saved.id}#evidence-heading"
+    assert not saved.is_complete
+    [evidence] = evidence_rows()
+    assert (evidence.entry_id, evidence.original_name) == (saved.id, "certificate.pdf")
+
+
+def test_removing_evidence_asks_first_on_a_page_and_removes_nothing_until_confirmed(client, entry, storage):
+    upload(client, entry, "certificate.pdf", pdf_file())
+    [evidence] = evidence_rows()
+    entry_page = client.get(f"/cpd/entries/{entry.id}").get_data(as_text=True)
+
+    asked = client.get(f"/cpd/evidence/{evidence.id}/delete")
+
+    assert f'href="/cpd/evidence/{evidence.id}/delete"' in entry_page  # a link: no script needed
+    assert asked.status_code == 200
+    text = page_text(asked)
+    assert "Remove certificate.pdf?" in text
+    assert "This removes the evidence file certificate.pdf" in text and "The entry itself stays." in text
+    assert evidence_rows() == [evidence]
+    assert files_in(storage) == [evidence.stored_name]
+
+    client.post(f"/cpd/evidence/{evidence.id}/delete")
+
     assert evidence_rows() == []
     assert files_in(storage) == []

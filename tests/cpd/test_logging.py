@@ -311,3 +311,57 @@ def test_someone_without_a_membership_is_sent_to_apply_before_logging(client, pe
 
     assert response.request.path == "/membership"
     assert "You need a membership to log CPD." in page_text(response)
+
+
+def test_deleting_an_entry_asks_first_on_a_page_and_deletes_nothing_until_confirmed(client, signed_in_member):
+    entry = log_entry(signed_in_member, TODAY - dt.timedelta(days=2), hours=1, title="Peer supervision")
+    entry_page = client.get(f"/cpd/entries/{entry.id}").get_data(as_text=True)
+
+    asked = client.get(f"/cpd/entries/{entry.id}/delete")
+
+    assert f'href="/cpd/entries/{entry.id}/delete"' in entry_page  # a link: no script needed
+    assert asked.status_code == 200
+    text = page_text(asked)
+    assert "Delete Peer supervision?" in text
+    assert "This deletes your CPD entry Peer supervision of 8 February 2026 (1 hour, counted towards your CPD)" in text
+    assert "It cannot be got back." in text
+    assert entries_of(signed_in_member) == [entry]
+
+    response = client.post(f"/cpd/entries/{entry.id}/delete", follow_redirects=True)
+
+    assert "Entry deleted." in page_text(response)
+    assert entries_of(signed_in_member) == []
+
+
+def test_entries_on_one_day_adding_up_to_more_than_24_hours_are_refused_at_the_hours_field(client, signed_in_member):
+    day = TODAY - dt.timedelta(days=3)
+    log_entry(signed_in_member, day, hours=15, title="Conference")
+    log_entry(signed_in_member, day, hours=5, title="Unfinished reading", complete=False)  # drafts count too
+    log_entry(signed_in_member, day - dt.timedelta(days=1), hours=20, title="The day before")  # another day
+
+    response = client.post("/cpd/entries/new", data=entry_answers(done_on=day.isoformat(), hours="4.25"))
+
+    assert errors_on_field(response, "hours") == [
+        "You have already logged 20 hours on 7 February 2026, so at most 4 hours more fit in that day. "
+        "Check the hours and the date."
+    ]
+    assert field_is_invalid(response, "hours")
+    assert len(entries_of(signed_in_member)) == 3
+    assert client.post("/cpd/entries/new", data=entry_answers(done_on=day.isoformat(), hours="4")).status_code == 302
+    assert len(entries_of(signed_in_member)) == 4
+
+
+def test_editing_an_entry_does_not_count_it_twice_against_its_day(client, signed_in_member):
+    day = TODAY - dt.timedelta(days=3)
+    log_entry(signed_in_member, day, hours=20, title="Conference")
+    entry = log_entry(signed_in_member, day, hours=3, title="Reading")
+
+    kept = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(done_on=day.isoformat(), hours="4"))
+    refused = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(done_on=day.isoformat(), hours="4.25"))
+
+    assert kept.status_code == 302
+    assert errors_on_field(refused, "hours") == [
+        "You have already logged 20 hours on 7 February 2026, so at most 4 hours more fit in that day. "
+        "Check the hours and the date."
+    ]
+    assert [each.quarter_hours for each in entries_of(signed_in_member)] == [80, 16]

@@ -10,12 +10,13 @@ import pytest
 import time_machine
 from werkzeug.datastructures import FileStorage
 
+from nalw.core.cpd_years import year_starting_in
 from nalw.cpd import services
 from nalw.cpd.models import ActivityType
 from nalw.extensions import db
 from tests.cpd.record_steps import log_entry, member, pdf_file
 from tests.helpers import page_text, sign_in
-from tests.members.steps import publish_new_code_version
+from tests.members.steps import change_cpd_hours, link_worker_tier, publish_new_code_version
 
 # Mid-February 2026: the current CPD year runs from 1 April 2025 to 31 March 2026.
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
@@ -170,6 +171,17 @@ def test_earlier_years_are_listed_as_links_and_each_shows_its_own_progress(clien
     assert 'aria-current="page">2023 to 2024' in earlier.get_data(as_text=True)
 
 
+def test_a_change_of_required_hours_keeps_this_and_earlier_years_and_applies_from_the_next(client, person):
+    log_entry(person, dt.date(2023, 6, 1), hours=6)
+    log_entry(person, dt.date(2025, 5, 1), hours=4)
+
+    change_cpd_hours(link_worker_tier(), 30)
+
+    assert "4 of 20 hours logged." in page_text(client.get("/cpd"))
+    assert "6 of 20 hours logged." in page_text(client.get("/cpd?year=2023"))
+    assert services.progress(person, year_starting_in(2026)).required_hours == 30
+
+
 @pytest.mark.parametrize("year", ["2026", "2030", "1999", "1066"])
 def test_a_year_in_the_future_or_before_2000_is_not_found(client, person, year):
     assert client.get(f"/cpd?year={year}").status_code == 404
@@ -291,3 +303,42 @@ def test_hours_logged_against_an_earlier_code_version_stay_in_the_table_after_ac
 
 def nothing_logged_text(text):
     return text.split("Nothing logged yet this year for:", 1)[1].split("Hours by type", 1)[0]
+
+
+def entry_hours(response):
+    """{title: the hours shown} from the year's table of entries."""
+    return {
+        cells[1].split(" ")[0]: cells[3] for cells in table_rows(response, "CPD entries in this year, newest first")
+    }
+
+
+def test_one_hour_reads_as_1_hour_and_a_quarter_hour_as_0_25_hours(client, person):
+    log_entry(person, dt.date(2026, 1, 5), hours=1, title="Supervision")
+    log_entry(person, dt.date(2026, 1, 6), hours=0.25, title="Briefing")
+    log_entry(person, dt.date(2026, 1, 7), hours=2.5, title="Course")
+
+    response = client.get("/cpd")
+
+    assert entry_hours(response) == {"Course": "2.5 hours", "Briefing": "0.25 hours", "Supervision": "1 hour"}
+    assert "1 hours" not in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"), [(1, "1 hour"), (1.0, "1 hour"), (0.25, "0.25 hours"), (0, "0 hours"), (20, "20 hours")]
+)
+def test_the_hours_filter_says_hour_for_one_and_hours_otherwise(app, hours, shown):
+    assert app.jinja_env.filters["hours"](hours) == shown
+
+
+def test_the_hours_by_standard_table_says_an_entry_under_two_standards_counts_in_both(client, person):
+    log_entry(person, dt.date(2026, 1, 5), hours=2, codes=("S1", "S2"))
+
+    response = client.get("/cpd")
+
+    assert hours_by_standard(response)["S1"] == hours_by_standard(response)["S2"] == "2"
+    assert "2 of 20 hours logged." in page_text(response)
+    assert (
+        "An entry under two standards counts its hours in both, so this table can add up to more than the hours logged."
+        in page_text(response)
+    )
+    assert 'aria-describedby="by-standard-hint"' in response.get_data(as_text=True)

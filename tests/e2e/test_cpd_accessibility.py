@@ -94,15 +94,26 @@ def test_cpd_pages_a_member_sees(page, make_person, make_membership, tmp_path):
     certificate.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.get_by_label("Add evidence (optional)").set_input_files(certificate)
     page.get_by_role("button", name="Upload file").click()
-    expect(page.get_by_role("region", name="Evidence").get_by_role("link", name="certificate.pdf")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Evidence").get_by_role("link", name="certificate.pdf", exact=True)
+    ).to_be_visible()
     report.check("draft entry with evidence")
     page.get_by_role("button", name="Upload file").click()
     expect(page.get_by_role("alert").filter(has_text="Choose a file to upload.")).to_be_visible()
     report.check("draft entry, upload without a file")
 
     open_page(page, "/cpd")
-    expect(page.get_by_role("link", name="certificate.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="certificate.pdf", exact=True)).to_be_visible()
     report.check("my CPD, an entry with evidence")
+
+    open_page(page, f"/cpd/entries/{draft.id}")
+    page.get_by_role("link", name="Remove certificate.pdf").click()
+    expect(page.get_by_role("button", name="Remove the file")).to_be_visible()
+    report.check("confirm removing a file")
+    open_page(page, f"/cpd/entries/{draft.id}")
+    page.get_by_role("link", name="Delete entry").click()
+    expect(page.get_by_role("button", name="Delete the entry")).to_be_visible()
+    report.check("confirm deleting an entry")
 
     report.assert_clean()
 
@@ -111,8 +122,10 @@ def test_cpd_audit_pages_a_member_and_staff_see(page, new_page, make_person, mak
     report = AccessibilityReport(page)
     member = make_person(name="Aurelia Audited")
     make_membership(member)
-    log_cpd(member, "Mental health first aid", hours=12, standards=("S1", "S2"))
-    log_cpd(member, "Community mapping walk", hours=2, standards=("S4",))
+    # An audit samples the last CPD year that has ended.
+    audited = current_year().previous()
+    log_cpd(member, "Mental health first aid", hours=12, standards=("S1", "S2"), done_on=audited.ends_on)
+    log_cpd(member, "Community mapping walk", hours=2, standards=("S4",), done_on=audited.ends_on)
     sign_in(page, member)
 
     open_page(page, "/cpd/audit")
@@ -238,7 +251,9 @@ def test_my_cpd_and_the_entry_form_fit_a_phone(page, make_person, make_membershi
     certificate.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.get_by_label("Add evidence (optional)").set_input_files(certificate)
     page.get_by_role("button", name="Upload file").click()
-    expect(page.get_by_role("region", name="Evidence").get_by_role("link", name=certificate.name)).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Evidence").get_by_role("link", name=certificate.name, exact=True)
+    ).to_be_visible()
     assert_no_sideways_scrolling(page)
     report.check("complete entry with evidence, on a phone")
 

@@ -5,6 +5,7 @@ shown empty and again with their errors, and reports every page with a problem a
 """
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -107,6 +108,9 @@ def test_membership_pages_an_applicant_sees_until_they_are_a_member(page, make_p
     open_page(page, "/membership")
     expect(page.get_by_role("main")).to_contain_text("Applied, awaiting payment")
     report.check("membership page, applied")
+    page.get_by_role("link", name="Withdraw your application").click()
+    expect(heading(page)).to_have_text("Withdraw your application")
+    report.check("withdrawing an application: what will happen")
 
     open_page(page, payment_page)
     enter_card(page, VISA, postcode="BS1 5TR")
@@ -142,6 +146,15 @@ def test_membership_pages_an_applicant_sees_until_they_are_a_member(page, make_p
     submit_expecting_errors(page, "Renew for £15.00")
     wait_for_card_field(page)
     report.check("renewal page with errors")
+
+    open_page(page, "/membership")
+    page.get_by_role("link", name=re.compile("Turn on automatic renewal")).click()
+    expect(heading(page)).to_have_text("Turn on automatic renewal")
+    report.check("turning on automatic renewal: what will happen")
+    page.get_by_role("button", name="Turn on automatic renewal").click()
+    page.get_by_role("link", name="Turn off automatic renewal").click()
+    expect(heading(page)).to_have_text("Turn off automatic renewal")
+    report.check("turning off automatic renewal: what will happen")
 
     report.assert_clean()
 
@@ -182,8 +195,11 @@ def test_membership_pages_staff_see(page, make_person, make_membership):
     open_page(page, "/admin/payments?status=refunded")
     report.check("payments, filtered")
     open_page(page, f"/admin/payments/{fee.id}")
+    expect(page.get_by_role("link", name="Refund this payment")).to_be_visible()
+    report.check("a payment")
+    page.get_by_role("link", name="Refund this payment").click()
     expect(page.get_by_role("button", name="Refund")).to_be_visible()
-    report.check("a payment with the refund form")
+    report.check("a payment's refund page, saying what will happen")
     submit_expecting_errors(page, "Refund")
     report.check("a payment, refund form with errors")
 

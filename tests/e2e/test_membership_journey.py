@@ -17,7 +17,7 @@ from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
 from tests.e2e.steps import enter_card, latest_email_link, open_page, sign_in
-from tests.stripe_helpers import DECLINED, VISA
+from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,9 @@ def test_new_person_joins_pays_by_card_is_approved_and_appears_on_the_register(p
     membership = membership_of("tamsin@example.org")
     assert membership.status is MembershipStatus.PAID and membership.number is None
     page.get_by_role("link", name="Your payments and receipts").click()
-    expect(page.get_by_role("row", name=re.compile("Link Worker membership fee £45.00 Succeeded"))).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile(r"Link Worker membership fee, \d{4}–\d{2} £45\.00 Succeeded"))
+    ).to_be_visible()
 
     # Staff, with two-factor sign-in, approve the application.
     staff = make_person(name="Ravi Staff", roles=[Role.STAFF], two_factor=True)
@@ -134,6 +136,57 @@ def test_new_person_joins_pays_by_card_is_approved_and_appears_on_the_register(p
         expect(visitor.get_by_role("row").nth(1)).to_have_text(
             re.compile(f"Tamsin Oyelaran-Whitby\\s*{number}\\s*Active\\s*Yorkshire and the Humber")
         )
+
+
+def test_an_empty_card_field_is_reported_at_the_field_without_a_script_error(page, make_person, make_membership):
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    person = make_person(name="Evan Empty")
+    membership = make_membership(person, MembershipStatus.APPLIED)
+    sign_in(page, person)
+    open_page(page, f"/membership/{membership.id}/pay")
+    expect(page.get_by_label("Card number", exact=True)).to_be_visible()
+
+    page.get_by_role("button", name="Pay £45.00").click()
+
+    card_problem = page.locator("#card-errors")
+    expect(card_problem).to_have_text("Enter your card details: card number, expiry date, security code and postcode.")
+    expect(page.get_by_label("Card number", exact=True)).to_be_focused()
+    expect(page.get_by_role("main")).not_to_contain_text("Cannot read properties")
+    expect(heading(page)).to_have_text("Pay your membership fee")
+    assert script_errors == []
+    db.session.refresh(membership)
+    assert membership.status is MembershipStatus.APPLIED
+
+    # Typing a card clears the message, and the payment goes through.
+    enter_card(page, VISA)
+    expect(card_problem).to_have_text("")
+    page.get_by_role("button", name="Pay £45.00").click()
+    expect(heading(page)).to_have_text("Your membership")
+    assert script_errors == []
+
+
+def test_a_failed_bank_check_on_a_new_card_says_so_plainly_and_what_to_do_next(page, make_person, make_membership):
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    person = make_person(name="Fola Failed-Check")
+    membership = make_membership(person, MembershipStatus.APPLIED)
+    sign_in(page, person)
+    open_page(page, f"/membership/{membership.id}/pay")
+    enter_card(page, NEEDS_AUTHENTICATION)
+
+    page.get_by_role("button", name="Pay £45.00").click()
+    page.get_by_role("button", name="Fail authentication").click()
+
+    card_problem = page.locator("#card-errors")
+    expect(card_problem).to_have_text(
+        "Your bank did not confirm the card, so it was not saved and nothing was charged. "
+        "Try again and complete your bank's check when it appears, or use another card."
+    )
+    expect(page.get_by_role("main")).not_to_contain_text("has failed because authentication failed")
+    assert script_errors == []
+    db.session.refresh(membership)
+    assert membership.status is MembershipStatus.APPLIED
 
 
 def test_declined_card_shows_why_on_the_payment_page_and_leaves_the_application_unpaid(

@@ -198,3 +198,21 @@ def run_renewals(runner, day):
     result = runner.invoke(args=["members", "renewals", "--today", day.isoformat()])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def change_cpd_hours(tier, hours, *, actor=None, current_year_too=False):
+    """An admin changes a tier's CPD hours, through the service the tier form calls."""
+    ticked = {"cpd_hours_for_current_year": True} if current_year_too else {}
+    services.save_tier(
+        actor,
+        tier,
+        name=tier.name,
+        description=tier.description,
+        annual_fee_pence=tier.annual_fee_pence,
+        eligibility=tier.eligibility,
+        cpd_hours_required=hours,
+        seats=tier.seats,
+        open_for_applications=tier.open_for_applications,
+        **ticked,
+    )
+    db.session.commit()

@@ -202,3 +202,19 @@ def test_the_application_records_the_code_version_and_time_and_each_consent(
     [change] = history_of(membership)
     assert (change.from_status, change.to_status, change.actor_id) == (None, MembershipStatus.APPLIED, person.id)
     assert change.reason == "Applied for Link Worker"
+
+
+def test_every_wrong_answer_is_reported_at_its_field_in_one_response(client, make_person):
+    sign_in(client, make_person())
+    before = membership_tables()
+
+    response = submit_application(
+        client, link_worker_tier(), job_title="", region="", years_in_role="three", accept_code=None
+    )
+
+    assert response.status_code == 200
+    assert errors_on_field(response, "job_title") == ["Enter your job title"]
+    assert errors_on_field(response, "region") == ["Choose the UK region you work in"]
+    assert errors_on_field(response, "years_in_role") == [YEARS_RANGE]
+    assert errors_on_field(response, "accept_code") == ["Accept the code of practice to apply for membership"]
+    assert membership_tables() == before

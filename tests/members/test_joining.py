@@ -1,5 +1,7 @@
 """Joining: apply, pay by card through localstripe, staff approve or reject."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -124,3 +126,46 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
     assert payment.refunds[0].stripe_refund_id.startswith("re_")
     rejection = emails_to(person.email)[-1]
     assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
+
+
+# --- Automatic renewal is the member's explicit choice -----------------------------------------------
+
+
+def test_pay_page_offers_automatic_renewal_unticked_and_says_what_is_true_about_the_card(client, make_person):
+    person = make_person()
+    sign_in(client, person)
+    apply(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+
+    page = client.get(f"/membership/{membership.id}/pay")
+
+    checkbox = re.search(r'<input[^>]*id="renew_automatically"[^>]*>', page.get_data(as_text=True)).group(0)
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+    assert "Renew automatically with this card" in page_text(page)
+    assert "for this payment and your renewals" not in page_text(page)
+    assert "it is charged for your renewals only if you choose automatic renewal" in page_text(page)
+
+
+@pytest.mark.parametrize(("ticked", "shown"), [(True, "Automatic"), (False, "By hand")])
+def test_the_answer_to_renew_automatically_sets_the_membership_automatic_renewal(
+    client, make_person, person_as, confirm_card, ticked, shown
+):
+    person = make_person()
+    sign_in(client, person)
+    apply(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    page = client.get(f"/membership/{membership.id}/pay")
+    data = {
+        "card_choice": "new",
+        "setup_intent_id": confirm_card(setup_secret_in(page), "4242424242424242"),
+        "amount_pence": "4500",
+    }
+    if ticked:
+        data["renew_automatically"] = "y"
+
+    client.post(f"/membership/{membership.id}/pay", data=data)
+
+    assert membership.status is MembershipStatus.PAID
+    assert membership.auto_renew is ticked
+    sign_in(client, person_as("staff"))
+    assert f"Renewal {shown}" in page_text(client.get(f"/admin/memberships/{membership.id}"))

@@ -17,6 +17,7 @@ from tests.members.steps import (
     active_membership,
     applied_membership,
     audit_entries,
+    errors_on_field,
     history_of,
     membership_tables,
     run_renewals,
@@ -79,7 +80,8 @@ def test_every_change_is_in_the_history_with_who_when_and_why_and_staff_see_it(a
         (S.PAID, S.ACTIVE),
         (S.ACTIVE, S.SUSPENDED),
     ]
-    assert [change.actor_id for change in history] == [membership.person_id, None, staff.id, staff.id]
+    # The fee was paid by invoice: the staff member who recorded it is named.
+    assert [change.actor_id for change in history] == [membership.person_id, staff.id, staff.id, staff.id]
     assert history[1].reason.startswith("Fee paid (")
     assert [change.reason for change in history[2:]] == ["Application approved", "Complaint under investigation"]
     assert all(change.changed_at == dt.datetime(2026, 5, 12, 10, 0, tzinfo=dt.UTC) for change in history)
@@ -232,3 +234,35 @@ def test_the_member_role_is_granted_on_approval_and_removed_on_lapse(app, runner
         sa.select(MembershipChange.to_status).where(MembershipChange.membership_id == membership.id)
     ).all()
     assert changes == [S.APPLIED, S.PAID, S.ACTIVE, S.GRACE, S.LAPSED]
+
+
+# --- Confirming before anything changes --------------------------------------------------------------
+
+
+def test_withdrawing_an_application_says_what_will_happen_and_the_get_changes_nothing(client):
+    membership = applied_membership()
+    sign_in(client, membership.person)
+    before = membership_tables()
+
+    page = page_text(client.get("/membership/resign"))
+
+    assert "Withdraw your application" in page
+    assert f"Your application for {membership.tier.name} membership will be withdrawn." in page
+    assert "You have not paid the fee, so nothing is charged and there is nothing to refund." in page
+    assert "will end today" not in page
+    assert membership_tables() == before
+
+
+def test_withdrawing_an_application_needs_the_tick_then_withdraws_it(client):
+    membership = applied_membership()
+    sign_in(client, membership.person)
+
+    refused = client.post("/membership/resign", data={})
+    assert errors_on_field(refused, "confirm") == ["Tick the box to confirm you want to withdraw your application"]
+    assert membership.status is S.APPLIED
+
+    response = client.post("/membership/resign", data={"confirm": "y"}, follow_redirects=True)
+
+    assert "Your application is withdrawn. You can apply again at any time." in page_text(response)
+    assert membership.status is S.RESIGNED
+    assert history_of(membership)[-1].reason == "Application withdrawn by the applicant"

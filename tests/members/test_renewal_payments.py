@@ -273,3 +273,54 @@ def test_a_code_published_while_renewing_is_refused_with_a_message_and_must_be_a
     assert membership.expires_on == EXPIRES_ON
     assert hidden_value(response, "code_version_id") == str(new_version.id)
     assert "checked" not in input_tag(response, "accept_code")
+
+
+# --- Turning automatic renewal on and off: a step that says what will happen ------------------------------
+
+
+def test_turning_off_automatic_renewal_says_what_will_happen_and_the_get_changes_nothing(client, renewing_member):
+    membership = renewing_member(VISA, auto_renew=True)
+    sign_in(client, membership.person)
+
+    page = page_text(client.get("/membership/automatic-renewal"))
+
+    assert "Turn off automatic renewal" in page
+    assert "Your card will not be charged on 25 June 2026." in page
+    assert "Your membership ends on 30 June 2026 unless you renew it yourself." in page
+    assert membership.auto_renew is True
+
+
+def test_turning_off_automatic_renewal_is_done_by_the_post(client, renewing_member, runner):
+    membership = renewing_member(VISA, auto_renew=True)
+    sign_in(client, membership.person)
+
+    response = client.post("/membership/automatic-renewal", data={"auto_renew": "off"}, follow_redirects=True)
+
+    assert "Automatic renewal is off: your card will not be charged." in page_text(response)
+    assert membership.auto_renew is False
+    run_renewals(runner, TODAY)
+    assert renewal_payments(membership) == []
+
+
+def test_turning_on_automatic_renewal_says_the_card_amount_and_day(client, renewing_member):
+    membership = renewing_member(VISA, auto_renew=False)
+    sign_in(client, membership.person)
+
+    page = page_text(client.get("/membership/automatic-renewal"))
+
+    assert "We will charge £45.00 to your saved card (Visa ending 4242) on 25 June 2026" in page
+    assert membership.auto_renew is False
+    client.post("/membership/automatic-renewal", data={"auto_renew": "on"})
+    assert membership.auto_renew is True
+
+
+def test_membership_page_links_to_the_automatic_renewal_step_instead_of_changing_it_in_one_click(
+    client, renewing_member
+):
+    membership = renewing_member(VISA, auto_renew=True)
+    sign_in(client, membership.person)
+
+    page = client.get("/membership")
+
+    assert 'href="/membership/automatic-renewal"' in page.get_data(as_text=True)
+    assert 'action="/membership/automatic-renewal"' not in page.get_data(as_text=True)

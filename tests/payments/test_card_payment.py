@@ -3,6 +3,7 @@
 import re
 
 from nalw.members.models import MembershipStatus
+from nalw.payments import gateway
 from nalw.payments.models import PaymentStatus
 from tests.helpers import page_text, sign_in
 from tests.payments.steps import amount_on_page, link_worker_tier, payments_of
@@ -57,8 +58,8 @@ def test_failing_the_banks_check_marks_the_payment_failed_and_lets_the_person_pa
     response = client.get(f"/payments/{payment.id}/authenticated?next=/membership", follow_redirects=True)
 
     assert (
-        "The payment did not go through: The provided PaymentMethod has failed authentication. "
-        "Try again or use another card." in page_text(response)
+        "The payment did not go through: Your bank's check was not completed. Nothing was charged. "
+        "Pay again and complete your bank's check when it appears, or use another card." in page_text(response)
     )
     assert payment.status is PaymentStatus.FAILED
     assert membership.status is MembershipStatus.APPLIED
@@ -69,6 +70,23 @@ def test_failing_the_banks_check_marks_the_payment_failed_and_lets_the_person_pa
     assert membership.status is MembershipStatus.PAID
     assert [p.status for p in payments_of(person)] == [PaymentStatus.FAILED, PaymentStatus.SUCCEEDED]
     assert len(succeeded_charges(stripe_api, person)) == 1
+
+
+def test_a_failed_bank_check_is_told_in_plain_words_not_stripes():
+    failed_check = {
+        "id": "pi_123",
+        "status": "requires_payment_method",
+        "amount": 4500,
+        "last_payment_error": {
+            "code": "payment_intent_authentication_failure",
+            "message": "The provided PaymentMethod has failed authentication.",
+        },
+    }
+    declined = {**failed_check, "last_payment_error": {"code": "card_declined", "message": "Your card was declined."}}
+
+    assert gateway.intent_result(failed_check).failure_message == "Your bank's check was not completed."
+    assert gateway.intent_result(declined).failure_message == "Your card was declined."
+    assert gateway.intent_result({**failed_check, "last_payment_error": None}).failure_message is None
 
 
 def test_coming_back_before_the_bank_has_answered_says_so_and_changes_nothing(client, awaiting_bank_check):

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from nalw.core.time import utcnow
+from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
 from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus, Refund
 from tests.factories import PersonFactory
@@ -42,6 +42,12 @@ def recorded_payment(person, status=PaymentStatus.SUCCEEDED, amount_pence=4500, 
     return payment
 
 
+def fee_description():
+    """A joining fee names the membership year that starts when it is approved: 'Link Worker membership fee, 2026–27'."""
+    year = london_today().year
+    return f"Link Worker membership fee, {year}–{(year + 1) % 100:02d}"
+
+
 def receipt_links(response):
     return re.findall(r'href="/account/payments/(\d+)"', response.get_data(as_text=True))
 
@@ -55,16 +61,26 @@ def test_member_sees_their_payments_and_a_receipt_for_each_that_took_money(clien
     listing = client.get("/account/payments")
 
     text = page_text(listing)
-    assert "Link Worker membership fee £45.00 Succeeded" in text
-    assert "Link Worker membership fee £45.00 Failed" in text
+    assert f"{fee_description()} £45.00 Succeeded" in text
+    assert f"{fee_description()} £45.00 Failed" in text
     assert receipt_links(listing) == [str(paid.id)]
     receipt = page_text(client.get(f"/account/payments/{paid.id}"))
     assert f"Receipt {paid.receipt_number}" in receipt
     assert "Paid by Amara Okafor" in receipt
-    assert "For Link Worker membership fee" in receipt
+    assert f"For {fee_description()}" in receipt
     assert "Amount £45.00" in receipt
-    assert "Paid by Card" in receipt
+    assert "Payment method Card" in receipt
     assert "Status Succeeded" in receipt
+
+
+def test_receipt_names_the_payer_once_and_the_payment_method_separately(client, paid_membership):
+    person, membership, payment = paid_membership(name="Amara Okafor")
+
+    receipt = page_text(client.get(f"/account/payments/{payment.id}"))
+
+    assert receipt.count("Paid by") == 1
+    assert "Paid by Amara Okafor" in receipt
+    assert "Payment method Card" in receipt
 
 
 def test_a_payment_that_took_no_money_has_no_receipt(client, applicant, pay_for):
@@ -82,7 +98,7 @@ def test_receipt_shows_what_was_refunded(client, paid_membership, person_as):
     member_client = client.application.test_client()
     sign_in(member_client, person)
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}", data={"amount": "10.00", "reason": "Goodwill"})
+    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
 
     receipt = page_text(member_client.get(f"/account/payments/{payment.id}"))
     listing = page_text(member_client.get("/account/payments"))

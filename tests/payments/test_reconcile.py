@@ -49,7 +49,7 @@ def test_reconcile_marks_failed_a_payment_whose_bank_check_failed(runner, awaiti
 
     assert f"payment {payment.id}: requires_action -> failed" in output
     assert payment.status is PaymentStatus.FAILED
-    assert payment.failure_message == "The provided PaymentMethod has failed authentication."
+    assert payment.failure_message == "Your bank's check was not completed."
     assert membership.status is MembershipStatus.APPLIED
 
 

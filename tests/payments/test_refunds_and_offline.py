@@ -1,15 +1,18 @@
 """Staff refunds (through Stripe for cards, recorded for the rest) and payments received offline."""
 
+import datetime as dt
 import re
 
 import pytest
 import sqlalchemy as sa
 
 from nalw.core.audit import AuditEntry
+from nalw.core.time import format_date, london_today
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentStatus, Refund
 from tests.helpers import emails_to, page_text, sign_in
+from tests.members.steps import active_membership, renew_by_invoice
 from tests.payments.steps import payments_of
 
 NO_STRIPE = "http://127.0.0.1:9"  # nothing listens here: a call to Stripe would fail the request
@@ -36,7 +39,7 @@ def field_error(response, field_id):
 
 def refund(client, payment, amount, reason="Cancelled within 14 days"):
     return client.post(
-        f"/admin/payments/{payment.id}", data={"amount": amount, "reason": reason}, follow_redirects=True
+        f"/admin/payments/{payment.id}/refund", data={"amount": amount, "reason": reason}, follow_redirects=True
     )
 
 
@@ -223,3 +226,61 @@ def test_refunding_an_offline_payment_records_it_without_stripe(app, applicant, 
     assert made.stripe_refund_id is None and made.created_by_id == staff.id
     (entry,) = audit_entries("payment.refunded", payment)
     assert entry.summary == f"Refunded £45.00 of {payment.receipt_number}: Paid twice by the employer"
+
+
+# --- Confirming a refund ----------------------------------------------------------------------------
+
+
+def test_refund_page_says_what_will_happen_and_the_get_changes_nothing(paid_membership, staff_client, stripe_api):
+    person, membership, payment = paid_membership(name="Amara Okafor")
+    client, staff = staff_client()
+
+    page = client.get(f"/admin/payments/{payment.id}/refund")
+
+    text = page_text(page)
+    assert "Up to £45.00 can be refunded." in text
+    assert "The money goes back to Amara Okafor's card straight away" in text
+    assert (
+        "Refunding all of it sends Amara Okafor's application back to waiting for payment; "
+        "refunding part of it leaves the application as it is." in text
+    )
+    assert payment.status is PaymentStatus.SUCCEEDED and refunds_of(payment) == []
+    assert membership.status is MembershipStatus.PAID
+    assert audit_entries("payment.refunded", payment) == []
+    assert stripe_api.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 0
+
+
+def test_refund_post_refunds_and_the_application_goes_back_to_waiting_for_payment(paid_membership, staff_client):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+
+    response = refund(client, payment, "45.00", reason="Withdrew before the decision")
+
+    assert "Refunded £45.00." in page_text(response)
+    assert payment.status is PaymentStatus.REFUNDED
+    assert membership.status is MembershipStatus.APPLIED
+
+
+def test_refund_page_of_a_renewal_says_the_membership_keeps_its_dates(app, staff_client):
+    client, staff = staff_client()
+    membership = active_membership(staff=staff, expires_on=london_today() + dt.timedelta(days=10))
+    renewal = renew_by_invoice(membership, staff)
+
+    text = page_text(client.get(f"/admin/payments/{renewal.id}/refund"))
+
+    assert (
+        f"The membership is not changed: it keeps its dates (it ends on {format_date(membership.expires_on)})." in text
+    )
+    assert "Nothing is sent from here: return the money by bank transfer, and this records it." in text
+    assert renewal.status is PaymentStatus.SUCCEEDED and refunds_of(renewal) == []
+
+
+def test_staff_payment_page_names_what_was_paid_for_not_the_internal_reference(paid_membership, staff_client):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+
+    text = page_text(client.get(f"/admin/payments/{payment.id}"))
+
+    assert f"For {payment.description}" in text
+    assert payment.description.startswith("Link Worker membership fee, 20")
+    assert membership.reference not in text

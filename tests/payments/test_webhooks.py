@@ -18,7 +18,7 @@ from nalw.members.models import MembershipStatus
 from nalw.payments.models import PaymentStatus, Refund
 from tests.helpers import emails_to, sign_in
 from tests.payments.steps import history_of, payments_of, post_event, stripe_events
-from tests.stripe_helpers import VISA, signed_event
+from tests.stripe_helpers import VISA, signed_event, signed_payload
 
 PAID_EMAIL = "We have your membership application and payment"
 
@@ -206,7 +206,7 @@ def test_a_failure_event_for_a_payment_awaiting_the_bank_marks_it_failed_and_the
 
     assert response.status_code == 200
     assert payment.status is PaymentStatus.FAILED
-    assert payment.failure_message == "The provided PaymentMethod has failed authentication."
+    assert payment.failure_message == "Your bank's check was not completed."
     assert membership.status is MembershipStatus.APPLIED
     assert paid_emails(person) == []
 
@@ -361,7 +361,7 @@ def test_refund_event_replayed_or_older_and_smaller_changes_nothing(client, paid
 def test_refund_made_here_is_not_counted_again_when_stripe_reports_it(client, paid_membership, person_as, stripe_api):
     person, membership, payment = paid_membership()
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}", data={"amount": "10.00", "reason": "Goodwill"})
+    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
     assert payment.refunded_pence == 1000
 
     post_event(client, "charge.refunded", stripe_api.get(f"charges/{payment.stripe_charge_id}"))
@@ -369,3 +369,73 @@ def test_refund_made_here_is_not_counted_again_when_stripe_reports_it(client, pa
     assert payment.refunded_pence == 1000
     assert payment.status is PaymentStatus.PARTIALLY_REFUNDED
     assert db.session.scalar(sa.select(sa.func.count(Refund.id)).where(Refund.payment_id == payment.id)) == 1
+
+
+# --- Signed, but not an event we can read -----------------------------------------------------------
+
+
+def _event(event_type, data_object, **fields):
+    return {"id": "evt_malformed_1", "object": "event", "type": event_type, "data": {"object": data_object}, **fields}
+
+
+def _succeeded(intent_id, **fields):
+    return {"id": intent_id, "object": "payment_intent", "status": "succeeded", "amount": 4500, **fields}
+
+
+# (what is wrong, the event as a function of our payment's PaymentIntent id)
+MALFORMED_EVENTS = {
+    "not an object at all": lambda intent_id: [intent_id],
+    "no data": lambda intent_id: {"id": "evt_malformed_1", "type": "payment_intent.succeeded"},
+    "no event id": lambda intent_id: {"type": "payment_intent.succeeded", "data": {"object": _succeeded(intent_id)}},
+    "event id too long to keep": lambda intent_id: _event(
+        "payment_intent.succeeded", _succeeded(intent_id), id="evt_" + "x" * 200
+    ),
+    "event type not text": lambda intent_id: _event(42, _succeeded(intent_id)),
+    "event type too long to keep": lambda intent_id: _event("payment_intent." + "x" * 100, _succeeded(intent_id)),
+    "object is text": lambda intent_id: _event("payment_intent.succeeded", intent_id),
+    "intent without an id": lambda intent_id: _event("payment_intent.succeeded", {"status": "succeeded"}),
+    "intent id a number": lambda intent_id: _event("payment_intent.succeeded", _succeeded(12345)),
+    "status a list": lambda intent_id: _event("payment_intent.succeeded", _succeeded(intent_id, status=["ok"])),
+    "amount in words": lambda intent_id: _event("payment_intent.succeeded", _succeeded(intent_id, amount="lots")),
+    "charge a number": lambda intent_id: _event("payment_intent.succeeded", _succeeded(intent_id, latest_charge=7)),
+    "metadata a list": lambda intent_id: _event(
+        "payment_intent.succeeded", _succeeded("pi_unknown", metadata=["payment_id", 1])
+    ),
+    "error not an object": lambda intent_id: _event(
+        "payment_intent.payment_failed", _succeeded("pi_unknown", status="canceled", last_payment_error="declined")
+    ),
+    "refunded amount in words": lambda intent_id: _event(
+        "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": intent_id, "amount_refunded": "lots"}
+    ),
+    "refunded charge's intent a list": lambda intent_id: _event(
+        "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": [intent_id], "amount_refunded": 4500}
+    ),
+}
+
+
+@pytest.mark.parametrize("what_is_wrong", list(MALFORMED_EVENTS))
+def test_signed_but_malformed_event_is_refused_logged_and_changes_nothing(
+    client, paid_membership, what_is_wrong, caplog
+):
+    person, membership, payment = paid_membership()
+    event = MALFORMED_EVENTS[what_is_wrong](payment.stripe_payment_intent_id)
+    payload, headers = signed_payload(json.dumps(event).encode())
+
+    with caplog.at_level(logging.WARNING, logger="nalw"):
+        response = client.post("/stripe/webhook", data=payload, headers=headers)
+
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "malformed event"}
+    assert "stripe webhook malformed event" in caplog.text
+    assert stripe_events() == []
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunded_pence == 0
+
+
+def test_event_naming_a_payment_number_too_big_for_the_database_is_ignored(client, paid_membership):
+    paid_membership()
+    intent = _succeeded("pi_unknown", metadata={"payment_id": "9" * 30})
+
+    response = post_event(client, "payment_intent.succeeded", intent)
+
+    assert response.status_code == 200
+    assert response.get_json()["outcome"] == "ignored: unknown payment intent"
