@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
-from nalw.core.paging import Page
+from nalw.core.paging import Page, page_number as requested_page
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, utcnow
@@ -77,7 +77,7 @@ def event_list():
             query = query.where(Event.ends_at > utcnow())
     else:
         query = query.where(Event.ends_at > utcnow())
-    page_number = max(1, request.args.get("page", 1, type=int))
+    page_number = requested_page()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     events = db.session.scalars(
         query.order_by(Event.starts_at, Event.id).limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)
