@@ -92,6 +92,7 @@ def upgrade():
     sa.Column('payment_id', sa.Integer(), nullable=True),
     sa.Column('reminder_week_sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reminder_day_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancellation_settled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -117,6 +118,16 @@ def upgrade():
     with op.batch_alter_table('event_standards', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_standards_standard_id'), ['standard_id'], unique=False)
 
+    op.create_table('event_calendar_feed_tokens',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_event_calendar_feed_tokens_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_calendar_feed_tokens')),
+    sa.UniqueConstraint('person_id', name=op.f('uq_event_calendar_feed_tokens_person_id')),
+    sa.UniqueConstraint('token', name=op.f('uq_event_calendar_feed_tokens_token'))
+    )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attachments', sa.JSON(), nullable=True))
 
@@ -125,6 +136,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_column('attachments')
+
+    op.drop_table('event_calendar_feed_tokens')
 
     with op.batch_alter_table('event_standards', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_standards_standard_id'))

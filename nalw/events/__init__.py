@@ -13,4 +13,4 @@ def register_payment_handlers():
     purposes.register(PaymentPurpose.EVENT_PLACE, succeeded=services.place_paid, refunded=services.place_refunded)
 
 
-from nalw.events import models, views  # noqa: E402,F401
+from nalw.events import models, staff_views, views  # noqa: E402,F401

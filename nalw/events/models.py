@@ -155,6 +155,9 @@ class Booking(IdMixin, TimestampMixin, db.Model):
     payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id", ondelete="SET NULL"))
     reminder_week_sent_at: Mapped[dt.datetime | None]
     reminder_day_sent_at: Mapped[dt.datetime | None]
+    # Set when the event's cancellation has been settled for this booking (refunded and told), so a
+    # run interrupted half-way can be run again without refunding or telling anyone twice.
+    cancellation_settled_at: Mapped[dt.datetime | None]
 
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
     person = relationship("Person", lazy="joined", innerjoin=True)
@@ -237,3 +240,14 @@ class WaitingListEntry(IdMixin, db.Model):
         # Next in line, and offers still holding places.
         sa.Index("ix_waiting_list_entries_event_status_joined", "event_id", "status", "joined_at"),
     )
+
+
+class CalendarFeedToken(IdMixin, db.Model):
+    """The secret in the address of a person's own calendar feed of their bookings. Resetting it
+    replaces the token, so the old address stops working."""
+
+    __tablename__ = "event_calendar_feed_tokens"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)

@@ -94,24 +94,50 @@ def _snapshot(event):
     return values
 
 
-def _check_event_values(values, event=None):
-    """Refuse values no event may have, at the field they belong to."""
-    if values["kind"] is EventKind.ROADSHOW and values.get("region") is None:
-        raise EventError("Choose the region of this roadshow", field="region")
-    if values["ends_at"] <= values["starts_at"]:
-        raise EventError("The end must be after the start", field="ends_at")
-    if values["booking_closes_at"] <= values["booking_opens_at"]:
-        raise EventError("Booking must close after it opens", field="booking_closes_at")
-    if values["booking_closes_at"] > values["starts_at"]:
-        raise EventError("Booking must close no later than the event starts", field="booking_closes_at")
-    if values["capacity"] is None or values["capacity"] < 1:
-        raise EventError("Capacity must be at least 1 place", field="capacity")
-    if values["format"] is not EventFormat.ONLINE and not (values.get("venue") or "").strip():
-        raise EventError("Enter the venue, or choose the online format", field="venue")
-    if event is not None and event.id is not None:
+def event_refusals(values, event=None) -> list[EventError]:
+    """Every rule the values break, each at its field. A value that is None (a form field that did not
+    read) is passed over: the form has already said what is wrong with it."""
+    refusals = []
+
+    def refuse(message, field):
+        refusals.append(EventError(message, field=field))
+
+    kind, starts_at, ends_at = values.get("kind"), values.get("starts_at"), values.get("ends_at")
+    opens_at, closes_at, capacity = (
+        values.get("booking_opens_at"),
+        values.get("booking_closes_at"),
+        values.get("capacity"),
+    )
+    if kind is EventKind.ROADSHOW and values.get("region") is None:
+        refuse("Choose the region of this roadshow", "region")
+    if starts_at and ends_at and ends_at <= starts_at:
+        refuse("The end must be after the start", "ends_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        refuse("Booking must close after it opens", "booking_closes_at")
+    elif closes_at and starts_at and closes_at > starts_at:
+        refuse("Booking must close no later than the event starts", "booking_closes_at")
+    if capacity is not None and capacity < 1:
+        refuse("Capacity must be at least 1 place", "capacity")
+    if values.get("format") is EventFormat.ONLINE or values.get("format") is None:
+        pass
+    elif not (values.get("venue") or "").strip():
+        refuse("Enter the venue, or choose the online format", "venue")
+    if values.get("format") is not None and values["format"].has_joining_link and not values.get("joining_url"):
+        if event is not None and event.status is EventStatus.PUBLISHED:
+            refuse("Enter the online joining link: people booked on an online or hybrid event need it", "joining_url")
+    if event is not None and event.id is not None and capacity is not None:
         taken = places_taken(event, utcnow())
-        if values["capacity"] < taken:
-            raise EventError(f"{taken} places are already taken: capacity cannot be less than that", field="capacity")
+        if capacity < taken:
+            refuse(f"{taken} places are already taken: capacity cannot be less than that", "capacity")
+    return refusals
+
+
+def _check_event_values(values, event=None):
+    """Refuse values no event may have, at the field they belong to (the first problem; the staff
+    form shows them all through `event_refusals`)."""
+    refusals = event_refusals(values, event)
+    if refusals:
+        raise refusals[0]
 
 
 def _standards_from(standard_ids):

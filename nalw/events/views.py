@@ -7,7 +7,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
-from nalw.core.paging import Page, page_number as requested_page
+from nalw.core.paging import Page
+from nalw.core.paging import page_number as requested_page
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, utcnow
