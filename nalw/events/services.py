@@ -24,7 +24,6 @@ from nalw.events.models import (
     Booking,
     BookingStatus,
     Event,
-    EventFormat,
     EventKind,
     EventStatus,
     WaitingListEntry,
@@ -118,13 +117,12 @@ def event_refusals(values, event=None) -> list[EventError]:
         refuse("Booking must close no later than the event starts", "booking_closes_at")
     if capacity is not None and capacity < 1:
         refuse("Capacity must be at least 1 place", "capacity")
-    if values.get("format") is EventFormat.ONLINE or values.get("format") is None:
-        pass
-    elif not (values.get("venue") or "").strip():
+    event_format = values.get("format")
+    if event_format is not None and event_format.has_venue and not (values.get("venue") or "").strip():
         refuse("Enter the venue, or choose the online format", "venue")
-    if values.get("format") is not None and values["format"].has_joining_link and not values.get("joining_url"):
-        if event is not None and event.status is EventStatus.PUBLISHED:
-            refuse("Enter the online joining link: people booked on an online or hybrid event need it", "joining_url")
+    published = event is not None and event.status is EventStatus.PUBLISHED
+    if published and event_format is not None and event_format.has_joining_link and not values.get("joining_url"):
+        refuse("Enter the online joining link: people booked on an online or hybrid event need it", "joining_url")
     if event is not None and event.id is not None and capacity is not None:
         taken = places_taken(event, utcnow())
         if capacity < taken:
