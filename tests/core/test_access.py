@@ -116,6 +116,19 @@ EXPECTED_AUDIENCE = {
     "events.cancel_booking": SIGNED_IN,
     "events.join_waiting_list": SIGNED_IN,
     "events.leave_waiting_list": SIGNED_IN,
+    "events.staff_events": STAFF,
+    "events.new_event": STAFF,
+    "events.edit_event": STAFF,
+    "events.staff_event": STAFF,
+    "events.publish_event": STAFF,
+    "events.cancel_event": STAFF,
+    "events.settle_event_cancellation": STAFF,
+    "events.attendees": STAFF,
+    "events.attendees_csv": STAFF,
+    "events.check_in_page": STAFF,
+    "events.check_in": STAFF,
+    "events.undo_check_in": STAFF,
+    "events.mark_attendance": STAFF,
 }
 
 
