@@ -9,10 +9,11 @@ from flask_login import current_user
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.paging import Page
 from nalw.core.paging import page_number as requested_page
+from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, utcnow
-from nalw.events import blueprint, services
+from nalw.events import attendance, blueprint, services
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
 from nalw.events.models import (
@@ -250,4 +251,17 @@ def calendar_feed():
         calendar_text(events),
         mimetype="text/calendar",
         headers={"Content-Disposition": "inline; filename=nalw-events.ics"},
+    )
+
+
+@blueprint.route("/events/<int:event_id>/certificate.pdf")
+@signed_in
+def certificate(event_id):
+    """A certificate of attendance, for people checked in at the event only."""
+    event = _visible_event(event_id)
+    booking = attendance.attended(event, current_user)
+    if booking is None:
+        abort(404)
+    return render_pdf(
+        "events/certificate.html", f"certificate-of-attendance-{event.id}.pdf", event=event, booking=booking
     )

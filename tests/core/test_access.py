@@ -116,6 +116,7 @@ EXPECTED_AUDIENCE = {
     "events.cancel_booking": SIGNED_IN,
     "events.join_waiting_list": SIGNED_IN,
     "events.leave_waiting_list": SIGNED_IN,
+    "events.certificate": SIGNED_IN,
     "events.staff_events": STAFF,
     "events.new_event": STAFF,
     "events.edit_event": STAFF,

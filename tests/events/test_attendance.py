@@ -17,9 +17,7 @@ def cpd_drafts_of(person):
     return db.session.scalars(sa.select(CpdEntry).where(CpdEntry.person_id == person.id)).all()
 
 
-def test_bulk_check_in_marks_confirmed_attendees_only_certificates_only_for_them_cpd_drafts_once(
-    client, person_as
-):
+def test_bulk_check_in_marks_confirmed_attendees_only_certificates_only_for_them_cpd_drafts_once(client, person_as):
     standards = current_version().standards[:2]
     event = published_event(capacity=3, cpd_quarter_hours=22, standard_ids=[standard.id for standard in standards])
     present, absent = fill(event, 2)
@@ -106,3 +104,18 @@ def test_attendee_pages_are_for_staff_only(client, person_as):
     assert client.get(f"/admin/events/{event.id}/attendees").status_code == 403
     assert client.get(f"/admin/events/{event.id}/attendees.csv").status_code == 403
     assert client.get(f"/admin/events/{event.id}/check-in").status_code == 403
+
+
+def test_certificate_of_attendance_only_for_people_checked_in(client, person_as):
+    event = published_event()
+    present, absent = fill(event, 2)
+    present_booking, _ = bookings_of(event)
+    attendance.check_in(person_as("staff"), present_booking)
+
+    sign_in(client, present)
+    certificate = client.get(f"/events/{event.id}/certificate.pdf")
+    sign_in(client, absent)
+    refused = client.get(f"/events/{event.id}/certificate.pdf")
+
+    assert certificate.status_code == 200 and certificate.data.startswith(b"%PDF")
+    assert refused.status_code == 404
