@@ -134,7 +134,7 @@ def demo_membership(person, tier_name, employer, employer_type, region, staff, a
         staff,
         person,
         PaymentPurpose.MEMBERSHIP_FEE,
-        membership.reference,
+        membership.id,
         tier.annual_fee_pence,
         PaymentMethod.INVOICE,
         f"DEMO-INV-{membership.id:04d}",

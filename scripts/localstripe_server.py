@@ -37,7 +37,7 @@ def use_store_file(path):
 
 
 def keep_nothing():
-    resources.Store.dump_to_disk = lambda self: None
+    resources.Store.dump_to_disk = lambda _store: None
 
 
 def main():

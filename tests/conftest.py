@@ -294,4 +294,4 @@ def stripe_settings(localstripe_url):
     return {"STRIPE_API_BASE": localstripe_url, "STRIPE_JS_URL": f"{localstripe_url}/js.stripe.com/v3/"}
 
 
-pytest_plugins = ["tests.helpers", "tests.stripe_helpers"]
+pytest_plugins = ["tests.helpers", "tests.stripe_helpers", "tests.scratch_database"]

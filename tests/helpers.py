@@ -87,3 +87,20 @@ def page_text(response):
     import html as html_module
 
     return " ".join(html_module.unescape(text).split())
+
+
+def input_tag(response, field_id):
+    """The `<input>` tag with this id on the page, to check its attributes."""
+    html = response.get_data(as_text=True)
+    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
+    assert match, f"no input with id={field_id!r} on the page"
+    return match.group(0)
+
+
+def rows_of(*models):
+    """Every row of each model's table, by table name: compare before and after to prove a refusal changed nothing."""
+    db.session.expire_all()
+    return {
+        model.__table__.name: db.session.execute(sa.select(model.__table__).order_by(model.__table__.c.id)).all()
+        for model in models
+    }

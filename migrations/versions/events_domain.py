@@ -1,7 +1,7 @@
 """events: events, bookings and waiting lists; attachments on outbox messages (an event's .ics)
 
 Revision ID: events_domain
-Revises: tiers_cpd_requirement_by_year
+Revises: payments_purpose_columns
 Create Date: 2026-12-02 07:46:19.575077
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'events_domain'
-down_revision = 'tiers_cpd_requirement_by_year'
+down_revision = 'payments_purpose_columns'
 branch_labels = None
 depends_on = None
 

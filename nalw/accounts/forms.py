@@ -29,7 +29,7 @@ def required(what):
 class EmailAddress:
     """Checks the syntax the same way the services do, and keeps the normalised form."""
 
-    def __call__(self, form, field):
+    def __call__(self, _form, field):
         if not field.data:
             return
         try:

@@ -3,6 +3,7 @@
 Services flush and never commit: the caller (a view, a command) commits once.
 """
 
+import contextlib
 import datetime as dt
 import unicodedata
 
@@ -30,6 +31,7 @@ from nalw.accounts.security import (
     unusable_password_hash,
 )
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
@@ -47,15 +49,8 @@ SIGN_IN_REFUSED = (
 LAST_SEEN_EVERY = dt.timedelta(minutes=10)
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule of accounts refused the change; `message` says why, for the person."""
-
-    field = None
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field or self.field
 
 
 class InvalidCredentials(AccountError):
@@ -108,9 +103,9 @@ def find_by_email(address: str) -> Person | None:
     return db.session.scalar(sa.select(Person).where(Person.email == email))
 
 
-def _link(endpoint, **values):
-    """An absolute link for an email, built from SITE_URL, never from the request's Host."""
-    return absolute_link(endpoint, **values)
+def email_link_days() -> int:
+    """How many days a link to confirm an email address works (EMAIL_TOKEN_MAX_AGE), as the email says."""
+    return current_app.config["EMAIL_TOKEN_MAX_AGE"] // (24 * 60 * 60)
 
 
 # --- Sign-up and verification -----------------------------------------------------------
@@ -132,8 +127,8 @@ def sign_up(name: str, email: str, password: str) -> Person | None:
             "accounts/already_registered",
             "You already have a NALW account",
             person=existing,
-            sign_in_link=_link("accounts.sign_in"),
-            reset_link=_link("accounts.forgot_password"),
+            sign_in_link=absolute_link("accounts.sign_in"),
+            reset_link=absolute_link("accounts.forgot_password"),
         )
         return None
     person = Person(name=name.strip(), email=email, password_hash=hash_password(password), password_changed_at=utcnow())
@@ -143,15 +138,31 @@ def sign_up(name: str, email: str, password: str) -> Person | None:
     return person
 
 
-def send_verification_email(person: Person):
-    token = make_link_token("verify-email", {"person": person.id, "email": person.email})
+def email_one_time_link(person, address, template, subject, endpoint, purpose, payload, **context):
+    """Email `address` a signed link to `endpoint`, for `purpose`; the token stays masked for everyone but
+    the recipient (see `queue_email`)."""
+    token = make_link_token(purpose, payload)
     queue_email(
+        address,
+        template,
+        subject,
+        person=person,
+        link=absolute_link(endpoint, token=token),
+        secrets=(token,),
+        **context,
+    )
+
+
+def send_verification_email(person: Person):
+    email_one_time_link(
+        person,
         person.email,
         "accounts/verify_email",
         "Confirm your email address",
-        person=person,
-        link=_link("accounts.verify_email", token=token),
-        secrets=(token,),
+        "accounts.verify_email",
+        "verify-email",
+        {"person": person.id, "email": person.email},
+        days=email_link_days(),
     )
 
 
@@ -233,7 +244,7 @@ def _record_failed_sign_in(person, client_address, now, failure=None):
             person=person,
             client_address=client_address,
             locked_until=format_datetime(failure.locked_until),
-            reset_link=_link("accounts.forgot_password"),
+            reset_link=absolute_link("accounts.forgot_password"),
         )
     db.session.flush()
 
@@ -480,14 +491,14 @@ def request_password_reset(email: str):
     person = find_by_email(email)
     if person is None or person.erased_at is not None:
         return
-    token = make_link_token("reset-password", {"person": person.id, "password": fingerprint(person.password_hash)})
-    queue_email(
+    email_one_time_link(
+        person,
         person.email,
         "accounts/reset_password",
         "Reset your NALW password",
-        person=person,
-        link=_link("accounts.reset_password", token=token),
-        secrets=(token,),
+        "accounts.reset_password",
+        "reset-password",
+        {"person": person.id, "password": fingerprint(person.password_hash)},
         minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
     )
 
@@ -525,14 +536,15 @@ def request_email_change(person: Person, new_email: str, password: str):
         raise AccountError("That is already your email address. Enter a different one.", field="email")
     if db.session.scalar(sa.select(Person.id).where(Person.email == new_email)) is not None:
         raise AccountError("Another account uses that email address. Enter a different one.", field="email")
-    token = make_link_token("change-email", {"person": person.id, "old": person.email, "new": new_email})
-    queue_email(
+    email_one_time_link(
+        person,
         new_email,
         "accounts/confirm_new_email",
         "Confirm your new email address",
-        person=person,
-        link=_link("accounts.confirm_email_change", token=token),
-        secrets=(token,),
+        "accounts.confirm_email_change",
+        "change-email",
+        {"person": person.id, "old": person.email, "new": new_email},
+        days=email_link_days(),
     )
     return new_email
 
@@ -567,17 +579,8 @@ def confirm_email_change(token: str) -> Person:
 def grant_role(actor: Person, person: Person, role: Role):
     if role in person.roles:
         return
-    before = sorted(r.value for r in person.roles)
-    person.role_grants.append(RoleGrant(role=role, granted_by_id=getattr(actor, "id", None)))
-    db.session.flush()
-    record_audit(
-        actor,
-        "role.granted",
-        person,
-        before={"roles": before},
-        after={"roles": sorted(r.value for r in person.roles)},
-        summary=f"Granted {role.label} to {person.name}",
-    )
+    with _roles_audited(actor, person, "role.granted", f"Granted {role.label} to {person.name}"):
+        person.role_grants.append(RoleGrant(role=role, granted_by_id=getattr(actor, "id", None)))
 
 
 def revoke_role(actor: Person, person: Person, role: Role):
@@ -586,16 +589,23 @@ def revoke_role(actor: Person, person: Person, role: Role):
         return
     if role is Role.ADMIN and actor is not None and actor.id == person.id:
         raise AccountError("You cannot remove your own admin role. Ask another admin.")
-    before = sorted(r.value for r in person.roles)
-    person.role_grants.remove(grant)
+    with _roles_audited(actor, person, "role.revoked", f"Removed {role.label} from {person.name}"):
+        person.role_grants.remove(grant)
+
+
+@contextlib.contextmanager
+def _roles_audited(actor, person, action, summary):
+    """Audit the change of `person`'s roles made in the block: their roles before and after."""
+    before = sorted(role.value for role in person.roles)
+    yield
     db.session.flush()
     record_audit(
         actor,
-        "role.revoked",
+        action,
         person,
         before={"roles": before},
         after={"roles": sorted(r.value for r in person.roles)},
-        summary=f"Removed {role.label} from {person.name}",
+        summary=summary,
     )
 
 

@@ -22,7 +22,7 @@ from nalw.accounts.forms import (
 )
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, provisioning_uri, qr_code_svg
-from nalw.core.forms import show_refusal
+from nalw.core.forms import carry_out, show_refusal
 from nalw.core.permissions import public, safe_next, signed_in
 from nalw.extensions import db, limiter
 
@@ -45,7 +45,10 @@ def _address_limit():
     return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
 
-def _link_problem(error):
+@blueprint.app_errorhandler(InvalidLink)
+def link_problem(error):
+    """A link tampered with, expired or already used, wherever it is followed (a view lets the service's
+    InvalidLink pass): nothing the request started is kept, and the page says how to get a new link."""
     db.session.rollback()
     return render_template("accounts/link_problem.html", message=error.message), 400
 
@@ -91,10 +94,7 @@ def check_email():
 @blueprint.route("/verify/<token>")
 @public
 def verify_email(token):
-    try:
-        services.verify_email(token)
-    except InvalidLink as error:
-        return _link_problem(error)
+    services.verify_email(token)
     db.session.commit()
     flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.sign_in"))
@@ -125,10 +125,12 @@ def sign_in():
     form = SignInForm()
     next_path = safe_next(request.args.get("next"))
     if form.validate_on_submit():
+        # Not carry_out: a refused sign-in is committed, not rolled back, so the failed attempt (and any
+        # lock) is recorded.
         try:
             person = services.authenticate(form.email.data, form.password.data, _client_address())
         except services.AccountError as error:
-            db.session.commit()  # the failed attempt (and any lock) is recorded
+            db.session.commit()
             form.form_errors.append(error.message)
         else:
             if person.two_factor_enabled:
@@ -167,6 +169,8 @@ def sign_in_two_factor():
         return redirect(url_for("accounts.sign_in"))
     form = TwoFactorForm()
     if form.validate_on_submit():
+        # Not carry_out: a wrong code is committed, not rolled back, so the failed attempt (and any lock) is
+        # recorded; a lock also ends the pending sign-in.
         try:
             used = services.verify_second_factor(person, form.code.data, _client_address())
         except services.AccountLocked as error:
@@ -238,10 +242,7 @@ def forgot_password():
 @blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token):
-    try:
-        services.person_for_reset_link(token)
-    except InvalidLink as error:
-        return _link_problem(error)
+    services.person_for_reset_link(token)  # an unusable link shows the link problem page
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
@@ -257,12 +258,9 @@ def reset_password(token):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             services.change_password(current_user, form.current_password.data, form.password.data, keep=_this_session())
-        except services.AccountError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
@@ -288,12 +286,9 @@ def account():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             new_email = services.request_email_change(current_user, form.email.data, form.password.data)
-        except services.AccountError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"We have sent a link to {new_email}. Your address changes when you follow it.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_email.html", form=form)
@@ -302,10 +297,7 @@ def change_email():
 @blueprint.route("/email/confirm/<token>")
 @public
 def confirm_email_change(token):
-    try:
-        person = services.confirm_email_change(token)
-    except InvalidLink as error:
-        return _link_problem(error)
+    person = services.confirm_email_change(token)
     db.session.commit()
     flash(f"Your email address is now {person.email}.", "success")
     return redirect(url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.sign_in"))
@@ -330,12 +322,9 @@ def two_factor_setup():
     db.session.commit()
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             services.enable_two_factor(current_user, _this_session(), form.code.data)
-        except services.AccountError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Two-factor sign-in is on.", "success")
             return redirect(url_for("accounts.recovery_codes"))
     uri = provisioning_uri(secret, current_user.email)
@@ -366,12 +355,9 @@ def recovery_codes():
 def disable_two_factor():
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             services.disable_two_factor(current_user, form.password.data, keep=_this_session())
-        except services.AccountError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("Two-factor sign-in is off.", "success")
             return redirect(url_for("accounts.account"))
     return render_template(
@@ -402,12 +388,9 @@ def download_data():
 def erase():
     form = EraseAccountForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             services.erase_person(current_user._get_current_object(), form.password.data)
-        except services.AccountError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             session.clear()
             logout_user()
             flash("Your personal data has been erased and you have been signed out.", "success")

@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from nalw.core.forms import text_field
+from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
 
 
@@ -9,9 +11,10 @@ class PeopleSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = text_field(
         "Search people",
-        validators=[Optional(), Length(max=200, message="Search must be 200 characters or fewer")],
+        max_length=200,
+        too_long="Search must be 200 characters or fewer",
         description="Part of a name or email address.",
     )
     role = SelectField(
@@ -19,6 +22,9 @@ class PeopleSearchForm(FlaskForm):
         choices=[SelectChoice("", "Any role"), *[SelectChoice(role.value, role.label) for role in Role]],
         validators=[Optional()],
     )
+
+    def filters(self):
+        return {"text": self.q.data, "role": Role(self.role.data) if self.role.data else None}
 
 
 class RoleChangeForm(FlaskForm):
@@ -39,6 +45,14 @@ class AuditFilterForm(FlaskForm):
     target_type = StringField("Record type", validators=[Optional(), Length(max=50)], description="For example Person")
     target_id = StringField("Record id", validators=[Optional(), Length(max=50)])
 
+    def filters(self):
+        return {
+            "action": self.action.data,
+            "target_type": self.target_type.data,
+            "target_id": self.target_id.data,
+            "actor_email": self.actor.data,
+        }
+
 
 class OutboxFilterForm(FlaskForm):
     class Meta:
@@ -48,8 +62,11 @@ class OutboxFilterForm(FlaskForm):
     status = SelectField(
         "Status",
         choices=[
-            SelectChoice(value, label)
-            for value, label in (("", "Any status"), ("waiting", "Waiting"), ("sent", "Sent"), ("failed", "Failed"))
+            SelectChoice("", "Any status"),
+            *[SelectChoice(status.value, status.label) for status in OutboxStatus],
         ],
         validators=[Optional()],
     )
+
+    def filters(self):
+        return {"to": self.to.data, "status": OutboxStatus(self.status.data) if self.status.data else None}

@@ -1,50 +1,35 @@
 """Staff and admin pages for people, the audit log and the email outbox."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from nalw.accounts import services as account_services
-from nalw.accounts.forms import EmptyForm
-from nalw.accounts.models import Person, RoleGrant
-from nalw.admin import blueprint
+from nalw.accounts.models import Person
+from nalw.admin import blueprint, services
 from nalw.admin.forms import AuditFilterForm, OutboxFilterForm, PeopleSearchForm, RoleChangeForm
-from nalw.core.audit import AuditEntry, record_audit
-from nalw.core.outbox import OutboxMessage, OutboxStatus, retry_now
+from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.outbox import OutboxMessage
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
-from nalw.members.models import Membership, MembershipStatus
 
-PER_PAGE = 50
+# Each figure on the dashboard: what it counts, and the page that lists it.
+DASHBOARD_TILES = (
+    ("Active members", "active_members", "members.applications"),
+    ("Applications waiting for a decision", "applications_waiting", "members.applications"),
+    ("Applications not paid yet", "applications_unpaid", "members.applications"),
+    ("In grace period", "in_grace", "members.applications"),
+    ("People with accounts", "people", "admin.people"),
+    ("Emails waiting to send", "emails_waiting", "admin.outbox"),
+    ("Emails that failed", "emails_failed", "admin.outbox"),
+)
 
 
 @blueprint.route("/")
 @requires(Role.STAFF)
 def dashboard():
-    people = db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.erased_at.is_(None)))
-    memberships = dict(
-        db.session.execute(
-            sa.select(Membership.status, sa.func.count(Membership.id))
-            .where(Membership.for_organisation.is_(False))
-            .group_by(Membership.status)
-        ).all()
-    )
-    emails = dict(
-        db.session.execute(
-            sa.select(OutboxMessage.status, sa.func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
-        ).all()
-    )
-    tiles = [
-        ("Active members", memberships.get(MembershipStatus.ACTIVE, 0), "members.applications"),
-        ("Applications waiting for a decision", memberships.get(MembershipStatus.PAID, 0), "members.applications"),
-        ("Applications not paid yet", memberships.get(MembershipStatus.APPLIED, 0), "members.applications"),
-        ("In grace period", memberships.get(MembershipStatus.GRACE, 0), "members.applications"),
-        ("People with accounts", people, "admin.people"),
-        ("Emails waiting to send", emails.get(OutboxStatus.WAITING, 0), "admin.outbox"),
-        ("Emails that failed", emails.get(OutboxStatus.FAILED, 0), "admin.outbox"),
-    ]
+    figures = services.dashboard_figures()
+    tiles = [(label, figures[figure], endpoint) for label, figure, endpoint in DASHBOARD_TILES]
     return render_template("admin/dashboard.html", tiles=tiles)
 
 
@@ -52,19 +37,7 @@ def dashboard():
 @requires(Role.STAFF)
 def people():
     form = PeopleSearchForm(request.args)
-    query = (
-        sa.select(Person)
-        .where(Person.erased_at.is_(None))
-        .options(selectinload(Person.role_grants))
-        .order_by(Person.name, Person.id)
-    )
-    if form.validate():
-        if form.q.data:
-            pattern = f"%{form.q.data.strip().lower()}%"
-            query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-        if form.role.data:
-            query = query.where(Person.role_grants.any(RoleGrant.role == Role(form.role.data)))
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = services.find_people(page_number(), **(form.filters() if form.validate() else {}))
     return render_template("admin/people.html", form=form, page=page)
 
 
@@ -72,21 +45,11 @@ def people():
 @requires(Role.STAFF)
 def person(person_id):
     found = db.get_or_404(Person, person_id)
-    history = db.session.scalars(
-        sa.select(AuditEntry)
-        .where(AuditEntry.target_type == "Person", AuditEntry.target_id == str(found.id))
-        .options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.id.desc())
-        .limit(50)
-    ).all()
-    emails = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.person_id == found.id).order_by(OutboxMessage.id.desc()).limit(50)
-    ).all()
     return render_template(
         "admin/person.html",
         person=found,
-        history=history,
-        emails=emails,
+        history=services.latest_audit_entries_about(found),
+        emails=services.latest_emails_to(found),
         grant_form=RoleChangeForm(),
         revoke_form=EmptyForm(),
         can_manage_roles=current_user.has_role(Role.ADMIN),
@@ -117,33 +80,18 @@ def revoke_role(person_id, role):
     except ValueError:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
+        with carry_out() as call:
             account_services.revoke_role(current_user, found, role)
-        except account_services.AccountError as error:
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"{found.name} is no longer {role.label}.", "success")
-    return redirect(url_for("admin.person", person_id=found.id))
+    return redirect(url_for("admin.person", person_id=person_id))
 
 
 @blueprint.route("/audit")
 @requires(Role.ADMIN)
 def audit_log():
     form = AuditFilterForm(request.args)
-    query = sa.select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
-    if form.validate():
-        if form.action.data:
-            query = query.where(AuditEntry.action == form.action.data.strip())
-        if form.target_type.data:
-            query = query.where(AuditEntry.target_type == form.target_type.data.strip())
-        if form.target_id.data:
-            query = query.where(AuditEntry.target_id == form.target_id.data.strip())
-        if form.actor.data:
-            query = query.join(Person, AuditEntry.actor_id == Person.id).where(
-                Person.email == form.actor.data.strip().lower()
-            )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = services.audit_entries(page_number(), **(form.filters() if form.validate() else {}))
     return render_template("admin/audit_log.html", form=form, page=page)
 
 
@@ -151,13 +99,7 @@ def audit_log():
 @requires(Role.STAFF)
 def outbox():
     form = OutboxFilterForm(request.args)
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if form.validate():
-        if form.to.data:
-            query = query.where(OutboxMessage.to_address.like(f"%{form.to.data.strip().lower()}%"))
-        if form.status.data:
-            query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = services.find_emails(page_number(), **(form.filters() if form.validate() else {}))
     return render_template("admin/outbox.html", form=form, page=page)
 
 
@@ -172,17 +114,7 @@ def outbox_message(message_id):
 @requires(Role.STAFF)
 def retry_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
-    if EmptyForm().validate_on_submit() and message.status is OutboxStatus.FAILED:
-        before = {"status": message.status, "attempts": message.attempts}
-        retry_now(message)
-        record_audit(
-            current_user,
-            "email.retried",
-            message,
-            before=before,
-            after={"status": message.status, "attempts": message.attempts},
-            summary=f"Email to {message.to_address} queued again",
-        )
+    if EmptyForm().validate_on_submit() and services.send_email_again(current_user, message):
         db.session.commit()
         flash("The email will be sent again within a minute.", "success")
-    return redirect(url_for("admin.outbox_message", message_id=message.id))
+    return redirect(url_for("admin.outbox_message", message_id=message_id))

@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.extensions import db
 
 
+@labels(DRAFT="Draft", PUBLISHED="Published")
 class VersionStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"

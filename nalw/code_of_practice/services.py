@@ -5,15 +5,13 @@ import sqlalchemy as sa
 from nalw.code_of_practice.defaults import FIRST_VERSION_INTRODUCTION, FIRST_VERSION_STANDARDS, FIRST_VERSION_TITLE
 from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.time import utcnow
 from nalw.extensions import db
 
 
-class CodeOfPracticeError(Exception):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CodeOfPracticeError(DomainError):
+    """A rule of the code of practice refused the change; `message` says why and what to do."""
 
 
 def current_version() -> CodeVersion | None:

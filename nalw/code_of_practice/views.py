@@ -1,13 +1,14 @@
 """The public code of practice, and the admin pages that draft and publish new versions."""
 
+import functools
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from nalw.accounts.forms import EmptyForm
 from nalw.code_of_practice import blueprint, services
 from nalw.code_of_practice.forms import DraftForm, StandardForm
 from nalw.code_of_practice.models import Standard
-from nalw.core.forms import show_refusal
+from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, public, requires
 from nalw.extensions import db
 
@@ -53,29 +54,31 @@ def manage():
 @requires(Role.ADMIN)
 def start_draft():
     if EmptyForm().validate_on_submit():
-        try:
+        with carry_out() as call:
             services.start_draft(current_user)
-        except services.CodeOfPracticeError as error:
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash("A new draft has been started from the current version.", "success")
     return redirect(url_for("code_of_practice.edit_draft"))
 
 
-def _draft_or_redirect():
-    draft = services.open_draft()
-    if draft is None:
-        flash("There is no draft. Start one first.", "warning")
-    return draft
+def with_open_draft(view):
+    """Give the view the open draft as its first argument; with none, go back to the code of practice page."""
+
+    @functools.wraps(view)
+    def view_with_draft(*args, **kwargs):
+        draft = services.open_draft()
+        if draft is None:
+            flash("There is no draft. Start one first.", "warning")
+            return redirect(url_for("code_of_practice.manage"))
+        return view(draft, *args, **kwargs)
+
+    return view_with_draft
 
 
 @blueprint.route("/admin/code-of-practice/draft/edit", methods=["GET", "POST"])
 @requires(Role.ADMIN)
-def edit_draft():
-    draft = _draft_or_redirect()
-    if draft is None:
-        return redirect(url_for("code_of_practice.manage"))
+@with_open_draft
+def edit_draft(draft):
     # Prefixed: the page also holds the form to add a standard, whose fields have the same names,
     # and two inputs with one id leave the second without its label.
     form = DraftForm(obj=draft, prefix="draft")
@@ -96,10 +99,8 @@ def edit_draft():
 @blueprint.route("/admin/code-of-practice/draft/standards", methods=["POST"])
 @blueprint.route("/admin/code-of-practice/draft/standards/<int:standard_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
-def save_standard(standard_id=None):
-    draft = _draft_or_redirect()
-    if draft is None:
-        return redirect(url_for("code_of_practice.manage"))
+@with_open_draft
+def save_standard(draft, standard_id=None):
     standard = None
     if standard_id is not None:
         standard = db.session.get(Standard, standard_id)
@@ -107,14 +108,11 @@ def save_standard(standard_id=None):
             abort(404)
     form = StandardForm(obj=standard)
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             services.save_standard(
                 current_user, draft, form.code.data, form.title.data, form.description.data, standard
             )
-        except services.CodeOfPracticeError as error:
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Standard {form.code.data.upper()} saved.", "success")
             return redirect(url_for("code_of_practice.edit_draft"))
     return render_template("code_of_practice/standard.html", draft=draft, standard=standard, form=form)
@@ -123,7 +121,7 @@ def save_standard(standard_id=None):
 @blueprint.route("/admin/code-of-practice/draft/standards/<int:standard_id>/remove", methods=["POST"])
 @requires(Role.ADMIN)
 def remove_standard(standard_id):
-    draft = _draft_or_redirect()
+    draft = services.open_draft()
     standard = db.session.get(Standard, standard_id)
     if draft is None or standard is None or standard.version_id != draft.id:
         abort(404)
@@ -136,16 +134,12 @@ def remove_standard(standard_id):
 
 @blueprint.route("/admin/code-of-practice/draft/publish", methods=["POST"])
 @requires(Role.ADMIN)
-def publish():
-    draft = _draft_or_redirect()
-    if draft is None:
-        return redirect(url_for("code_of_practice.manage"))
+@with_open_draft
+def publish(draft):
     if EmptyForm().validate_on_submit():
-        try:
+        with carry_out() as call:
             services.publish(current_user, draft)
-        except services.CodeOfPracticeError as error:
-            flash(error.message, "danger")
+        if not call.succeeded:
             return redirect(url_for("code_of_practice.edit_draft"))
-        db.session.commit()
         flash(f"{draft.label} is published. Members accept it when they join or renew.", "success")
     return redirect(url_for("code_of_practice.manage"))

@@ -17,7 +17,7 @@ def baseline():
     return BASELINE_PAGE
 
 
-def _count_statement(conn, cursor, statement, parameters, context, executemany):
+def _count_statement(*_event):
     if has_request_context():
         g.query_count = g.get("query_count", 0) + 1
 

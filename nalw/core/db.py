@@ -34,7 +34,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value, _dialect):
         if value is None:
             return None
         if value.tzinfo is None:
@@ -94,7 +94,7 @@ def _cut_marked_columns_to_fit(mapper, model):
             sa.event.listen(
                 getattr(model, attribute.key),
                 "set",
-                lambda target, value, old, initiator, length=length: fit_to_length(value, length),
+                lambda _target, value, _old, _initiator, length=length: fit_to_length(value, length),
                 retval=True,
             )
 
@@ -114,7 +114,7 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default, onupdate=utc_now_default)
 
 
-def render_migration_item(type_, obj, autogen_context):
+def render_migration_item(type_, obj, _autogen_context):
     """Alembic writes our UTCDateTime as the plain column type it is stored as."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

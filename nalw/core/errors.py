@@ -53,7 +53,7 @@ def render_error(status, title=None, message=None):
 
 def register_error_handlers(app):
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(_error):
         return render_error(400, "This form has expired", "Go back, reload the page and submit the form again.")
 
     @app.errorhandler(HTTPException)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from nalw.core.errors import DomainError
 from nalw.extensions import db
@@ -26,6 +27,37 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+
+
+def text_field(
+    label, *, max_length, required=None, too_long=None, checks=(), rows=None, render_kw=None, **field_options
+):
+    """A text field (a text area when `rows` is given) whose messages name it and say what to do: `required` is
+    the message when it is left empty (None: it may be left empty); `too_long` defaults to
+    "<label> must be <max_length> characters or fewer"; `checks` are further validators."""
+    too_long = too_long or f"{label} must be {max_length:,} characters or fewer"
+    validators = [
+        DataRequired(message=required) if required else Optional(),
+        Length(max=max_length, message=too_long),
+        *checks,
+    ]
+    if rows:
+        render_kw = {"rows": rows, **(render_kw or {})}
+    field_class = TextAreaField if rows else StringField
+    return field_class(label, validators=validators, render_kw=render_kw, **field_options)
+
+
+def choice_field(label, choices, *, message, radios=False, **field_options):
+    """A required choice among `choices`, as a select (or radios): `message` says what to choose, both when
+    nothing is chosen and when what came back is not one offered."""
+    field_class = RadioField if radios else SelectField
+    return field_class(
+        label,
+        choices=choices,
+        validators=[InputRequired(message=message)],
+        invalid_choice_message=message,
+        **field_options,
+    )
 
 
 def show_refusal(form, error):

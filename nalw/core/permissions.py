@@ -16,7 +16,10 @@ import functools
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from nalw.core.labels import labels
 
+
+@labels(MEMBER="Member", ORGANISATION_ADMIN="Organisation admin", JUDGE="Judge", STAFF="Staff", ADMIN="Admin")
 class Role(enum.Enum):
     MEMBER = "member"
     ORGANISATION_ADMIN = "organisation_admin"
@@ -24,18 +27,6 @@ class Role(enum.Enum):
     STAFF = "staff"
     ADMIN = "admin"
 
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.MEMBER: "Member",
-    Role.ORGANISATION_ADMIN: "Organisation admin",
-    Role.JUDGE: "Judge",
-    Role.STAFF: "Staff",
-    Role.ADMIN: "Admin",
-}
 
 # Roles that count only once two-factor sign-in is switched on: until then the person
 # holds none of their powers anywhere, and the pages of these roles send them to set it up.

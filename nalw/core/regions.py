@@ -2,7 +2,23 @@
 
 import enum
 
+from nalw.core.labels import labels
 
+
+@labels(
+    NORTH_EAST="North East",
+    NORTH_WEST="North West",
+    YORKSHIRE_AND_THE_HUMBER="Yorkshire and the Humber",
+    EAST_MIDLANDS="East Midlands",
+    WEST_MIDLANDS="West Midlands",
+    EAST_OF_ENGLAND="East of England",
+    LONDON="London",
+    SOUTH_EAST="South East",
+    SOUTH_WEST="South West",
+    WALES="Wales",
+    SCOTLAND="Scotland",
+    NORTHERN_IRELAND="Northern Ireland",
+)
 class Region(enum.Enum):
     NORTH_EAST = "north_east"
     NORTH_WEST = "north_west"
@@ -16,26 +32,6 @@ class Region(enum.Enum):
     WALES = "wales"
     SCOTLAND = "scotland"
     NORTHERN_IRELAND = "northern_ireland"
-
-    @property
-    def label(self):
-        return REGION_LABELS[self]
-
-
-REGION_LABELS = {
-    Region.NORTH_EAST: "North East",
-    Region.NORTH_WEST: "North West",
-    Region.YORKSHIRE_AND_THE_HUMBER: "Yorkshire and the Humber",
-    Region.EAST_MIDLANDS: "East Midlands",
-    Region.WEST_MIDLANDS: "West Midlands",
-    Region.EAST_OF_ENGLAND: "East of England",
-    Region.LONDON: "London",
-    Region.SOUTH_EAST: "South East",
-    Region.SOUTH_WEST: "South West",
-    Region.WALES: "Wales",
-    Region.SCOTLAND: "Scotland",
-    Region.NORTHERN_IRELAND: "Northern Ireland",
-}
 
 
 def region_choices():

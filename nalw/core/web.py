@@ -36,7 +36,7 @@ def allow_card_field():
 
 
 def content_security_policy(app, card_field=False):
-    extra = (lambda key: app.config.get(key, [])) if card_field else (lambda key: [])
+    extra = (lambda key: app.config.get(key, [])) if card_field else (lambda _key: [])
     script_sources = " ".join(["'self'", *extra("CSP_EXTRA_SCRIPT_SOURCES")])
     frame_sources = " ".join(["'self'", *extra("CSP_EXTRA_FRAME_SOURCES")])
     connect_sources = " ".join(["'self'", *extra("CSP_EXTRA_CONNECT_SOURCES")])

@@ -10,7 +10,7 @@ from nalw.core.outbox import queue_email
 from nalw.core.time import to_london, utcnow
 from nalw.cpd import services as cpd_services
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
-from nalw.events.services import EventError, _refund, lock_event
+from nalw.events.services import EventError, lock_event, refund_booking
 from nalw.extensions import db
 from nalw.payments.models import Payment
 
@@ -115,12 +115,23 @@ def bookings_to_settle(event) -> list[int]:
     )
 
 
+def settled_bookings(event) -> list[Booking]:
+    """Bookings of a cancelled event already refunded (or with their refund waiting for Stripe) and told."""
+    return db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.event_id == event.id, Booking.cancellation_settled_at.is_not(None))
+        .order_by(Booking.id)
+    ).all()
+
+
 def settle_cancelled_booking(booking_id, now=None) -> Booking | None:
     """Refund one booking of a cancelled event in full and tell its holder, once.
 
-    The booking row is locked and checked first, so two runs never settle it twice; the refund is
-    made before the booking is marked, in the same transaction, so if Stripe fails nothing is marked
-    and the next run tries again. A payment already refunded in full (by staff, say) is not refunded again.
+    The booking row is locked and checked first, so two runs never settle it twice. The refund is written
+    as pending with the booking's own idempotency key, in the same transaction that marks the booking;
+    the caller commits, then asks Stripe (`checkout.complete_refunds`), and a refund Stripe did not answer
+    is asked for again by the next run or `flask payments reconcile`. A payment already refunded in full
+    (by staff, say) is not refunded again.
     """
     now = now or utcnow()
     booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id).with_for_update(of=Booking))
@@ -133,7 +144,7 @@ def settle_cancelled_booking(booking_id, now=None) -> Booking | None:
     refunded = 0
     if booking.status is BookingStatus.CONFIRMED and payment is not None and payment.refundable_pence:
         refunded = payment.refundable_pence
-        _refund(None, payment, refunded, f"Event cancelled: {event.title}")
+        refund_booking(None, booking, payment, refunded, f"Event cancelled: {event.title}")
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.cancellation_settled_at = now

@@ -105,7 +105,7 @@ class UkTimeField(DateTimeLocalField):
         except ValueError:
             self.data = None
 
-    def pre_validate(self, form):
+    def pre_validate(self, _form):
         if self.data is None:  # blank, or not a date and time
             raise StopValidation(self.message)
 

@@ -11,32 +11,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.core.regions import Region
 from nalw.extensions import db
 
 
+@labels(ROADSHOW="Regional roadshow", CONFERENCE="Link Worker Day conference", WEBINAR="Webinar or training")
 class EventKind(enum.Enum):
     ROADSHOW = "roadshow"
     CONFERENCE = "conference"
     WEBINAR = "webinar"
 
-    @property
-    def label(self):
-        return {
-            "roadshow": "Regional roadshow",
-            "conference": "Link Worker Day conference",
-            "webinar": "Webinar or training",
-        }[self.value]
 
-
+@labels(ONLINE="Online", IN_PERSON="In person", HYBRID="Hybrid (in person and online)")
 class EventFormat(enum.Enum):
     ONLINE = "online"
     IN_PERSON = "in_person"
     HYBRID = "hybrid"
-
-    @property
-    def label(self):
-        return {"online": "Online", "in_person": "In person", "hybrid": "Hybrid (in person and online)"}[self.value]
 
     @property
     def has_joining_link(self):
@@ -47,14 +38,11 @@ class EventFormat(enum.Enum):
         return self is not EventFormat.ONLINE
 
 
+@labels(DRAFT="Draft", PUBLISHED="Published", CANCELLED="Cancelled")
 class EventStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return self.value.capitalize()
 
 
 event_standards = sa.Table(
@@ -121,17 +109,12 @@ class Event(IdMixin, TimestampMixin, db.Model):
         return self.member_price_pence if in_good_standing else self.non_member_price_pence
 
 
+@labels(HELD="Held while you pay", CONFIRMED="Confirmed", CANCELLED="Cancelled", EXPIRED="Expired")
 class BookingStatus(enum.Enum):
     HELD = "held"  # waiting for payment until hold_expires_at
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"  # the hold ran out unpaid
-
-    @property
-    def label(self):
-        return {"held": "Held while you pay", "confirmed": "Confirmed", "cancelled": "Cancelled", "expired": "Expired"}[
-            self.value
-        ]
 
 
 LIVE_BOOKING_STATUSES = ("held", "confirmed")
@@ -182,12 +165,15 @@ class Booking(IdMixin, TimestampMixin, db.Model):
     def is_live(self):
         return self.status.value in LIVE_BOOKING_STATUSES
 
-    @property
-    def reference(self):
-        """How payments refer to this booking."""
-        return f"booking:{self.id}"
 
-
+@labels(
+    WAITING="Waiting",
+    OFFERED="Offered a place",
+    BOOKED="Booked",
+    EXPIRED="Offer expired",
+    DECLINED="Offer declined",
+    LEFT="Left the list",
+)
 class WaitingStatus(enum.Enum):
     WAITING = "waiting"
     OFFERED = "offered"  # a place is held for them until offer_expires_at
@@ -195,17 +181,6 @@ class WaitingStatus(enum.Enum):
     EXPIRED = "expired"  # the offer ran out
     DECLINED = "declined"
     LEFT = "left"
-
-    @property
-    def label(self):
-        return {
-            "waiting": "Waiting",
-            "offered": "Offered a place",
-            "booked": "Booked",
-            "expired": "Offer expired",
-            "declined": "Offer declined",
-            "left": "Left the list",
-        }[self.value]
 
 
 ACTIVE_WAITING_STATUSES = ("waiting", "offered")

@@ -32,7 +32,7 @@ from nalw.events.models import (
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentPurpose
+from nalw.payments.models import Payment, PaymentPurpose, Refund
 
 
 class EventError(DomainError):
@@ -390,17 +390,14 @@ def _begin_card_payment(booking) -> Payment:
     return payment_services.begin_card_payment(
         booking.person,
         PaymentPurpose.EVENT_PLACE,
-        booking.reference,
+        booking.id,
         booking.price_pence,
         f"Place at {booking.event.title}",
     )
 
 
 def _booking_for_payment(payment) -> Booking | None:
-    kind, _, booking_id = payment.reference.partition(":")
-    if kind != "booking" or not booking_id.isdigit():
-        return None
-    return db.session.get(Booking, int(booking_id))
+    return db.session.get(Booking, payment.subject_id)
 
 
 def place_paid(payment):
@@ -434,7 +431,9 @@ def place_paid(payment):
     if booking.status is BookingStatus.EXPIRED:
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now
-    _refund(None, payment, payment.refundable_pence, "Place no longer available: refunded automatically")
+    refund_booking(
+        None, booking, payment, payment.refundable_pence, "Place no longer available: refunded automatically"
+    )
     queue_email(
         booking.person.email,
         "events/late_payment_refunded",
@@ -467,13 +466,29 @@ def place_refunded(payment):
     offer_freed_places(event)
 
 
-def _refund(actor, payment, amount_pence, reason):
+def refund_key(booking) -> str:
+    """A booking is refunded at most once, so its refund has one idempotency key: asking again (a lost
+    commit, a run repeated) finds the refund already written instead of making a second."""
+    return f"booking-{booking.id}-refund"
+
+
+def refund_booking(actor, booking, payment, amount_pence, reason) -> Refund | None:
+    """Write the booking's refund as pending; the caller commits, then `checkout.complete_refunds` asks Stripe
+    (and `flask payments reconcile` asks again for one Stripe did not answer)."""
     if amount_pence <= 0:
         return None
-    try:
-        return payment_services.refund_payment(actor, payment, amount_pence, reason)
-    except payment_services.PaymentError as error:
-        raise EventError(error.message) from error
+    return payment_services.request_refund(actor, payment, amount_pence, reason, idempotency_key=refund_key(booking))
+
+
+def pending_refunds(bookings) -> list[Refund]:
+    """Refunds of these bookings' payments written but not yet answered by Stripe."""
+    return [
+        refund
+        for booking in bookings
+        for refund in payment_services.pending_refunds(
+            payment_services.payments_for([PaymentPurpose.EVENT_PLACE], booking.id)
+        )
+    ]
 
 
 def refund_due_pence(booking, now=None) -> int:
@@ -503,7 +518,9 @@ def cancel_booking(person, booking, now=None) -> Booking:
     booking.cancelled_at = now
     db.session.flush()
     if refund:
-        _refund(person, db.session.get(Payment, booking.payment_id), refund, "Place cancelled by the attendee")
+        refund_booking(
+            person, booking, db.session.get(Payment, booking.payment_id), refund, "Place cancelled by the attendee"
+        )
     record_audit(
         person,
         "booking.cancelled",

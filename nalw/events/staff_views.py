@@ -14,6 +14,7 @@ from nalw.events import attendance, blueprint, services
 from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
 from nalw.events.models import Booking, BookingStatus, Event
 from nalw.extensions import db
+from nalw.payments import checkout
 
 PER_PAGE = 50
 
@@ -111,7 +112,7 @@ def staff_event(event_id):
         event=event,
         confirmed=_confirmed_counts([event.id]).get(event.id, 0),
         places_left=services.places_left(event),
-        to_settle=len(attendance.bookings_to_settle(event)) if event.cancelled_at else 0,
+        to_settle=_left_to_settle(event) if event.cancelled_at else 0,
         form=EmptyForm(),
     )
 
@@ -129,16 +130,25 @@ def publish_event(event_id):
 
 
 def settle_cancellation(event) -> tuple[int, int]:
-    """Settle each booking of a cancelled event in its own transaction: (settled, left to do). Stops at
-    the first refusal (Stripe down, say), leaving the rest for the next run."""
+    """Settle each booking of a cancelled event in its own transaction, then ask Stripe for its refund:
+    (settled, left to do). A booking is left to do while it is unsettled or its refund waits for Stripe;
+    running this again settles the rest and asks again for the waiting refunds, never refunding twice."""
     settled = 0
     for booking_id in attendance.bookings_to_settle(event):
         with carry_out() as call:
-            attendance.settle_cancelled_booking(booking_id)
+            booking = attendance.settle_cancelled_booking(booking_id)
         if not call.succeeded:
             break
-        settled += 1
-    return settled, len(attendance.bookings_to_settle(event))
+        settled += booking is not None
+    # The settled bookings' refunds are committed as pending: only now is Stripe asked for them.
+    waiting = services.pending_refunds(attendance.settled_bookings(event))
+    checkout.complete_refunds(waiting, flash_outcome=False)
+    return settled, _left_to_settle(event)
+
+
+def _left_to_settle(event) -> int:
+    """Bookings not yet settled, and settled ones whose refund still waits for Stripe."""
+    return len(attendance.bookings_to_settle(event)) + len(services.pending_refunds(attendance.settled_bookings(event)))
 
 
 @blueprint.route("/admin/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -159,8 +169,9 @@ def _report_settling(event):
     settled, left = settle_cancellation(event)
     if left:
         flash(
-            f"{event.title} is cancelled. {settled} bookings refunded and told; {left} could not be refunded yet. "
-            "Press Finish the cancellation to try them again: nobody is refunded twice.",
+            f"{event.title} is cancelled. {settled} bookings cancelled and told; {left} not refunded yet "
+            "(the card service did not answer). Press Finish the cancellation to try them again, or they are "
+            "tried again automatically within the hour: nobody is refunded twice.",
             "warning",
         )
     else:

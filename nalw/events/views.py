@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.paging import Page
 from nalw.core.paging import page_number as requested_page
 from nalw.core.pdf import render_pdf
@@ -151,25 +151,21 @@ def pay(booking_id):
     form = PlacePaymentForm()
     done_url = url_for("events.my_bookings")
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             payment = checkout.pay_by_card(
                 current_user,
                 request.form.get("card_choice"),
                 form.setup_intent_id.data,
                 lambda: services.begin_place_payment(current_user, booking),
             )
-        except (services.EventError, payment_services.PaymentError) as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            if payment.status is PaymentStatus.FAILED:
-                form.form_errors.append(
-                    f"{payment.failure_message} Nothing was charged. Try again or use another card."
-                )
-            else:
-                if payment.status is PaymentStatus.SUCCEEDED:
-                    flash(f"Payment received. Your place at {booking.event.title} is confirmed.", "success")
-                return checkout.after_card_payment(payment, done_url, url_for("events.pay", booking_id=booking.id))
+        if call.succeeded and payment.status is PaymentStatus.FAILED:
+            form.form_errors.append(f"{payment.failure_message} Nothing was charged. Try again or use another card.")
+        elif call.succeeded:
+            # A payment that came too late for a free place wrote its refund: ask Stripe now it is committed.
+            checkout.complete_refunds(payment_services.pending_refunds([payment]), flash_outcome=False)
+            if payment.status is PaymentStatus.SUCCEEDED:
+                flash(f"Payment received. Your place at {booking.event.title} is confirmed.", "success")
+            return checkout.after_card_payment(payment, done_url, url_for("events.pay", booking_id=booking.id))
     form.amount_pence.data = str(booking.price_pence)
     form.setup_intent_id.data = ""
     return render_template("events/pay.html", form=form, booking=booking, **checkout.card_page_context(current_user))
@@ -203,6 +199,8 @@ def cancel_booking(booking_id):
         with carry_out(form) as call:
             services.cancel_booking(current_user, booking)
         if call.succeeded:
+            # The cancellation and its refund are committed: only now is Stripe asked to give the money back.
+            checkout.complete_refunds(services.pending_refunds([booking]))
             flash(f"Your place at {booking.event.title} is cancelled.", "success")
             return redirect(url_for("events.my_bookings"))
     return render_template(

@@ -6,29 +6,30 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from nalw.core.forms import WholeNumberField
+from nalw.core.forms import WholeNumberField, choice_field, text_field
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
+from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
 from nalw.payments.forms import PoundsField
 
 
 def _text(label, what, maximum=200, description=None, autocomplete=None):
-    return StringField(
+    return text_field(
         label,
-        validators=[
-            DataRequired(message=f"Enter your {what}"),
-            Length(max=maximum, message=f"{label} must be {maximum} characters or fewer"),
-        ],
+        max_length=maximum,
+        required=f"Enter your {what}",
         description=description,
         render_kw={"autocomplete": autocomplete} if autocomplete else None,
     )
+
+
+def _optional_reason(label):
+    return text_field(label, max_length=500, rows=3, too_long="Keep it to 500 characters or fewer")
 
 
 class AcceptsCode:
@@ -57,17 +58,16 @@ class ApplicationAnswers(AcceptsCode):
     employer_name = _text(
         "Employer", "employer's name", description="The organisation you work for.", autocomplete="organization"
     )
-    employer_type = RadioField(
+    employer_type = choice_field(
         "Type of employer",
-        choices=[SelectChoice(kind.value, kind.label) for kind in EmployerType],
-        validators=[InputRequired(message="Choose the type of employer")],
-        invalid_choice_message="Choose the type of employer",
+        [SelectChoice(kind.value, kind.label) for kind in EmployerType],
+        message="Choose the type of employer",
+        radios=True,
     )
-    region = SelectField(
+    region = choice_field(
         "UK region you work in",
-        choices=[SelectChoice("", "Choose a region"), *region_choices()],
-        validators=[DataRequired(message="Choose the UK region you work in")],
-        invalid_choice_message="Choose the UK region you work in",
+        [SelectChoice("", "Choose a region"), *region_choices()],
+        message="Choose the UK region you work in",
     )
     years_in_role = WholeNumberField(
         "Years in the role",
@@ -130,8 +130,8 @@ class PaymentForm(AcceptsCode, FlaskForm):
     cpd_met = cpd_declaration_field(Optional())
     renew_automatically = BooleanField(
         "Renew automatically with this card",
-        description="Optional. We charge the renewal fee to this card five days before your membership ends, "
-        "each year until you turn it off. Leave it unticked to renew by hand: we email you reminders.",
+        description=f"Optional. We charge the renewal fee to this card {AUTO_CHARGE_DAYS_BEFORE} days before your "
+        "membership ends, each year until you turn it off. Leave it unticked to renew by hand: we email you reminders.",
     )
     submit = SubmitField("Pay")
 
@@ -158,11 +158,7 @@ class AutoRenewForm(FlaskForm):
 
 
 class ResignForm(FlaskForm):
-    reason = TextAreaField(
-        "Why are you leaving? (optional)",
-        validators=[Optional(), Length(max=500, message="Keep it to 500 characters or fewer")],
-        render_kw={"rows": 3},
-    )
+    reason = _optional_reason("Why are you leaving? (optional)")
     confirm = BooleanField("I understand my membership ends today and no fee is refunded")
     submit = SubmitField("Resign my membership")
 
@@ -170,34 +166,27 @@ class ResignForm(FlaskForm):
 class WithdrawApplicationForm(FlaskForm):
     """Resigning before the fee is paid: the same step, in the words of an application."""
 
-    reason = TextAreaField(
-        "Why are you withdrawing? (optional)",
-        validators=[Optional(), Length(max=500, message="Keep it to 500 characters or fewer")],
-        render_kw={"rows": 3},
-    )
+    reason = _optional_reason("Why are you withdrawing? (optional)")
     confirm = BooleanField("I want to withdraw my application")
     submit = SubmitField("Withdraw my application")
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_field(
         "Reason",
-        validators=[
-            DataRequired(message="Enter the reason: it is kept in the history and sent to the member"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
-        render_kw={"rows": 3},
+        max_length=500,
+        rows=3,
+        required="Enter the reason: it is kept in the history and sent to the member",
     )
     submit = SubmitField("Confirm")
 
 
 class InviteForm(FlaskForm):
-    email = StringField(
+    email = text_field(
         "Email address of the link worker",
-        validators=[
-            DataRequired(message="Enter the email address to send the invitation to"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
+        max_length=254,
+        required="Enter the email address to send the invitation to",
+        too_long="Email address must be 254 characters or fewer",
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     submit = SubmitField("Send invitation")
@@ -216,28 +205,17 @@ class RegisterSearchForm(FlaskForm):
 
 
 class TierForm(FlaskForm):
-    name = StringField(
-        "Name",
-        validators=[
-            DataRequired(message="Enter a name"),
-            Length(max=100, message="Name must be 100 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "Description",
-        validators=[Optional(), Length(max=500, message="Description must be 500 characters or fewer")],
-        render_kw={"rows": 2},
-    )
+    name = text_field("Name", max_length=100, required="Enter a name")
+    description = text_field("Description", max_length=500, rows=2)
     annual_fee = PoundsField(
         "Annual fee (£)",
         validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
         description="In pounds, like 45.00. Enter 0 for a free tier.",
     )
-    eligibility = SelectField(
+    eligibility = choice_field(
         "Who may join",
-        choices=[],
-        validators=[DataRequired(message="Choose who may join")],
-        invalid_choice_message="Choose who may join",
+        [SelectChoice(choice.value, choice.label) for choice in Eligibility],
+        message="Choose who may join",
     )
     cpd_hours_required = WholeNumberField(
         "CPD hours required each year",

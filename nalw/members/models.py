@@ -7,24 +7,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
+from nalw.core.labels import labels
 from nalw.core.regions import Region
 from nalw.extensions import db
 
 
+@labels(
+    PRACTITIONER="Practising link workers",
+    STUDENT="Students and trainees",
+    ASSOCIATE="Managers, commissioners and supporters",
+    ORGANISATION="Employers of link workers",
+)
 class Eligibility(enum.Enum):
     PRACTITIONER = "practitioner"
     STUDENT = "student"
     ASSOCIATE = "associate"
     ORGANISATION = "organisation"
-
-    @property
-    def label(self):
-        return {
-            "practitioner": "Practising link workers",
-            "student": "Students and trainees",
-            "associate": "Managers, commissioners and supporters",
-            "organisation": "Employers of link workers",
-        }[self.value]
 
 
 class Tier(IdMixin, TimestampMixin, db.Model):
@@ -72,6 +70,13 @@ class TierCpdRequirement(IdMixin, db.Model):
     )
 
 
+@labels(
+    GP_PRACTICE_OR_PCN="GP practice or primary care network",
+    VCSE="Voluntary, community or social enterprise (VCSE) organisation",
+    LOCAL_AUTHORITY="Local authority",
+    NHS_TRUST="NHS trust",
+    OTHER="Other",
+)
 class EmployerType(enum.Enum):
     GP_PRACTICE_OR_PCN = "gp_practice_or_pcn"
     VCSE = "vcse"
@@ -79,17 +84,17 @@ class EmployerType(enum.Enum):
     NHS_TRUST = "nhs_trust"
     OTHER = "other"
 
-    @property
-    def label(self):
-        return {
-            "gp_practice_or_pcn": "GP practice or primary care network",
-            "vcse": "Voluntary, community or social enterprise (VCSE) organisation",
-            "local_authority": "Local authority",
-            "nhs_trust": "NHS trust",
-            "other": "Other",
-        }[self.value]
 
-
+@labels(
+    APPLIED="Applied, awaiting payment",
+    PAID="Paid, awaiting approval",
+    ACTIVE="Active",
+    GRACE="In grace period",
+    LAPSED="Lapsed",
+    SUSPENDED="Suspended",
+    RESIGNED="Resigned",
+    REJECTED="Not approved",
+)
 class MembershipStatus(enum.Enum):
     APPLIED = "applied"
     PAID = "paid"
@@ -99,19 +104,6 @@ class MembershipStatus(enum.Enum):
     SUSPENDED = "suspended"
     RESIGNED = "resigned"
     REJECTED = "rejected"
-
-    @property
-    def label(self):
-        return {
-            "applied": "Applied, awaiting payment",
-            "paid": "Paid, awaiting approval",
-            "active": "Active",
-            "grace": "In grace period",
-            "lapsed": "Lapsed",
-            "suspended": "Suspended",
-            "resigned": "Resigned",
-            "rejected": "Not approved",
-        }[self.value]
 
 
 # A person has at most one membership in these states (a lapsed one is renewed, not replaced).
@@ -176,11 +168,6 @@ class Membership(IdMixin, TimestampMixin, db.Model):
         """A seat in an organisation's membership: given by its admin, renewed with the organisation."""
         return self.organisation_id is not None and not self.for_organisation
 
-    @property
-    def reference(self):
-        """How payments refer to this membership's joining fee."""
-        return f"membership:{self.id}"
-
 
 class MembershipChange(IdMixin, db.Model):
     """One line of a membership's history: every change of status, who made it and why."""
@@ -238,6 +225,7 @@ class Organisation(IdMixin, TimestampMixin, db.Model):
     )
 
 
+@labels(INVITED="Invited", ACCEPTED="Accepted", CANCELLED="Cancelled", REMOVED="Removed")
 class SeatStatus(enum.Enum):
     INVITED = "invited"
     ACCEPTED = "accepted"

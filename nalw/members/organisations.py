@@ -9,12 +9,11 @@ import sqlalchemy as sa
 
 from nalw.accounts.security import InvalidLink, make_link_token, read_link_token
 from nalw.accounts.services import AccountError, normalise_email
-from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.contact import contact_us_text
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
-from nalw.core.time import london_today, utcnow
+from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.members import services
 from nalw.members.models import (
@@ -27,7 +26,8 @@ from nalw.members.models import (
 )
 from nalw.members.services import MembershipError, change_status, record_history
 
-INVITATION_MAX_AGE = 60 * 60 * 24 * 30
+# An invitation's link works this many days.
+INVITATION_VALID_DAYS = 30
 
 
 def organisation_for_admin(person) -> Organisation | None:
@@ -104,6 +104,7 @@ def invite(actor, organisation, email) -> SeatInvitation:
         f"{organisation.name} has invited you to join NALW",
         organisation=organisation,
         link=absolute_link("members.accept_invitation", token=token),
+        valid_days=INVITATION_VALID_DAYS,
         secrets=(token,),
     )
     record_audit(
@@ -113,7 +114,7 @@ def invite(actor, organisation, email) -> SeatInvitation:
 
 
 def invitation_from_link(token) -> SeatInvitation:
-    payload = read_link_token("seat-invitation", token, INVITATION_MAX_AGE)
+    payload = read_link_token("seat-invitation", token, INVITATION_VALID_DAYS * 24 * 60 * 60)
     invitation = db.session.get(SeatInvitation, payload.get("invitation"))
     if invitation is None or invitation.status is not SeatStatus.INVITED:
         raise InvalidLink(
@@ -140,15 +141,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         raise MembershipError(
             f"You already have a membership. {contact_us_text(capital=True)} to move it to your organisation's seat."
         )
-    code = code_services.current_version()
-    if code is None or code.id != code_version_id:
-        raise MembershipError(
-            "The code of practice was updated. Read the new version and accept it.", field="accept_code"
-        )
-    if not accepted_code:
-        raise MembershipError("Accept the code of practice to take the seat", field="accept_code")
     org_membership = organisation.membership
-    now = utcnow()
     membership = Membership(
         person_id=person.id,
         person=person,
@@ -158,12 +151,17 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         organisation_id=organisation.id,
         started_on=london_today(),
         expires_on=org_membership.expires_on,
-        number=services.next_membership_number(),
-        code_version_id=code.id,
-        code_accepted_at=now,
-        consents_changed_at=now,
         **answers,
     )
+    services.accept_current_code(
+        membership,
+        accepted_code=accepted_code,
+        code_version_id=code_version_id,
+        doing="accepting the invitation",
+        refusal="Accept the code of practice to take the seat",
+    )
+    membership.consents_changed_at = membership.code_accepted_at
+    membership.number = services.next_membership_number()
     db.session.add(membership)
     db.session.flush()
     record_history(
@@ -171,7 +169,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
     )
     services.sync_member_role(person)
     invitation.status = SeatStatus.ACCEPTED
-    invitation.accepted_at = now
+    invitation.accepted_at = membership.code_accepted_at
     invitation.membership_id = membership.id
     return membership
 

@@ -1,8 +1,10 @@
 """Renewal: paying for the next year, the daily reminders and charges, grace and lapse.
 
-`run_daily(today)` is what `flask members renewals` calls. Each step records what it
-did for a given expiry date (RenewalNotice), so running it twice a day, or again
-after a missed day, sends each reminder once and charges each card once.
+`flask members renewals` runs the day's steps in turn: `send_reminders`, the automatic
+charges (`due_automatic_renewals`, `charge_automatic_renewal`, `finish_automatic_renewal`)
+and `move_expired`. Each step records what it did for a given expiry date (RenewalNotice),
+so running it twice a day, or again after a missed day, sends each reminder once and
+charges each card once.
 """
 
 import datetime as dt
@@ -20,7 +22,7 @@ from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
 from nalw.members import cpd_requirements, services
 from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, RenewalNotice
-from nalw.members.services import GRACE_DAYS, MembershipError, change_status, record_history, renewed_period
+from nalw.members.services import MembershipError, change_status, record_history, renewed_period
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 
@@ -28,13 +30,24 @@ S = MembershipStatus
 RENEWABLE = (S.ACTIVE, S.GRACE, S.LAPSED)
 # The automatic charge is taken this many days before expiry, leaving time to fix a failed card.
 AUTO_CHARGE_DAYS_BEFORE = 5
+# Renewal opens this many days before the end date.
 RENEWAL_OPENS_DAYS = 60
-REMINDERS = (("reminder_30_days", 30, 8), ("reminder_7_days", 7, 1), ("reminder_expiry_day", 0, 0))
+# Reminders go this many days before the end date, and on the day itself.
+REMINDER_DAYS = (30, 7)
+# Each reminder: its kind (the email template, and what RenewalNotice records), and the most and fewest days
+# before the end date it is sent, so a reminder missed on its day goes the next day, until the next one is due.
+REMINDERS = (
+    ("reminder_30_days", REMINDER_DAYS[0], REMINDER_DAYS[1] + 1),
+    ("reminder_7_days", REMINDER_DAYS[1], 1),
+    ("reminder_expiry_day", 0, 0),
+)
 
 
-def renewal_reference(membership) -> str:
-    """One renewal payment per membership per expiry date."""
-    return f"renewal:{membership.id}:{membership.expires_on.isoformat()}"
+def renewal_period_starts_on(membership) -> dt.date:
+    """The period a renewal pays for starts the day after the membership's end date: one renewal payment per
+    membership per end date. (After a lapse the renewed year runs from the day of payment instead, but the
+    payment is still the one for the period after that end date.)"""
+    return membership.expires_on + dt.timedelta(days=1)
 
 
 def renewal_fee(membership) -> int:
@@ -83,6 +96,15 @@ def declaration_for(membership, year: CpdYear) -> CpdDeclaration | None:
     )
 
 
+def declarations(membership) -> list[CpdDeclaration]:
+    """The member's CPD declarations, the latest CPD year first."""
+    return db.session.scalars(
+        sa.select(CpdDeclaration)
+        .where(CpdDeclaration.membership_id == membership.id)
+        .order_by(CpdDeclaration.cpd_year_starts_on.desc())
+    ).all()
+
+
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
     """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
     year = cpd_year_to_declare_for(membership)
@@ -106,12 +128,13 @@ def begin_renewal_payment(
     """A member renews by card. They accept the current code of practice again, and declare whether
     they met the last CPD year's requirement, as they do. Their answer to "Renew automatically with this card"
     sets the membership's automatic renewal."""
-    services._require_owner(person, membership)
+    services.require_owner(person, membership)
     if not is_renewable(membership):
         raise MembershipError(f"This membership cannot be renewed online. {contact_us_text(capital=True)}.")
     if not can_renew(membership):
         raise MembershipError(
-            f"Renewal opens on {format_date(renewal_opens_on(membership))}, 60 days before your membership ends."
+            f"Renewal opens on {format_date(renewal_opens_on(membership))}, {RENEWAL_OPENS_DAYS} days before your "
+            "membership ends."
         )
     services.accept_current_code(
         membership,
@@ -132,7 +155,12 @@ def begin_renewal_payment(
         declare_cpd(membership, cpd_met)
     membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.RENEWAL, renewal_reference(membership), fee, renewal_description(membership)
+        person,
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        fee,
+        renewal_description(membership),
+        period_starts_on=renewal_period_starts_on(membership),
     )
 
 
@@ -153,7 +181,7 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
     `renewed_period` (in `renewal_paid`, as for a card). The history names the staff member.
     """
     if membership.status is S.APPLIED:
-        purpose, reference, due = PaymentPurpose.MEMBERSHIP_FEE, membership.reference, services.fee_due(membership)
+        purpose, period_starts_on, due = PaymentPurpose.MEMBERSHIP_FEE, None, services.fee_due(membership)
         description = services.fee_description(membership)
     elif is_renewable(membership):
         if not can_renew(membership):
@@ -161,7 +189,11 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
                 f"Renewal opens on {format_date(renewal_opens_on(membership))}, {RENEWAL_OPENS_DAYS} days before "
                 f"the membership ends. Record the payment from then, or return the money."
             )
-        purpose, reference, due = PaymentPurpose.RENEWAL, renewal_reference(membership), renewal_fee(membership)
+        purpose, period_starts_on, due = (
+            PaymentPurpose.RENEWAL,
+            renewal_period_starts_on(membership),
+            renewal_fee(membership),
+        )
         description = renewal_description(membership)
     else:
         raise MembershipError("This membership has nothing to pay for.")
@@ -173,7 +205,15 @@ def record_offline_payment(actor, membership, *, amount_pence, method, offline_r
             field="amount",
         )
     payment = payment_services.record_offline_payment(
-        actor, membership.person, purpose, reference, amount_pence, method, offline_reference, description
+        actor,
+        membership.person,
+        purpose,
+        membership.id,
+        amount_pence,
+        method,
+        offline_reference,
+        description,
+        period_starts_on=period_starts_on,
     )
     if amount_pence != due:
         record_audit(
@@ -198,8 +238,8 @@ def renewal_description(membership, today=None) -> str:
 
 def renewal_paid(payment):
     """Payments calls this once when a renewal succeeds: the membership runs another year."""
-    membership = services._membership_for_reference(payment.reference)
-    if membership is None or renewal_reference(membership) != payment.reference:
+    membership = services.membership_paid_for(payment)
+    if membership is None or renewal_period_starts_on(membership) != payment.period_starts_on:
         # Paid for an expiry date that has already moved on: nothing to extend.
         current_app.logger.warning("renewal payment %s does not match membership's current period", payment.id)
         return
@@ -213,7 +253,7 @@ def renewal_paid(payment):
     else:
         change_status(membership, S.ACTIVE, actor=actor, reason=reason)
     extend_seats(membership)
-    services._email_applicant(membership, "members/renewed", "Your NALW membership is renewed")
+    services.email_member(membership, "members/renewed", "Your NALW membership is renewed")
 
 
 def extend_seats(organisation_membership):
@@ -237,7 +277,9 @@ def renewal_awaiting_authentication(membership) -> Payment | None:
     """A charge for this renewal that the member's bank wants them to confirm (an automatic charge taken
     while they were away, usually). It is the live payment for the renewal, so another cannot start:
     the member confirms this one."""
-    payment = payment_services.live_payment_for(renewal_reference(membership))
+    payment = payment_services.live_payment_for(
+        PaymentPurpose.RENEWAL, membership.id, renewal_period_starts_on(membership)
+    )
     return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
 
 
@@ -247,13 +289,13 @@ def automatic_charge_on(membership):
 
 
 def set_auto_renew(person, membership, enabled: bool):
-    services._require_owner(person, membership)
+    services.require_owner(person, membership)
     if enabled:
         profile = payment_services.billing_profile(person)
         if profile is None or not profile.payment_method_id:
-            raise MembershipError("Save a card first: automatic renewal charges your saved card.", field="auto_renew")
+            raise MembershipError("Save a card first: automatic renewal charges your saved card.")
         if not is_renewable(membership):
-            raise MembershipError("This membership cannot renew automatically.", field="auto_renew")
+            raise MembershipError("This membership cannot renew automatically.")
     membership.auto_renew = enabled
 
 
@@ -291,7 +333,7 @@ def memberships_expiring_between(first_day, last_day, statuses=(S.ACTIVE,)):
 
 
 def send_reminders(today) -> int:
-    """30 days, 7 days and on the day: each once per expiry date, even after a missed day."""
+    """REMINDER_DAYS before the end date and on the day: each once per expiry date, even after a missed day."""
     sent = 0
     for kind, most_days, fewest_days in REMINDERS:
         for membership in memberships_expiring_between(
@@ -300,7 +342,7 @@ def send_reminders(today) -> int:
             if membership.is_seat or _done(membership, kind):
                 continue
             _mark_done(membership, kind)
-            services._email_applicant(
+            services.email_member(
                 membership,
                 f"members/{kind}",
                 "Your NALW membership ends today"
@@ -335,9 +377,10 @@ def charge_automatic_renewal(membership) -> Payment | None:
         return payment_services.begin_card_payment(
             membership.person,
             PaymentPurpose.RENEWAL,
-            renewal_reference(membership),
+            membership.id,
             renewal_fee(membership),
             renewal_description(membership),
+            period_starts_on=renewal_period_starts_on(membership),
             off_session=True,
         )
     except payment_services.PaymentError as error:
@@ -357,7 +400,7 @@ def finish_automatic_renewal(membership, payment):
 
 
 def _email_pay_link(membership, reason):
-    services._email_applicant(
+    services.email_member(
         membership,
         "members/renewal_charge_failed",
         "Action needed: renew your NALW membership",
@@ -368,23 +411,23 @@ def _email_pay_link(membership, reason):
 
 
 def move_expired(today) -> tuple[int, int]:
-    """Active past its end date -> grace; grace past 30 days -> lapsed."""
+    """Active past its end date -> grace; grace past GRACE_DAYS -> lapsed."""
     to_grace = db.session.scalars(
         sa.select(Membership).where(Membership.status == S.ACTIVE, Membership.expires_on < today)
     ).all()
     for membership in to_grace:
-        change_status(membership, S.GRACE, reason="Membership period ended; 30 days' grace to renew")
+        change_status(
+            membership, S.GRACE, reason=f"Membership period ended; {services.GRACE_DAYS} days' grace to renew"
+        )
     to_lapse = db.session.scalars(
         sa.select(Membership).where(
-            Membership.status == S.GRACE, Membership.expires_on < today - dt.timedelta(days=GRACE_DAYS)
+            Membership.status == S.GRACE, Membership.expires_on < today - dt.timedelta(days=services.GRACE_DAYS)
         )
     ).all()
     for membership in to_lapse:
-        change_status(membership, S.LAPSED, reason="Not renewed within 30 days of the end date")
+        change_status(membership, S.LAPSED, reason=f"Not renewed within {services.GRACE_DAYS} days of the end date")
         if not membership.is_seat:
-            services._email_applicant(
-                membership, "members/lapsed", "Your NALW membership has lapsed", pay_link=_pay_link()
-            )
+            services.email_member(membership, "members/lapsed", "Your NALW membership has lapsed", pay_link=_pay_link())
     return len(to_grace), len(to_lapse)
 
 

@@ -7,12 +7,13 @@ that is not allowed and writes the history row. Services flush; callers commit.
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, selectinload
 
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.outbox import queue_email
@@ -48,6 +49,7 @@ ALLOWED_TRANSITIONS = {
     S.REJECTED: set(),
 }
 
+# After its end date a membership stays in grace this many days, then lapses.
 GRACE_DAYS = 30
 
 # How a status reads in a sentence ("cannot go from rejected to active").
@@ -63,13 +65,8 @@ STATUS_NAMES = {
 }
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """A membership rule refused the change; `message` says why and what to do."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class TransitionNotAllowed(MembershipError):
@@ -195,15 +192,6 @@ def apply(person, tier, *, answers, code_version_id, accepted_code, organisation
         raise MembershipError("That membership type is not open for applications. Choose another.", field="tier")
     if current_membership(person, for_organisation=tier.is_organisation) is not None:
         raise MembershipError("You already have a membership or an application in progress. See your membership page.")
-    code = code_services.current_version()
-    if code is None or code.id != code_version_id:
-        raise MembershipError(
-            "The code of practice was updated while you were applying. Read the new version and accept it.",
-            field="accept_code",
-        )
-    if not accepted_code:
-        raise MembershipError("Accept the code of practice to apply for membership", field="accept_code")
-    now = utcnow()
     membership = Membership(
         person_id=person.id,
         person=person,
@@ -211,11 +199,16 @@ def apply(person, tier, *, answers, code_version_id, accepted_code, organisation
         status=None,
         quoted_fee_pence=tier.annual_fee_pence,
         for_organisation=tier.is_organisation,
-        code_version_id=code.id,
-        code_accepted_at=now,
-        consents_changed_at=now,
         **answers,
     )
+    accept_current_code(
+        membership,
+        accepted_code=accepted_code,
+        code_version_id=code_version_id,
+        doing="applying",
+        refusal="Accept the code of practice to apply for membership",
+    )
+    membership.consents_changed_at = membership.code_accepted_at
     membership.status = S.APPLIED
     if tier.is_organisation:
         organisation = Organisation(name=organisation_name or answers["employer_name"], admin_person_id=person.id)
@@ -227,7 +220,7 @@ def apply(person, tier, *, answers, code_version_id, accepted_code, organisation
     record_history(membership, None, S.APPLIED, actor=person, reason=f"Applied for {tier.name}")
     if tier.annual_fee_pence == 0:
         change_status(membership, S.PAID, actor=person, reason="No fee to pay")
-        _email_applicant(membership, "members/application_received", "We have your membership application")
+        email_member(membership, "members/application_received", "We have your membership application")
     return membership
 
 
@@ -258,7 +251,7 @@ def payment_recorder(payment) -> Person | None:
 def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -> Payment:
     """Start paying the joining fee. Refuses if the amount the person saw is not the fee now. The person's
     answer to "Renew automatically with this card" sets the membership's automatic renewal."""
-    _require_owner(person, membership)
+    require_owner(person, membership)
     if membership.status is not S.APPLIED:
         raise MembershipError("This application does not need paying.")
     due = fee_due(membership)
@@ -268,34 +261,32 @@ def begin_fee_payment(person, membership, amount_seen_pence, auto_renew=False) -
         )
     membership.auto_renew = bool(auto_renew)
     return payment_services.begin_card_payment(
-        person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference, due, fee_description(membership)
+        person, PaymentPurpose.MEMBERSHIP_FEE, membership.id, due, fee_description(membership)
     )
 
 
-def _require_owner(person, membership):
+def require_owner(person, membership):
+    """Refuse when `membership` is not `person`'s own: a member changes only their own membership."""
     if membership.person_id != person.id:
         raise MembershipError("That is not your membership.")
 
 
-def _membership_for_reference(reference) -> Membership | None:
-    kind, _, rest = reference.partition(":")
-    membership_id = rest.split(":")[0]
-    if kind not in ("membership", "renewal") or not membership_id.isdigit():
-        return None
-    return db.session.get(Membership, int(membership_id))
+def membership_paid_for(payment) -> Membership | None:
+    """The membership a joining fee or renewal payment pays for."""
+    return db.session.get(Membership, payment.subject_id)
 
 
 def fee_refunded(payment):
     """Payments calls this once when a joining fee is refunded in full. Before a decision, the
     application goes back to waiting for payment; after one, the decision stands."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is not None and membership.status is S.PAID:
         change_status(membership, S.APPLIED, reason=f"Fee refunded ({payment.receipt_number})")
 
 
 def what_a_fee_refund_does(payment) -> str:
     """For the refund confirmation page: what refunding a joining fee does to the membership."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None:
         return "No membership is changed."
     if membership.status is S.PAID:
@@ -311,7 +302,7 @@ def what_a_fee_refund_does(payment) -> str:
 
 def what_a_renewal_refund_does(payment) -> str:
     """For the refund confirmation page: a renewal refund does not take the year back."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None:
         return "No membership is changed."
     ends = f" (it ends on {format_date(membership.expires_on)})" if membership.expires_on else ""
@@ -320,14 +311,37 @@ def what_a_renewal_refund_does(payment) -> str:
 
 def fee_paid(payment):
     """Payments calls this once when a joining fee succeeds."""
-    membership = _membership_for_reference(payment.reference)
+    membership = membership_paid_for(payment)
     if membership is None or membership.status is not S.APPLIED:
         return
     change_status(membership, S.PAID, actor=payment_recorder(payment), reason=f"Fee paid ({payment.receipt_number})")
-    _email_applicant(membership, "members/application_received", "We have your membership application and payment")
+    email_member(membership, "members/application_received", "We have your membership application and payment")
 
 
 # --- Staff decisions ---------------------------------------------------------------------------
+
+APPLICATIONS_PER_PAGE = 50
+
+
+def applications(status, page):
+    """One page of the applications in `status` (paid: waiting for a decision; applied: not paid yet),
+    oldest first."""
+    return db.paginate(
+        sa.select(Membership).where(Membership.status == status).order_by(Membership.created_at, Membership.id),
+        page=page,
+        per_page=APPLICATIONS_PER_PAGE,
+        error_out=False,
+    )
+
+
+def membership_history(membership) -> list[MembershipChange]:
+    """Every change of the membership's status, newest first, with who made it."""
+    return db.session.scalars(
+        sa.select(MembershipChange)
+        .where(MembershipChange.membership_id == membership.id)
+        .options(selectinload(MembershipChange.actor))
+        .order_by(MembershipChange.id.desc())
+    ).all()
 
 
 def next_membership_number() -> str:
@@ -363,11 +377,12 @@ def approve(actor, membership):
         after={"status": S.ACTIVE, "number": membership.number, "expires_on": membership.expires_on},
         summary=f"Approved {membership.person.name} as {membership.number}",
     )
-    _email_applicant(membership, "members/approved", f"Welcome to NALW: your membership number is {membership.number}")
+    email_member(membership, "members/approved", f"Welcome to NALW: your membership number is {membership.number}")
 
 
 def reject(actor, membership, reason):
-    """Turn an application down; any fee paid for it is refunded in full, automatically."""
+    """Turn an application down; any fee paid for it is refunded in full, automatically. A card refund is
+    written as pending here and asked of Stripe once the rejection is committed (`checkout.complete_refunds`)."""
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
@@ -377,7 +392,7 @@ def reject(actor, membership, reason):
     for payment in payments_for(membership):
         if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE and payment.refundable_pence:
             amount = payment.refundable_pence
-            payment_services.refund_payment(actor, payment, amount, f"Application not approved: {reason}")
+            payment_services.request_refund(actor, payment, amount, f"Application not approved: {reason}")
             refunded += amount
     record_audit(
         actor,
@@ -387,7 +402,7 @@ def reject(actor, membership, reason):
         after={"status": S.REJECTED, "refunded_pence": refunded},
         summary=f"Rejected application of {membership.person.name}: {reason}",
     )
-    _email_applicant(
+    email_member(
         membership,
         "members/rejected",
         "Your NALW membership application",
@@ -409,7 +424,7 @@ def suspend(actor, membership, reason):
         after={"status": S.SUSPENDED, "reason": reason},
         summary=f"Suspended {membership.number}: {reason}",
     )
-    _email_applicant(membership, "members/suspended", "Your NALW membership is suspended", reason=reason)
+    email_member(membership, "members/suspended", "Your NALW membership is suspended", reason=reason)
 
 
 def reinstate(actor, membership, reason):
@@ -427,14 +442,14 @@ def reinstate(actor, membership, reason):
         after={"status": to_status, "reason": reason},
         summary=f"Reinstated {membership.number}: {reason}",
     )
-    _email_applicant(membership, "members/reinstated", "Your NALW membership is reinstated", reason=reason)
+    email_member(membership, "members/reinstated", "Your NALW membership is reinstated", reason=reason)
 
 
 def resign(person, membership, reason=""):
-    _require_owner(person, membership)
+    require_owner(person, membership)
     change_status(membership, S.RESIGNED, actor=person, reason=reason.strip() or "Resigned by the member")
     membership.auto_renew = False
-    _email_applicant(membership, "members/resigned", "You have resigned from NALW")
+    email_member(membership, "members/resigned", "You have resigned from NALW")
 
 
 def _require_reason(reason):
@@ -451,17 +466,16 @@ def status_for_dates(membership, today) -> MembershipStatus:
 
 
 def payments_for(membership):
-    return db.session.scalars(
-        sa.select(Payment)
-        .where(sa.or_(Payment.reference == membership.reference, Payment.reference.like(f"renewal:{membership.id}:%")))
-        .order_by(Payment.id)
-    ).all()
+    """The joining fee and renewal payments of a membership, oldest first."""
+    return payment_services.payments_for((PaymentPurpose.MEMBERSHIP_FEE, PaymentPurpose.RENEWAL), membership.id)
 
 
 # --- Emails ------------------------------------------------------------------------------------
 
 
-def _email_applicant(membership, template, subject, **context):
+def email_member(membership, template, subject, **context):
+    """Queue `template` to the membership's holder, with the membership, its tier, its end date and a link to
+    the membership page in the context."""
     person = membership.person
     queue_email(
         person.email,
@@ -472,12 +486,9 @@ def _email_applicant(membership, template, subject, **context):
         tier=membership.tier,
         membership_link=absolute_link("members.my_membership"),
         expires=format_date(membership.expires_on),
+        grace_days=GRACE_DAYS,
         **context,
     )
-
-
-def active_statuses_label():
-    return ", ".join(status.label for status in IN_GOOD_STANDING)
 
 
 # --- Tiers ------------------------------------------------------------------------------------------
@@ -499,6 +510,10 @@ def tier_refusals(tier, *, name, eligibility, seats) -> list[MembershipError]:
             MembershipError("Seats are for organisation tiers only. Leave seats empty for this tier", field="seats")
         )
     return refusals
+
+
+def all_tiers() -> list[Tier]:
+    return db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all()
 
 
 def save_tier(

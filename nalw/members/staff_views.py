@@ -1,19 +1,18 @@
 """Staff pages for applications and memberships, and the admin's tier settings."""
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from nalw.core.cpd_years import current_year, year_starting_in
-from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.money import format_pence, pounds_text
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 from nalw.members import blueprint, cpd_requirements, renewals, services
 from nalw.members.forms import ReasonForm, TierForm
-from nalw.members.models import CpdDeclaration, Eligibility, Membership, MembershipChange, MembershipStatus, Tier
+from nalw.members.models import Membership, MembershipStatus, Tier
+from nalw.payments import checkout
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
 from nalw.payments.models import PaymentMethod
@@ -22,15 +21,12 @@ from nalw.payments.models import PaymentMethod
 @blueprint.route("/admin/applications")
 @requires(Role.STAFF)
 def applications():
-    waiting = db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.status.in_((MembershipStatus.PAID, MembershipStatus.APPLIED)))
-        .order_by(Membership.status.desc(), Membership.created_at)
-        .limit(500)
-    ).all()
-    paid = [membership for membership in waiting if membership.status is MembershipStatus.PAID]
-    unpaid = [membership for membership in waiting if membership.status is MembershipStatus.APPLIED]
-    return render_template("members/staff_applications.html", paid=paid, unpaid=unpaid)
+    """Two lists, each paged on its own (?paid_page=2, ?unpaid_page=3)."""
+    return render_template(
+        "members/staff_applications.html",
+        paid=services.applications(MembershipStatus.PAID, page_number("paid_page")),
+        unpaid=services.applications(MembershipStatus.APPLIED, page_number("unpaid_page")),
+    )
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>")
@@ -40,22 +36,12 @@ def staff_membership(membership_id):
 
 
 def _membership_page(membership, offline_form):
-    history = db.session.scalars(
-        sa.select(MembershipChange)
-        .where(MembershipChange.membership_id == membership.id)
-        .options(selectinload(MembershipChange.actor))
-        .order_by(MembershipChange.id.desc())
-    ).all()
     return render_template(
         "members/staff_membership.html",
         membership=membership,
-        history=history,
+        history=services.membership_history(membership),
         payments=services.payments_for(membership),
-        declarations=db.session.scalars(
-            sa.select(CpdDeclaration)
-            .where(CpdDeclaration.membership_id == membership.id)
-            .order_by(CpdDeclaration.cpd_year_starts_on.desc())
-        ).all(),
+        declarations=renewals.declarations(membership),
         button=EmptyForm(),
         reason_form=ReasonForm(),
         offline_form=offline_form,
@@ -69,16 +55,9 @@ def _decision(membership_id, action, success_message, needs_reason=True):
     if not form.validate_on_submit():
         flash("Enter the reason, then press the button again." if needs_reason else "Please try again.", "danger")
         return redirect(url_for("members.staff_membership", membership_id=membership.id))
-    try:
-        if needs_reason:
-            action(current_user, membership, form.reason.data)
-        else:
-            action(current_user, membership)
-    except (services.MembershipError, payment_services.PaymentError) as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    with carry_out() as call:
+        action(current_user, membership, *([form.reason.data] if needs_reason else []))
+    if call.succeeded:
         flash(success_message(membership), "success")
     return redirect(url_for("members.staff_membership", membership_id=membership.id))
 
@@ -94,13 +73,18 @@ def approve(membership_id):
 @blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["POST"])
 @requires(Role.STAFF)
 def reject(membership_id):
-    return _decision(membership_id, services.reject, lambda m: "Application rejected; any fee paid has been refunded.")
+    response = _decision(membership_id, services.reject, lambda _membership: "Application rejected.")
+    # The rejection and the refund of its fee are committed: only now is Stripe asked to give the money back.
+    checkout.complete_refunds(
+        payment_services.pending_refunds(services.payments_for(db.get_or_404(Membership, membership_id)))
+    )
+    return response
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["POST"])
 @requires(Role.STAFF)
 def suspend(membership_id):
-    return _decision(membership_id, services.suspend, lambda m: "Membership suspended.")
+    return _decision(membership_id, services.suspend, lambda _membership: "Membership suspended.")
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>/reinstate", methods=["POST"])
@@ -118,7 +102,7 @@ def record_offline_payment(membership_id):
     membership = db.get_or_404(Membership, membership_id)
     form = OfflinePaymentForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             renewals.record_offline_payment(
                 current_user,
                 membership,
@@ -127,11 +111,7 @@ def record_offline_payment(membership_id):
                 offline_reference=form.reference.data,
                 override_reason=form.override_reason.data,
             )
-        except (services.MembershipError, payment_services.PaymentError) as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Recorded {format_pence(form.amount.pence)} received.", "success")
             return redirect(url_for("members.staff_membership", membership_id=membership.id))
     return _membership_page(membership, form)
@@ -147,7 +127,7 @@ def tiers():
     next_year = year_starting_in(this_year.key + 1)
     return render_template(
         "members/tiers.html",
-        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position, Tier.name)).all(),
+        tiers=services.all_tiers(),
         hours_this_year=cpd_requirements.hours_by_tier(this_year),
         hours_next_year=cpd_requirements.hours_by_tier(next_year),
         next_year=next_year,
@@ -160,7 +140,6 @@ def tiers():
 def edit_tier(tier_id=None):
     tier = None if tier_id is None else db.get_or_404(Tier, tier_id)
     form = TierForm(obj=tier)
-    form.eligibility.choices = [SelectChoice(choice.value, choice.label) for choice in Eligibility]
     if tier is None:
         # A new tier's hours hold for every CPD year: there is no earlier figure to keep.
         del form.cpd_hours_for_current_year
@@ -181,7 +160,7 @@ def edit_tier(tier_id=None):
             if not getattr(form, refusal.field).errors:
                 show_refusal(form, refusal)
         if not form.errors:
-            try:
+            with carry_out(form) as call:
                 saved = services.save_tier(
                     current_user,
                     tier,
@@ -194,11 +173,7 @@ def edit_tier(tier_id=None):
                     open_for_applications=form.open_for_applications.data,
                     cpd_hours_for_current_year=tier is not None and form.cpd_hours_for_current_year.data,
                 )
-            except services.MembershipError as error:
-                db.session.rollback()
-                show_refusal(form, error)
-            else:
-                db.session.commit()
+            if call.succeeded:
                 flash(f"Tier {saved.name} saved.", "success")
                 return redirect(url_for("members.tiers"))
     return render_template("members/edit_tier.html", form=form, tier=tier)

@@ -3,9 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from nalw.accounts.security import InvalidLink
 from nalw.code_of_practice import services as code_services
-from nalw.core.forms import EmptyForm, show_refusal
+from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.links import absolute_link
 from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
@@ -54,6 +53,7 @@ def my_membership():
         renewable=membership is not None and renewals.is_renewable(membership),
         can_renew=membership is not None and renewals.can_renew(membership),
         renewal_opens_on=renewals.renewal_opens_on(membership) if membership and membership.expires_on else None,
+        renewal_opens_days=renewals.RENEWAL_OPENS_DAYS,
         in_good_standing=membership is not None and membership.in_good_standing,
         cpd_year=cpd_year,
         declaration_form=CpdDeclarationForm() if not declared else None,
@@ -86,7 +86,7 @@ def apply(tier_id):
         form.employer_name.data = None
         form.offer_code(code)
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             membership = services.apply(
                 current_user,
                 tier,
@@ -94,29 +94,23 @@ def apply(tier_id):
                 code_version_id=form.code_version(),
                 accepted_code=form.accept_code.data,
             )
-        except services.MembershipError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            form.offer_code(code)
-        else:
-            db.session.commit()
+        if call.succeeded:
             if membership.status is MembershipStatus.APPLIED:
                 return redirect(url_for("members.pay", membership_id=membership.id))
             flash("Thank you: we have your application and will email you when it is decided.", "success")
             return redirect(url_for("members.my_membership"))
+        form.offer_code(code)
     return render_template("members/apply.html", form=form, tier=tier, code=code)
 
 
 def _pay_by_card(form, begin_payment, *, success, done_url, retry_url):
     """Take a card payment from a posted PaymentForm. Returns where to go next, or None to show
     the page again with the refusal or the decline on the form."""
-    try:
+    with carry_out(form) as call:
         payment = checkout.pay_by_card(
             current_user, request.form.get("card_choice"), form.setup_intent_id.data, begin_payment
         )
-    except (services.MembershipError, payment_services.PaymentError) as error:
-        db.session.rollback()
-        show_refusal(form, error)
+    if not call.succeeded:
         return None
     if payment.status is PaymentStatus.FAILED:
         form.form_errors.append(f"{payment.failure_message} Nothing was charged. Try again or use another card.")
@@ -168,7 +162,8 @@ def renew():
         return redirect(url_for("members.my_membership"))
     if not renewals.can_renew(membership):
         flash(
-            f"You can renew from {format_date(renewals.renewal_opens_on(membership))}, 60 days before your membership ends.",
+            f"You can renew from {format_date(renewals.renewal_opens_on(membership))}, "
+            f"{renewals.RENEWAL_OPENS_DAYS} days before your membership ends.",
             "info",
         )
         return redirect(url_for("members.my_membership"))
@@ -224,13 +219,10 @@ def automatic_renewal():
     turning_on = not membership.auto_renew
     form = AutoRenewForm()
     if form.validate_on_submit():
-        try:
+        # The choice is a hidden field: a refusal is shown on the form as a whole.
+        with carry_out(form) as call:
             renewals.set_auto_renew(current_user, membership, form.auto_renew.data == "on")
-        except services.MembershipError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)  # the choice is a hidden field: the message goes on the page
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(
                 "Your membership will renew automatically with your saved card."
                 if membership.auto_renew
@@ -248,6 +240,8 @@ def automatic_renewal():
         saved_card=profile.card_label if profile else None,
         fee=renewals.renewal_fee(membership),
         charged_on=renewals.automatic_charge_on(membership),
+        reminder_days=renewals.REMINDER_DAYS,
+        auto_charge_days=renewals.AUTO_CHARGE_DAYS_BEFORE,
     )
 
 
@@ -293,12 +287,9 @@ def resign():
             reason = (form.reason.data or "").strip() or (
                 "Application withdrawn by the applicant" if withdrawing else "Resigned by the member"
             )
-            try:
+            with carry_out(form) as call:
                 services.resign(current_user, membership, reason)
-            except services.MembershipError as error:
-                show_refusal(form, error)
-            else:
-                db.session.commit()
+            if call.succeeded:
                 flash(
                     "Your application is withdrawn. You can apply again at any time."
                     if withdrawing
@@ -354,13 +345,9 @@ def organisation():
     organisation = _my_organisation()
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             organisations.invite(current_user, organisation, form.email.data)
-        except services.MembershipError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Invitation sent to {form.email.data.strip().lower()}.", "success")
             return redirect(url_for("members.organisation"))
     return render_template(
@@ -391,17 +378,14 @@ def remove_seat(invitation_id):
 @blueprint.route("/organisation/join/<token>", methods=["GET", "POST"])
 @signed_in
 def accept_invitation(token):
-    try:
-        invitation = organisations.invitation_from_link(token)
-    except InvalidLink as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+    invitation = organisations.invitation_from_link(token)  # an unusable link shows the link problem page
     code = code_services.current_version()
     form = SeatAcceptanceForm()
     if request.method == "GET":
         form.employer_name.data = invitation.organisation.name
         form.offer_code(code)
     if form.validate_on_submit():
-        try:
+        with carry_out(form) as call:
             organisations.accept(
                 current_user,
                 token,
@@ -409,15 +393,8 @@ def accept_invitation(token):
                 code_version_id=form.code_version(),
                 accepted_code=form.accept_code.data,
             )
-        except InvalidLink as error:
-            db.session.rollback()
-            return render_template("accounts/link_problem.html", message=error.message), 400
-        except services.MembershipError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            form.offer_code(code)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(f"Welcome to NALW. You have a seat in {invitation.organisation.name}'s membership.", "success")
             return redirect(url_for("members.my_membership"))
+        form.offer_code(code)
     return render_template("members/accept_invitation.html", form=form, invitation=invitation, code=code)

@@ -1,11 +1,13 @@
-"""Taking a card payment from a page: the same steps for a joining fee, a renewal or an event place."""
+"""Taking and giving back card money from a page: the same steps for a joining fee, a renewal or an event
+place. These are the steps that commit around a Stripe call, so that our record is written before money moves."""
 
 from flask import current_app, flash, redirect, url_for
 
+from nalw.core.money import format_pence
 from nalw.core.web import allow_card_field
 from nalw.extensions import db
 from nalw.payments import gateway, services
-from nalw.payments.models import PaymentStatus
+from nalw.payments.models import PaymentStatus, RefundStatus
 
 
 def card_page_context(person):
@@ -65,3 +67,25 @@ def after_card_payment(payment, done_url, retry_url):
     if payment.status is PaymentStatus.SUCCEEDED:
         return redirect(done_url)
     return redirect(retry_url)
+
+
+def complete_refunds(refunds, flash_outcome=True):
+    """After the refunds were committed as pending: ask Stripe for each, commit each answer, and (unless the
+    request is not a person's) tell the person what happened. One Stripe does not answer stays pending for
+    `flask payments reconcile`."""
+    for refund in refunds:
+        services.submit_refund(refund)
+        db.session.commit()
+        if not flash_outcome:
+            continue
+        amount = format_pence(refund.amount_pence)
+        if refund.status is RefundStatus.SUCCEEDED:
+            flash(f"Refunded {amount}.", "success")
+        elif refund.status is RefundStatus.FAILED:
+            flash(f"The refund of {amount} did not go through. {refund.failure_message}", "danger")
+        else:
+            flash(
+                f"The card service did not answer, so the refund of {amount} is waiting. It is completed "
+                "automatically within the hour: do not refund it again.",
+                "warning",
+            )

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
 
 from nalw.core.money import InvalidAmount, parse_pounds
 from nalw.payments.models import PaymentMethod
@@ -21,6 +21,9 @@ class PoundsField(StringField):
             raise ValidationError(str(error))
 
 
+RELOAD = "This form is out of date. Open the refund page again and refund from there."
+
+
 class RefundForm(FlaskForm):
     amount = PoundsField(
         "Amount to refund (£)",
@@ -35,6 +38,13 @@ class RefundForm(FlaskForm):
         ],
         render_kw={"rows": 2},
     )
+    # Written when the page is shown, so the same form sent twice asks for one refund.
+    refund_key = HiddenField(
+        validators=[
+            DataRequired(message=RELOAD),
+            Regexp(r"^refund-[0-9a-f]{32}$", message=RELOAD),
+        ]
+    )
     submit = SubmitField("Refund")
 
 
@@ -45,8 +55,7 @@ class OfflinePaymentForm(FlaskForm):
     method = SelectField(
         "How it was paid",
         choices=[
-            SelectChoice(PaymentMethod.INVOICE.value, "Invoice"),
-            SelectChoice(PaymentMethod.BANK_TRANSFER.value, "Bank transfer"),
+            SelectChoice(method.value, method.label) for method in (PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)
         ],
         validators=[DataRequired(message="Choose how it was paid: invoice or bank transfer")],
         invalid_choice_message="Choose how it was paid: invoice or bank transfer",

@@ -2,7 +2,7 @@
 
 The API base and Stripe.js URL are settings, so tests and `make run` point this same
 code at localstripe. Calls that move money carry an idempotency key; our own
-payment rows (one live payment per reference) are what really prevent a double
+payment rows (one live payment per thing paid for) are what really prevent a double
 charge, since not every Stripe-compatible server honours the key.
 """
 
@@ -25,6 +25,15 @@ class GatewayError(Exception):
 
 class CardDeclined(GatewayError):
     pass
+
+
+class Refused(GatewayError):
+    """Stripe answered and refused the request as it stands (an invalid request): unlike a GatewayError that
+    may be a network failure, we know it did nothing. `detail` is Stripe's reason."""
+
+    def __init__(self, message, detail):
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -59,11 +68,15 @@ def _call(operation):
         raise CardDeclined(
             error.user_message or "Your card was declined.", code=error.code, payment_intent_id=intent.get("id")
         ) from error
+    except stripe.InvalidRequestError as error:
+        current_app.logger.warning("stripe refused: %s", error)
+        raise Refused(NOT_AS_EXPECTED, detail=error.user_message or "the request was not valid.") from error
     except stripe.StripeError as error:
         current_app.logger.warning("stripe error: %s", error)
-        raise GatewayError(
-            "The card service did not answer as expected. Nothing was charged; try again in a few minutes."
-        ) from error
+        raise GatewayError(NOT_AS_EXPECTED) from error
+
+
+NOT_AS_EXPECTED = "The card service did not answer as expected. Nothing was charged; try again in a few minutes."
 
 
 def create_customer(email, name, person_id) -> str:
@@ -136,13 +149,30 @@ def retrieve_payment_intent(intent_id) -> IntentResult:
 
 
 def refund(*, payment_intent_id, amount_pence, idempotency_key) -> str:
+    """Refund part or all of a PaymentIntent; the key also travels in the refund's metadata, so that
+    `refund_made_with` can find it again."""
     created = _call(
         lambda: client().v1.refunds.create(
-            params={"payment_intent": payment_intent_id, "amount": amount_pence},
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount_pence,
+                "metadata": {"idempotency_key": idempotency_key},
+            },
             options={"idempotency_key": idempotency_key},
         )
     )
     return created.id
+
+
+def refund_made_with(payment_intent_id, idempotency_key) -> str | None:
+    """The id of the refund of this PaymentIntent asked for with `idempotency_key`, if Stripe made one: a
+    retry after an answer that never arrived finds it, whether or not the server honours idempotency keys
+    (Stripe forgets them after a day; localstripe ignores them)."""
+    refunds = _call(lambda: client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100}))
+    for made in refunds.to_dict().get("data") or []:
+        if (made.get("metadata") or {}).get("idempotency_key") == idempotency_key:
+            return made["id"]
+    return None
 
 
 def verified_event(payload: bytes, signature: str):

@@ -11,15 +11,22 @@ from nalw.extensions import db
 
 
 class PaymentPurpose(enum.Enum):
+    """What a payment is for. The owning domain registers its handlers in `nalw.payments.purposes`."""
+
     MEMBERSHIP_FEE = "membership_fee"
     RENEWAL = "renewal"
     EVENT_PLACE = "event_place"
 
     @property
     def label(self):
-        return {"membership_fee": "Membership fee", "renewal": "Membership renewal", "event_place": "Event place"}[
-            self.value
-        ]
+        return PURPOSE_LABELS[self]
+
+
+PURPOSE_LABELS = {
+    PaymentPurpose.MEMBERSHIP_FEE: "Membership fee",
+    PaymentPurpose.RENEWAL: "Membership renewal",
+    PaymentPurpose.EVENT_PLACE: "Event place",
+}
 
 
 class PaymentStatus(enum.Enum):
@@ -32,11 +39,22 @@ class PaymentStatus(enum.Enum):
 
     @property
     def label(self):
-        return self.value.replace("_", " ").capitalize()
+        return STATUS_LABELS[self]
 
 
-# A payment in one of these states still counts: no second payment may start for its reference.
+STATUS_LABELS = {
+    PaymentStatus.PENDING: "Pending",
+    PaymentStatus.REQUIRES_ACTION: "Requires action",
+    PaymentStatus.SUCCEEDED: "Succeeded",
+    PaymentStatus.FAILED: "Failed",
+    PaymentStatus.PARTIALLY_REFUNDED: "Partially refunded",
+    PaymentStatus.REFUNDED: "Refunded",
+}
+
+# A payment in one of these states still counts: no second payment may start for what it pays for.
 LIVE_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.SUCCEEDED)
+# The same, as the partial indexes' condition.
+LIVE_WHERE = f"status IN ({', '.join(repr(status.value) for status in LIVE_STATUSES)})"
 MONEY_TAKEN_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
@@ -47,16 +65,42 @@ class PaymentMethod(enum.Enum):
 
     @property
     def label(self):
-        return {"card": "Card", "invoice": "Invoice", "bank_transfer": "Bank transfer"}[self.value]
+        return METHOD_LABELS[self]
+
+
+METHOD_LABELS = {
+    PaymentMethod.CARD: "Card",
+    PaymentMethod.INVOICE: "Invoice",
+    PaymentMethod.BANK_TRANSFER: "Bank transfer",
+}
+
+
+class RefundStatus(enum.Enum):
+    PENDING = "pending"  # row written, Stripe not yet answered
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # Stripe refused it: no money went back
+
+    @property
+    def label(self):
+        return REFUND_STATUS_LABELS[self]
+
+
+REFUND_STATUS_LABELS = {
+    RefundStatus.PENDING: "Waiting for the card service",
+    RefundStatus.SUCCEEDED: "Refunded",
+    RefundStatus.FAILED: "Not refunded",
+}
 
 
 class Payment(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "payments"
 
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    # What the payment is for: the purpose, the id of the thing paid for in the owning domain's table
+    # (a membership, a booking), and for a purpose that recurs the first day of the period paid for.
     purpose: Mapped[PaymentPurpose] = enum_column(PaymentPurpose, name="payment_purpose")
-    # What the payment is for, in the owning domain's terms, e.g. "membership:12".
-    reference: Mapped[str] = mapped_column(sa.String(80), index=True)
+    subject_id: Mapped[int]
+    period_starts_on: Mapped[dt.date | None]
     description: Mapped[str] = cut_to_fit_column(200)
     amount_pence: Mapped[int]
     refunded_pence: Mapped[int] = mapped_column(default=0)
@@ -79,13 +123,26 @@ class Payment(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
         sa.CheckConstraint("refunded_pence >= 0 AND refunded_pence <= amount_pence", name="refund_within_amount"),
-        # One live payment per thing being paid for: the database refuses a double charge.
+        # Every payment for a subject (a membership's payments), and the live one for a period.
+        sa.Index("ix_payments_paid_for", "purpose", "subject_id", "period_starts_on"),
+        # One live payment per thing being paid for: the database refuses a double charge. Two indexes,
+        # since a unique index lets rows with no period (NULL) repeat.
         sa.Index(
-            "uq_payments_live_reference",
-            "reference",
+            "uq_payments_live_paid_for_period",
+            "purpose",
+            "subject_id",
+            "period_starts_on",
             unique=True,
-            postgresql_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')"),
-            sqlite_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')"),
+            postgresql_where=sa.text(LIVE_WHERE),
+            sqlite_where=sa.text(LIVE_WHERE),
+        ),
+        sa.Index(
+            "uq_payments_live_paid_for",
+            "purpose",
+            "subject_id",
+            unique=True,
+            postgresql_where=sa.text(f"{LIVE_WHERE} AND period_starts_on IS NULL"),
+            sqlite_where=sa.text(f"{LIVE_WHERE} AND period_starts_on IS NULL"),
         ),
     )
 
@@ -95,9 +152,14 @@ class Payment(IdMixin, TimestampMixin, db.Model):
 
     @property
     def refundable_pence(self):
+        """What is left to refund: not what has gone back already, nor what a refund waiting for Stripe asks for."""
         if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
             return 0
-        return self.amount_pence - self.refunded_pence
+        return self.amount_pence - self.refunded_pence - self.pending_refund_pence
+
+    @property
+    def pending_refund_pence(self):
+        return sum(refund.amount_pence for refund in self.refunds if refund.status is RefundStatus.PENDING)
 
     @property
     def net_pence(self):
@@ -105,17 +167,23 @@ class Payment(IdMixin, TimestampMixin, db.Model):
 
 
 class Refund(IdMixin, db.Model):
+    """Money given back. The row is committed as pending before Stripe is asked, with the key Stripe is
+    asked with; Stripe's answer then makes it succeeded or failed (see `services.submit_refund`)."""
+
     __tablename__ = "refunds"
 
     payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payments.id"), index=True)
     amount_pence: Mapped[int]
     reason: Mapped[str] = cut_to_fit_column(300)
     idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    status: Mapped[RefundStatus] = enum_column(RefundStatus, name="refund_status", default=RefundStatus.PENDING)
+    failure_message: Mapped[str | None] = cut_to_fit_column(300)
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
 
     payment: Mapped[Payment] = relationship(back_populates="refunds")
+    created_by = relationship("Person", foreign_keys=[created_by_id])
 
     __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="refund_positive"),)
 

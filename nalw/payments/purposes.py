@@ -5,6 +5,13 @@ Payments knows no domain; a domain registers its handlers here at import time:
 `refund_effect(payment)` says, for the refund confirmation page, what a refund does to what was paid for.
 Each handler takes the Payment and must be safe to call once per change (the
 payments services call it exactly when the status changes, never on a replay).
+A handler finds what was paid for from `payment.subject_id` (the id the domain gave
+when it began the payment) and, for a purpose that recurs, `payment.period_starts_on`.
+
+To add a purpose: add a member to `PaymentPurpose` and its label (a migration widens the
+column's CHECK constraint), register its handlers when the domain's blueprint is
+registered, and begin payments with
+`services.begin_card_payment(person, PaymentPurpose.X, thing.id, amount_pence, description)`.
 """
 
 from collections.abc import Callable

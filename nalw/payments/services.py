@@ -7,6 +7,16 @@ The browser's return, the webhook and `flask payments reconcile` all read the
 PaymentIntent from Stripe and apply it through the same function, which changes
 nothing when the payment is already in that state: replays and events out of
 order are harmless.
+
+A payment says what it pays for in columns: its purpose, the id of the thing paid for
+in the owning domain (`subject_id`: a membership, a booking) and, for a purpose that
+recurs, the first day of the period paid for (`period_starts_on`). One live payment per
+purpose, subject and period: the database refuses a second.
+
+A refund is given back the same way: `request_refund` writes it as pending (the caller
+commits), then `submit_refund` asks Stripe with the refund's idempotency key and records
+the answer (the caller commits again). A refund Stripe did not answer stays pending;
+asking again, or `flask payments reconcile`, finishes it, and never refunds twice.
 """
 
 import datetime as dt
@@ -16,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from nalw.core.audit import record_audit
+from nalw.core.errors import DomainError
 from nalw.core.money import format_pence
 from nalw.core.time import utcnow
 from nalw.core.web import DATABASE_INTEGER_MAX
@@ -28,17 +39,13 @@ from nalw.payments.models import (
     PaymentMethod,
     PaymentStatus,
     Refund,
+    RefundStatus,
     StripeEvent,
 )
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A payment rule refused the change; `message` is for the person."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class MalformedEvent(ValueError):
@@ -96,45 +103,90 @@ def forget_card(person):
 # --- Taking a card payment ----------------------------------------------------------------
 
 
-def live_payment_for(reference) -> Payment | None:
+def _paid_for(purpose, subject_id, period_starts_on):
+    """The conditions that pick the payments for one purpose, subject and period (None: the purpose has none)."""
+    period = (
+        Payment.period_starts_on.is_(None) if period_starts_on is None else Payment.period_starts_on == period_starts_on
+    )
+    return (Payment.purpose == purpose, Payment.subject_id == subject_id, period)
+
+
+def live_payment_for(purpose, subject_id, period_starts_on=None) -> Payment | None:
+    """The payment that counts for this purpose, subject and period: pending, awaiting the bank, or succeeded."""
     return db.session.scalar(
-        sa.select(Payment).where(Payment.reference == reference, Payment.status.in_(LIVE_STATUSES))
+        sa.select(Payment).where(*_paid_for(purpose, subject_id, period_starts_on), Payment.status.in_(LIVE_STATUSES))
     )
 
 
-def begin_card_payment(person, purpose, reference, amount_pence, description, off_session=False) -> Payment:
-    """Write the payment row before any money moves. Refuses a second live payment for `reference`."""
+def payments_for(purposes, subject_id) -> list[Payment]:
+    """Every payment, in any state and for any period, for the subject under one of `purposes`, oldest first."""
+    return db.session.scalars(
+        sa.select(Payment).where(Payment.purpose.in_(purposes), Payment.subject_id == subject_id).order_by(Payment.id)
+    ).all()
+
+
+def begin_card_payment(
+    person, purpose, subject_id, amount_pence, description, *, period_starts_on=None, off_session=False
+) -> Payment:
+    """Write the payment row before any money moves. Refuses a second live payment for the same purpose,
+    subject and period."""
     if amount_pence <= 0:
         raise PaymentError("There is nothing to pay.")
-    existing = live_payment_for(reference)
-    if existing is not None:
-        raise PaymentInProgress(existing)
-    profile = billing_profile(person)
-    if profile is None or not profile.payment_method_id:
-        raise PaymentError("Add a card first.", field="card")
-    payment = Payment(
-        person_id=person.id,
-        purpose=purpose,
-        reference=reference,
-        description=description,
-        amount_pence=amount_pence,
+    payment = _new_payment(
+        person,
+        purpose,
+        subject_id,
+        period_starts_on,
+        amount_pence,
+        description,
         method=PaymentMethod.CARD,
-        status=PaymentStatus.PENDING,
         idempotency_key=f"payment-{uuid.uuid4().hex}",
         off_session=off_session,
     )
+    profile = billing_profile(person)
+    if profile is None or not profile.payment_method_id:
+        raise PaymentError("Add a card first.", field="card")
     _add_live_payment(payment)
     return payment
 
 
+def _new_payment(person, purpose, subject_id, period_starts_on, amount_pence, description, **details) -> Payment:
+    """A pending payment row, not yet added; refused when a live payment for the same thing exists already."""
+    existing = live_payment_for(purpose, subject_id, period_starts_on)
+    if existing is not None:
+        raise PaymentInProgress(existing)
+    return Payment(
+        person_id=person.id,
+        purpose=purpose,
+        subject_id=subject_id,
+        period_starts_on=period_starts_on,
+        description=description,
+        amount_pence=amount_pence,
+        status=PaymentStatus.PENDING,
+        **details,
+    )
+
+
 def _add_live_payment(payment):
-    """Write a new live payment row. Two requests can both find no live payment for the reference;
-    the database's one-live-payment index lets only the first write, and the second is refused here."""
+    """Write a new live payment row. Two requests can both find no live payment for what it pays for;
+    the database's one-live-payment indexes let only the first write, and the second is refused here."""
     try:
         with db.session.begin_nested():
             db.session.add(payment)
     except sa.exc.IntegrityError:
-        raise PaymentInProgress(live_payment_for(payment.reference)) from None
+        raise PaymentInProgress(_live_payment_for_the_same_thing(payment)) from None
+
+
+def _live_payment_for_the_same_thing(payment):
+    return live_payment_for(payment.purpose, payment.subject_id, payment.period_starts_on)
+
+
+def payment_metadata(payment) -> dict:
+    """What Stripe keeps with the PaymentIntent: our payment's id, and what it pays for, for reading in Stripe."""
+    metadata = {"payment_id": str(payment.id), "purpose": payment.purpose.value, "subject_id": str(payment.subject_id)}
+    if payment.period_starts_on is not None:
+        metadata["period_starts_on"] = payment.period_starts_on.isoformat()
+    return metadata
 
 
 def submit_card_payment(payment) -> Payment:
@@ -152,7 +204,7 @@ def submit_card_payment(payment) -> Payment:
             payment_method_id=profile.payment_method_id,
             idempotency_key=payment.idempotency_key,
             description=payment.description,
-            metadata={"payment_id": str(payment.id), "reference": payment.reference},
+            metadata=payment_metadata(payment),
             off_session=payment.off_session,
         )
     except gateway.CardDeclined as error:
@@ -188,14 +240,15 @@ def _mark_succeeded(payment, charge_id):
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED):
         return
     if payment.status is PaymentStatus.FAILED:
-        other = live_payment_for(payment.reference)
+        other = _live_payment_for_the_same_thing(payment)
         if other is not None:
             # Money arrived for a payment we had given up on, and another one paid for the same thing:
-            # take the money on record, then give it straight back. It goes from failed to refunded
-            # directly: as 'succeeded' it would be a second live payment, which the database refuses.
+            # take the money on record and give it back. It stays failed until the refund goes through,
+            # then is refunded: as 'succeeded' it would be a second live payment, which the database refuses.
             payment.stripe_charge_id = charge_id
             payment.succeeded_at = utcnow()
-            _refund(None, payment, payment.amount_pence, "Duplicate payment refunded automatically", notify=False)
+            if not payment.refunds:
+                _write_refund(None, payment, payment.amount_pence, "Duplicate payment refunded automatically")
             return
     payment.status = PaymentStatus.SUCCEEDED
     payment.stripe_charge_id = charge_id
@@ -224,83 +277,177 @@ def refresh_from_stripe(payment) -> Payment:
 # --- Refunds and offline payments ---------------------------------------------------------
 
 
-def refund_payment(actor, payment, amount_pence, reason) -> Refund:
-    """Refund all or part of a payment. Card refunds go through Stripe; offline ones are recorded."""
+def new_refund_key() -> str:
+    """The idempotency key of a refund not yet asked for: the refund form carries it, so sending the form
+    twice asks for one refund."""
+    return f"refund-{uuid.uuid4().hex}"
+
+
+def refund_with_key(idempotency_key) -> Refund | None:
+    return db.session.scalar(sa.select(Refund).where(Refund.idempotency_key == idempotency_key))
+
+
+def request_refund(actor, payment, amount_pence, reason, idempotency_key=None) -> Refund:
+    """Step one of a refund: check it and write it down. A card refund is written as pending: the caller
+    commits, then `submit_refund` asks Stripe. An offline payment's refund (the money goes back by bank
+    transfer) is recorded as done at once. A refund already asked for with `idempotency_key` is returned
+    as it is, so a form sent twice refunds once."""
+    idempotency_key = idempotency_key or new_refund_key()
+    # Locked, so two refunds asked for at once cannot both take what is left.
+    db.session.refresh(payment, with_for_update=True)
+    db.session.expire(payment, ["refunds"])
+    existing = refund_with_key(idempotency_key)
+    if existing is not None:
+        if existing.payment_id != payment.id:
+            raise PaymentError("This refund form belongs to another payment. Open the refund page again.")
+        return existing
     if amount_pence <= 0:
         raise PaymentError("Enter an amount to refund of at least 1p.", field="amount")
     if amount_pence > payment.refundable_pence:
-        raise PaymentError(
-            f"You can refund at most {format_pence(payment.refundable_pence)} of this payment.", field="amount"
+        waiting = (
+            f" ({format_pence(payment.pending_refund_pence)} is waiting to go back already)"
+            if payment.pending_refund_pence
+            else ""
         )
-    return _refund(actor, payment, amount_pence, reason)
+        raise PaymentError(
+            f"You can refund at most {format_pence(payment.refundable_pence)} of this payment{waiting}.",
+            field="amount",
+        )
+    refund = _write_refund(actor, payment, amount_pence, reason, idempotency_key)
+    if payment.method is not PaymentMethod.CARD:
+        _refund_succeeded(refund)
+    return refund
 
 
-def _refund(actor, payment, amount_pence, reason, notify=True) -> Refund:
-    """Record and audit a refund the caller has checked, through Stripe for a card. `notify=False` leaves the
-    owning domain out: refunding a duplicate payment takes nothing away from what the other one paid for."""
-    before = {"status": payment.status, "refunded_pence": payment.refunded_pence}
+def _write_refund(actor, payment, amount_pence, reason, idempotency_key=None) -> Refund:
     refund = Refund(
         payment=payment,
         amount_pence=amount_pence,
         reason=reason.strip(),
-        idempotency_key=f"refund-{uuid.uuid4().hex}",
+        idempotency_key=idempotency_key or new_refund_key(),
+        status=RefundStatus.PENDING,
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(refund)
     db.session.flush()
-    if payment.method is PaymentMethod.CARD:
-        try:
-            refund.stripe_refund_id = gateway.refund(
-                payment_intent_id=payment.stripe_payment_intent_id,
-                amount_pence=amount_pence,
-                idempotency_key=refund.idempotency_key,
-            )
-        except gateway.GatewayError as error:
-            raise PaymentError(f"The refund did not go through: {error.message}")
-    _set_refunded(payment, payment.refunded_pence + amount_pence, notify=notify)
+    return refund
+
+
+def submit_refund(refund) -> Refund:
+    """Step two of a card refund: ask Stripe, with the refund's idempotency key, and record its answer.
+    Safe to call any number of times: a settled refund is left alone; one Stripe has made already (we asked
+    but never heard back) is found and recorded, not made again; one Stripe did not answer stays pending."""
+    # Only one process asks Stripe for a refund at a time; another finds it locked and leaves it.
+    claimed = db.session.scalar(
+        sa.select(Refund)
+        .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if claimed is None:
+        return refund
+    payment = refund.payment
+    try:
+        stripe_refund_id = gateway.refund_made_with(
+            payment.stripe_payment_intent_id, refund.idempotency_key
+        ) or gateway.refund(
+            payment_intent_id=payment.stripe_payment_intent_id,
+            amount_pence=refund.amount_pence,
+            idempotency_key=refund.idempotency_key,
+        )
+    except gateway.Refused as error:
+        _refund_failed(refund, f"The card service refused the refund: {error.detail}")
+        return refund
+    except gateway.GatewayError as error:
+        # Stripe did not answer, or not so we know what it did: it is asked again (and looked up first) later.
+        current_app.logger.warning("refund %s: %s", refund.id, error.message)
+        refund.failure_message = "The card service did not answer; the refund is asked for again automatically."
+        return refund
+    refund.stripe_refund_id = stripe_refund_id
+    _refund_succeeded(refund)
+    return refund
+
+
+def _refund_succeeded(refund):
+    """Record a refund that went through, on the payment and in the audit log."""
+    payment = refund.payment
+    before = {"status": payment.status, "refunded_pence": payment.refunded_pence}
+    refund.status = RefundStatus.SUCCEEDED
+    refund.failure_message = None
+    db.session.flush()
+    _set_refunded(payment, _refunds_total(payment))
     record_audit(
-        actor,
+        refund.created_by,
         "payment.refunded",
         payment,
         before=before,
         after={"status": payment.status, "refunded_pence": payment.refunded_pence},
-        summary=f"Refunded {format_pence(amount_pence)} of {payment.receipt_number}: {refund.reason}",
+        summary=f"Refunded {format_pence(refund.amount_pence)} of {payment.receipt_number}: {refund.reason}",
     )
-    return refund
 
 
-def _set_refunded(payment, total_refunded_pence, notify=True):
-    """Refunded amounts only grow, so a late or repeated refund event changes nothing."""
+def _refund_failed(refund, message):
+    refund.status = RefundStatus.FAILED
+    refund.failure_message = message
+    record_audit(
+        refund.created_by,
+        "payment.refund_failed",
+        refund.payment,
+        after={"amount_pence": refund.amount_pence, "message": message},
+        summary=f"Refund of {format_pence(refund.amount_pence)} of {refund.payment.receipt_number} failed: {message}",
+    )
+
+
+def _refunds_total(payment):
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_pence), 0)).where(
+            Refund.payment_id == payment.id, Refund.status == RefundStatus.SUCCEEDED
+        )
+    )
+
+
+def _set_refunded(payment, total_refunded_pence):
+    """Refunded amounts only grow, so a late or repeated refund event changes nothing. The owning domain hears
+    once, when a payment that counted is refunded in full; refunding a duplicate payment, which never counted,
+    takes nothing away from what the other one paid for."""
     total = min(max(total_refunded_pence, payment.refunded_pence), payment.amount_pence)
     if total == payment.refunded_pence:
         return
+    counted = payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
     payment.refunded_pence = total
-    was_fully_refunded = payment.status is PaymentStatus.REFUNDED
     payment.status = PaymentStatus.REFUNDED if total == payment.amount_pence else PaymentStatus.PARTIALLY_REFUNDED
     db.session.flush()
-    if notify and payment.status is PaymentStatus.REFUNDED and not was_fully_refunded:
+    if counted and payment.status is PaymentStatus.REFUNDED:
         purposes.payment_refunded(payment)
 
 
+def pending_refunds(payments) -> list[Refund]:
+    return [refund for payment in payments for refund in payment.refunds if refund.status is RefundStatus.PENDING]
+
+
+def unsettled_refunds(older_than_minutes=10) -> list[Refund]:
+    cutoff = utcnow() - dt.timedelta(minutes=older_than_minutes)
+    return db.session.scalars(
+        sa.select(Refund).where(Refund.status == RefundStatus.PENDING, Refund.created_at <= cutoff).order_by(Refund.id)
+    ).all()
+
+
 def record_offline_payment(
-    actor, person, purpose, reference, amount_pence, method, offline_reference, description
+    actor, person, purpose, subject_id, amount_pence, method, offline_reference, description, *, period_starts_on=None
 ) -> Payment:
     """Staff record money received by invoice or bank transfer; it counts like a card payment."""
     if method is PaymentMethod.CARD:
         raise PaymentError("Card payments are taken through the card form, not recorded here.", field="method")
     if amount_pence <= 0:
         raise PaymentError("Enter the amount received, at least 1p.", field="amount")
-    existing = live_payment_for(reference)
-    if existing is not None:
-        raise PaymentInProgress(existing)
-    payment = Payment(
-        person_id=person.id,
-        purpose=purpose,
-        reference=reference,
-        description=description,
-        amount_pence=amount_pence,
+    payment = _new_payment(
+        person,
+        purpose,
+        subject_id,
+        period_starts_on,
+        amount_pence,
+        description,
         method=method,
-        status=PaymentStatus.PENDING,
         idempotency_key=f"offline-{uuid.uuid4().hex}",
         recorded_by_id=actor.id,
         offline_reference=offline_reference.strip(),
@@ -331,6 +478,16 @@ def _payment_from_metadata(intent):
         if payment is not None and payment.stripe_payment_intent_id in (None, intent["id"]):
             payment.stripe_payment_intent_id = intent["id"]
             return payment
+    return None
+
+
+def payment_in_event(event) -> Payment | None:
+    """The payment a handled event was about, if we have it."""
+    obj = event["data"]["object"]
+    if event["type"].startswith("payment_intent."):
+        return payment_for_intent(obj["id"])
+    if event["type"] == "charge.refunded" and obj.get("payment_intent"):
+        return payment_for_intent(obj["payment_intent"])
     return None
 
 

@@ -5,17 +5,19 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from nalw.core.forms import show_refusal
+from nalw.core.forms import carry_out
 from nalw.core.money import format_pence
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
-from nalw.payments import blueprint, gateway, purposes, services
+from nalw.payments import blueprint, checkout, gateway, purposes, services
 from nalw.payments.forms import RefundForm
 from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentStatus
 
-PER_PAGE = 50
+# Rows on a page of the staff payments list, and of a member's own payments.
+STAFF_PAYMENTS_PER_PAGE = 50
+MY_PAYMENTS_PER_PAGE = 25
 
 
 @blueprint.route("/stripe/webhook", methods=["POST"])
@@ -43,6 +45,10 @@ def stripe_webhook():
         # The same event delivered twice at once: the other delivery recorded and applied it.
         outcome = "duplicate: handled by a simultaneous delivery"
     current_app.logger.info("stripe webhook %s %s: %s", event["id"], event["type"], outcome)
+    # A refund the event wrote (money arrived for a payment given up on) is asked of Stripe now it is committed.
+    payment = services.payment_in_event(event)
+    if payment is not None:
+        checkout.complete_refunds(services.pending_refunds([payment]), flash_outcome=False)
     return jsonify(received=True, outcome=outcome)
 
 
@@ -57,10 +63,9 @@ def _payment_visible_to(person, payment_id) -> Payment:
 @blueprint.route("/account/payments")
 @signed_in
 def my_payments():
-    payments = db.session.scalars(
-        sa.select(Payment).where(Payment.person_id == current_user.id).order_by(Payment.id.desc())
-    ).all()
-    return render_template("payments/my_payments.html", payments=payments)
+    query = sa.select(Payment).where(Payment.person_id == current_user.id).order_by(Payment.id.desc())
+    page = db.paginate(query, page=page_number(), per_page=MY_PAYMENTS_PER_PAGE, error_out=False)
+    return render_template("payments/my_payments.html", page=page)
 
 
 @blueprint.route("/account/payments/<int:payment_id>")
@@ -79,7 +84,7 @@ def staff_payments():
     query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
     if status in {s.value for s in PaymentStatus}:
         query = query.where(Payment.status == PaymentStatus(status))
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=STAFF_PAYMENTS_PER_PAGE, error_out=False)
     return render_template("payments/staff_list.html", page=page, status=status, statuses=list(PaymentStatus))
 
 
@@ -95,21 +100,22 @@ def refund(payment_id):
     """The refund is its own page: it says how much can go back, where the money goes and what happens to what
     was paid for, before the button. GET changes nothing; the POST refunds."""
     payment = _payment_visible_to(current_user, payment_id)
-    if not payment.refundable_pence:
+    form = RefundForm()
+    # The same form sent again (a double click, a retry) goes on to the refund it asked for already.
+    sent_again = form.is_submitted() and services.refund_with_key(form.refund_key.data or "") is not None
+    if not payment.refundable_pence and not sent_again:
         flash("Nothing is left to refund on this payment.", "info")
         return redirect(url_for("payments.staff_payment", payment_id=payment.id))
-    form = RefundForm()
     if not form.is_submitted():
         form.amount.data = f"{payment.refundable_pence / 100:.2f}"
+        form.refund_key.data = services.new_refund_key()
     if form.validate_on_submit():
-        try:
-            services.refund_payment(current_user, payment, form.amount.pence, form.reason.data)
-        except services.PaymentError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(f"Refunded {format_pence(form.amount.pence)}.", "success")
+        with carry_out(form) as call:
+            made = services.request_refund(
+                current_user, payment, form.amount.pence, form.reason.data, idempotency_key=form.refund_key.data
+            )
+        if call.succeeded:
+            checkout.complete_refunds([made])
             return redirect(url_for("payments.staff_payment", payment_id=payment.id))
     return render_template("payments/refund.html", payment=payment, form=form, effect=purposes.refund_effect(payment))
 
@@ -149,6 +155,7 @@ def authenticated(payment_id):
         # Stripe's webhook or the reconcile run will settle it; the person is not left at an error page.
         db.session.rollback()
     db.session.commit()
+    checkout.complete_refunds(services.pending_refunds([payment]), flash_outcome=False)
     if payment.status is PaymentStatus.SUCCEEDED:
         flash(f"Payment of {format_pence(payment.amount_pence)} received. Thank you.", "success")
     elif payment.status is PaymentStatus.FAILED:

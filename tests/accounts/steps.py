@@ -1,6 +1,5 @@
 """What a person does on the account pages, and what the tests look at afterwards."""
 
-import re
 from urllib.parse import urlencode
 
 import pyotp
@@ -14,7 +13,7 @@ from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import page_text
+from tests.helpers import input_tag, page_text, rows_of
 
 NEW_PASSWORD = "willow teapot granite cloud"
 
@@ -83,13 +82,6 @@ def wrong_totp_code(secret):
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
 
 
-def input_tag(response, field_id):
-    html = response.get_data(as_text=True)
-    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
-    assert match, f"no input with id={field_id!r} on the page"
-    return match.group(0)
-
-
 def assert_refused_on_field(response, field_id, message):
     """The form came back with `message` on the field, marked invalid for assistive technology."""
     assert response.status_code == 200
@@ -104,12 +96,7 @@ ACCOUNT_TABLES = (Person, RoleGrant, RecoveryCode, OutboxMessage, AuditEntry)
 
 def account_tables():
     """Every row of every table the account pages can change, to prove a refusal changed nothing."""
-    db.session.expire_all()
-    rows = {}
-    for model in ACCOUNT_TABLES:
-        table = model.__table__
-        rows[table.name] = db.session.execute(sa.select(table).order_by(table.c.id)).all()
-    return rows
+    return rows_of(*ACCOUNT_TABLES)
 
 
 def count_rows(model):

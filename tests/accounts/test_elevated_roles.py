@@ -15,10 +15,10 @@ from werkzeug.routing import IntegerConverter
 from nalw.core.permissions import Role, access_rule_for
 from nalw.extensions import db
 from nalw.payments.models import Payment
-from tests.core.test_access import dummy_value, endpoints
-from tests.cpd.record_steps import log_entry, pdf_file, upload
+from tests.cpd.record_steps import upload
+from tests.factories import CpdEntryFactory, MembershipFactory, pdf_file
 from tests.helpers import ROLE_TRAITS, sign_in
-from tests.members.steps import active_membership
+from tests.routes import dummy_value, endpoints
 
 
 @pytest.fixture
@@ -29,9 +29,9 @@ def settings(tmp_path):
 @pytest.fixture
 def someone_elses_records(app):
     """A member's membership, payment, CPD entry and evidence file: what staff may open, others may not."""
-    membership = active_membership()
+    membership = MembershipFactory()
     owner = membership.person
-    entry = log_entry(owner, dt.date.today() - dt.timedelta(days=3), hours=2)
+    entry = CpdEntryFactory(person=owner, done_on=dt.date.today() - dt.timedelta(days=3), hours=2)
     owner_client = app.test_client()
     sign_in(owner_client, owner)
     assert upload(owner_client, entry, "certificate.pdf", pdf_file()).status_code == 302

@@ -7,9 +7,8 @@ from nalw.accounts import services as account_services
 from nalw.extensions import db
 from nalw.members import organisations
 from nalw.members.models import Organisation
-from tests.factories import DEFAULT_PASSWORD, PersonFactory
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, PersonFactory, organisation_tier
 from tests.helpers import emails_to, link_in
-from tests.members.steps import active_membership, organisation_tier
 
 
 def _queued(address, path_start):
@@ -38,7 +37,9 @@ def new_email_confirmation():
 
 
 def seat_invitation():
-    membership = active_membership(PersonFactory(name="Olu Admin"), organisation_tier(), employer_name="Riverside PCN")
+    membership = MembershipFactory(
+        person=PersonFactory(name="Olu Admin"), tier=organisation_tier(), employer_name="Riverside PCN"
+    )
     organisation = db.session.get(Organisation, membership.organisation_id)
     organisations.invite(membership.person, organisation, "invited@example.org")
     return _queued("invited@example.org", "/organisation/join/")

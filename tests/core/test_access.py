@@ -7,10 +7,10 @@ until it declares a rule and the table says who it is for.
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.routing import AnyConverter, IntegerConverter
 
 from nalw.core.permissions import Role, access_rule_for
 from tests.helpers import ROLE_TRAITS, page_text, sign_in
+from tests.routes import dummy_request, endpoints
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -156,28 +156,6 @@ def declared_audience(rule):
     if not rule.roles:
         return SIGNED_IN
     return rule.roles
-
-
-def endpoints(app):
-    return sorted({url_rule.endpoint for url_rule in app.url_map.iter_rules()})
-
-
-def dummy_value(converter):
-    if isinstance(converter, IntegerConverter):
-        return 999999
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)[0]
-    return "x"
-
-
-def dummy_request(app, endpoint):
-    """(method, path) that reaches `endpoint`, with made-up values for its URL parts."""
-    url_rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {name: dummy_value(converter) for name, converter in url_rule._converters.items()}
-    method = "GET" if "GET" in url_rule.methods else "POST"
-    with app.test_request_context():
-        path = app.url_for(endpoint, **values)
-    return method, path
 
 
 def test_every_endpoint_declares_who_may_open_it(app):

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from nalw.extensions import db
-from tests.core.test_migrations import flask_db, scratch_app, scratch_database_url  # noqa: F401 (fixtures)
+from tests.scratch_database import flask_db
 
 pytestmark = pytest.mark.postgres_only
 
@@ -31,7 +31,7 @@ def stored(status):
     ).one()
 
 
-def test_upgrading_masks_one_time_links_in_emails_already_written(scratch_app):  # noqa: F811
+def test_upgrading_masks_one_time_links_in_emails_already_written(scratch_app):
     flask_db(scratch_app, "upgrade", "82844daa4a74")
     write_old_email("sent")
     write_old_email("failed")

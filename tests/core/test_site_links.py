@@ -9,9 +9,8 @@ import pytest
 
 from nalw.config import load_config
 from nalw.core.links import absolute_link
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory
 from tests.helpers import emails_to, sign_in
-from tests.members.steps import active_membership
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_SITE = "https://members.nalw.example/portal"
@@ -49,7 +48,7 @@ def test_links_in_emails_use_the_site_url(app, client):
 
 @with_site_url(PUBLIC_SITE)
 def test_the_certificate_links_to_the_register_at_the_site_url(app, client):
-    membership = active_membership(PersonFactory())
+    membership = MembershipFactory(person=PersonFactory())
     sign_in(client, membership.person)
     rendered = []
 

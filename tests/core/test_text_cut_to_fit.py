@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.db import CUT_TO_FIT, fit_to_length
 from nalw.extensions import db
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory, organisation_tier
 from tests.helpers import emails_to, page_text, sign_in
-from tests.members.steps import active_membership, organisation_tier
 
 # Every column whose text is put together from other text. A new one gets `cut_to_fit_column` and a line here.
 BUILT_FROM_OTHER_TEXT = {
@@ -20,6 +19,7 @@ BUILT_FROM_OTHER_TEXT = {
     "payments.description",
     "payments.failure_message",
     "refunds.reason",
+    "refunds.failure_message",
     "stripe_events.outcome",
 }
 
@@ -71,7 +71,7 @@ def test_an_audit_summary_quoting_a_long_reason_is_saved_cut_to_fit(app):
 def test_organisation_with_a_200_character_name_invites_a_member_with_the_subject_cut_to_fit(client):
     name = "The Riverside and Lower Dale Primary Care Network Social Prescribing Partnership " * 3
     name = name[:200]
-    membership = active_membership(PersonFactory(name="Olu Admin"), organisation_tier(), employer_name=name)
+    membership = MembershipFactory(person=PersonFactory(name="Olu Admin"), tier=organisation_tier(), employer_name=name)
     sign_in(client, membership.person)
 
     response = client.post("/organisation", data={"email": "ada@example.org"}, follow_redirects=True)

@@ -3,33 +3,13 @@
 import datetime as dt
 import io
 import re
-import zipfile
 import zlib
 
 import sqlalchemy as sa
 
-from nalw.code_of_practice.services import current_version
-from nalw.cpd import services
-from nalw.cpd.models import ActivityType, CpdEntry, Evidence
+from nalw.cpd.models import AuditSelection, CpdEntry, Evidence
 from nalw.extensions import db
-from tests.members.steps import active_membership
-
-REFLECTION = {
-    "what_i_did": "A day course with case studies.",
-    "what_i_learned": "How to spot financial abuse.",
-    "practice_change": "I now ask about money worries at the first meeting.",
-    "impact": "People get help with debt sooner.",
-}
-
-
-def member(person=None, **overrides):
-    """A person with an active Link Worker membership (20 hours a year), joined the way the app joins people."""
-    return active_membership(person, **overrides).person
-
-
-def standard(code, version=None):
-    version = version or current_version()
-    return next(each for each in version.standards if each.code == code)
+from tests.factories import REFLECTION, standard
 
 
 def entry_answers(**overrides):
@@ -45,32 +25,6 @@ def entry_answers(**overrides):
     }
     answers.update(overrides)
     return {name: value for name, value in answers.items() if value is not None}
-
-
-def log_entry(
-    person,
-    done_on,
-    hours=1,
-    codes=("S1",),
-    activity=ActivityType.COURSE,
-    title="Learning",
-    complete=True,
-    reflection=None,
-    provider="",
-):
-    """An entry saved through the service, as the entry form saves it."""
-    return services.save_entry(
-        person,
-        None,
-        done_on=done_on,
-        title=title,
-        activity_type=activity,
-        quarter_hours=round(hours * 4),
-        provider=provider,
-        standard_ids=[standard(code).id for code in codes],
-        reflection=REFLECTION if reflection is None and complete else (reflection or {}),
-        complete=complete,
-    )
 
 
 def entries_of(person):
@@ -103,59 +57,6 @@ def group_is_invalid(response, field_id):
     """A group of checkboxes or radios: its fieldset is described by the error message."""
     html = response.get_data(as_text=True)
     return bool(re.search(rf'<fieldset\b[^>]*aria-describedby="[^"]*\b{re.escape(field_id)}-error\b', html))
-
-
-# --- Files as members upload them ---------------------------------------------------------------
-
-
-def pdf_file():
-    return (
-        b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-        b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-    )
-
-
-def png_file():
-    def chunk(kind, body):
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    header = (1).to_bytes(4, "big") + (1).to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-def jpeg_file():
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32 + b"\xff\xd9"
-
-
-def docx_file():
-    """The smallest Word document: the content types and the document part."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as docx:
-        docx.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>",
-        )
-        docx.writestr(
-            "word/document.xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            "<w:body><w:p><w:r><w:t>Certificate of attendance</w:t></w:r></w:p></w:body></w:document>",
-        )
-    return buffer.getvalue()
-
-
-def elf_file():
-    return b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
-
-
-def windows_exe_file():
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
 
 def saved_answers(entry):
@@ -197,3 +98,10 @@ def pdf_streams(pdf):
 
 def pdf_page_count(pdf):
     return int(re.search(rb"/Type /Pages/Kids \[[^\]]*\]/Count (\d+)", pdf_streams(pdf)).group(1))
+
+
+def selections_of(audit):
+    """The members an audit drew, in the order it drew them."""
+    return db.session.scalars(
+        sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
+    ).all()

@@ -14,10 +14,10 @@ from nalw.cpd import audits
 from nalw.cpd.models import AuditSelection, Outcome, SelectionStatus, StandardOutcome
 from nalw.cpd.services import CpdError, accepted_version
 from nalw.extensions import db
-from tests.cpd.test_audits import active_member, selections_of, start_audit
-from tests.cpd.test_audits import log_audited_entry as log_entry
+from tests.cpd.record_steps import selections_of
+from tests.factories import CpdAuditFactory, CpdEntryFactory, MembershipFactory, audited_year, staff_member
 from tests.helpers import emails_to, link_in, page_text, sign_in
-from tests.members.steps import audit_entries, errors_on_field, staff_member
+from tests.members.steps import audit_entries, errors_on_field
 
 SUMMARY = "I support people in a large PCN; this year I focused on safeguarding and money worries."
 
@@ -26,11 +26,16 @@ SUMMARY = "I support people in a large PCN; this year I focused on safeguarding 
 def drawn(app):
     """One member drawn for an audit due in 30 days, with two complete entries and a draft."""
     staff = staff_member()
-    membership = active_member()
+    membership = MembershipFactory(long_standing=True)
     person = membership.person
-    entries = [log_entry(person, 3, title="Safeguarding adults"), log_entry(person, 2, title="Debt advice")]
-    draft = log_entry(person, 1, title="Half-written reflection", complete=False)
-    audit = start_audit(staff, deadline_on=london_today() + dt.timedelta(days=30))
+    entries = [
+        CpdEntryFactory(person=person, done_on=audited_year().starts_on, hours=3, title="Safeguarding adults"),
+        CpdEntryFactory(person=person, done_on=audited_year().starts_on, hours=2, title="Debt advice"),
+    ]
+    draft = CpdEntryFactory(
+        person=person, done_on=audited_year().starts_on, hours=1, title="Half-written reflection", complete=False
+    )
+    audit = CpdAuditFactory(staff=staff, deadline_on=london_today() + dt.timedelta(days=30))
     [selection] = selections_of(audit)
     db.session.commit()
     return staff, person, selection, entries, draft
@@ -67,7 +72,7 @@ def reload(selection):
 
 def test_only_the_selected_member_can_open_their_profile(client, drawn):
     _, person, selection, entries, _ = drawn
-    someone_else = active_member()
+    someone_else = MembershipFactory(long_standing=True)
     sign_in(client, someone_else.person)
 
     assert client.get(f"/cpd/audit/{selection.id}").status_code == 404
@@ -126,10 +131,10 @@ def test_saving_without_submitting_keeps_the_profile_editable(client, drawn):
 @pytest.mark.parametrize("choice", ["a draft entry", "someone else's entry", "an entry that does not exist"])
 def test_entries_that_are_not_the_members_own_complete_entries_are_refused(client, drawn, choice, submit):
     _, person, selection, entries, draft = drawn
-    other = active_member()
+    other = MembershipFactory(long_standing=True)
     chosen = {
         "a draft entry": draft.id,
-        "someone else's entry": log_entry(other.person, 4).id,
+        "someone else's entry": CpdEntryFactory(person=other.person, done_on=audited_year().starts_on, hours=4).id,
         "an entry that does not exist": 999_999,
     }[choice]
     db.session.commit()
@@ -351,10 +356,10 @@ def test_more_information_reopens_the_profile_with_a_later_deadline_and_the_memb
 
 def test_more_information_keeps_a_deadline_that_is_already_further_away(client, app):
     staff = staff_member()
-    membership = active_member()
-    entry = log_entry(membership.person, 3)
+    membership = MembershipFactory(long_standing=True)
+    entry = CpdEntryFactory(person=membership.person, done_on=audited_year().starts_on, hours=3)
     far_deadline = london_today() + dt.timedelta(days=60)
-    [selection] = selections_of(start_audit(staff, deadline_on=far_deadline))
+    [selection] = selections_of(CpdAuditFactory(staff=staff, deadline_on=far_deadline))
     submit(membership.person, selection, [entry])
 
     client_as_staff(client, staff).post(
@@ -405,9 +410,11 @@ def test_a_review_needs_an_outcome_for_at_least_one_standard(client, drawn):
 
 def test_staff_see_the_audit_progress_at_a_glance(client, app):
     staff = staff_member()
-    members = [active_member(name=f"Member {letter}") for letter in "ABCD"]
-    entries = {m.person_id: log_entry(m.person, 3) for m in members}
-    audit = start_audit(staff)
+    members = [MembershipFactory(long_standing=True, person__name=f"Member {letter}") for letter in "ABCD"]
+    entries = {
+        m.person_id: CpdEntryFactory(person=m.person, done_on=audited_year().starts_on, hours=3) for m in members
+    }
+    audit = CpdAuditFactory(staff=staff)
     by_person = {s.person_id: s for s in selections_of(audit)}
     waiting, submitted, reviewed, reopened = (by_person[m.person_id] for m in members)
     for selection in (submitted, reviewed, reopened):

@@ -11,98 +11,28 @@ import time_machine
 from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxMessage
-from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
-from nalw.cpd.models import ActivityType, AuditSelection, CpdAudit, Outcome, SelectionStatus
+from nalw.cpd.models import AuditSelection, CpdAudit, Outcome, SelectionStatus
 from nalw.cpd.services import CpdError
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import MembershipStatus
-from tests.factories import PersonFactory
-from tests.helpers import emails_to, link_in, page_text, sign_in
-from tests.members.steps import (
-    audit_entries,
-    errors_on_field,
+from tests.cpd.record_steps import selections_of
+from tests.factories import (
+    CpdAuditFactory,
+    CpdEntryFactory,
+    MembershipFactory,
+    PersonFactory,
+    audited_year,
     organisation_tier,
     service_answers,
     staff_member,
     tier_named,
 )
-
-# --- Building members and their CPD, the way the app does -----------------------------------------
-
-
-def audited_year():
-    """Audits sample the last CPD year that has ended."""
-    return current_year().previous()
-
-
-def active_member(*, tier="Link Worker", region=Region.LONDON, joined_days_ago=400, name=None):
-    """An approved personal membership that started `joined_days_ago` days ago."""
-    person = PersonFactory(**({"name": name} if name else {}))
-    membership = member_services.apply(
-        person,
-        tier_named(tier),
-        answers=service_answers(region=region),
-        code_version_id=current_version().id,
-        accepted_code=True,
-    )
-    member_services.change_status(membership, MembershipStatus.PAID, reason="Fee paid")
-    member_services.approve(None, membership)
-    membership.started_on = london_today() - dt.timedelta(days=joined_days_ago)
-    db.session.flush()
-    return membership
-
-
-def log_entry(person, hours, *, done_on=None, complete=True, title="Safeguarding adults level 2"):
-    """A CPD entry logged through the service the entry form uses; complete unless told otherwise."""
-    version = cpd_services.accepted_version(person)
-    return cpd_services.save_entry(
-        person,
-        None,
-        done_on=done_on or current_year().starts_on,
-        title=title,
-        activity_type=ActivityType.COURSE,
-        quarter_hours=round(hours * 4),
-        provider="Local authority",
-        standard_ids=[version.standards[0].id],
-        reflection={
-            "what_i_did": "A day course.",
-            "what_i_learned": "Spotting financial abuse.",
-            "practice_change": "I ask about money worries.",
-            "impact": "People get help sooner.",
-        },
-        complete=complete,
-    )
-
-
-def log_audited_entry(person, hours, **details):
-    """A CPD entry in the CPD year audits sample: the last one that has ended."""
-    return log_entry(person, hours, done_on=audited_year().starts_on, **details)
-
-
-def start_audit(
-    staff, *, share_per_thousand=1000, deadline_on=None, exclude_joined_within_days=0, seed=None, year=None
-):
-    """An audit started through the service the staff form calls."""
-    audit = audits.start_audit(
-        staff,
-        year or audited_year(),
-        share_per_thousand=share_per_thousand,
-        exclude_joined_within_days=exclude_joined_within_days,
-        deadline_on=deadline_on or london_today() + dt.timedelta(days=30),
-        seed=seed,
-    )
-    db.session.flush()
-    return audit
-
-
-def selections_of(audit):
-    return db.session.scalars(
-        sa.select(AuditSelection).where(AuditSelection.audit_id == audit.id).order_by(AuditSelection.id)
-    ).all()
+from tests.helpers import emails_to, link_in, page_text, sign_in
+from tests.members.steps import audit_entries, errors_on_field
 
 
 def only_audit():
@@ -134,7 +64,7 @@ def staff_client(client):
 
 def test_staff_draw_a_share_of_active_members_and_each_is_told_with_a_link_to_their_profile(staff_client):
     client, staff = staff_client
-    members = [active_member() for _ in range(10)]
+    members = [MembershipFactory(long_standing=True) for _ in range(10)]
 
     response = client.post("/admin/cpd/audits/new", data=audit_form(share="25"), follow_redirects=True)
 
@@ -167,7 +97,7 @@ def test_staff_draw_a_share_of_active_members_and_each_is_told_with_a_link_to_th
 def test_a_share_of_2_5_per_cent_is_accepted_and_draws_at_least_one_member(staff_client):
     client, _ = staff_client
     for _ in range(10):
-        active_member()
+        MembershipFactory(long_standing=True)
 
     response = client.post("/admin/cpd/audits/new", data=audit_form(share="2.5"), follow_redirects=True)
 
@@ -181,7 +111,7 @@ def test_a_share_of_2_5_per_cent_is_accepted_and_draws_at_least_one_member(staff
 @pytest.mark.parametrize("share", ["0", "101", "2.55", "two and a half", "NaN", "sNaN", "Infinity"])
 def test_a_share_that_is_not_a_percentage_to_one_place_is_refused_on_the_field(staff_client, share):
     client, _ = staff_client
-    active_member()
+    MembershipFactory(long_standing=True)
 
     response = client.post("/admin/cpd/audits/new", data=audit_form(share=share))
 
@@ -211,7 +141,7 @@ def test_the_form_asks_for_the_year_share_exclusion_and_deadline(staff_client):
 
 def test_an_audit_with_nobody_to_draw_is_refused(staff_client):
     client, _ = staff_client
-    active_member(joined_days_ago=30)
+    MembershipFactory(joined_days_ago=30)
 
     response = client.post("/admin/cpd/audits/new", data=audit_form(exclude_joined_within_days="180"))
 
@@ -222,7 +152,7 @@ def test_an_audit_with_nobody_to_draw_is_refused(staff_client):
 @pytest.mark.parametrize("days_from_today", [-1, 0])
 def test_a_deadline_that_is_not_in_the_future_is_refused(staff_client, days_from_today):
     client, _ = staff_client
-    active_member()
+    MembershipFactory(long_standing=True)
 
     response = client.post(
         "/admin/cpd/audits/new",
@@ -236,8 +166,8 @@ def test_a_deadline_that_is_not_in_the_future_is_refused(staff_client, days_from
 
 def test_members_who_joined_within_the_set_number_of_days_are_left_out(staff_client):
     client, _ = staff_client
-    long_standing = [active_member(joined_days_ago=days) for days in (400, 181)]
-    recent = [active_member(joined_days_ago=days) for days in (179, 10, 0)]
+    long_standing = [MembershipFactory(joined_days_ago=days) for days in (400, 181)]
+    recent = [MembershipFactory(joined_days_ago=days) for days in (179, 10, 0)]
 
     client.post("/admin/cpd/audits/new", data=audit_form(share="100", exclude_joined_within_days="180"))
 
@@ -251,15 +181,15 @@ def test_members_who_joined_within_the_set_number_of_days_are_left_out(staff_cli
 
 def test_only_active_personal_memberships_are_drawn(staff_client):
     client, staff = staff_client
-    active = active_member()
-    in_grace = active_member()
+    active = MembershipFactory(long_standing=True)
+    in_grace = MembershipFactory(long_standing=True)
     member_services.change_status(in_grace, MembershipStatus.GRACE, reason="Expired")
-    lapsed = active_member()
+    lapsed = MembershipFactory(long_standing=True)
     member_services.change_status(lapsed, MembershipStatus.GRACE, reason="Expired")
     member_services.change_status(lapsed, MembershipStatus.LAPSED, reason="Not renewed")
-    resigned = active_member()
+    resigned = MembershipFactory(long_standing=True)
     member_services.resign(resigned.person, resigned, "Retiring")
-    suspended = active_member()
+    suspended = MembershipFactory(long_standing=True)
     member_services.suspend(staff, suspended, "Under investigation")
     applied = member_services.apply(
         PersonFactory(),
@@ -292,7 +222,7 @@ def test_only_active_personal_memberships_are_drawn(staff_client):
 def test_drawing_again_from_the_record_gives_the_same_members_and_the_audit_page_says_so(staff_client):
     client, staff = staff_client
     for _ in range(12):
-        active_member()
+        MembershipFactory(long_standing=True)
     client.post("/admin/cpd/audits/new", data=audit_form(share="25"))
     audit = only_audit()
     drawn = sorted(s.membership_id for s in selections_of(audit))
@@ -315,10 +245,10 @@ def test_drawing_again_from_the_record_gives_the_same_members_and_the_audit_page
 def test_the_same_seed_and_population_always_draw_the_same_members(app):
     staff = staff_member()
     for _ in range(20):
-        active_member()
-    first = start_audit(staff, share_per_thousand=200, seed=424242)
-    second = start_audit(staff, share_per_thousand=200, seed=424242)
-    third = start_audit(staff, share_per_thousand=200, seed=7)
+        MembershipFactory(long_standing=True)
+    first = CpdAuditFactory(staff=staff, share_per_thousand=200, seed=424242)
+    second = CpdAuditFactory(staff=staff, share_per_thousand=200, seed=424242)
+    third = CpdAuditFactory(staff=staff, share_per_thousand=200, seed=7)
 
     first_drawn = [s.membership_id for s in selections_of(first)]
     assert len(first_drawn) == 4
@@ -328,7 +258,7 @@ def test_the_same_seed_and_population_always_draw_the_same_members(app):
 
 def test_each_member_drawn_has_the_selection_in_their_history_on_the_staff_person_page(staff_client):
     client, staff = staff_client
-    membership = active_member()
+    membership = MembershipFactory(long_standing=True)
 
     client.post("/admin/cpd/audits/new", data=audit_form(share="100"))
 
@@ -349,8 +279,8 @@ def test_each_member_drawn_has_the_selection_in_their_history_on_the_staff_perso
 def test_audits_list_shows_each_audit_with_its_sample_and_progress(staff_client):
     client, staff = staff_client
     for _ in range(4):
-        active_member()
-    start_audit(staff, share_per_thousand=500)
+        MembershipFactory(long_standing=True)
+    CpdAuditFactory(staff=staff, share_per_thousand=500)
     db.session.commit()
 
     page = page_text(client.get("/admin/cpd/audits"))
@@ -374,9 +304,9 @@ def reminders_to(person):
 
 def test_reminders_go_14_and_3_days_before_the_deadline_once_each(app, runner):
     staff = staff_member()
-    membership = active_member()
+    membership = MembershipFactory(long_standing=True)
     deadline = london_today() + dt.timedelta(days=40)
-    start_audit(staff, deadline_on=deadline)
+    CpdAuditFactory(staff=staff, deadline_on=deadline)
     db.session.commit()
     person = membership.person
 
@@ -397,9 +327,9 @@ def test_reminders_go_14_and_3_days_before_the_deadline_once_each(app, runner):
 
 def test_a_member_already_within_3_days_gets_only_the_3_day_reminder(app, runner):
     staff = staff_member()
-    membership = active_member()
+    membership = MembershipFactory(long_standing=True)
     deadline = london_today() + dt.timedelta(days=20)
-    start_audit(staff, deadline_on=deadline)
+    CpdAuditFactory(staff=staff, deadline_on=deadline)
     db.session.commit()
 
     run_reminders(runner, deadline - dt.timedelta(days=2))
@@ -411,10 +341,10 @@ def test_a_member_already_within_3_days_gets_only_the_3_day_reminder(app, runner
 
 def test_members_who_have_submitted_get_no_reminders(app, runner):
     staff = staff_member()
-    waiting, submitted = active_member(), active_member()
-    entry = log_audited_entry(submitted.person, 3)
+    waiting, submitted = MembershipFactory(long_standing=True), MembershipFactory(long_standing=True)
+    entry = CpdEntryFactory(person=submitted.person, hours=3, done_on=audited_year().starts_on)
     deadline = london_today() + dt.timedelta(days=20)
-    audit = start_audit(staff, deadline_on=deadline)
+    audit = CpdAuditFactory(staff=staff, deadline_on=deadline)
     selection = next(s for s in selections_of(audit) if s.person_id == submitted.person_id)
     audits.submit_profile(submitted.person, selection, "My year in practice.", [entry.id])
     db.session.commit()
@@ -428,11 +358,11 @@ def test_members_who_have_submitted_get_no_reminders(app, runner):
 
 def test_a_profile_reopened_for_more_information_is_reminded_of_its_new_deadline(app, runner):
     staff = staff_member()
-    membership = active_member()
+    membership = MembershipFactory(long_standing=True)
     person = membership.person
-    entry = log_audited_entry(person, 3)
+    entry = CpdEntryFactory(person=person, hours=3, done_on=audited_year().starts_on)
     today = london_today()
-    [selection] = selections_of(start_audit(staff, deadline_on=today + dt.timedelta(days=14)))
+    [selection] = selections_of(CpdAuditFactory(staff=staff, deadline_on=today + dt.timedelta(days=14)))
     db.session.commit()
     run_reminders(runner, today)  # the 14-day reminder for the first deadline
     audits.submit_profile(person, selection, "My year in practice.", [entry.id])
@@ -475,13 +405,13 @@ def test_the_audit_form_offers_only_cpd_years_that_have_ended(client):
 
 def test_an_audit_of_a_cpd_year_still_running_is_refused(staff_client):
     client, _ = staff_client
-    active_member()
+    MembershipFactory(long_standing=True)
 
     response = client.post("/admin/cpd/audits/new", data=audit_form(year=str(current_year().key)))
 
     assert errors_on_field(response, "year") == ["Choose a CPD year that has ended from the list"]
     with pytest.raises(CpdError, match="has not ended yet"):
-        start_audit(staff_member(), year=current_year())
+        CpdAuditFactory(staff=staff_member(), year=current_year())
     assert db.session.scalar(sa.select(sa.func.count(CpdAudit.id))) == 0
 
 
@@ -489,7 +419,7 @@ def test_an_audit_of_a_cpd_year_still_running_is_refused(staff_client):
 def test_audit_dates_follow_the_configured_cpd_year(client, settings):
     with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
         sign_in(client, staff_member())
-        membership = active_member()
+        membership = MembershipFactory(long_standing=True)
         assert offered_years(client.get("/admin/cpd/audits/new"))[0] == "2025 (1 January 2025 to 31 December 2025)"
         client.post("/admin/cpd/audits/new", data=audit_form(year="2025", share="100"))
         audit = only_audit()

@@ -7,9 +7,9 @@ import time_machine
 
 from nalw.cpd import services
 from nalw.extensions import db
-from tests.cpd.record_steps import member, standard
+from tests.factories import MembershipFactory, publish_new_code_version, standard
 from tests.helpers import page_text, sign_in
-from tests.members.steps import errors_on_field, hidden_value, publish_new_code_version
+from tests.members.steps import errors_on_field, hidden_value
 
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -27,7 +27,7 @@ def clock():
 
 @pytest.fixture
 def person(client):
-    person = member()
+    person = MembershipFactory().person
     sign_in(client, person)
     return person
 

@@ -15,19 +15,26 @@ from nalw.cpd import compliance
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import MembershipStatus
-from tests.cpd.test_audits import active_member, log_entry
+from tests.factories import (
+    CpdEntryFactory,
+    MembershipFactory,
+    link_worker_tier,
+    staff_member,
+    tier_named,
+)
 from tests.helpers import page_text, sign_in
-from tests.members.steps import change_cpd_hours, link_worker_tier, staff_member, tier_named
+from tests.members.steps import change_cpd_hours
 
 
 def member_with_hours(name, hours, *, tier="Link Worker", region=Region.LONDON, draft_hours=0, last_year_hours=0):
-    membership = active_member(name=name, tier=tier, region=region)
+    named = {"person__name": name} if name else {}
+    membership = MembershipFactory(long_standing=True, tier=tier_named(tier), region=region, **named)
     if hours:
-        log_entry(membership.person, hours)
+        CpdEntryFactory(person=membership.person, hours=hours)
     if draft_hours:
-        log_entry(membership.person, draft_hours, complete=False)
+        CpdEntryFactory(person=membership.person, hours=draft_hours, complete=False)
     if last_year_hours:
-        log_entry(membership.person, last_year_hours, done_on=current_year().previous().starts_on)
+        CpdEntryFactory(person=membership.person, hours=last_year_hours, done_on=current_year().previous().starts_on)
     return membership
 
 

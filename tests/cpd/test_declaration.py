@@ -11,8 +11,9 @@ from nalw.members import renewals
 from nalw.members.models import CpdDeclaration
 from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
+from tests.factories import MembershipFactory
 from tests.helpers import page_text, sign_in
-from tests.members.steps import active_membership, change_cpd_hours, errors_on_field, hidden_value, save_card
+from tests.members.steps import change_cpd_hours, errors_on_field, hidden_value, save_card
 from tests.stripe_helpers import VISA, setup_secret_in
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
@@ -33,7 +34,7 @@ def clock():
 
 @pytest.fixture
 def membership(client):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     sign_in(client, membership.person)
     return membership
 
@@ -190,7 +191,7 @@ def test_someone_without_a_membership_to_renew_cannot_declare(client, person_as)
 
 def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_declare_for_it(client, confirm_card, clock):
     clock.move_to(dt.datetime(2027, 3, 15, 9, 0, tzinfo=dt.UTC))  # the last complete CPD year ended 31 March 2026
-    newcomer = active_membership(started_on=dt.date(2026, 5, 1), expires_on=dt.date(2027, 4, 30))
+    newcomer = MembershipFactory(started_on=dt.date(2026, 5, 1), expires_on=dt.date(2027, 4, 30))
     sign_in(client, newcomer.person)
 
     renewal_page = page_text(client.get("/membership/renew"))
@@ -208,7 +209,7 @@ def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_decla
     ("started_on", "asked_about"), [(dt.date(2026, 3, 31), "2025 to 2026"), (dt.date(2026, 4, 1), None)]
 )
 def test_the_year_to_declare_is_asked_only_if_the_membership_had_started_by_its_end(app, started_on, asked_about):
-    membership = active_membership(started_on=started_on, expires_on=dt.date(2027, 3, 30))
+    membership = MembershipFactory(started_on=started_on, expires_on=dt.date(2027, 3, 30))
 
     year = renewals.cpd_year_to_declare_for(membership, today=dt.date(2027, 3, 1))
 

@@ -10,20 +10,22 @@ import time_machine
 
 from nalw.cpd import services
 from tests.cpd.record_steps import (
-    docx_file,
-    elf_file,
     entries_of,
     entry_answers,
     evidence_rows,
     field_is_invalid,
     files_in,
-    jpeg_file,
-    log_entry,
-    member,
-    pdf_file,
-    png_file,
     saved_answers,
     upload,
+)
+from tests.factories import (
+    CpdEntryFactory,
+    MembershipFactory,
+    docx_file,
+    elf_file,
+    jpeg_file,
+    pdf_file,
+    png_file,
     windows_exe_file,
 )
 from tests.helpers import page_text, sign_in
@@ -53,14 +55,14 @@ def clock():
 
 @pytest.fixture
 def owner(client):
-    person = member()
+    person = MembershipFactory().person
     sign_in(client, person)
     return person
 
 
 @pytest.fixture
 def entry(owner):
-    return log_entry(owner, dt.date(2026, 2, 1), hours=3, title="Safeguarding adults level 2")
+    return CpdEntryFactory(person=owner, done_on=dt.date(2026, 2, 1), hours=3, title="Safeguarding adults level 2")
 
 
 @pytest.mark.parametrize(
@@ -211,7 +213,7 @@ def test_another_member_cannot_see_or_remove_evidence(app, client, entry, storag
     upload(client, entry, "certificate.pdf", pdf_file())
     [evidence] = evidence_rows()
     other = app.test_client()
-    sign_in(other, member())
+    sign_in(other, MembershipFactory().person)
 
     assert other.get(f"/cpd/evidence/{evidence.id}").status_code == 404
     assert other.post(f"/cpd/evidence/{evidence.id}/delete").status_code == 404
@@ -268,7 +270,7 @@ def test_the_file_stays_until_the_removal_has_committed(client, owner, entry, st
 
 
 def test_deleting_an_entry_deletes_its_evidence_files(client, owner, entry, storage):
-    other_entry = log_entry(owner, dt.date(2026, 2, 2), title="Kept")
+    other_entry = CpdEntryFactory(person=owner, done_on=dt.date(2026, 2, 2), title="Kept")
     upload(client, entry, "certificate.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
     upload(client, other_entry, "kept.pdf", pdf_file())

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from nalw.cpd.models import ActivityType
-from tests.cpd.record_steps import REFLECTION, log_entry, member, pdf_page_count, pdf_streams
-from tests.factories import PersonFactory
+from tests.cpd.record_steps import pdf_page_count, pdf_streams
+from tests.factories import REFLECTION, CpdEntryFactory, MembershipFactory, PersonFactory
 from tests.helpers import sign_in
 
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)  # CPD year 2025 to 2026
@@ -44,7 +44,7 @@ def clock():
 
 @pytest.fixture
 def person(client):
-    person = member(PersonFactory(name="Robin Hart"))
+    person = MembershipFactory(person=PersonFactory(name="Robin Hart")).person
     sign_in(client, person)
     return person
 
@@ -52,24 +52,33 @@ def person(client):
 @pytest.fixture
 def record(person):
     """Two entries this CPD year (one a draft), one the year before; and someone else's."""
-    log_entry(
-        person,
-        dt.date(2025, 6, 2),
+    CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2025, 6, 2),
         hours=2.5,
-        codes=("S1", "S2"),
+        standards=("S1", "S2"),
         title="Café conversations: what matters to you",
         provider="Riverside PCN",
     )
-    log_entry(person, dt.date(2026, 1, 12), hours=1, codes=("S3",), title="Unfinished reading", complete=False)
-    log_entry(
-        person,
-        dt.date(2024, 11, 5),
+    CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2026, 1, 12),
+        hours=1,
+        standards=("S3",),
+        title="Unfinished reading",
+        complete=False,
+    )
+    CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2024, 11, 5),
         hours=6,
-        codes=("S5",),
-        activity=ActivityType.CONFERENCE,
+        standards=("S5",),
+        activity_type=ActivityType.CONFERENCE,
         title="Link Worker Day 2024",
     )
-    log_entry(member(), dt.date(2025, 7, 1), hours=3, title="Someone else's learning")
+    CpdEntryFactory(
+        person=MembershipFactory().person, done_on=dt.date(2025, 7, 1), hours=3, title="Someone else's learning"
+    )
 
 
 def csv_rows(response):
@@ -159,7 +168,13 @@ def test_the_csv_defaults_to_the_current_year(client, record):
     ],
 )
 def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(client, person, title):
-    log_entry(person, dt.date(2025, 6, 2), title=title, provider="=1+1", reflection={**REFLECTION, "impact": "@cmd"})
+    CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2025, 6, 2),
+        title=title,
+        provider="=1+1",
+        reflection={**REFLECTION, "impact": "@cmd"},
+    )
 
     [row] = csv_rows(client.get("/cpd/export.csv?year=2025"))[1:]
 

@@ -6,21 +6,10 @@ import pytest
 import time_machine
 
 from nalw.cpd.models import ActivityType, EntryStatus
-from tests.cpd.record_steps import (
-    REFLECTION,
-    entries_of,
-    entry_answers,
-    evidence_rows,
-    field_is_invalid,
-    group_is_invalid,
-    log_entry,
-    member,
-    pdf_file,
-    standard,
-    upload,
-)
+from tests.cpd.record_steps import entries_of, entry_answers, evidence_rows, field_is_invalid, group_is_invalid, upload
+from tests.factories import REFLECTION, CpdEntryFactory, MembershipFactory, pdf_file, publish_new_code_version, standard
 from tests.helpers import page_text, sign_in
-from tests.members.steps import errors_on_field, publish_new_code_version
+from tests.members.steps import errors_on_field
 
 TODAY = dt.date(2026, 2, 10)
 
@@ -39,7 +28,7 @@ def clock():
 
 @pytest.fixture
 def signed_in_member(client):
-    person = member()
+    person = MembershipFactory().person
     sign_in(client, person)
     return person
 
@@ -167,7 +156,7 @@ def test_a_standard_that_does_not_exist_is_refused(client, signed_in_member):
 )
 def test_the_date_may_be_today_in_the_uk_but_not_tomorrow(client, clock, utc_now, uk_today):
     clock.move_to(utc_now)
-    person = member()
+    person = MembershipFactory().person
     sign_in(client, person)
 
     tomorrow = client.post(
@@ -218,7 +207,7 @@ def test_a_draft_still_has_to_meet_the_other_rules(client, signed_in_member):
 
 
 def test_completing_a_draft_later_counts_its_hours(client, signed_in_member):
-    draft = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=2.5, complete=False)
+    draft = CpdEntryFactory(person=signed_in_member, done_on=dt.date(2026, 1, 20), hours=2.5, complete=False)
 
     response = client.post(f"/cpd/entries/{draft.id}", data=entry_answers(done_on="2026-01-20"), follow_redirects=True)
 
@@ -232,7 +221,9 @@ def test_completing_a_draft_later_counts_its_hours(client, signed_in_member):
 
 
 def test_a_member_edits_their_own_entry(client, signed_in_member):
-    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=1, codes=("S1",), title="Peer supervision")
+    entry = CpdEntryFactory(
+        person=signed_in_member, done_on=dt.date(2026, 1, 20), hours=1, standards=("S1",), title="Peer supervision"
+    )
 
     form = client.get(f"/cpd/entries/{entry.id}")
     assert 'value="Peer supervision"' in form.get_data(as_text=True)
@@ -261,7 +252,7 @@ def test_a_member_edits_their_own_entry(client, signed_in_member):
 
 
 def test_a_refused_edit_changes_nothing(client, signed_in_member):
-    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), hours=1, title="Peer supervision")
+    entry = CpdEntryFactory(person=signed_in_member, done_on=dt.date(2026, 1, 20), hours=1, title="Peer supervision")
 
     response = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(title="Changed", hours="1.3"))
 
@@ -271,8 +262,8 @@ def test_a_refused_edit_changes_nothing(client, signed_in_member):
 
 
 def test_a_member_deletes_their_own_entry(client, signed_in_member):
-    kept = log_entry(signed_in_member, dt.date(2026, 1, 19), title="Kept")
-    entry = log_entry(signed_in_member, dt.date(2026, 1, 20), title="Logged by mistake")
+    kept = CpdEntryFactory(person=signed_in_member, done_on=dt.date(2026, 1, 19), title="Kept")
+    entry = CpdEntryFactory(person=signed_in_member, done_on=dt.date(2026, 1, 20), title="Logged by mistake")
 
     response = client.post(f"/cpd/entries/{entry.id}/delete", follow_redirects=True)
 
@@ -282,9 +273,9 @@ def test_a_member_deletes_their_own_entry(client, signed_in_member):
 
 
 def test_someone_elses_entry_is_not_found_to_view_edit_delete_or_add_evidence(client, tmp_path):
-    owner = member()
-    entry = log_entry(owner, dt.date(2026, 1, 20), hours=1, title="Owner's entry")
-    sign_in(client, member())
+    owner = MembershipFactory().person
+    entry = CpdEntryFactory(person=owner, done_on=dt.date(2026, 1, 20), hours=1, title="Owner's entry")
+    sign_in(client, MembershipFactory().person)
 
     assert client.get(f"/cpd/entries/{entry.id}").status_code == 404
     assert client.post(f"/cpd/entries/{entry.id}", data=entry_answers(title="Hijacked")).status_code == 404
@@ -298,7 +289,7 @@ def test_someone_elses_entry_is_not_found_to_view_edit_delete_or_add_evidence(cl
 
 
 def test_staff_cannot_open_a_members_entry_for_editing(client, person_as):
-    entry = log_entry(member(), dt.date(2026, 1, 20))
+    entry = CpdEntryFactory(person=MembershipFactory().person, done_on=dt.date(2026, 1, 20))
     sign_in(client, person_as("staff"))
 
     assert client.get(f"/cpd/entries/{entry.id}").status_code == 404
@@ -314,7 +305,9 @@ def test_someone_without_a_membership_is_sent_to_apply_before_logging(client, pe
 
 
 def test_deleting_an_entry_asks_first_on_a_page_and_deletes_nothing_until_confirmed(client, signed_in_member):
-    entry = log_entry(signed_in_member, TODAY - dt.timedelta(days=2), hours=1, title="Peer supervision")
+    entry = CpdEntryFactory(
+        person=signed_in_member, done_on=TODAY - dt.timedelta(days=2), hours=1, title="Peer supervision"
+    )
     entry_page = client.get(f"/cpd/entries/{entry.id}").get_data(as_text=True)
 
     asked = client.get(f"/cpd/entries/{entry.id}/delete")
@@ -335,9 +328,13 @@ def test_deleting_an_entry_asks_first_on_a_page_and_deletes_nothing_until_confir
 
 def test_entries_on_one_day_adding_up_to_more_than_24_hours_are_refused_at_the_hours_field(client, signed_in_member):
     day = TODAY - dt.timedelta(days=3)
-    log_entry(signed_in_member, day, hours=15, title="Conference")
-    log_entry(signed_in_member, day, hours=5, title="Unfinished reading", complete=False)  # drafts count too
-    log_entry(signed_in_member, day - dt.timedelta(days=1), hours=20, title="The day before")  # another day
+    CpdEntryFactory(person=signed_in_member, done_on=day, hours=15, title="Conference")
+    CpdEntryFactory(
+        person=signed_in_member, done_on=day, hours=5, title="Unfinished reading", complete=False
+    )  # drafts count too
+    CpdEntryFactory(
+        person=signed_in_member, done_on=day - dt.timedelta(days=1), hours=20, title="The day before"
+    )  # another day
 
     response = client.post("/cpd/entries/new", data=entry_answers(done_on=day.isoformat(), hours="4.25"))
 
@@ -353,8 +350,8 @@ def test_entries_on_one_day_adding_up_to_more_than_24_hours_are_refused_at_the_h
 
 def test_editing_an_entry_does_not_count_it_twice_against_its_day(client, signed_in_member):
     day = TODAY - dt.timedelta(days=3)
-    log_entry(signed_in_member, day, hours=20, title="Conference")
-    entry = log_entry(signed_in_member, day, hours=3, title="Reading")
+    CpdEntryFactory(person=signed_in_member, done_on=day, hours=20, title="Conference")
+    entry = CpdEntryFactory(person=signed_in_member, done_on=day, hours=3, title="Reading")
 
     kept = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(done_on=day.isoformat(), hours="4"))
     refused = client.post(f"/cpd/entries/{entry.id}", data=entry_answers(done_on=day.isoformat(), hours="4.25"))

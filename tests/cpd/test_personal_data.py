@@ -6,18 +6,8 @@ import pytest
 import time_machine
 
 from nalw.cpd.models import ActivityType
-from tests.cpd.record_steps import (
-    REFLECTION,
-    entries_of,
-    evidence_rows,
-    files_in,
-    log_entry,
-    member,
-    pdf_file,
-    png_file,
-    upload,
-)
-from tests.factories import DEFAULT_PASSWORD
+from tests.cpd.record_steps import entries_of, evidence_rows, files_in, upload
+from tests.factories import DEFAULT_PASSWORD, REFLECTION, CpdEntryFactory, MembershipFactory, pdf_file, png_file
 from tests.helpers import page_text, sign_in
 
 
@@ -39,23 +29,30 @@ def clock():
 
 @pytest.fixture
 def person(client):
-    person = member()
+    person = MembershipFactory().person
     sign_in(client, person)
     return person
 
 
 def test_the_data_download_includes_every_cpd_entry_with_its_reflection(client, person):
-    entry = log_entry(
-        person,
-        dt.date(2025, 6, 2),
+    entry = CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2025, 6, 2),
         hours=2.5,
-        codes=("S1", "S2"),
-        activity=ActivityType.PEER_SUPPORT,
+        standards=("S1", "S2"),
+        activity_type=ActivityType.PEER_SUPPORT,
         title="Group supervision",
         provider="Riverside PCN",
     )
-    log_entry(person, dt.date(2024, 5, 1), hours=1, codes=("S3",), title="Draft from last year", complete=False)
-    log_entry(member(), dt.date(2025, 7, 1), title="Someone else's learning")
+    CpdEntryFactory(
+        person=person,
+        done_on=dt.date(2024, 5, 1),
+        hours=1,
+        standards=("S3",),
+        title="Draft from last year",
+        complete=False,
+    )
+    CpdEntryFactory(person=MembershipFactory().person, done_on=dt.date(2025, 7, 1), title="Someone else's learning")
     upload(client, entry, "notes.pdf", pdf_file())
 
     export = client.get("/account/data").json
@@ -90,11 +87,11 @@ def test_the_data_download_includes_every_cpd_entry_with_its_reflection(client, 
 
 
 def test_erasure_removes_the_persons_entries_and_evidence_files_and_no_one_elses(app, client, person, storage):
-    entry = log_entry(person, dt.date(2025, 6, 2), title="Group supervision")
+    entry = CpdEntryFactory(person=person, done_on=dt.date(2025, 6, 2), title="Group supervision")
     upload(client, entry, "notes.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
-    other = member()
-    other_entry = log_entry(other, dt.date(2025, 7, 1), title="Someone else's learning")
+    other = MembershipFactory().person
+    other_entry = CpdEntryFactory(person=other, done_on=dt.date(2025, 7, 1), title="Someone else's learning")
     other_client = app.test_client()
     sign_in(other_client, other)
     upload(other_client, other_entry, "kept.pdf", pdf_file())

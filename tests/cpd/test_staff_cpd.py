@@ -1,19 +1,13 @@
 """Staff read any member's CPD: progress, entries and evidence, and nothing they could change."""
 
-import io
 import re
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
 from nalw.core.cpd_years import current_year
-from nalw.cpd import services as cpd_services
 from nalw.extensions import db
-from tests.cpd.test_audits import active_member, log_entry
+from tests.factories import CpdEntryFactory, EvidenceFactory, MembershipFactory, pdf_file, staff_member
 from tests.helpers import page_text, sign_in
-from tests.members.steps import staff_member
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -24,14 +18,14 @@ def settings(tmp_path):
 @pytest.fixture
 def member_cpd(app):
     """A member with a complete entry carrying evidence, a draft, and an entry last year."""
-    membership = active_member(name="Priya Shah")
+    membership = MembershipFactory(long_standing=True, person__name="Priya Shah")
     person = membership.person
-    course = log_entry(person, 2.5, title="Safeguarding adults level 2")
-    evidence = cpd_services.add_evidence(
-        person, course, FileStorage(stream=io.BytesIO(PDF), filename="certificate.pdf")
+    course = CpdEntryFactory(person=person, hours=2.5, title="Safeguarding adults level 2")
+    evidence = EvidenceFactory(entry=course)
+    CpdEntryFactory(person=person, hours=1, title="Half-written reflection", complete=False)
+    CpdEntryFactory(
+        person=person, hours=6, title="Link Worker Day conference", done_on=current_year().previous().starts_on
     )
-    log_entry(person, 1, title="Half-written reflection", complete=False)
-    log_entry(person, 6, title="Link Worker Day conference", done_on=current_year().previous().starts_on)
     db.session.commit()
     return person, course, evidence
 
@@ -58,7 +52,7 @@ def test_staff_see_a_members_progress_and_entries_with_evidence_links(client, me
     assert re.search(rf'<a [^>]*href="/cpd/evidence/{evidence.id}"[^>]*>\s*certificate\.pdf\s*</a>', html)
 
     download = client.get(f"/cpd/evidence/{evidence.id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200 and download.data == pdf_file()
     assert "attachment" in download.headers["Content-Disposition"]
 
 

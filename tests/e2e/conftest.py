@@ -21,18 +21,14 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from nalw import create_app
-from nalw.code_of_practice import services as code_services
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.permissions import Role
 from nalw.core.regions import Region
 from nalw.extensions import db
-from nalw.members import services as member_services
-from nalw.members.models import EmployerType, MembershipStatus, Tier
-from nalw.payments import services as payment_services
-from nalw.payments.models import PaymentMethod, PaymentPurpose
+from nalw.members.models import MembershipStatus
 from nalw.setup import seed_defaults
 from tests.conftest import DATABASE, POSTGRES_URL, test_settings
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory, tier_named
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -166,50 +162,17 @@ def make_person(live_app):
 
 @pytest.fixture
 def make_membership(live_app, make_person):
-    """`make_membership(person, MembershipStatus.PAID, tier="Associate", **answers)`: a committed membership.
-
-    It gets there as a real one does, through the services: the person applies
-    (accepting the current code of practice), staff record the fee received by bank
-    transfer, and staff approve it.
-    """
+    """`make_membership(person, MembershipStatus.PAID, tier="Associate", **answers)`: a committed membership,
+    made by MembershipFactory (through the services, as a real one is) with one member of staff recording
+    every fee and approval."""
     staff = []
 
     def build(person, status=MembershipStatus.ACTIVE, tier="Link Worker", **answers):
         if not staff:
             staff.append(make_person(name="Recording Staff", roles=[Role.STAFF]))
-        actor = staff[0]
-        chosen_tier = db.session.scalar(sa.select(Tier).where(Tier.name == tier))
-        membership = member_services.apply(
-            person,
-            chosen_tier,
-            answers={
-                "job_title": "Social Prescribing Link Worker",
-                "employer_name": "Riverside Primary Care Network",
-                "employer_type": EmployerType.GP_PRACTICE_OR_PCN,
-                "region": Region.NORTH_WEST,
-                "years_in_role": 3,
-                "register_consent": True,
-                "news_consent": False,
-            }
-            | answers,
-            code_version_id=code_services.current_version().id,
-            accepted_code=True,
-        )
-        if status is not MembershipStatus.APPLIED:
-            payment_services.record_offline_payment(
-                actor,
-                person,
-                PaymentPurpose.MEMBERSHIP_FEE,
-                membership.reference,
-                chosen_tier.annual_fee_pence,
-                PaymentMethod.BANK_TRANSFER,
-                f"BACS-{membership.id:05d}",
-                f"{chosen_tier.name} membership fee",
-            )
-        if status is MembershipStatus.ACTIVE:
-            member_services.approve(actor, membership)
+        answers = {"employer_name": "Riverside Primary Care Network", "region": Region.NORTH_WEST, **answers}
+        membership = MembershipFactory(person=person, status=status, tier=tier_named(tier), staff=staff[0], **answers)
         db.session.commit()
-        assert membership.status is status, f"cannot build a {status} membership here"
         return membership
 
     return build

@@ -13,10 +13,9 @@ from playwright.sync_api import expect
 
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import london_today
-from nalw.cpd import services as cpd_services
 from nalw.cpd.models import ActivityType
 from nalw.extensions import db
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, CpdEntryFactory
 
 # axe-core as the axe-playwright-python package ships it: no download needed.
 AXE_SCRIPT = (
@@ -127,6 +126,14 @@ class AccessibilityReport:
         )
 
 
+def submit_expecting_errors(page, button):
+    """Submit a form that should come back with errors, and wait for the new page itself: a page that already
+    showed errors would otherwise pass the check before its replacement (and its styles) had loaded."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+
+
 def open_page(page, path, status=200):
     """Go to `path` and check the server's answer (never a crash page)."""
     response = page.goto(path)
@@ -194,31 +201,19 @@ def enter_card(page, number, expiry_month="12", expiry_year="34", security_code=
     page.get_by_label("Postcode", exact=True).fill(postcode)
 
 
-COMPLETE_REFLECTION = {
-    "what_i_did": "A day's course with a practice exercise.",
-    "what_i_learned": "How to spot the signs and whom to tell.",
-    "practice_change": "I check the local referral route before each first meeting.",
-    "impact": "People get help sooner when something is wrong.",
-}
-
-
 def log_cpd(person, title, *, hours=1, standards=("S1",), done_on=None, complete=True, activity=ActivityType.COURSE):
-    """A committed CPD entry of `person` (who has a membership), logged through the service as the form does.
+    """A committed CPD entry of `person` (who has a membership), made by CpdEntryFactory as the form saves one.
 
     `standards` are codes of the version of the code of practice the person accepted; a draft has no reflection.
     """
-    by_code = {standard.code: standard.id for standard in cpd_services.accepted_version(person).standards}
-    entry = cpd_services.save_entry(
-        person,
-        None,
-        done_on=done_on or london_today(),
+    entry = CpdEntryFactory(
+        person=person,
         title=title,
-        activity_type=activity,
-        quarter_hours=round(hours * 4),
-        provider="Riverside Training Hub",
-        standard_ids=[by_code[code] for code in standards],
-        reflection=COMPLETE_REFLECTION if complete else {},
+        hours=hours,
+        standards=standards,
+        done_on=done_on or london_today(),
         complete=complete,
+        activity_type=activity,
     )
     db.session.commit()
     return entry

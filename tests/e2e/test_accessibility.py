@@ -14,6 +14,7 @@ from tests.e2e.steps import (
     latest_email_link,
     open_page,
     sign_in,
+    submit_expecting_errors,
     totp_code,
 )
 from tests.factories import DEFAULT_PASSWORD
@@ -23,11 +24,6 @@ pytestmark = pytest.mark.e2e
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def submit_expecting_errors(page, button):
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
 
 def test_pages_a_visitor_sees(page, make_person):

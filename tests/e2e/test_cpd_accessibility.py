@@ -14,7 +14,7 @@ from nalw.core.permissions import Role
 from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.cpd.models import ActivityType
-from tests.e2e.steps import AccessibilityReport, log_cpd, open_page, sign_in
+from tests.e2e.steps import AccessibilityReport, log_cpd, open_page, sign_in, submit_expecting_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +23,6 @@ PHONE = {"width": 375, "height": 812}
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def submit_expecting_errors(page, button):
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
 
 def assert_no_sideways_scrolling(page):

@@ -16,8 +16,15 @@ from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import Membership, MembershipStatus
-from nalw.payments.models import Payment
-from tests.e2e.steps import AccessibilityReport, enter_card, latest_email_link, open_page, sign_in
+from nalw.payments.models import Payment, PaymentPurpose
+from tests.e2e.steps import (
+    AccessibilityReport,
+    enter_card,
+    latest_email_link,
+    open_page,
+    sign_in,
+    submit_expecting_errors,
+)
 from tests.stripe_helpers import VISA
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +32,6 @@ pytestmark = pytest.mark.e2e
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def submit_expecting_errors(page, button):
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
 
 def wait_for_card_field(page):
@@ -164,7 +166,9 @@ def test_membership_pages_staff_see(page, make_person, make_membership):
     paid = make_membership(make_person(name="Chidi Paid"), MembershipStatus.PAID)
     applied = make_membership(make_person(name="Aoife Applied"), MembershipStatus.APPLIED, tier="Associate")
     active = make_membership(make_person(name="Hamish Active"), tier="Student or Trainee")
-    fee = db.session.scalar(sa.select(Payment).where(Payment.reference == paid.reference))
+    fee = db.session.scalar(
+        sa.select(Payment).where(Payment.purpose == PaymentPurpose.MEMBERSHIP_FEE, Payment.subject_id == paid.id)
+    )
     staff = make_person(name="Sam Staff", roles=[Role.STAFF], two_factor=True)
     sign_in(page, staff)
 

@@ -1,1 +1,7 @@
-from tests.events.steps import refunds  # noqa: F401  (a fixture)
+import pytest
+
+
+@pytest.fixture
+def settings(stripe_settings):
+    """Events tests that move money do it on localstripe."""
+    return stripe_settings

@@ -1,67 +1,29 @@
 """Building events, bookings and payments the way the app does, for the events tests."""
 
-import datetime as dt
 import itertools
 
-import pytest
 import sqlalchemy as sa
 
-from nalw.core.regions import Region
-from nalw.core.time import utcnow
 from nalw.events import services
-from nalw.events.models import Booking, BookingStatus, Event, EventFormat, EventKind, WaitingListEntry
+from nalw.events.models import Booking, BookingStatus, Event, WaitingListEntry
 from nalw.extensions import db
-from nalw.payments import gateway
 from nalw.payments import services as payment_services
-from nalw.payments.models import BillingProfile, Payment
-from tests.factories import PersonFactory
-from tests.members.steps import active_membership, staff_member
+from nalw.payments.models import BillingProfile, Payment, Refund
+from tests.factories import EventFactory, MembershipFactory, PersonFactory
 
 _intent_numbers = itertools.count(1)
 
 
-def event_values(**overrides):
-    """A published-ready in-person roadshow a month from now, booking open now."""
-    now = utcnow().replace(microsecond=0)
-    starts_at = overrides.pop("starts_at", now + dt.timedelta(days=30))
-    values = {
-        "title": "North West roadshow",
-        "description": "A day of talks and workshops for link workers.",
-        "kind": EventKind.ROADSHOW,
-        "region": Region.NORTH_WEST,
-        "starts_at": starts_at,
-        "ends_at": starts_at + dt.timedelta(hours=6),
-        "format": EventFormat.IN_PERSON,
-        "venue": "Manchester Central Library",
-        "joining_url": "",
-        "capacity": 10,
-        "member_price_pence": 0,
-        "non_member_price_pence": 0,
-        "booking_opens_at": now - dt.timedelta(days=1),
-        "booking_closes_at": starts_at - dt.timedelta(hours=1),
-        "cpd_quarter_hours": 20,
-        "refund_cutoff_days": 7,
-        "offer_hours": 24,
-        "hold_minutes": 15,
-    }
-    values.update(overrides)
-    return values
-
-
 def published_event(staff=None, **overrides) -> Event:
-    staff = staff or staff_member()
-    event = services.create_event(staff, **event_values(**overrides))
-    services.publish_event(staff, event)
-    db.session.flush()
-    return event
+    return EventFactory(staff=staff, **overrides)
 
 
 def paid_event(**overrides) -> Event:
-    return published_event(**{"member_price_pence": 2500, "non_member_price_pence": 4000, **overrides})
+    return EventFactory(paid=True, **overrides)
 
 
 def member():
-    return active_membership().person
+    return MembershipFactory().person
 
 
 def non_member():
@@ -118,19 +80,6 @@ def stripe_says(payment, status="succeeded", event_id=None):
     return outcome
 
 
-@pytest.fixture
-def refunds(monkeypatch):
-    """Stripe's refunds, recorded: [(payment_intent_id, amount_pence)]."""
-    made = []
-
-    def refund(*, payment_intent_id, amount_pence, idempotency_key):
-        made.append((payment_intent_id, amount_pence))
-        return f"re_test_{len(made)}"
-
-    monkeypatch.setattr(gateway, "refund", refund)
-    return made
-
-
 def bookings_of(event, status=None):
     query = sa.select(Booking).where(Booking.event_id == event.id).order_by(Booking.id)
     if status is not None:
@@ -163,11 +112,25 @@ def fill(event, count=None):
     return people
 
 
-def pay_by_card(booking, confirm_card) -> Payment:
-    """The person saves a card on localstripe and pays for their held place, as the pay page does."""
+def begin_card_payment(booking, confirm_card) -> Payment:
+    """The person saves a card on localstripe and presses Pay: the payment row is written, not yet charged."""
     secret = payment_services.start_card_setup(booking.person)
     payment_services.save_card(booking.person, confirm_card(secret))
-    payment = services.begin_place_payment(booking.person, booking)
+    return services.begin_place_payment(booking.person, booking)
+
+
+def pay_by_card(booking, confirm_card) -> Payment:
+    """The person saves a card on localstripe and pays for their held place, as the pay page does."""
+    payment = begin_card_payment(booking, confirm_card)
     payment_services.submit_card_payment(payment)
     db.session.flush()
     return payment
+
+
+def refunds_made(*bookings) -> list[Refund]:
+    """Once the refunds written for these bookings are committed, the page asks localstripe for them."""
+    refunds = services.pending_refunds(bookings)
+    for refund in refunds:
+        payment_services.submit_refund(refund)
+    db.session.flush()
+    return refunds

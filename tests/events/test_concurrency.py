@@ -126,7 +126,7 @@ def test_parallel_member_and_non_member_paid_bookings_give_one_hold_at_the_right
     assert hold.price_pence == (2500 if hold.person_id in members else 4000)
 
 
-def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app, refunds):
+def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app):
     event = paid_event(capacity=1)
     fill(event)
     waiting = [non_member() for _ in range(3)]

@@ -1,12 +1,20 @@
 """The public and attendee pages, as a person sees them."""
 
+import datetime as dt
+
 import sqlalchemy as sa
+import time_machine
 
 from nalw.core.regions import Region
+from nalw.core.time import utcnow
+from nalw.events import services
 from nalw.events.models import Booking, BookingStatus, EventFormat, EventKind
 from nalw.extensions import db
-from tests.events.steps import fill, published_event
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentPurpose, PaymentStatus
+from tests.events.steps import fill, paid_event, published_event
 from tests.helpers import page_text
+from tests.stripe_helpers import DECLINED, VISA, setup_secret_in
 
 
 def test_event_list_shows_published_events_filtered_by_region_and_kind(client):
@@ -95,3 +103,44 @@ def test_paid_booking_goes_to_the_payment_page_with_the_hold_time(signed_in_clie
 
     assert "Pay for your place" in page_text(page)
     assert "£40.00" in page_text(page)
+
+
+def pay_on_the_page(client, booking, confirm_card, number=VISA):
+    page = client.get(f"/bookings/{booking.id}/pay")
+    setup_id = confirm_card(setup_secret_in(page), number)
+    return client.post(
+        f"/bookings/{booking.id}/pay",
+        data={"card_choice": "new", "setup_intent_id": setup_id, "amount_pence": str(booking.price_pence)},
+        follow_redirects=True,
+    )
+
+
+def test_held_place_paid_on_the_pay_page_is_confirmed(signed_in_client, confirm_card):
+    client, person = signed_in_client("account_holder")
+    event = paid_event(title="Leeds roadshow")
+    booking = services.book_place(event, person)
+    db.session.commit()
+
+    page = page_text(pay_on_the_page(client, booking, confirm_card))
+
+    assert "Payment received. Your place at Leeds roadshow is confirmed." in page
+    assert booking.status is BookingStatus.CONFIRMED
+
+
+def test_pay_page_shows_a_declined_card_and_an_expired_hold_on_the_form(signed_in_client, confirm_card):
+    client, person = signed_in_client("account_holder")
+    event = paid_event(title="Leeds roadshow", hold_minutes=15)
+    booking = services.book_place(event, person)
+    db.session.commit()
+
+    declined = page_text(pay_on_the_page(client, booking, confirm_card, DECLINED))
+    assert "Nothing was charged. Try again or use another card." in declined
+    assert booking.status is BookingStatus.HELD
+
+    with time_machine.travel(utcnow() + dt.timedelta(minutes=20)):
+        expired = page_text(pay_on_the_page(client, booking, confirm_card))
+    assert "the time ran out" in expired
+    # Only the declined attempt was written: the refused one left nothing behind.
+    assert [p.status for p in payment_services.payments_for([PaymentPurpose.EVENT_PLACE], booking.id)] == [
+        PaymentStatus.FAILED
+    ]

@@ -57,7 +57,7 @@ def test_free_event_books_the_next_person_at_once_when_a_place_frees(app):
     assert emails_to(first.email)[-1].subject == f"Your place at {event.title} is confirmed"
 
 
-def test_cancellation_makes_an_offer_that_holds_the_place(app, refunds):
+def test_cancellation_makes_an_offer_that_holds_the_place(app):
     event = paid_event(capacity=1, offer_hours=24)
     [attendee] = fill(event)
     waiting = non_member()
@@ -79,7 +79,7 @@ def test_cancellation_makes_an_offer_that_holds_the_place(app, refunds):
     assert entry_of(event, waiting).status is WaitingStatus.BOOKED
 
 
-def test_expired_offer_goes_to_the_next_person_and_is_never_made_again(app, refunds):
+def test_expired_offer_goes_to_the_next_person_and_is_never_made_again(app):
     event = paid_event(capacity=1, offer_hours=24)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
@@ -103,7 +103,7 @@ def test_expired_offer_goes_to_the_next_person_and_is_never_made_again(app, refu
     assert len(offers_to_first) == 1
 
 
-def test_a_cancelled_booking_from_an_offer_does_not_bring_the_offer_back(app, refunds):
+def test_a_cancelled_booking_from_an_offer_does_not_bring_the_offer_back(app):
     event = published_event(capacity=1)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
@@ -121,7 +121,7 @@ def test_a_cancelled_booking_from_an_offer_does_not_bring_the_offer_back(app, re
     assert [booking.person_id for booking in confirmed(event)] == [second.id]
 
 
-def test_declined_offer_goes_to_the_next_person(app, refunds):
+def test_declined_offer_goes_to_the_next_person(app):
     event = paid_event(capacity=1)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
@@ -135,7 +135,7 @@ def test_declined_offer_goes_to_the_next_person(app, refunds):
     assert entry_of(event, second).status is WaitingStatus.OFFERED
 
 
-def test_no_offers_after_booking_closes_or_the_event_starts(app, refunds):
+def test_no_offers_after_booking_closes_or_the_event_starts(app):
     now = utcnow()
     event = paid_event(capacity=1, starts_at=now + dt.timedelta(days=2), booking_closes_at=now + dt.timedelta(days=1))
     [attendee] = fill(event)

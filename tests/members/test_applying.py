@@ -10,18 +10,9 @@ from nalw.code_of_practice.services import current_version
 from nalw.core.regions import Region
 from nalw.extensions import db
 from nalw.members.models import EmployerType, Membership, MembershipStatus
-from tests.helpers import page_text, sign_in
-from tests.members.steps import (
-    applied_membership,
-    errors_on_field,
-    history_of,
-    input_tag,
-    link_worker_tier,
-    membership_tables,
-    publish_new_code_version,
-    submit_application,
-    tier_named,
-)
+from tests.factories import MembershipFactory, link_worker_tier, publish_new_code_version, tier_named
+from tests.helpers import input_tag, page_text, sign_in
+from tests.members.steps import errors_on_field, history_of, membership_tables, submit_application
 
 YEARS_RANGE = "Years in the role must be a whole number from 0 to 60"
 
@@ -137,7 +128,7 @@ def test_unverified_email_address_cannot_apply(client, make_person):
 @pytest.mark.parametrize("status", [MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.LAPSED])
 def test_a_second_application_while_one_is_current_is_refused(client, make_person, status):
     person = make_person()
-    membership = applied_membership(person)
+    membership = MembershipFactory(applied=True, person=person)
     membership.status = status
     db.session.flush()
     sign_in(client, person)
@@ -154,7 +145,7 @@ def test_a_second_application_while_one_is_current_is_refused(client, make_perso
 
 def test_a_person_whose_application_was_rejected_may_apply_again(client, make_person):
     person = make_person()
-    membership = applied_membership(person)
+    membership = MembershipFactory(applied=True, person=person)
     membership.status = MembershipStatus.REJECTED
     db.session.flush()
     sign_in(client, person)

@@ -13,15 +13,15 @@ from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members import services
 from nalw.members.models import Membership, MembershipNumberCounter, MembershipStatus
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory, pay_by_invoice, staff_member
 from tests.helpers import emails_to, page_text, sign_in
-from tests.members.steps import applied_membership, audit_entries, pay_by_invoice, staff_member
+from tests.members.steps import audit_entries
 
 
 @time_machine.travel(dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC), tick=False)
 def test_approval_gives_the_next_number_and_twelve_months_from_the_uk_date(client, person_as):
     staff = person_as("staff")
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     pay_by_invoice(staff, membership)
     counter = db.session.get(MembershipNumberCounter, 1)
     counter.last_number = 122
@@ -45,7 +45,7 @@ def test_approval_gives_the_next_number_and_twelve_months_from_the_uk_date(clien
 
 def test_numbers_follow_on_and_are_never_reused(app):
     staff = staff_member()
-    first, second = applied_membership(), applied_membership()
+    first, second = MembershipFactory(applied=True), MembershipFactory(applied=True)
     for membership in (first, second):
         pay_by_invoice(staff, membership)
         services.approve(staff, membership)
@@ -56,7 +56,7 @@ def test_numbers_follow_on_and_are_never_reused(app):
 
 def test_only_a_paid_application_is_approved(client, person_as):
     staff = person_as("staff")
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     sign_in(client, staff)
 
     response = client.post(f"/admin/memberships/{membership.id}/approve", follow_redirects=True)
@@ -72,7 +72,7 @@ def test_simultaneous_approvals_never_share_a_number(committing_app):
     staff = PersonFactory(roles=[Role.STAFF], two_factor=True)
     memberships = []
     for _ in range(10):
-        membership = applied_membership()
+        membership = MembershipFactory(applied=True)
         pay_by_invoice(staff, membership)
         memberships.append(membership)
     db.session.commit()

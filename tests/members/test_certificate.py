@@ -4,12 +4,12 @@ import pytest
 
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
+from tests.factories import MembershipFactory
 from tests.helpers import sign_in
-from tests.members.steps import active_membership
 
 
 def test_an_active_member_downloads_a_pdf_certificate_named_with_their_number(client):
-    membership = active_membership()
+    membership = MembershipFactory()
     sign_in(client, membership.person)
 
     response = client.get("/membership/certificate.pdf")
@@ -22,7 +22,7 @@ def test_an_active_member_downloads_a_pdf_certificate_named_with_their_number(cl
 
 
 def test_the_membership_page_offers_the_certificate_only_in_good_standing(client):
-    membership = active_membership()
+    membership = MembershipFactory()
     sign_in(client, membership.person)
     assert "Download your membership certificate (PDF)" in client.get("/membership").get_data(as_text=True)
 
@@ -40,7 +40,7 @@ def test_a_member_without_a_current_membership_gets_not_found(client, person_as)
 
 @pytest.mark.parametrize("status", [MembershipStatus.LAPSED, MembershipStatus.SUSPENDED, MembershipStatus.RESIGNED])
 def test_no_certificate_once_the_membership_is_not_in_good_standing(client, status):
-    membership = active_membership()
+    membership = MembershipFactory()
     membership.status = status
     db.session.flush()
     sign_in(client, membership.person)

@@ -5,24 +5,20 @@ import sqlalchemy as sa
 from nalw.extensions import db
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose
-from tests.admin.test_dashboard import application
-from tests.members.test_joining import link_worker_tier
+from nalw.payments.models import Payment
+from tests.factories import MembershipFactory, pay_by_invoice
 
 
 def test_full_refund_of_a_waiting_applications_fee_returns_it_to_applied(person_as, make_person):
     staff = person_as("staff")
-    membership = application(make_person())
-    payment = payment_services.record_offline_payment(
-        staff, membership.person, PaymentPurpose.MEMBERSHIP_FEE, membership.reference,
-        link_worker_tier().annual_fee_pence, PaymentMethod.BANK_TRANSFER, "BACS-1", "Link Worker membership fee",
-    )  # fmt: skip
+    membership = MembershipFactory(applied=True, person=make_person())
+    payment = pay_by_invoice(staff, membership)
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, 2000, "Part refund: discount agreed")
+    payment_services.request_refund(staff, payment, 2000, "Part refund: discount agreed")
     assert membership.status is MembershipStatus.PAID
 
-    payment_services.refund_payment(staff, payment, payment.refundable_pence, "Applicant withdrew")
+    payment_services.request_refund(staff, payment, payment.refundable_pence, "Applicant withdrew")
 
     assert membership.status is MembershipStatus.APPLIED
     last = db.session.scalars(

@@ -8,38 +8,18 @@ import sqlalchemy as sa
 from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
 from nalw.extensions import db
-from nalw.members.models import Membership, MembershipStatus, Tier
-from nalw.payments.models import Payment, PaymentStatus
+from nalw.members.models import Membership, MembershipStatus
+from nalw.payments.models import Payment, PaymentStatus, RefundStatus
+from tests.factories import link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
+from tests.members.steps import submit_application
+from tests.payments.steps import reconcile
 from tests.stripe_helpers import DECLINED, setup_secret_in
 
 
 @pytest.fixture
 def settings(stripe_settings):
     return stripe_settings
-
-
-def link_worker_tier():
-    return db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
-
-
-def application_answers(**overrides):
-    answers = {
-        "job_title": "Social Prescribing Link Worker",
-        "employer_name": "Riverside PCN",
-        "employer_type": "gp_practice_or_pcn",
-        "region": "yorkshire_and_the_humber",
-        "years_in_role": "3",
-        "code_version_id": str(current_version().id),
-        "accept_code": "y",
-        "register_consent": "y",
-    }
-    answers.update(overrides)
-    return answers
-
-
-def apply(client, tier, **overrides):
-    return client.post(f"/membership/join/{tier.id}", data=application_answers(**overrides))
 
 
 def pay_with_new_card(client, membership, confirm_card, number="4242424242424242", amount=None):
@@ -61,7 +41,7 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
     sign_in(client, person)
     tier = link_worker_tier()
 
-    response = apply(client, tier)
+    response = submit_application(client, tier)
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     assert response.status_code == 302 and response.location.endswith(f"/membership/{membership.id}/pay")
     assert membership.status is MembershipStatus.APPLIED
@@ -81,7 +61,7 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, conf
 def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
 
     response = pay_with_new_card(client, membership, confirm_card, DECLINED)
@@ -95,7 +75,7 @@ def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_pe
 def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     pay_with_new_card(client, membership, confirm_card)
 
@@ -113,7 +93,7 @@ def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client,
 def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, confirm_card):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     pay_with_new_card(client, membership, confirm_card)
 
@@ -128,13 +108,42 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
     assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
 
 
+def test_rejection_while_stripe_is_down_stands_and_its_refund_waits_for_reconcile(
+    app, client, make_person, person_as, confirm_card, runner, localstripe_url
+):
+    person = make_person()
+    sign_in(client, person)
+    submit_application(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, confirm_card)
+    sign_in(client, person_as("staff"))
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
+
+    response = client.post(
+        f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"}, follow_redirects=True
+    )
+
+    assert "Application rejected." in page_text(response)
+    assert "The card service did not answer, so the refund of £45.00 is waiting." in page_text(response)
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert membership.status is MembershipStatus.REJECTED
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunds[0].status is RefundStatus.PENDING
+
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    reconcile(runner, "--older-than", "0")
+
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert payment.refunds[0].stripe_refund_id.startswith("re_")
+    assert membership.status is MembershipStatus.REJECTED
+
+
 # --- Automatic renewal is the member's explicit choice -----------------------------------------------
 
 
 def test_pay_page_offers_automatic_renewal_unticked_and_says_what_is_true_about_the_card(client, make_person):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
 
     page = client.get(f"/membership/{membership.id}/pay")
@@ -152,7 +161,7 @@ def test_the_answer_to_renew_automatically_sets_the_membership_automatic_renewal
 ):
     person = make_person()
     sign_in(client, person)
-    apply(client, link_worker_tier())
+    submit_application(client, link_worker_tier())
     membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
     page = client.get(f"/membership/{membership.id}/pay")
     data = {

@@ -12,10 +12,9 @@ from nalw.extensions import db
 from nalw.members import services
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.members.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
+from tests.factories import MembershipFactory
 from tests.helpers import emails_to, page_text, sign_in
 from tests.members.steps import (
-    active_membership,
-    applied_membership,
     audit_entries,
     errors_on_field,
     history_of,
@@ -47,7 +46,7 @@ def test_a_change_not_in_the_allowed_transitions_is_refused_and_writes_nothing(
     app, make_person, from_status, to_status, message
 ):
     assert to_status not in ALLOWED_TRANSITIONS[from_status]
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     membership.status = from_status
     db.session.flush()
     before = membership_tables()
@@ -68,7 +67,7 @@ def test_finished_memberships_never_change_again(app):
 
 def test_every_change_is_in_the_history_with_who_when_and_why_and_staff_see_it(app, client, person_as, clock):
     staff = person_as("staff", name="Sam Staff")
-    membership = active_membership(staff=staff)
+    membership = MembershipFactory(staff=staff)
     services.suspend(staff, membership, "Complaint under investigation")
     db.session.flush()
 
@@ -99,7 +98,7 @@ def test_every_change_is_in_the_history_with_who_when_and_why_and_staff_see_it(a
 
 def test_staff_suspend_with_a_reason_audited_and_emailed(client, person_as, clock):
     staff = person_as("staff")
-    membership = active_membership(staff=staff)
+    membership = MembershipFactory(staff=staff)
     person = membership.person
     assert person.has_role(Role.MEMBER)
     sign_in(client, staff)
@@ -124,11 +123,11 @@ def test_staff_suspend_with_a_reason_audited_and_emailed(client, person_as, cloc
 @pytest.mark.parametrize("action", ["suspend", "reinstate", "reject"])
 def test_staff_decisions_need_a_reason_and_change_nothing_without_one(client, person_as, action):
     staff = person_as("staff")
-    membership = active_membership(staff=staff)
+    membership = MembershipFactory(staff=staff)
     if action == "reinstate":
         services.suspend(staff, membership, "Conduct complaint")
     elif action == "reject":
-        membership = applied_membership()
+        membership = MembershipFactory(applied=True)
     db.session.flush()
     sign_in(client, staff)
     before = membership_tables()
@@ -147,7 +146,7 @@ def test_reinstating_puts_the_membership_where_its_dates_say(
     client, person_as, clock, expired_days_ago, back_to, is_member
 ):
     staff = person_as("staff")
-    membership = active_membership(staff=staff)
+    membership = MembershipFactory(staff=staff)
     services.suspend(staff, membership, "Conduct complaint")
     membership.expires_on = TODAY - dt.timedelta(days=expired_days_ago)
     db.session.flush()
@@ -177,7 +176,7 @@ def test_reinstating_puts_the_membership_where_its_dates_say(
 
 def test_only_a_suspended_membership_is_reinstated(client, person_as):
     staff = person_as("staff")
-    membership = active_membership(staff=staff)
+    membership = MembershipFactory(staff=staff)
     sign_in(client, staff)
     before = membership_tables()
 
@@ -190,7 +189,7 @@ def test_only_a_suspended_membership_is_reinstated(client, person_as):
 
 
 def test_a_member_resigns_and_loses_the_member_role(client, clock):
-    membership = active_membership()
+    membership = MembershipFactory()
     person = membership.person
     sign_in(client, person)
 
@@ -215,7 +214,7 @@ def test_a_member_resigns_and_loses_the_member_role(client, clock):
 
 
 def test_the_member_role_is_granted_on_approval_and_removed_on_lapse(app, runner, clock):
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     person = membership.person
     assert not person.has_role(Role.MEMBER)
     change_status(membership, S.PAID, reason="Fee paid")
@@ -240,7 +239,7 @@ def test_the_member_role_is_granted_on_approval_and_removed_on_lapse(app, runner
 
 
 def test_withdrawing_an_application_says_what_will_happen_and_the_get_changes_nothing(client):
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     sign_in(client, membership.person)
     before = membership_tables()
 
@@ -254,7 +253,7 @@ def test_withdrawing_an_application_says_what_will_happen_and_the_get_changes_no
 
 
 def test_withdrawing_an_application_needs_the_tick_then_withdraws_it(client):
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     sign_in(client, membership.person)
 
     refused = client.post("/membership/resign", data={})

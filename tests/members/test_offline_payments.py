@@ -9,10 +9,9 @@ import time_machine
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.members.services import renewed_period
+from tests.factories import MembershipFactory
 from tests.helpers import page_text, sign_in
 from tests.members.steps import (
-    active_membership,
-    applied_membership,
     audit_entries,
     errors_on_field,
     history_of,
@@ -48,7 +47,11 @@ def record_offline(client, membership, amount="45.00", method="invoice", referen
 
 @pytest.mark.parametrize("kind", ["joining fee", "renewal"])
 def test_offline_payment_of_a_different_amount_is_refused_at_the_amount_field_and_nothing_is_saved(client, staff, kind):
-    membership = applied_membership() if kind == "joining fee" else active_membership(expires_on=IN_THE_RENEWAL_WINDOW)
+    membership = (
+        MembershipFactory(applied=True)
+        if kind == "joining fee"
+        else MembershipFactory(expires_on=IN_THE_RENEWAL_WINDOW)
+    )
     before = membership_tables()
 
     response = record_offline(client, membership, amount="40.00")
@@ -61,7 +64,7 @@ def test_offline_payment_of_a_different_amount_is_refused_at_the_amount_field_an
 
 
 def test_offline_payment_of_a_different_amount_with_a_reason_is_accepted_and_audited(client, staff):
-    membership = active_membership(expires_on=IN_THE_RENEWAL_WINDOW)
+    membership = MembershipFactory(expires_on=IN_THE_RENEWAL_WINDOW)
 
     response = record_offline(client, membership, amount="40.00", override_reason="Agreed discount for a second seat")
 
@@ -77,7 +80,7 @@ def test_offline_payment_of_a_different_amount_with_a_reason_is_accepted_and_aud
 
 
 def test_offline_renewal_before_the_renewal_window_is_refused(client, staff):
-    membership = active_membership(expires_on=D(2026, 12, 31))
+    membership = MembershipFactory(expires_on=D(2026, 12, 31))
     before = membership_tables()
 
     response = record_offline(client, membership)
@@ -100,7 +103,7 @@ RENEWING = {
 
 @pytest.mark.parametrize(("status", "expires_on"), RENEWING.values(), ids=RENEWING.keys())
 def test_offline_renewal_period_follows_the_card_renewal_rule(client, staff, status, expires_on):
-    membership = active_membership(expires_on=expires_on)
+    membership = MembershipFactory(expires_on=expires_on)
     membership.status = status
     db.session.flush()
     expected = renewed_period(membership, TODAY)
@@ -112,8 +115,8 @@ def test_offline_renewal_period_follows_the_card_renewal_rule(client, staff, sta
 
 
 def test_offline_payment_history_names_the_staff_member(client, staff):
-    applied = applied_membership()
-    renewing = active_membership(expires_on=IN_THE_RENEWAL_WINDOW)
+    applied = MembershipFactory(applied=True)
+    renewing = MembershipFactory(expires_on=IN_THE_RENEWAL_WINDOW)
 
     record_offline(client, applied)
     response = record_offline(client, renewing)
@@ -128,7 +131,7 @@ def test_offline_payment_history_names_the_staff_member(client, staff):
 
 
 def test_offline_payment_form_reports_every_error_at_its_field_at_once(client, staff):
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     before = membership_tables()
 
     response = record_offline(

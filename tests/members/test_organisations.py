@@ -14,20 +14,22 @@ from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members import organisations, services
 from nalw.members.models import Membership, MembershipStatus, Organisation, SeatInvitation, SeatStatus
-from tests.factories import PersonFactory
+from tests.factories import (
+    MembershipFactory,
+    PersonFactory,
+    application_answers,
+    organisation_tier,
+    publish_new_code_version,
+    renew_by_invoice,
+    service_answers,
+)
 from tests.helpers import emails_to, link_in, page_text, sign_in
 from tests.members.steps import (
-    active_membership,
-    application_answers,
     audit_entries,
     hidden_value,
     history_of,
     membership_tables,
-    organisation_tier,
-    publish_new_code_version,
-    renew_by_invoice,
     run_renewals,
-    service_answers,
     submit_application,
 )
 
@@ -39,8 +41,8 @@ def organisation_membership(seats=None, expires_on=None) -> Membership:
     tier = organisation_tier()
     if seats is not None:
         tier.seats = seats
-    membership = active_membership(
-        PersonFactory(name="Olu Admin"), tier, expires_on=expires_on, employer_name="Riverside PCN"
+    membership = MembershipFactory(
+        person=PersonFactory(name="Olu Admin"), tier=tier, expires_on=expires_on, employer_name="Riverside PCN"
     )
     return membership
 
@@ -254,7 +256,10 @@ def test_the_code_accepted_with_a_seat_must_be_the_current_one(client, person_as
     new_version = publish_new_code_version(person_as("admin"))
 
     refused = client.post(link, data=application_answers(code_version_id=old_version))
-    assert "The code of practice was updated. Read the new version and accept it." in page_text(refused)
+    assert (
+        "The code of practice was updated while you were accepting the invitation. Read the new version and accept it."
+        in page_text(refused)
+    )
     assert seat_of(ada) is None
     # The page now offers the new version; accepting it takes the seat.
     offered = hidden_value(refused, "code_version_id")

@@ -6,21 +6,22 @@ from nalw.core.regions import Region
 from nalw.extensions import db
 from nalw.members.models import MembershipNumberCounter, MembershipStatus
 from nalw.members.register import PER_PAGE
-from tests.factories import PersonFactory
+from tests.factories import MembershipFactory, PersonFactory, organisation_tier, staff_member
 from tests.helpers import page_text
-from tests.members.steps import active_membership, applied_membership, organisation_tier, staff_member
 
 S = MembershipStatus
 
 
 def member(name, status=S.ACTIVE, consent=True, region=Region.LONDON, staff=None):
     person = PersonFactory(name=name, email=f"{name.lower().replace(' ', '.')}@example.org")
-    membership = active_membership(
-        person, staff=staff, register_consent=consent, region=region, employer_name=f"{name} Employer Ltd"
+    return MembershipFactory(
+        person=person,
+        status=status,
+        staff=staff,
+        register_consent=consent,
+        region=region,
+        employer_name=f"{name} Employer Ltd",
     )
-    membership.status = status
-    db.session.flush()
-    return membership
 
 
 def search(client, query, **params):
@@ -46,10 +47,10 @@ def smiths(app):
     unlisted = {
         "no consent": member("Nora Smith", consent=False, staff=staff),
         "resigned": member("Rae Smith", S.RESIGNED, staff=staff),
-        "organisation": active_membership(
-            PersonFactory(name="Olu Smith"), organisation_tier(), staff=staff, register_consent=True
+        "organisation": MembershipFactory(
+            person=PersonFactory(name="Olu Smith"), tier=organisation_tier(), staff=staff, register_consent=True
         ),
-        "applied": applied_membership(PersonFactory(name="Abe Smith"), register_consent=True),
+        "applied": MembershipFactory(applied=True, person=PersonFactory(name="Abe Smith"), register_consent=True),
     }
     return listed, unlisted
 

@@ -10,15 +10,9 @@ import time_machine
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
-from tests.helpers import emails_to, link_in, page_text, sign_in
-from tests.members.steps import (
-    active_membership,
-    hidden_value,
-    input_tag,
-    publish_new_code_version,
-    run_renewals,
-    save_card,
-)
+from tests.factories import MembershipFactory, publish_new_code_version
+from tests.helpers import emails_to, input_tag, link_in, page_text, sign_in
+from tests.members.steps import hidden_value, run_renewals, save_card
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA, setup_secret_in
 
 EXPIRES_ON = dt.date(2026, 6, 30)
@@ -41,7 +35,7 @@ def renewing_member(app, confirm_card):
     """`renewing_member(card)`: an active member ending on 30 June who chose automatic renewal with `card`."""
 
     def build(card=VISA, auto_renew=True):
-        membership = active_membership(expires_on=EXPIRES_ON)
+        membership = MembershipFactory(expires_on=EXPIRES_ON)
         save_card(membership.person, confirm_card, card)
         membership.auto_renew = auto_renew
         db.session.flush()
@@ -71,7 +65,12 @@ def test_automatic_renewal_charges_the_saved_card_off_session_and_extends_the_me
     assert payment.off_session
     assert payment.amount_pence == 4500
     assert payment.stripe_payment_intent_id.startswith("pi_")
-    assert payment.reference == f"renewal:{membership.id}:2026-06-30"
+    # The renewal of the year ending 30 June 2026 pays for the period from 1 July 2026.
+    assert (payment.purpose, payment.subject_id, payment.period_starts_on) == (
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        dt.date(2026, 7, 1),
+    )
     assert membership.status is MembershipStatus.ACTIVE
     assert membership.expires_on == dt.date(2027, 6, 30)
     assert emails_to(membership.person.email)[-1].subject == "Your NALW membership is renewed"
@@ -200,7 +199,7 @@ def renew_with_new_card(client, confirm_card, path="/membership/renew", number=V
 
 
 def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows_on(client, confirm_card, person_as):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     new_version = publish_new_code_version(person_as("admin"))
     sign_in(client, membership.person)
 
@@ -220,7 +219,7 @@ def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows
 
 
 def test_renewing_by_hand_without_accepting_the_code_is_refused_and_charges_nothing(client, confirm_card):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     code_version_before = membership.code_version_id
     sign_in(client, membership.person)
 
@@ -233,7 +232,7 @@ def test_renewing_by_hand_without_accepting_the_code_is_refused_and_charges_noth
 
 
 def test_a_lapsed_member_renews_by_hand_from_the_day_of_payment(client, confirm_card):
-    membership = active_membership(expires_on=dt.date(2026, 3, 31))
+    membership = MembershipFactory(expires_on=dt.date(2026, 3, 31))
     membership.status = MembershipStatus.LAPSED
     db.session.flush()
     sign_in(client, membership.person)
@@ -248,7 +247,7 @@ def test_a_lapsed_member_renews_by_hand_from_the_day_of_payment(client, confirm_
 def test_a_code_published_while_renewing_is_refused_with_a_message_and_must_be_accepted_afresh(
     client, confirm_card, person_as
 ):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     sign_in(client, membership.person)
     page = client.get("/membership/renew")
     shown_version = hidden_value(page, "code_version_id")

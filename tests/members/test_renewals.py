@@ -10,15 +10,9 @@ from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.members.services import renewed_period
 from nalw.payments.models import PaymentPurpose
+from tests.factories import MembershipFactory, renew_by_invoice, staff_member
 from tests.helpers import emails_to, link_in, page_text, sign_in
-from tests.members.steps import (
-    active_membership,
-    applied_membership,
-    history_of,
-    renew_by_invoice,
-    run_renewals,
-    staff_member,
-)
+from tests.members.steps import history_of, run_renewals
 
 S = MembershipStatus
 D = dt.date
@@ -71,14 +65,14 @@ RENEWALS = {
 @pytest.mark.parametrize(("membership_now", "renewed"), RENEWALS.values(), ids=RENEWALS.keys())
 def test_renewed_period(app, membership_now, renewed):
     status, started_on, expires_on, paid_on = membership_now
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     membership.status, membership.started_on, membership.expires_on = status, started_on, expires_on
 
     assert renewed_period(membership, paid_on) == renewed
 
 
 def test_a_year_of_on_time_renewals_keeps_the_same_renewal_date(app):
-    membership = applied_membership()
+    membership = MembershipFactory(applied=True)
     membership.status, membership.started_on, membership.expires_on = S.ACTIVE, D(2025, 3, 1), D(2026, 2, 28)
     ends = []
     for _ in range(4):
@@ -91,7 +85,7 @@ def test_a_year_of_on_time_renewals_keeps_the_same_renewal_date(app):
 @time_machine.travel(dt.datetime(2026, 8, 31, 23, 30, tzinfo=dt.UTC), tick=False)
 def test_a_lapsed_member_renewing_just_after_midnight_uk_time_gets_the_year_from_that_uk_day(client, person_as):
     staff = person_as("staff")
-    membership = active_membership(staff=staff, expires_on=D(2026, 6, 30))
+    membership = MembershipFactory(staff=staff, expires_on=D(2026, 6, 30))
     membership.status = S.LAPSED
     db.session.flush()
     sign_in(client, staff)
@@ -108,7 +102,7 @@ def test_a_lapsed_member_renewing_just_after_midnight_uk_time_gets_the_year_from
 
 def test_staff_record_a_renewal_paid_by_invoice_and_the_year_follows_on(client, person_as):
     staff = person_as("staff")
-    membership = active_membership(staff=staff, expires_on=EXPIRES_ON)
+    membership = MembershipFactory(staff=staff, expires_on=EXPIRES_ON)
     sign_in(client, staff)
 
     response = client.post(
@@ -132,7 +126,7 @@ def reminders_to(membership):
 
 
 def test_reminders_go_30_days_and_7_days_before_and_on_the_day_once_each_when_run_twice_a_day(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     sent_on = {}
     day = days_before(40)
     while day <= EXPIRES_ON:
@@ -155,7 +149,7 @@ def test_reminders_go_30_days_and_7_days_before_and_on_the_day_once_each_when_ru
 
 
 def test_a_missed_day_still_sends_each_reminder_once(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
 
     run_renewals(runner, days_before(29))  # the run 30 days before did not happen
     run_renewals(runner, days_before(28))
@@ -169,7 +163,7 @@ def test_a_missed_day_still_sends_each_reminder_once(app, runner):
 
 
 def test_the_7_day_reminder_is_not_sent_in_place_of_a_30_day_one_nor_both_at_once(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
 
     output = run_renewals(runner, days_before(6))
 
@@ -179,7 +173,7 @@ def test_the_7_day_reminder_is_not_sent_in_place_of_a_30_day_one_nor_both_at_onc
 
 
 def test_a_renewed_membership_gets_the_next_years_reminders_afresh(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     run_renewals(runner, days_before(30))
     renew_by_invoice(membership)
     assert membership.expires_on == D(2027, 6, 30)
@@ -192,9 +186,9 @@ def test_a_renewed_membership_gets_the_next_years_reminders_afresh(app, runner):
 
 def test_memberships_not_active_get_no_reminders(app, runner):
     staff = staff_member()
-    suspended = active_membership(expires_on=EXPIRES_ON, staff=staff)
+    suspended = MembershipFactory(expires_on=EXPIRES_ON, staff=staff)
     suspended.status = S.SUSPENDED
-    resigned = active_membership(expires_on=EXPIRES_ON, staff=staff)
+    resigned = MembershipFactory(expires_on=EXPIRES_ON, staff=staff)
     resigned.status = S.RESIGNED
     db.session.flush()
 
@@ -208,7 +202,7 @@ def test_memberships_not_active_get_no_reminders(app, runner):
 
 
 def test_after_expiry_a_membership_has_30_days_of_grace_then_lapses(app, runner, client):
-    membership = active_membership(expires_on=EXPIRES_ON, register_consent=True)
+    membership = MembershipFactory(expires_on=EXPIRES_ON, register_consent=True)
     person = membership.person
 
     run_renewals(runner, EXPIRES_ON)
@@ -239,7 +233,7 @@ def test_after_expiry_a_membership_has_30_days_of_grace_then_lapses(app, runner,
 
 
 def test_a_run_after_many_missed_days_moves_through_grace_to_lapsed(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
 
     run_renewals(runner, days_after(45))
 
@@ -248,7 +242,7 @@ def test_a_run_after_many_missed_days_moves_through_grace_to_lapsed(app, runner)
 
 
 def test_renewing_in_grace_makes_the_membership_active_again(app, runner):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
     run_renewals(runner, days_after(10))
     assert membership.status is S.GRACE
 
@@ -262,9 +256,14 @@ def test_renewing_in_grace_makes_the_membership_active_again(app, runner):
 
 
 def test_renewal_payment_purpose_is_renewal(app):
-    membership = active_membership(expires_on=EXPIRES_ON)
+    membership = MembershipFactory(expires_on=EXPIRES_ON)
 
     payment = renew_by_invoice(membership)
 
     assert payment.purpose is PaymentPurpose.RENEWAL
-    assert payment.reference == f"renewal:{membership.id}:2026-06-30"
+    # The renewal of the year ending 30 June 2026 pays for the period from 1 July 2026.
+    assert (payment.purpose, payment.subject_id, payment.period_starts_on) == (
+        PaymentPurpose.RENEWAL,
+        membership.id,
+        dt.date(2026, 7, 1),
+    )

@@ -7,12 +7,12 @@ from nalw.core.cpd_years import current_year
 from nalw.extensions import db
 from nalw.members import cpd_requirements
 from nalw.members.models import Tier
-from tests.core.test_migrations import flask_db, scratch_app, scratch_database_url  # noqa: F401 (fixtures)
+from tests.scratch_database import flask_db
 
 pytestmark = pytest.mark.postgres_only
 
 
-def test_upgrading_keeps_each_tiers_current_hours_for_every_cpd_year_so_far(scratch_app):  # noqa: F811
+def test_upgrading_keeps_each_tiers_current_hours_for_every_cpd_year_so_far(scratch_app):
     flask_db(scratch_app, "upgrade", "82844daa4a74")
     with db.engine.begin() as connection:
         connection.execute(

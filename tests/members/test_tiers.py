@@ -8,15 +8,9 @@ from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.cpd import services as cpd_services
 from nalw.extensions import db
 from nalw.members.models import Eligibility, Tier
+from tests.factories import MembershipFactory, link_worker_tier, organisation_tier
 from tests.helpers import page_text, sign_in
-from tests.members.steps import (
-    active_membership,
-    audit_entries,
-    errors_on_field,
-    link_worker_tier,
-    membership_tables,
-    organisation_tier,
-)
+from tests.members.steps import audit_entries, errors_on_field, membership_tables
 
 
 def tier_form(**overrides):
@@ -44,7 +38,7 @@ def tables_the_tier_form_changes():
 
 def hours_required_of_a_member(tier, year):
     """What a member of `tier` is asked to log in the CPD year `year`, as their CPD page shows it."""
-    membership = active_membership(tier=tier)
+    membership = MembershipFactory(tier=tier)
     return cpd_services.progress(membership.person, year).required_hours
 
 

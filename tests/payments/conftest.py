@@ -3,12 +3,13 @@
 import pytest
 import sqlalchemy as sa
 
-from nalw.code_of_practice.services import current_version
 from nalw.extensions import db
 from nalw.members.models import Membership
 from nalw.payments.models import PaymentStatus
+from tests.factories import link_worker_tier
 from tests.helpers import sign_in
-from tests.payments.steps import StripeApi, amount_on_page, link_worker_tier, payments_of
+from tests.members.steps import submit_application
+from tests.payments.steps import StripeApi, amount_on_page, payments_of
 from tests.stripe_helpers import NEEDS_AUTHENTICATION, VISA, setup_secret_in
 
 
@@ -29,19 +30,7 @@ def applicant(client, make_person):
     def build(**person_fields):
         person = make_person(**person_fields)
         sign_in(client, person)
-        response = client.post(
-            f"/membership/join/{link_worker_tier().id}",
-            data={
-                "job_title": "Social Prescribing Link Worker",
-                "employer_name": "Riverside PCN",
-                "employer_type": "gp_practice_or_pcn",
-                "region": "yorkshire_and_the_humber",
-                "years_in_role": "3",
-                "code_version_id": str(current_version().id),
-                "accept_code": "y",
-                "register_consent": "y",
-            },
-        )
+        response = submit_application(client, link_worker_tier())
         assert response.status_code == 302, response.get_data(as_text=True)
         membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
         return person, membership

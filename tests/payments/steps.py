@@ -6,13 +6,9 @@ import requests
 import sqlalchemy as sa
 
 from nalw.extensions import db
-from nalw.members.models import MembershipChange, Tier
+from nalw.members.models import MembershipChange
 from nalw.payments.models import BillingProfile, Payment, StripeEvent
 from tests.stripe_helpers import signed_event
-
-
-def link_worker_tier():
-    return db.session.scalar(sa.select(Tier).where(Tier.name == "Link Worker"))
 
 
 def amount_on_page(page):
@@ -67,6 +63,15 @@ def post_event(client, event_type, data_object, event_id=None):
     return client.post("/stripe/webhook", data=payload, headers=headers)
 
 
+def reconcile(runner, *args):
+    """Run `flask payments reconcile` as cron would: in an app context (and database session) of its own."""
+    with runner.app.app_context():
+        result = runner.invoke(args=["payments", "reconcile", *args])
+    db.session.expire_all()
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def payments_of(person):
     return db.session.scalars(sa.select(Payment).where(Payment.person_id == person.id).order_by(Payment.id)).all()
 
@@ -79,3 +84,19 @@ def history_of(membership):
 
 def stripe_events():
     return db.session.scalars(sa.select(StripeEvent).order_by(StripeEvent.received_at, StripeEvent.id)).all()
+
+
+def refund_key_on(page):
+    """The refund form's idempotency key, written when the page was shown ("" when it shows no form)."""
+    found = re.search(r'name="refund_key" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def refund(client, payment, amount, reason="Cancelled within 14 days", refund_key=None):
+    """Staff open the refund page and send its form (or send again the form shown with `refund_key`)."""
+    refund_key = refund_key or refund_key_on(client.get(f"/admin/payments/{payment.id}/refund"))
+    return client.post(
+        f"/admin/payments/{payment.id}/refund",
+        data={"amount": amount, "reason": reason, "refund_key": refund_key},
+        follow_redirects=True,
+    )

@@ -5,8 +5,9 @@ import re
 from nalw.members.models import MembershipStatus
 from nalw.payments import gateway
 from nalw.payments.models import PaymentStatus
+from tests.factories import link_worker_tier
 from tests.helpers import page_text, sign_in
-from tests.payments.steps import amount_on_page, link_worker_tier, payments_of
+from tests.payments.steps import amount_on_page, payments_of
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA, setup_secret_in
 
 IN_PROGRESS = "This has already been paid, or a payment for it is in progress."

@@ -17,9 +17,8 @@ from nalw.members.models import Membership, MembershipChange, MembershipStatus
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment, PaymentStatus, StripeEvent
 from tests.conftest import OwnContextClient
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
-from tests.payments.steps import link_worker_tier
 from tests.stripe_helpers import NEEDS_AUTHENTICATION, setup_secret_in, signed_event
 
 pytestmark = pytest.mark.postgres_only

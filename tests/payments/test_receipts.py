@@ -1,45 +1,16 @@
 """Members see their payments and a receipt for each one that took money; staff see everyone's."""
 
-import itertools
 import re
-import uuid
 
 import pytest
 
-from nalw.core.time import london_today, utcnow
-from nalw.extensions import db
-from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus, Refund
-from tests.factories import PersonFactory
+from nalw.core.time import london_today
+from nalw.payments.models import PaymentStatus
+from nalw.payments.views import MY_PAYMENTS_PER_PAGE
+from tests.factories import PaymentFactory, PersonFactory
 from tests.helpers import page_text, sign_in
-from tests.payments.steps import payments_of
+from tests.payments.steps import payments_of, refund
 from tests.stripe_helpers import DECLINED
-
-_references = itertools.count(1)
-
-
-def recorded_payment(person, status=PaymentStatus.SUCCEEDED, amount_pence=4500, refunded_pence=0):
-    """A payment row as the services leave it, for pages that only read payments."""
-    payment = Payment(
-        person_id=person.id,
-        purpose=PaymentPurpose.MEMBERSHIP_FEE,
-        reference=f"membership:test-{next(_references)}",
-        description="Link Worker membership fee",
-        amount_pence=amount_pence,
-        refunded_pence=refunded_pence,
-        status=status,
-        method=PaymentMethod.CARD,
-        idempotency_key=f"payment-{uuid.uuid4().hex}",
-        stripe_payment_intent_id=f"pi_{uuid.uuid4().hex[:14]}",
-        succeeded_at=utcnow(),
-    )
-    db.session.add(payment)
-    db.session.flush()
-    if refunded_pence:
-        db.session.add(
-            Refund(payment=payment, amount_pence=refunded_pence, reason="Goodwill", idempotency_key=uuid.uuid4().hex)
-        )
-        db.session.flush()
-    return payment
 
 
 def fee_description():
@@ -98,7 +69,7 @@ def test_receipt_shows_what_was_refunded(client, paid_membership, person_as):
     member_client = client.application.test_client()
     sign_in(member_client, person)
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
+    refund(client, payment, "10.00", reason="Goodwill")
 
     receipt = page_text(member_client.get(f"/account/payments/{payment.id}"))
     listing = page_text(member_client.get("/account/payments"))
@@ -120,8 +91,8 @@ def test_staff_can_see_anyones_receipt(client, paid_membership, person_as):
 
 def test_member_sees_only_their_own_payments(client, make_person):
     mine, theirs = make_person(), make_person()
-    my_payment = recorded_payment(mine)
-    recorded_payment(theirs, amount_pence=9900)
+    my_payment = PaymentFactory(person=mine)
+    PaymentFactory(person=theirs, amount_pence=9900)
     sign_in(client, mine)
 
     listing = client.get("/account/payments")
@@ -131,8 +102,8 @@ def test_member_sees_only_their_own_payments(client, make_person):
 
 
 def test_staff_payment_list_shows_everyones_payments_and_filters_by_status(client, make_person, person_as):
-    paid = recorded_payment(make_person(name="Amara Okafor"))
-    refunded = recorded_payment(make_person(name="Ben Hughes"), status=PaymentStatus.REFUNDED, refunded_pence=4500)
+    paid = PaymentFactory(person=make_person(name="Amara Okafor"))
+    refunded = PaymentFactory(person=make_person(name="Ben Hughes"), status=PaymentStatus.REFUNDED, refunded_pence=4500)
     sign_in(client, person_as("staff"))
 
     everyone = page_text(client.get("/admin/payments"))
@@ -153,7 +124,9 @@ def test_payment_lists_take_the_same_number_of_queries_for_3_or_20_payments(
     def queries_with_payments(total):
         while len(payments_shown) < total:
             owner = viewer if path == "/account/payments" else PersonFactory()
-            payments_shown.append(recorded_payment(owner, status=PaymentStatus.PARTIALLY_REFUNDED, refunded_pence=100))
+            payments_shown.append(
+                PaymentFactory(person=owner, status=PaymentStatus.PARTIALLY_REFUNDED, refunded_pence=100)
+            )
         with count_queries() as queries:
             response = client.get(path)
         text = page_text(response)
@@ -165,3 +138,18 @@ def test_payment_lists_take_the_same_number_of_queries_for_3_or_20_payments(
     with_20 = queries_with_payments(20)
 
     assert with_3 == with_20
+
+
+def test_members_own_payments_list_pages_newest_first(client, make_person):
+    person = make_person()
+    payments = [PaymentFactory(person=person) for _ in range(MY_PAYMENTS_PER_PAGE + 2)]
+    sign_in(client, person)
+
+    first = client.get("/account/payments")
+    second = client.get("/account/payments?page=2")
+
+    newest_first = [str(payment.id) for payment in reversed(payments)]
+    assert receipt_links(first) == newest_first[:MY_PAYMENTS_PER_PAGE]
+    assert receipt_links(second) == newest_first[MY_PAYMENTS_PER_PAGE:]
+    assert "Page 1 of 2" in page_text(first) and "Next page" in page_text(first)
+    assert "Page 2 of 2" in page_text(second)

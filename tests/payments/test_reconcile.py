@@ -11,19 +11,10 @@ from nalw.members.services import begin_fee_payment
 from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentStatus
 from tests.helpers import emails_to
-from tests.payments.steps import history_of, payments_of
+from tests.payments.steps import history_of, payments_of, reconcile
 from tests.stripe_helpers import DECLINED, setup_secret_in
 
 PAID_EMAIL = "We have your membership application and payment"
-
-
-def reconcile(runner, *args):
-    """Run the command as cron would: in an app context (and database session) of its own."""
-    with runner.app.app_context():
-        result = runner.invoke(args=["payments", "reconcile", *args])
-    db.session.expire_all()
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_reconcile_settles_a_payment_whose_bank_check_was_finished_at_stripe(

@@ -10,10 +10,11 @@ from nalw.core.audit import AuditEntry
 from nalw.core.time import format_date, london_today
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
-from nalw.payments.models import PaymentMethod, PaymentStatus, Refund
+from nalw.payments import gateway
+from nalw.payments.models import PaymentMethod, PaymentStatus, Refund, RefundStatus
+from tests.factories import MembershipFactory, renew_by_invoice
 from tests.helpers import emails_to, page_text, sign_in
-from tests.members.steps import active_membership, renew_by_invoice
-from tests.payments.steps import payments_of
+from tests.payments.steps import payments_of, reconcile, refund, refund_key_on
 
 NO_STRIPE = "http://127.0.0.1:9"  # nothing listens here: a call to Stripe would fail the request
 
@@ -35,12 +36,6 @@ def refunds_of(payment):
 def field_error(response, field_id):
     match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()) if match else None
-
-
-def refund(client, payment, amount, reason="Cancelled within 14 days"):
-    return client.post(
-        f"/admin/payments/{payment.id}/refund", data={"amount": amount, "reason": reason}, follow_redirects=True
-    )
 
 
 @pytest.fixture
@@ -135,17 +130,118 @@ def test_refund_of_a_failed_payment_is_refused(applicant, pay_for, staff_client)
     assert refunds_of(payment) == [] and payment.status is PaymentStatus.FAILED
 
 
-def test_refund_that_stripe_does_not_take_changes_nothing(app, paid_membership, staff_client):
+def stripe_refunds_of(stripe_api, payment):
+    return stripe_api.get("refunds", payment_intent=payment.stripe_payment_intent_id)["data"]
+
+
+def test_refund_while_stripe_is_down_waits_and_reconcile_completes_it_once(
+    app, paid_membership, staff_client, stripe_api, runner, localstripe_url
+):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    page = client.get(f"/admin/payments/{payment.id}/refund")
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+
+    response = refund(client, payment, "45.00", refund_key=refund_key_on(page))
+
+    assert "The card service did not answer, so the refund of £45.00 is waiting." in page_text(response)
+    assert "Nothing to refund." in page_text(response)  # nobody refunds it a second time meanwhile
+    (waiting,) = refunds_of(payment)
+    assert waiting.status is RefundStatus.PENDING and waiting.stripe_refund_id is None
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunded_pence == 0
+    assert membership.status is MembershipStatus.PAID
+    assert audit_entries("payment.refunded", payment) == []
+
+    still_down = reconcile(runner, "--older-than", "0")
+    assert f"refund {waiting.id}: pending -> pending" in still_down
+    assert waiting.status is RefundStatus.PENDING
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    output = reconcile(runner, "--older-than", "0")
+    reconcile(runner, "--older-than", "0")
+
+    assert f"refund {waiting.id}: pending -> succeeded" in output
+    assert waiting.status is RefundStatus.SUCCEEDED and waiting.stripe_refund_id.startswith("re_")
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert membership.status is MembershipStatus.APPLIED
+    assert [made["amount"] for made in stripe_refunds_of(stripe_api, payment)] == [4500]
+    assert stripe_api.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 4500
+    (entry,) = audit_entries("payment.refunded", payment)
+    assert entry.actor_id == staff.id
+
+
+def test_a_refund_form_sent_twice_refunds_once(paid_membership, staff_client, stripe_api):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    refund_key = refund_key_on(client.get(f"/admin/payments/{payment.id}/refund"))
+
+    first = refund(client, payment, "10.00", refund_key=refund_key)
+    second = refund(client, payment, "10.00", refund_key=refund_key)
+
+    assert "Refunded £10.00." in page_text(first) and "Refunded £10.00." in page_text(second)
+    assert "Up to £35.00 can be refunded." in page_text(second)
+    (made,) = refunds_of(payment)
+    assert made.status is RefundStatus.SUCCEEDED
+    assert payment.status is PaymentStatus.PARTIALLY_REFUNDED and payment.refunded_pence == 1000
+    assert [made["amount"] for made in stripe_refunds_of(stripe_api, payment)] == [1000]
+    assert len(audit_entries("payment.refunded", payment)) == 1
+
+
+def test_a_refund_form_sent_again_after_stripe_did_not_answer_completes_the_waiting_refund_once(
+    app, paid_membership, staff_client, stripe_api, localstripe_url
+):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    refund_key = refund_key_on(client.get(f"/admin/payments/{payment.id}/refund"))
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+    refund(client, payment, "45.00", refund_key=refund_key)
+    app.config["STRIPE_API_BASE"] = localstripe_url
+
+    again = refund(client, payment, "45.00", refund_key=refund_key)
+
+    assert "Refunded £45.00." in page_text(again)
+    (made,) = refunds_of(payment)
+    assert made.status is RefundStatus.SUCCEEDED
+    assert payment.status is PaymentStatus.REFUNDED
+    assert [made["amount"] for made in stripe_refunds_of(stripe_api, payment)] == [4500]
+
+
+def test_a_refund_stripe_made_whose_answer_was_lost_is_found_not_made_again(
+    app, paid_membership, staff_client, stripe_api, runner, localstripe_url
+):
     person, membership, payment = paid_membership()
     client, staff = staff_client()
     app.config["STRIPE_API_BASE"] = NO_STRIPE
+    refund(client, payment, "45.00")
+    (waiting,) = refunds_of(payment)
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    # Stripe made the refund, but the answer never reached us (the process died before recording it).
+    made_at_stripe = gateway.refund(
+        payment_intent_id=payment.stripe_payment_intent_id, amount_pence=4500, idempotency_key=waiting.idempotency_key
+    )
+
+    reconcile(runner, "--older-than", "0")
+
+    assert waiting.status is RefundStatus.SUCCEEDED and waiting.stripe_refund_id == made_at_stripe
+    assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
+    assert [made["id"] for made in stripe_refunds_of(stripe_api, payment)] == [made_at_stripe]
+
+
+def test_a_refund_stripe_refuses_is_recorded_as_failed_and_changes_nothing(paid_membership, staff_client):
+    person, membership, payment = paid_membership()
+    client, staff = staff_client()
+    payment.stripe_payment_intent_id = "pi_unknown_to_stripe"
+    db.session.commit()
 
     response = refund(client, payment, "45.00")
 
-    assert "The refund did not go through: The card service did not answer as expected." in page_text(response)
+    assert "The refund of £45.00 did not go through. The card service refused the refund:" in page_text(response)
+    (refused,) = refunds_of(payment)
+    assert refused.status is RefundStatus.FAILED
     assert payment.status is PaymentStatus.SUCCEEDED and payment.refunded_pence == 0
-    assert refunds_of(payment) == []
+    assert payment.refundable_pence == 4500  # it can be refunded another way
     assert audit_entries("payment.refunded", payment) == []
+    (entry,) = audit_entries("payment.refund_failed", payment)
+    assert entry.actor_id == staff.id
 
 
 # --- Offline payments -------------------------------------------------------------------------------
@@ -263,7 +359,7 @@ def test_refund_post_refunds_and_the_application_goes_back_to_waiting_for_paymen
 
 def test_refund_page_of_a_renewal_says_the_membership_keeps_its_dates(app, staff_client):
     client, staff = staff_client()
-    membership = active_membership(staff=staff, expires_on=london_today() + dt.timedelta(days=10))
+    membership = MembershipFactory(staff=staff, expires_on=london_today() + dt.timedelta(days=10))
     renewal = renew_by_invoice(membership, staff)
 
     text = page_text(client.get(f"/admin/payments/{renewal.id}/refund"))
@@ -283,4 +379,4 @@ def test_staff_payment_page_names_what_was_paid_for_not_the_internal_reference(p
 
     assert f"For {payment.description}" in text
     assert payment.description.startswith("Link Worker membership fee, 20")
-    assert membership.reference not in text
+    assert f"membership:{membership.id}" not in text

@@ -17,7 +17,7 @@ from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from nalw.payments.models import PaymentStatus, Refund
 from tests.helpers import emails_to, sign_in
-from tests.payments.steps import history_of, payments_of, post_event, stripe_events
+from tests.payments.steps import history_of, payments_of, post_event, refund, stripe_events
 from tests.stripe_helpers import VISA, signed_event, signed_payload
 
 PAID_EMAIL = "We have your membership application and payment"
@@ -361,7 +361,7 @@ def test_refund_event_replayed_or_older_and_smaller_changes_nothing(client, paid
 def test_refund_made_here_is_not_counted_again_when_stripe_reports_it(client, paid_membership, person_as, stripe_api):
     person, membership, payment = paid_membership()
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/payments/{payment.id}/refund", data={"amount": "10.00", "reason": "Goodwill"})
+    refund(client, payment, "10.00", reason="Goodwill")
     assert payment.refunded_pence == 1000
 
     post_event(client, "charge.refunded", stripe_api.get(f"charges/{payment.stripe_charge_id}"))

@@ -1,21 +1,15 @@
-"""factory_boy factories: test data built the way the app builds it."""
+"""People: accounts as sign-up and role grants leave them."""
 
 import factory
-from factory.alchemy import SQLAlchemyModelFactory
 
 from nalw.accounts.models import Person, RoleGrant
 from nalw.accounts.security import hash_password, new_totp_secret
+from nalw.core.permissions import Role
 from nalw.core.time import utcnow
 from nalw.extensions import db
+from tests.factories.base import BaseFactory
 
 DEFAULT_PASSWORD = "correct horse battery staple"
-
-
-class BaseFactory(SQLAlchemyModelFactory):
-    class Meta:
-        abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "flush"
 
 
 class PersonFactory(BaseFactory):
@@ -40,3 +34,8 @@ class PersonFactory(BaseFactory):
             person.role_grants.append(RoleGrant(role=role))
         if extracted:
             db.session.flush()
+
+
+def staff_member(**fields):
+    """A member of staff with two-factor on, as staff must have to act."""
+    return PersonFactory(roles=[Role.STAFF], two_factor=True, **fields)

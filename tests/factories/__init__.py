@@ -1,0 +1,63 @@
+"""factory_boy factories and small builders: the one home of test data, built the way the app builds it.
+
+Where a service keeps an invariant (an application accepts the code of practice, a fee is recorded
+before approval, an entry's hours are whole quarter hours) the factory goes through that service.
+Import from here: `from tests.factories import MembershipFactory, CpdEntryFactory`.
+"""
+
+from tests.factories.accounts import DEFAULT_PASSWORD, PersonFactory, staff_member
+from tests.factories.cpd import (
+    REFLECTION,
+    CpdAuditFactory,
+    CpdEntryFactory,
+    EvidenceFactory,
+    audited_year,
+    docx_file,
+    elf_file,
+    jpeg_file,
+    pdf_file,
+    png_file,
+    publish_new_code_version,
+    standard,
+    windows_exe_file,
+)
+from tests.factories.events import EventFactory, event_values
+from tests.factories.members import (
+    MembershipFactory,
+    application_answers,
+    link_worker_tier,
+    organisation_tier,
+    service_answers,
+    tier_named,
+)
+from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_invoice
+
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "audited_year",
+    "REFLECTION",
+    "CpdAuditFactory",
+    "CpdEntryFactory",
+    "EventFactory",
+    "EvidenceFactory",
+    "MembershipFactory",
+    "PaymentFactory",
+    "PersonFactory",
+    "application_answers",
+    "docx_file",
+    "elf_file",
+    "event_values",
+    "jpeg_file",
+    "link_worker_tier",
+    "organisation_tier",
+    "pay_by_invoice",
+    "pdf_file",
+    "png_file",
+    "publish_new_code_version",
+    "renew_by_invoice",
+    "service_answers",
+    "standard",
+    "staff_member",
+    "tier_named",
+    "windows_exe_file",
+]
