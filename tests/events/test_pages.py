@@ -13,7 +13,7 @@ from nalw.extensions import db
 from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentPurpose, PaymentStatus
 from tests.events.steps import fill, paid_event, published_event
-from tests.helpers import page_text
+from tests.helpers import page_text, sign_in
 from tests.stripe_helpers import DECLINED, VISA, setup_secret_in
 
 
@@ -144,3 +144,14 @@ def test_pay_page_shows_a_declined_card_and_an_expired_hold_on_the_form(signed_i
     assert [p.status for p in payment_services.payments_for([PaymentPurpose.EVENT_PLACE], booking.id)] == [
         PaymentStatus.FAILED
     ]
+
+
+def test_my_bookings_and_the_staff_events_list_are_in_the_menus(signed_in_client, person_as):
+    client, _person = signed_in_client("account_holder")
+    assert 'href="/account/bookings"' in client.get("/events").get_data(as_text=True)
+
+    staff_client = client.application.test_client()
+    sign_in(staff_client, person_as("staff"))
+    staff_page = staff_client.get("/admin/").get_data(as_text=True)
+    staff_menu = staff_page[staff_page.index('aria-label="Staff"') :]
+    assert 'href="/admin/events"' in staff_menu
