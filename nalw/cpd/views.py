@@ -9,7 +9,7 @@ from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, show_refusal
 from nalw.core.hours import format_hours
 from nalw.core.permissions import Role, signed_in
-from nalw.cpd import audits, blueprint, exports, services
+from nalw.cpd import audits, blueprint, exports, services, suggestions
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
 from nalw.extensions import db
 from nalw.members import services as member_services
@@ -41,6 +41,8 @@ def my_cpd():
     return render_template(
         "cpd/my_cpd.html",
         progress=progress,
+        # What is on offer for the standards still uncovered: only for the year still running.
+        suggestions=suggestions.for_standards(progress.standards_without_entries) if year == current_year() else [],
         years=services.years_with_entries(current_user, current_year()),
         can_log=progress.version is not None,
         code_update=services.code_update(progress.version),

@@ -13,4 +13,13 @@ def register_payment_handlers():
     purposes.register(PaymentPurpose.EVENT_PLACE, succeeded=services.place_paid, refunded=services.place_refunded)
 
 
+def _offer_events_to_cpd():
+    from nalw.cpd import suggestions as cpd_suggestions
+    from nalw.events.suggestions import upcoming_events_for_standards
+
+    cpd_suggestions.register(upcoming_events_for_standards)
+
+
 from nalw.events import models, staff_views, views  # noqa: E402,F401
+
+_offer_events_to_cpd()
