@@ -13,7 +13,7 @@ from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, utcnow
-from nalw.events import attendance, blueprint, services
+from nalw.events import attendance, blueprint, feeds, services
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
 from nalw.events.models import (
@@ -185,7 +185,48 @@ def my_bookings():
         )
         .order_by(WaitingListEntry.id)
     ).all()
-    return render_template("events/my_bookings.html", bookings=bookings, entries=entries, now=utcnow())
+    token = feeds.feed_token(current_user)
+    return render_template(
+        "events/my_bookings.html",
+        bookings=bookings,
+        entries=entries,
+        now=utcnow(),
+        feed_url=url_for("events.my_calendar", secret=token.token, _external=True) if token else None,
+        feed_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/account/bookings/calendar-address", methods=["POST"])
+@signed_in
+def reset_calendar_address():
+    """Make (or remake) the secret address of the person's bookings calendar."""
+    had_one = feeds.feed_token(current_user) is not None
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            feeds.reset_feed_token(current_user)
+        if call.succeeded:
+            flash(
+                "Your calendar has a new address: the old one no longer works. Subscribe to the new one below."
+                if had_one
+                else "Your calendar address is below: add it to your calendar app as a subscription.",
+                "success",
+            )
+    return redirect(url_for("events.my_bookings"))
+
+
+@blueprint.route("/events/my-calendar/<secret>.ics")
+@public
+def my_calendar(secret):
+    """A person's confirmed places, with joining links, for their calendar app; the secret is the access."""
+    # Not a one-time link: a calendar app asking with an old or made-up secret is simply not found.
+    events = feeds.events_for_token(secret)
+    if events is None:
+        abort(404)
+    return Response(
+        calendar_text(events, with_joining_link=True),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=my-nalw-bookings.ics", "Cache-Control": "private"},
+    )
 
 
 @blueprint.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

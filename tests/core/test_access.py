@@ -117,6 +117,8 @@ EXPECTED_AUDIENCE = {
     "events.join_waiting_list": SIGNED_IN,
     "events.leave_waiting_list": SIGNED_IN,
     "events.certificate": SIGNED_IN,
+    "events.reset_calendar_address": SIGNED_IN,
+    "events.my_calendar": PUBLIC,  # the secret in its address is the access: see tests/events/test_feeds.py
     "events.staff_events": STAFF,
     "events.new_event": STAFF,
     "events.edit_event": STAFF,
