@@ -9,7 +9,7 @@ from nalw.events import services
 from nalw.events.models import Booking, BookingStatus
 from nalw.extensions import db
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors, tab_until
-from tests.factories import EventFactory
+from tests.factories import EventFactory, standard
 
 pytestmark = pytest.mark.e2e
 
@@ -115,3 +115,16 @@ def test_staff_check_someone_in_with_the_keyboard_alone(page, make_person):
     expect(page.get_by_role("button", name="Undo check-in of Nia Present")).to_be_visible()
     db.session.rollback()
     assert db.session.get(Booking, booking_id).checked_in_at is not None
+
+
+def test_cpd_page_offering_events_for_uncovered_standards(page, make_person, make_membership):
+    report = AccessibilityReport(page)
+    member = make_person(name="Mo Member")
+    make_membership(member)
+    committed_event(title="Safeguarding webinar", standard_ids=[standard("S5").id])
+
+    sign_in(page, member)
+    open_page(page, "/cpd")
+    expect(page.get_by_role("link", name="Safeguarding webinar")).to_be_visible()
+    report.check("my CPD with upcoming events offered")
+    report.assert_clean()
