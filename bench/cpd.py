@@ -391,7 +391,9 @@ async def run_load(base, seconds, concurrency):
         members, lambda n: ("POST", "/cpd/entries/new", new_entry_form(tokens[n], standard_id)), seconds
     )
     # The staff list: one staff session per client, so concurrency matches the member pages.
-    results["staff compliance list"] = await load(staff, lambda _client: ("GET", "/admin/cpd/compliance", None), seconds)
+    results["staff compliance list"] = await load(
+        staff, lambda _client: ("GET", "/admin/cpd/compliance", None), seconds
+    )
 
     # Queries per page must not grow with entries: a member with few against one with ten years of them.
     few = (await members[0].get("/cpd")).headers["X-Query-Count"]

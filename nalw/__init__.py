@@ -71,7 +71,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin, code_of_practice, cpd, members, payments
+    from nalw import accounts, admin, code_of_practice, cpd, events, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
     from nalw.core.web import register_url_converters
@@ -84,7 +84,9 @@ def register_blueprints(app):
     app.register_blueprint(members.blueprint)
     app.register_blueprint(payments.blueprint)
     app.register_blueprint(cpd.blueprint)
+    app.register_blueprint(events.blueprint)
     members.register_payment_handlers()
+    events.register_payment_handlers()
     declare_public(app, "static", "bootstrap.static")
     if app.config["BENCH_MODE"]:
         from nalw.core.benchmarking import register_bench_mode
@@ -133,6 +135,7 @@ def register_commands(app):
     from nalw.core.commands import outbox_cli
     from nalw.cpd.commands import cpd_cli
     from nalw.demo import demo_cli
+    from nalw.events.commands import events_cli
     from nalw.members.commands import members_cli
     from nalw.payments.commands import payments_cli
     from nalw.setup import setup_cli
@@ -144,3 +147,4 @@ def register_commands(app):
     app.cli.add_command(payments_cli)
     app.cli.add_command(setup_cli)
     app.cli.add_command(cpd_cli)
+    app.cli.add_command(events_cli)

@@ -14,10 +14,13 @@ from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
 from nalw.core.permissions import Role
 from nalw.core.regions import Region
-from nalw.core.time import london_today, utcnow
+from nalw.core.time import london_to_utc, london_today, utcnow
 from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
 from nalw.cpd.models import ActivityType, CpdAudit, quarters_from_hours
+from nalw.events import attendance
+from nalw.events import services as event_services
+from nalw.events.models import Event, EventFormat, EventKind
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import EmployerType, Tier
@@ -221,13 +224,177 @@ def seed_demo_audit():
     )
 
 
+# --- Events ----------------------------------------------------------------------------------------
+
+ROADSHOW_VENUES = {
+    Region.NORTH_EAST: "Newcastle Civic Centre",
+    Region.NORTH_WEST: "Manchester Central Library",
+    Region.YORKSHIRE_AND_THE_HUMBER: "Leeds Town Hall",
+    Region.EAST_MIDLANDS: "Nottingham Council House",
+    Region.WEST_MIDLANDS: "Birmingham Council House",
+    Region.EAST_OF_ENGLAND: "Cambridge Guildhall",
+    Region.LONDON: "Friends House, Euston",
+    Region.SOUTH_EAST: "Brighton Dome",
+    Region.SOUTH_WEST: "Bristol M Shed",
+    Region.WALES: "Cardiff City Hall",
+    Region.SCOTLAND: "Glasgow City Chambers",
+    Region.NORTHERN_IRELAND: "Belfast City Hall",
+}
+
+
+def _at(day, hour, minute=0):
+    """A UK wall-clock time on `day`, as aware UTC."""
+    return london_to_utc(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _demo_event(staff, standards, codes, *, title, kind, day, hours, **values):
+    """A published event on `day` from `hours` (start, end) UK time; booking opens a month before it."""
+    starts_at, ends_at = _at(day, hours[0]), _at(day, hours[1])
+    defaults = {
+        "description": "Talks, workshops and time with link workers from across the region.",
+        "region": None,
+        "format": EventFormat.IN_PERSON,
+        "venue": "",
+        "joining_url": "",
+        "capacity": 80,
+        "member_price_pence": 0,
+        "non_member_price_pence": 1500,
+        "booking_opens_at": min(utcnow() - dt.timedelta(days=1), starts_at - dt.timedelta(days=60)),
+        "booking_closes_at": starts_at - dt.timedelta(hours=2),
+        "cpd_quarter_hours": 4 * (hours[1] - hours[0] - 1),
+        "refund_cutoff_days": 7,
+        "offer_hours": 24,
+        "hold_minutes": 15,
+    }
+    event = event_services.create_event(
+        staff,
+        title=title,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        standard_ids=[standards[code] for code in codes if code in standards],
+        **{**defaults, **values},
+    )
+    event_services.publish_event(staff, event)
+    return event
+
+
+def _next_july(today):
+    """The second Thursday of the next July not yet past."""
+
+    def second_thursday(year):
+        day = dt.date(year, 7, 8)
+        return day + dt.timedelta(days=(3 - day.weekday()) % 7)
+
+    day = second_thursday(today.year)
+    return day if day > today else second_thursday(today.year + 1)
+
+
+def seed_demo_events():
+    """A year of roadshows in every region, Link Worker Day in July, two webinars, a full event with a
+    waiting list, and a past event the demo member attended (so the certificate and CPD draft can be tried)."""
+    if db.session.scalar(sa.select(sa.func.count(Event.id))):
+        return
+    staff = _person("staff@demo.nalw.org.uk")
+    version = current_version()
+    standards = {standard.code: standard.id for standard in version.standards} if version else {}
+    today = london_today()
+    step = 365 // len(Region)
+    for index, region in enumerate(Region):
+        _demo_event(
+            staff,
+            standards,
+            (f"S{index % 9 + 1}", f"S{(index + 4) % 9 + 1}"),
+            title=f"{region.label} roadshow",
+            kind=EventKind.ROADSHOW,
+            day=today + dt.timedelta(days=14 + index * step),
+            hours=(10, 16),
+            region=region,
+            venue=ROADSHOW_VENUES[region],
+        )
+    _demo_event(
+        staff,
+        standards,
+        ("S1", "S4", "S7"),
+        title=f"Link Worker Day {_next_july(today).year}",
+        kind=EventKind.CONFERENCE,
+        day=_next_july(today),
+        hours=(9, 17),
+        format=EventFormat.HYBRID,
+        venue="Birmingham ICC",
+        joining_url="https://events.nalw.org.uk/link-worker-day/live",
+        capacity=600,
+        member_price_pence=4500,
+        non_member_price_pence=9500,
+        description="The national conference for social prescribing link workers: keynotes, workshops and awards.",
+    )
+    for days, title, codes in (
+        (10, "Webinar: safeguarding adults for link workers", ("S5",)),
+        (40, "Webinar: supporting people with debt and the cost of living", ("S3", "S4")),
+    ):
+        _demo_event(
+            staff,
+            standards,
+            codes,
+            title=title,
+            kind=EventKind.WEBINAR,
+            day=today + dt.timedelta(days=days),
+            hours=(13, 15),
+            format=EventFormat.ONLINE,
+            joining_url="https://events.nalw.org.uk/webinars/live",
+            capacity=300,
+            description="A live online session with time for questions.",
+        )
+    register = [_person(f"register{index}@demo.nalw.org.uk") for index in range(1, len(REGISTER_MEMBERS) + 1)]
+    full = _demo_event(
+        staff,
+        standards,
+        ("S7", "S9"),
+        title="Peer supervision masterclass",
+        kind=EventKind.WEBINAR,
+        day=today + dt.timedelta(days=21),
+        hours=(10, 13),
+        format=EventFormat.IN_PERSON,
+        venue="NALW office, Leeds",
+        capacity=3,
+        description="A small-group masterclass in running peer supervision. Places are few: join the waiting list.",
+    )
+    for person in register[:3]:
+        event_services.book_place(full, person)
+    for person in register[3:5]:
+        event_services.join_waiting_list(full, person)
+    _seed_past_event(staff, standards, register, today)
+
+
+def _seed_past_event(staff, standards, register, today):
+    """A roadshow three weeks ago: the demo member and two others booked and were checked in."""
+    day = today - dt.timedelta(days=21)
+    past = _demo_event(
+        staff,
+        standards,
+        ("S2", "S6", "S8"),
+        title="Yorkshire and the Humber spring roadshow",
+        kind=EventKind.ROADSHOW,
+        day=day,
+        hours=(10, 16),
+        region=Region.YORKSHIRE_AND_THE_HUMBER,
+        venue="Leeds Town Hall",
+        booking_opens_at=_at(day - dt.timedelta(days=60), 9),
+    )
+    booked_at = past.starts_at - dt.timedelta(days=14)
+    for person in [_person("member@demo.nalw.org.uk"), *register[5:7]]:
+        booking = event_services.book_place(past, person, now=booked_at)
+        attendance.check_in(staff, booking, now=past.starts_at + dt.timedelta(minutes=20))
+
+
 @demo_cli.command("seed")
 def seed_command():
-    """Add the demo sign-ins, memberships, CPD and an audit (idempotent)."""
+    """Add the demo sign-ins, memberships, CPD, an audit and events (idempotent)."""
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Demo data is never seeded in production.")
     created = seed_demo_people()
     seed_demo_memberships(created)
     seed_demo_audit()
+    seed_demo_events()
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")

@@ -59,6 +59,8 @@ class OutboxMessage(IdMixin, db.Model):
     # The bodies with their one-time links usable, only while waiting to be delivered.
     unmasked_body_text: Mapped[str | None] = mapped_column(sa.Text)
     unmasked_body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # Files sent with the message, such as a calendar entry: [{"filename", "content_type", "text"}].
+    attachments: Mapped[list | None] = mapped_column(sa.JSON)
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, name="outbox_status", default=OutboxStatus.WAITING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
@@ -84,8 +86,10 @@ class OutboxMessage(IdMixin, db.Model):
         self.unmasked_body_html = None
 
 
-def queue_email(to_address, template, subject, *, person=None, secrets=(), **context):
+def queue_email(to_address, template, subject, *, person=None, secrets=(), attachments=(), **context):
     """Write an email, rendered from `templates/email/<template>.txt` and `.html`, to the outbox.
+
+    `attachments` are text files sent with it, each `(filename, content_type, text)`.
 
     `secrets` are the parts only the recipient may read, such as a one-time link's token:
     the readable bodies show them masked, and only the delivery worker sees them.
@@ -100,6 +104,11 @@ def queue_email(to_address, template, subject, *, person=None, secrets=(), **con
         subject=subject,
         body_text=_masked(body_text, secrets),
         body_html=_masked(body_html, secrets),
+        attachments=[
+            {"filename": filename, "content_type": content_type, "text": text}
+            for filename, content_type, text in attachments
+        ]
+        or None,
     )
     if secrets:
         message.unmasked_body_text = body_text
@@ -157,15 +166,16 @@ def send_message(connection, message):
     now = utcnow()
     message.attempts += 1
     try:
-        connection.send(
-            Message(
-                subject=message.subject,
-                recipients=[message.to_address],
-                body=message.text_to_send,
-                html=message.html_to_send,
-                sender=current_app.config["MAIL_DEFAULT_SENDER"],
-            )
+        mail = Message(
+            subject=message.subject,
+            recipients=[message.to_address],
+            body=message.text_to_send,
+            html=message.html_to_send,
+            sender=current_app.config["MAIL_DEFAULT_SENDER"],
         )
+        for attachment in message.attachments or ():
+            mail.attach(attachment["filename"], attachment["content_type"], attachment["text"].encode())
+        connection.send(mail)
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         _schedule_retry(message, error, now)
         if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError | socket.timeout):

@@ -23,7 +23,7 @@ CSV_HEADER = [
 ]
 
 
-def _filename(person, year, extension):
+def _filename(year, extension):
     period = "all-years" if year is None else f"{year.starts_on.year}-{year.ends_on.year}"
     return f"nalw-cpd-{period}.{extension}"
 
@@ -48,7 +48,7 @@ def csv_record(person, year):
         ]
         for entry in entries
     )
-    return csv_response(_filename(person, year, "csv"), CSV_HEADER, rows)
+    return csv_response(_filename(year, "csv"), CSV_HEADER, rows)
 
 
 def pdf_record(person, year):
@@ -61,7 +61,7 @@ def pdf_record(person, year):
     summaries = [services.progress(person, each) for each in years] or [services.progress(person, current_year())]
     return render_pdf(
         "cpd/record.pdf.html",
-        _filename(person, year, "pdf"),
+        _filename(year, "pdf"),
         person=person,
         membership=services.logging_membership(person),
         summaries=summaries,

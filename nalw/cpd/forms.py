@@ -38,7 +38,7 @@ class QuarterHoursField(StringField):
 
     quarters = None
 
-    def pre_validate(self, form):
+    def pre_validate(self, _form):
         self.quarters = None
         text = (self.data or "").strip()
         if not text:
@@ -104,7 +104,7 @@ class EntryForm(FlaskForm):
     )
     standards = CheckboxesField(
         "Standards of the code of practice",
-        choices=lambda form, field: form.standards_offered,
+        choices=lambda form, _field: form.standards_offered,
         coerce=int,
         validate_choice=False,  # the service checks the standards belong to the member's version
         description="Choose every standard this activity helped you meet.",
@@ -144,7 +144,7 @@ class PercentField(StringField):
 
     per_thousand = None
 
-    def pre_validate(self, form):
+    def pre_validate(self, _form):
         self.per_thousand = None
         text = (self.data or "").strip().rstrip("%").strip()
         if not text:
@@ -164,7 +164,7 @@ class PercentField(StringField):
 class AuditForm(FlaskForm):
     year = SelectField(
         "CPD year to audit",
-        choices=lambda form, field: form.years_offered,
+        choices=lambda form, _field: form.years_offered,
         validators=[DataRequired(message="Choose the CPD year to audit")],
         invalid_choice_message="Choose a CPD year that has ended from the list",
         description="Only a CPD year that has ended can be audited.",
@@ -209,7 +209,7 @@ class ProfileForm(FlaskForm):
     )
     entries = CheckboxesField(
         "CPD entries to include",
-        choices=lambda form, field: form.entries_offered,
+        choices=lambda form, _field: form.entries_offered,
         coerce=int,
         validate_choice=False,  # the service checks each entry is the member's and complete
         description="Choose the entries that best show how you meet the standards.",

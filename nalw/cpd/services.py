@@ -17,7 +17,7 @@ from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
-from nalw.core.time import format_date, london_today
+from nalw.core.time import format_date, london_today, utcnow
 from nalw.cpd.models import (
     HOURS_IN_A_DAY,
     MAX_QUARTER_HOURS_IN_A_DAY,
@@ -416,3 +416,53 @@ def entries_for_export(person, year: CpdYear | None):
     if year is not None:
         query = query.where(CpdEntry.done_on >= year.starts_on, CpdEntry.done_on <= year.ends_on)
     return db.session.scalars(query).all()
+
+
+# --- Learning credited by other domains (event attendance) -----------------------------------------
+
+
+def credit_event_attendance(person, *, source_key, done_on, title, quarter_hours, standard_ids, provider):
+    """A draft CPD entry for attending an event, which the member completes with their reflection.
+    Made once per `source_key` (like "event:12"): crediting again returns the entry already made,
+    whatever the member has done to it since. Nothing is made for an event worth no CPD hours."""
+    existing = db.session.scalar(
+        sa.select(CpdEntry).where(CpdEntry.person_id == person.id, CpdEntry.source == source_key)
+    )
+    if existing is not None or not quarter_hours:
+        return existing
+    entry = CpdEntry(
+        person_id=person.id,
+        done_on=done_on,
+        title=title[:200],
+        activity_type=ActivityType.CONFERENCE,
+        quarter_hours=min(quarter_hours, MAX_QUARTER_HOURS_IN_A_DAY),
+        provider=provider[:200],
+        status=EntryStatus.DRAFT,
+        source=source_key,
+    )
+    entry.created_at = entry.updated_at = utcnow()  # equal until the member edits it
+    entry.standards = list(db.session.scalars(sa.select(Standard).where(Standard.id.in_(standard_ids or [0]))))
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def is_untouched_credit(entry) -> bool:
+    """Still as the platform made it: a draft with no reflection, no evidence and no edits."""
+    return (
+        entry.status is EntryStatus.DRAFT
+        and not any((entry.what_i_did, entry.what_i_learned, entry.practice_change, entry.impact))
+        and not entry.evidence
+        and entry.updated_at == entry.created_at
+    )
+
+
+def withdraw_event_credit(person, source_key) -> bool:
+    """Remove the draft made for `source_key` if the member has not touched it (an undone check-in).
+    An entry the member has started to complete is theirs, and stays. True if a draft was removed."""
+    entry = db.session.scalar(sa.select(CpdEntry).where(CpdEntry.person_id == person.id, CpdEntry.source == source_key))
+    if entry is None or not is_untouched_credit(entry):
+        return False
+    db.session.delete(entry)
+    db.session.flush()
+    return True

@@ -9,7 +9,7 @@ from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, signed_in
-from nalw.cpd import audits, blueprint, exports, services
+from nalw.cpd import audits, blueprint, exports, services, suggestions
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
 from nalw.members import services as member_services
 
@@ -40,6 +40,8 @@ def my_cpd():
     return render_template(
         "cpd/my_cpd.html",
         progress=progress,
+        # What is on offer for the standards still uncovered: only for the year still running.
+        suggestions=suggestions.for_standards(progress.standards_without_entries) if year == current_year() else [],
         years=services.years_with_entries(current_user, current_year()),
         can_log=progress.version is not None,
         code_update=services.code_update(progress.version),
@@ -163,7 +165,7 @@ def edit_entry(entry_id):
 
 
 @blueprint.errorhandler(413)
-def upload_too_large(error):
+def upload_too_large(_error):
     """A body over the upload limit cannot be read at all: give the entry form back with the limit at the
     file field, instead of a bare error page. (What was typed in that post cannot be read back.)"""
     if request.endpoint not in ("cpd.new_entry", "cpd.edit_entry") or not current_user.is_authenticated:

@@ -12,7 +12,7 @@ class PoundsField(StringField):
 
     pence = None
 
-    def pre_validate(self, form):
+    def pre_validate(self, _form):
         self.pence = None
         if not self.data:
             return

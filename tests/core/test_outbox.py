@@ -451,3 +451,25 @@ def test_send_again_leaves_a_sent_email_alone(signed_in_client):
 
     assert reload(message).status is OutboxStatus.SENT
     assert db.session.scalars(sa.select(AuditEntry)).all() == []
+
+
+def test_an_attachment_queued_with_an_email_is_delivered_with_it(app, runner, make_person, mail_server):
+    person = make_person(email="ada@example.org", name="Ada Lovelace")
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    with app.test_request_context():
+        queue_email(
+            person.email,
+            "accounts/password_changed",
+            "Your password was changed",
+            person=person,
+            attachments=[("event.ics", "text/calendar", calendar)],
+        )
+    db.session.commit()
+
+    deliver(runner)
+
+    [received] = mail_server.to("ada@example.org")
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename() == "event.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_content().replace("\r\n", "\n") == calendar.replace("\r\n", "\n")

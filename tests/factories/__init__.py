@@ -21,6 +21,7 @@ from tests.factories.cpd import (
     standard,
     windows_exe_file,
 )
+from tests.factories.events import EventFactory, event_values
 from tests.factories.members import (
     MembershipFactory,
     application_answers,
@@ -37,6 +38,7 @@ __all__ = [
     "REFLECTION",
     "CpdAuditFactory",
     "CpdEntryFactory",
+    "EventFactory",
     "EvidenceFactory",
     "MembershipFactory",
     "PaymentFactory",
@@ -44,6 +46,7 @@ __all__ = [
     "application_answers",
     "docx_file",
     "elf_file",
+    "event_values",
     "jpeg_file",
     "link_worker_tier",
     "organisation_tier",

@@ -1,0 +1,296 @@
+"""Staff pages: events created, edited, published and cancelled; attendees, check-in and attendance."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nalw.code_of_practice import services as code_services
+from nalw.core.csv_export import csv_response
+from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.paging import Page, page_number
+from nalw.core.permissions import Role, requires
+from nalw.core.time import format_datetime, utcnow
+from nalw.events import attendance, blueprint, services
+from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
+from nalw.events.models import Booking, BookingStatus, Event
+from nalw.extensions import db
+from nalw.payments import checkout
+
+PER_PAGE = 50
+
+
+def _event(event_id) -> Event:
+    return db.get_or_404(Event, event_id)
+
+
+def _booking_of(event, booking_id) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.event_id != event.id:
+        abort(404)
+    return booking
+
+
+def _confirmed_counts(event_ids):
+    rows = db.session.execute(
+        sa.select(Booking.event_id, sa.func.count())
+        .where(Booking.event_id.in_(event_ids or [0]), Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.event_id)
+    )
+    return dict(rows.all())
+
+
+@blueprint.route("/admin/events")
+@requires(Role.STAFF)
+def staff_events():
+    query = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    number = page_number()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Event))
+    events = db.session.scalars(query.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
+    page = Page(items=events, page=number, per_page=PER_PAGE, total=total)
+    return render_template(
+        "events/staff_events.html", page=page, confirmed=_confirmed_counts([event.id for event in events])
+    )
+
+
+def _event_form(event=None):
+    form = EventForm()
+    version = code_services.current_version()
+    form.choose_from(version.standards if version is not None else [])
+    if event is not None and not form.is_submitted():
+        form.show(event)
+    return form
+
+
+def _save(form, event):
+    """Every problem at once: the form's own checks, then the event rules on whatever was read."""
+    form.validate()
+    values = form.event_values()
+    for refusal in services.event_refusals(values, event):
+        if not getattr(form, refusal.field).errors:
+            show_refusal(form, refusal)
+    if form.errors:
+        return None
+    with carry_out(form) as call:
+        if event is None:
+            event = services.create_event(current_user, standard_ids=form.standards.data or [], **values)
+        else:
+            event = services.edit_event(current_user, event, standard_ids=form.standards.data or [], **values)
+    return event if call.succeeded else None
+
+
+@blueprint.route("/admin/events/new", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def new_event():
+    form = _event_form()
+    if form.is_submitted():
+        event = _save(form, None)
+        if event is not None:
+            flash(f"Event {event.title} saved as a draft. Publish it when it is ready.", "success")
+            return redirect(url_for("events.staff_event", event_id=event.id))
+    return render_template("events/staff_edit.html", form=form, event=None)
+
+
+@blueprint.route("/admin/events/<int:event_id>/edit", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def edit_event(event_id):
+    event = _event(event_id)
+    form = _event_form(event)
+    if form.is_submitted():
+        saved = _save(form, event)
+        if saved is not None:
+            flash(f"Event {saved.title} saved.", "success")
+            return redirect(url_for("events.staff_event", event_id=saved.id))
+    return render_template("events/staff_edit.html", form=form, event=event)
+
+
+@blueprint.route("/admin/events/<int:event_id>")
+@requires(Role.STAFF)
+def staff_event(event_id):
+    event = _event(event_id)
+    return render_template(
+        "events/staff_event.html",
+        event=event,
+        confirmed=_confirmed_counts([event.id]).get(event.id, 0),
+        places_left=services.places_left(event),
+        to_settle=_left_to_settle(event) if event.cancelled_at else 0,
+        form=EmptyForm(),
+    )
+
+
+@blueprint.route("/admin/events/<int:event_id>/publish", methods=["POST"])
+@requires(Role.STAFF)
+def publish_event(event_id):
+    event = _event(event_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            services.publish_event(current_user, event)
+        if call.succeeded:
+            flash(f"{event.title} is published.", "success")
+    return redirect(url_for("events.staff_event", event_id=event.id))
+
+
+def settle_cancellation(event) -> tuple[int, int]:
+    """Settle each booking of a cancelled event in its own transaction, then ask Stripe for its refund:
+    (settled, left to do). A booking is left to do while it is unsettled or its refund waits for Stripe;
+    running this again settles the rest and asks again for the waiting refunds, never refunding twice."""
+    settled = 0
+    for booking_id in attendance.bookings_to_settle(event):
+        with carry_out() as call:
+            booking = attendance.settle_cancelled_booking(booking_id)
+        if not call.succeeded:
+            break
+        settled += booking is not None
+    # The settled bookings' refunds are committed as pending: only now is Stripe asked for them.
+    waiting = services.pending_refunds(attendance.settled_bookings(event))
+    checkout.complete_refunds(waiting, flash_outcome=False)
+    return settled, _left_to_settle(event)
+
+
+def _left_to_settle(event) -> int:
+    """Bookings not yet settled, and settled ones whose refund still waits for Stripe."""
+    return len(attendance.bookings_to_settle(event)) + len(services.pending_refunds(attendance.settled_bookings(event)))
+
+
+@blueprint.route("/admin/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def cancel_event(event_id):
+    event = _event(event_id)
+    form = EventCancellationForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            attendance.cancel_event(current_user, event, form.reason.data)
+        if call.succeeded:
+            _report_settling(event)
+            return redirect(url_for("events.staff_event", event_id=event.id))
+    return render_template("events/staff_cancel.html", form=form, event=event)
+
+
+def _report_settling(event):
+    settled, left = settle_cancellation(event)
+    if left:
+        flash(
+            f"{event.title} is cancelled. {settled} bookings cancelled and told; {left} not refunded yet "
+            "(the card service did not answer). Press Finish the cancellation to try them again, or they are "
+            "tried again automatically within the hour: nobody is refunded twice.",
+            "warning",
+        )
+    else:
+        flash(f"{event.title} is cancelled. Everyone booked has been refunded and told.", "success")
+
+
+@blueprint.route("/admin/events/<int:event_id>/settle", methods=["POST"])
+@requires(Role.STAFF)
+def settle_event_cancellation(event_id):
+    event = _event(event_id)
+    if EmptyForm().validate_on_submit() and event.cancelled_at is not None:
+        _report_settling(event)
+    return redirect(url_for("events.staff_event", event_id=event.id))
+
+
+# --- Attendees -----------------------------------------------------------------------------------
+
+
+def _attendee_query(event, search):
+    from nalw.accounts.models import Person
+
+    query = (
+        sa.select(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(Booking.event_id == event.id, Booking.status == BookingStatus.CONFIRMED)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), sa.func.lower(Person.email).like(pattern)))
+    return query.order_by(Person.name, Booking.id)
+
+
+def _attendee_page(event, per_page):
+    form = AttendeeSearchForm(request.args)
+    search = (form.q.data or "").strip() if form.validate() else ""
+    query = _attendee_query(event, search)
+    number = page_number()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    bookings = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
+    return form, Page(items=bookings, page=number, per_page=per_page, total=total)
+
+
+@blueprint.route("/admin/events/<int:event_id>/attendees")
+@requires(Role.STAFF)
+def attendees(event_id):
+    event = _event(event_id)
+    form, page = _attendee_page(event, PER_PAGE)
+    return render_template("events/staff_attendees.html", event=event, form=form, page=page, button=EmptyForm())
+
+
+@blueprint.route("/admin/events/<int:event_id>/attendees.csv")
+@requires(Role.STAFF)
+def attendees_csv(event_id):
+    event = _event(event_id)
+    bookings = db.session.scalars(_attendee_query(event, "")).all()
+    rows = (
+        (
+            booking.person.name,
+            booking.person.email,
+            booking.price_pence / 100,
+            format_datetime(booking.confirmed_at),
+            format_datetime(booking.checked_in_at),
+            booking.access_needs,
+            booking.dietary,
+        )
+        for booking in bookings
+    )
+    header = ("Name", "Email", "Paid (£)", "Confirmed", "Checked in", "Access needs", "Dietary requirements")
+    return csv_response(f"event-{event.id}-attendees.csv", header, rows)
+
+
+@blueprint.route("/admin/events/<int:event_id>/check-in")
+@requires(Role.STAFF)
+def check_in_page(event_id):
+    event = _event(event_id)
+    form, page = _attendee_page(event, 25)
+    return render_template("events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm())
+
+
+def _back_to(event):
+    target = request.form.get("back")
+    allowed = (url_for("events.check_in_page", event_id=event.id), url_for("events.attendees", event_id=event.id))
+    return target if target and target.split("?", 1)[0] in allowed else allowed[0]
+
+
+@blueprint.route("/admin/events/<int:event_id>/bookings/<int:booking_id>/check-in", methods=["POST"])
+@requires(Role.STAFF)
+def check_in(event_id, booking_id):
+    event = _event(event_id)
+    booking = _booking_of(event, booking_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            attendance.check_in(current_user, booking)
+        if call.succeeded:
+            flash(f"{booking.person.name} checked in.", "success")
+    return redirect(_back_to(event))
+
+
+@blueprint.route("/admin/events/<int:event_id>/bookings/<int:booking_id>/undo-check-in", methods=["POST"])
+@requires(Role.STAFF)
+def undo_check_in(event_id, booking_id):
+    event = _event(event_id)
+    booking = _booking_of(event, booking_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            attendance.undo_check_in(current_user, booking)
+        if call.succeeded:
+            flash(f"Check-in of {booking.person.name} undone.", "success")
+    return redirect(_back_to(event))
+
+
+@blueprint.route("/admin/events/<int:event_id>/attendance", methods=["POST"])
+@requires(Role.STAFF)
+def mark_attendance(event_id):
+    event = _event(event_id)
+    if EmptyForm().validate_on_submit():
+        chosen = [value for value in request.form.getlist("booking") if value.isdigit() and len(value) < 10]
+        with carry_out() as call:
+            marked = attendance.mark_attended(current_user, event, chosen, utcnow())
+        if call.succeeded:
+            flash(f"{marked} {'attendee' if marked == 1 else 'attendees'} marked as attended.", "success")
+    return redirect(url_for("events.attendees", event_id=event.id))

@@ -1,0 +1,306 @@
+"""Public and attendee pages: the list of events, an event, booking, paying, cancelling, waiting, calendars."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.paging import Page
+from nalw.core.paging import page_number as requested_page
+from nalw.core.pdf import render_pdf
+from nalw.core.permissions import Role, public, signed_in
+from nalw.core.regions import Region
+from nalw.core.time import london_to_utc, utcnow
+from nalw.events import attendance, blueprint, feeds, services
+from nalw.events.calendars import calendar_text
+from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
+from nalw.events.models import (
+    Booking,
+    BookingStatus,
+    Event,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    WaitingListEntry,
+    WaitingStatus,
+)
+from nalw.extensions import db
+from nalw.payments import checkout
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentStatus
+
+PER_PAGE = 20
+# Access needs and dietary requirements may be health data: kept only this long after the event.
+REQUIREMENTS_KEPT_DAYS = 30
+
+
+def _visible_event(event_id) -> Event:
+    """Published and cancelled events are public; drafts only for staff."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if event.status is EventStatus.DRAFT and not (current_user.is_authenticated and current_user.has_role(Role.STAFF)):
+        abort(404)
+    return event
+
+
+def _own_booking(booking_id) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.person_id != current_user.id:
+        abort(404)
+    return booking
+
+
+def _month_range(text):
+    year, month = (int(part) for part in text.split("-"))
+    start = dt.datetime(year, month, 1)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1)
+    return london_to_utc(start), london_to_utc(end)
+
+
+@blueprint.route("/events")
+@public
+def event_list():
+    form = EventFilterForm(request.args)
+    query = sa.select(Event).where(Event.status == EventStatus.PUBLISHED)
+    if form.validate():
+        if form.region.data:
+            query = query.where(Event.region == Region(form.region.data))
+        if form.kind.data:
+            query = query.where(Event.kind == EventKind(form.kind.data))
+        if form.format.data:
+            query = query.where(Event.format == EventFormat(form.format.data))
+        if form.month.data:
+            start, end = _month_range(form.month.data)
+            query = query.where(Event.starts_at >= start, Event.starts_at < end)
+        else:
+            query = query.where(Event.ends_at > utcnow())
+    else:
+        query = query.where(Event.ends_at > utcnow())
+    page_number = requested_page()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    events = db.session.scalars(
+        query.order_by(Event.starts_at, Event.id).limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)
+    ).all()
+    page = Page(items=events, page=page_number, per_page=PER_PAGE, total=total)
+    return render_template("events/list.html", form=form, page=page)
+
+
+@blueprint.route("/events/<int:event_id>")
+@public
+def event_page(event_id):
+    event = _visible_event(event_id)
+    booking = entry = None
+    if current_user.is_authenticated:
+        booking = services.live_booking(event, current_user)
+        entry = services.active_entry(event, current_user)
+    now = utcnow()
+    return render_template(
+        "events/event.html",
+        event=event,
+        booking=booking,
+        entry=entry,
+        places_left=services.places_left(event, now),
+        booking_open=event.status is EventStatus.PUBLISHED and event.booking_opens_at <= now < event.booking_closes_at,
+        price=services.price_for(event, current_user) if current_user.is_authenticated else None,
+        form=EmptyForm(),
+    )
+
+
+@blueprint.route("/events/<int:event_id>/book", methods=["GET", "POST"])
+@signed_in
+def book(event_id):
+    event = _visible_event(event_id)
+    existing = services.live_booking(event, current_user)
+    if existing is not None:
+        return redirect(url_for("events.my_bookings"))
+    form = BookingForm()
+    form.explain_who_sees(REQUIREMENTS_KEPT_DAYS)
+    full = False
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            try:
+                booking = services.book_place(event, current_user, form.access_needs.data, form.dietary.data)
+            except services.EventFull:
+                full = True
+                raise
+        if call.succeeded:
+            if booking.status is BookingStatus.HELD:
+                return redirect(url_for("events.pay", booking_id=booking.id))
+            flash(f"Your place at {event.title} is confirmed. We have emailed you the details.", "success")
+            return redirect(url_for("events.my_bookings"))
+    return render_template(
+        "events/book.html",
+        event=event,
+        form=form,
+        full=full,
+        price=services.price_for(event, current_user),
+        entry=services.active_entry(event, current_user),
+        join_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/bookings/<int:booking_id>/pay", methods=["GET", "POST"])
+@signed_in
+def pay(booking_id):
+    booking = _own_booking(booking_id)
+    if booking.status is not BookingStatus.HELD:
+        return redirect(url_for("events.my_bookings"))
+    form = PlacePaymentForm()
+    done_url = url_for("events.my_bookings")
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            payment = checkout.pay_by_card(
+                current_user,
+                request.form.get("card_choice"),
+                form.setup_intent_id.data,
+                lambda: services.begin_place_payment(current_user, booking),
+            )
+        if call.succeeded and payment.status is PaymentStatus.FAILED:
+            form.form_errors.append(f"{payment.failure_message} Nothing was charged. Try again or use another card.")
+        elif call.succeeded:
+            # A payment that came too late for a free place wrote its refund: ask Stripe now it is committed.
+            checkout.complete_refunds(payment_services.pending_refunds([payment]), flash_outcome=False)
+            if payment.status is PaymentStatus.SUCCEEDED:
+                flash(f"Payment received. Your place at {booking.event.title} is confirmed.", "success")
+            return checkout.after_card_payment(payment, done_url, url_for("events.pay", booking_id=booking.id))
+    form.amount_pence.data = str(booking.price_pence)
+    form.setup_intent_id.data = ""
+    return render_template("events/pay.html", form=form, booking=booking, **checkout.card_page_context(current_user))
+
+
+@blueprint.route("/account/bookings")
+@signed_in
+def my_bookings():
+    bookings = db.session.scalars(
+        sa.select(Booking).where(Booking.person_id == current_user.id).order_by(Booking.id.desc()).limit(200)
+    ).all()
+    entries = db.session.scalars(
+        sa.select(WaitingListEntry)
+        .where(
+            WaitingListEntry.person_id == current_user.id,
+            WaitingListEntry.status.in_((WaitingStatus.WAITING, WaitingStatus.OFFERED)),
+        )
+        .order_by(WaitingListEntry.id)
+    ).all()
+    token = feeds.feed_token(current_user)
+    return render_template(
+        "events/my_bookings.html",
+        bookings=bookings,
+        entries=entries,
+        now=utcnow(),
+        feed_url=url_for("events.my_calendar", secret=token.token, _external=True) if token else None,
+        feed_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/account/bookings/calendar-address", methods=["POST"])
+@signed_in
+def reset_calendar_address():
+    """Make (or remake) the secret address of the person's bookings calendar."""
+    had_one = feeds.feed_token(current_user) is not None
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            feeds.reset_feed_token(current_user)
+        if call.succeeded:
+            flash(
+                "Your calendar has a new address: the old one no longer works. Subscribe to the new one below."
+                if had_one
+                else "Your calendar address is below: add it to your calendar app as a subscription.",
+                "success",
+            )
+    return redirect(url_for("events.my_bookings"))
+
+
+@blueprint.route("/events/my-calendar/<secret>.ics")
+@public
+def my_calendar(secret):
+    """A person's confirmed places, with joining links, for their calendar app; the secret is the access."""
+    # Not a one-time link: a calendar app asking with an old or made-up secret is simply not found.
+    events = feeds.events_for_token(secret)
+    if events is None:
+        abort(404)
+    return Response(
+        calendar_text(events, with_joining_link=True),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=my-nalw-bookings.ics", "Cache-Control": "private"},
+    )
+
+
+@blueprint.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@signed_in
+def cancel_booking(booking_id):
+    booking = _own_booking(booking_id)
+    if not booking.is_live:
+        return redirect(url_for("events.my_bookings"))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            services.cancel_booking(current_user, booking)
+        if call.succeeded:
+            # The cancellation and its refund are committed: only now is Stripe asked to give the money back.
+            checkout.complete_refunds(services.pending_refunds([booking]))
+            flash(f"Your place at {booking.event.title} is cancelled.", "success")
+            return redirect(url_for("events.my_bookings"))
+    return render_template(
+        "events/cancel_booking.html", form=form, booking=booking, refund=services.refund_due_pence(booking)
+    )
+
+
+@blueprint.route("/events/<int:event_id>/waiting-list", methods=["POST"])
+@signed_in
+def join_waiting_list(event_id):
+    event = _visible_event(event_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            services.join_waiting_list(event, current_user)
+        if call.succeeded:
+            flash("You are on the waiting list. We will email you if a place frees.", "success")
+    return redirect(url_for("events.event_page", event_id=event.id))
+
+
+@blueprint.route("/events/<int:event_id>/waiting-list/leave", methods=["POST"])
+@signed_in
+def leave_waiting_list(event_id):
+    event = _visible_event(event_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            entry = services.leave_waiting_list(event, current_user)
+        if call.succeeded:
+            declined = entry.status is WaitingStatus.DECLINED
+            flash("You declined the place." if declined else "You have left the waiting list.", "success")
+    return redirect(url_for("events.event_page", event_id=event.id))
+
+
+@blueprint.route("/events/calendar.ics")
+@public
+def calendar_feed():
+    """Published events from a month ago onwards, for any calendar app."""
+    since = utcnow() - dt.timedelta(days=31)
+    events = db.session.scalars(
+        sa.select(Event)
+        .where(Event.status.in_((EventStatus.PUBLISHED, EventStatus.CANCELLED)), Event.ends_at > since)
+        .where(Event.published_at.is_not(None))
+        .order_by(Event.starts_at)
+        .limit(2000)
+    ).all()
+    return Response(
+        calendar_text(events),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=nalw-events.ics"},
+    )
+
+
+@blueprint.route("/events/<int:event_id>/certificate.pdf")
+@signed_in
+def certificate(event_id):
+    """A certificate of attendance, for people checked in at the event only."""
+    event = _visible_event(event_id)
+    booking = attendance.attended(event, current_user)
+    if booking is None:
+        abort(404)
+    return render_pdf(
+        "events/certificate.html", f"certificate-of-attendance-{event.id}.pdf", event=event, booking=booking
+    )

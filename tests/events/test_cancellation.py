@@ -1,0 +1,107 @@
+"""Staff cancel an event: everyone booked and waiting is told, every paid place refunded once, on
+localstripe; with Stripe down half-way, running it again finishes without a second refund."""
+
+import sqlalchemy as sa
+
+from nalw.events.models import BookingStatus, EventStatus, WaitingStatus
+from nalw.extensions import db
+from nalw.payments.models import PaymentStatus, Refund
+from tests.events.steps import bookings_of, entry_of, paid_event, pay_by_card
+from tests.events.steps import services as event_services
+from tests.factories import PersonFactory
+from tests.helpers import emails_to, page_text, sign_in
+from tests.payments.steps import StripeApi
+
+NO_STRIPE = "http://127.0.0.1:9"  # nothing listens here
+
+
+def refunds_of(payment):
+    return db.session.scalars(sa.select(Refund).where(Refund.payment_id == payment.id)).all()
+
+
+def paid_places(event, count, confirm_card):
+    payments = []
+    for _ in range(count):
+        booking = event_services.book_place(event, PersonFactory())
+        payment = pay_by_card(booking, confirm_card)
+        assert payment.status is PaymentStatus.SUCCEEDED and booking.status is BookingStatus.CONFIRMED
+        payments.append(payment)
+    return payments
+
+
+def cancel(client, event, reason="The venue has flooded."):
+    return client.post(f"/admin/events/{event.id}/cancel", data={"reason": reason}, follow_redirects=True)
+
+
+def test_event_cancellation_refunds_each_paid_place_and_tells_everyone(
+    app, client, person_as, confirm_card, localstripe_url
+):
+    event = paid_event(capacity=2)
+    payments = paid_places(event, 2, confirm_card)
+    waiting = PersonFactory()
+    event_services.join_waiting_list(event, waiting)
+    sign_in(client, person_as("staff"))
+
+    page = page_text(cancel(client, event))
+
+    assert "Everyone booked has been refunded and told" in page
+    assert event.status is EventStatus.CANCELLED
+    stripe = StripeApi(localstripe_url)
+    for payment in payments:
+        (refund,) = refunds_of(payment)
+        assert payment.status is PaymentStatus.REFUNDED
+        assert stripe.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == payment.amount_pence
+    assert all(booking.status is BookingStatus.CANCELLED for booking in bookings_of(event))
+    for person in [payment.person for payment in payments] + [waiting]:
+        assert [email.subject for email in emails_to(person.email)][-1] == f"Cancelled: {event.title}"
+    assert entry_of(event, waiting).status is WaitingStatus.LEFT
+
+
+def test_event_cancellation_interrupted_by_stripe_is_finished_by_a_second_run_refunding_nobody_twice(
+    app, client, person_as, confirm_card, localstripe_url
+):
+    event = paid_event(capacity=3)
+    payments = paid_places(event, 3, confirm_card)
+    sign_in(client, person_as("staff"))
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+
+    first = page_text(cancel(client, event))
+
+    assert "3 bookings cancelled and told; 3 not refunded yet" in first
+    assert event.status is EventStatus.CANCELLED
+    assert all(payment.status is PaymentStatus.SUCCEEDED for payment in payments)
+
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    second = page_text(client.post(f"/admin/events/{event.id}/settle", follow_redirects=True))
+    third = client.post(f"/admin/events/{event.id}/settle", follow_redirects=True)
+
+    assert "Everyone booked has been refunded and told" in second
+    assert third.status_code == 200
+    stripe = StripeApi(localstripe_url)
+    for payment in payments:
+        assert len(refunds_of(payment)) == 1
+        assert stripe.get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == payment.amount_pence
+        assert [email.subject for email in emails_to(payment.person.email)].count(f"Cancelled: {event.title}") == 1
+
+
+def test_a_run_stopped_after_some_bookings_refunds_each_booking_once(app, confirm_card, localstripe_url, person_as):
+    from nalw.events import attendance
+    from nalw.events.staff_views import settle_cancellation
+
+    event = paid_event(capacity=3)
+    payments = paid_places(event, 3, confirm_card)
+    attendance.cancel_event(person_as("staff"), event, "Speaker ill")
+    db.session.commit()
+    first_booking = attendance.bookings_to_settle(event)[0]
+    attendance.settle_cancelled_booking(first_booking)
+    db.session.commit()
+
+    app.config["STRIPE_API_BASE"] = NO_STRIPE
+    with app.test_request_context():  # the staff page's loop, which reports by flash
+        assert settle_cancellation(event) == (2, 3)  # settled and told; their refunds wait for Stripe
+        app.config["STRIPE_API_BASE"] = localstripe_url
+        assert settle_cancellation(event) == (0, 0)
+        assert settle_cancellation(event) == (0, 0)
+
+    assert [len(refunds_of(payment)) for payment in payments] == [1, 1, 1]
+    assert all(payment.status is PaymentStatus.REFUNDED for payment in payments)
