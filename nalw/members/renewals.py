@@ -168,8 +168,15 @@ def amount_due(membership) -> int | None:
     """What staff expect to receive offline for this membership now: the joining fee or the renewal fee."""
     if membership.status is S.APPLIED:
         return services.fee_due(membership)
-    if is_renewable(membership):
+    if is_renewable(membership) and can_renew(membership):
         return renewal_fee(membership)
+    return None
+
+
+def renewal_not_open_until(membership) -> dt.date | None:
+    """The day a renewable membership's renewal opens, while it has not opened yet; else None."""
+    if is_renewable(membership) and not can_renew(membership):
+        return renewal_opens_on(membership)
     return None
 
 

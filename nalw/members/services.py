@@ -33,7 +33,7 @@ from nalw.members.models import (
     Tier,
 )
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentPurpose
+from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 
 S = MembershipStatus
 
@@ -222,6 +222,13 @@ def apply(person, tier, *, answers, code_version_id, accepted_code, organisation
         change_status(membership, S.PAID, actor=person, reason="No fee to pay")
         email_member(membership, "members/application_received", "We have your membership application")
     return membership
+
+
+def fee_awaiting_authentication(membership) -> Payment | None:
+    """The joining fee's live payment when the member's bank still wants them to confirm it: no second payment
+    can start, so the member finishes this one."""
+    payment = payment_services.live_payment_for(PaymentPurpose.MEMBERSHIP_FEE, membership.id)
+    return payment if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION else None
 
 
 def fee_due(membership) -> int:

@@ -46,6 +46,7 @@ def _membership_page(membership, offline_form):
         reason_form=ReasonForm(),
         offline_form=offline_form,
         fee_due=renewals.amount_due(membership),
+        renewal_opens_on=renewals.renewal_not_open_until(membership),
     )
 
 

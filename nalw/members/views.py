@@ -126,8 +126,11 @@ def pay(membership_id):
     membership = _own_membership(membership_id)
     if membership.status is not MembershipStatus.APPLIED:
         return redirect(url_for("members.my_membership"))
-    form = PaymentForm()
     done_url = url_for("members.my_membership")
+    awaiting = services.fee_awaiting_authentication(membership)
+    if awaiting is not None:
+        return redirect(url_for("payments.authenticate", payment_id=awaiting.id, next=done_url))
+    form = PaymentForm()
     if form.validate_on_submit():
         outcome = _pay_by_card(
             form,

@@ -10,7 +10,7 @@ from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
 from nalw.payments.models import Payment, PaymentStatus, RefundStatus
-from tests.factories import link_worker_tier
+from tests.factories import MembershipFactory, PaymentFactory, link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
 from tests.members.steps import submit_application
 from tests.payments.steps import reconcile
@@ -178,3 +178,16 @@ def test_the_answer_to_renew_automatically_sets_the_membership_automatic_renewal
     assert membership.auto_renew is ticked
     sign_in(client, person_as("staff"))
     assert f"Renewal {shown}" in page_text(client.get(f"/admin/memberships/{membership.id}"))
+
+
+def test_pay_page_sends_an_applicant_whose_bank_still_wants_a_check_to_finish_that_payment(client):
+    membership = MembershipFactory(applied=True)
+    waiting = PaymentFactory(
+        person=membership.person, subject_id=membership.id, status=PaymentStatus.REQUIRES_ACTION, succeeded_at=None
+    )
+    sign_in(client, membership.person)
+
+    response = client.get(f"/membership/{membership.id}/pay")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"/payments/{waiting.id}/authenticate")

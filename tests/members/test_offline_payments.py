@@ -144,3 +144,13 @@ def test_offline_payment_form_reports_every_error_at_its_field_at_once(client, s
     assert errors_on_field(response, "reference") == ["Enter the invoice number or bank reference"]
     assert errors_on_field(response, "override_reason") == ["Reason must be 300 characters or fewer"]
     assert membership_tables() == before
+
+
+def test_staff_membership_page_offers_no_renewal_payment_before_renewal_opens_and_says_when_it_does(client, staff):
+    membership = MembershipFactory(expires_on=D(2027, 5, 31))
+
+    page = page_text(client.get(f"/admin/memberships/{membership.id}"))
+
+    assert "Nothing is due now. Renewal opens on 1 April 2027" in page
+    assert "The renewal fee due is" not in page
+    assert 'name="override_reason"' not in client.get(f"/admin/memberships/{membership.id}").get_data(as_text=True)
