@@ -261,7 +261,7 @@ def _demo_event(staff, standards, codes, *, title, kind, day, hours, **values):
         "non_member_price_pence": 1500,
         "booking_opens_at": min(utcnow() - dt.timedelta(days=1), starts_at - dt.timedelta(days=60)),
         "booking_closes_at": starts_at - dt.timedelta(hours=2),
-        "cpd_quarter_hours": 4 * (hours[1] - hours[0] - 1),
+        "cpd_quarter_hours": quarters_from_hours(hours[1] - hours[0] - 1),
         "refund_cutoff_days": 7,
         "offer_hours": 24,
         "hold_minutes": 15,

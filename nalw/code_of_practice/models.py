@@ -1,20 +1,18 @@
 """Versions of the code of practice and their standards. A published version never changes."""
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.extensions import db
 
 
-@labels(DRAFT="Draft", PUBLISHED="Published")
-class VersionStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
+class VersionStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
 
 
 class CodeVersion(IdMixin, db.Model):

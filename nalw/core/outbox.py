@@ -17,7 +17,6 @@ still works, because nothing is dropped until delivery succeeds.
 """
 
 import datetime as dt
-import enum
 import smtplib
 import socket
 
@@ -27,7 +26,7 @@ from flask_mail import Connection, Message
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nalw.core.db import IdMixin, cut_to_fit_column, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -39,11 +38,10 @@ SECRET_MASK = "••••••"
 RETRY_DELAYS_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 
 
-@labels(WAITING="Waiting", SENT="Sent", FAILED="Failed")
-class OutboxStatus(enum.Enum):
-    WAITING = "waiting"
-    SENT = "sent"
-    FAILED = "failed"
+class OutboxStatus(LabelledEnum):
+    WAITING = "waiting", "Waiting"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
 
 
 class OutboxMessage(IdMixin, db.Model):

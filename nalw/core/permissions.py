@@ -10,22 +10,20 @@ object-level, treats them as an account holder; the pages of their role send
 them to set two-factor up.
 """
 
-import enum
 import functools
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 
 
-@labels(MEMBER="Member", ORGANISATION_ADMIN="Organisation admin", JUDGE="Judge", STAFF="Staff", ADMIN="Admin")
-class Role(enum.Enum):
-    MEMBER = "member"
-    ORGANISATION_ADMIN = "organisation_admin"
-    JUDGE = "judge"
-    STAFF = "staff"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    MEMBER = "member", "Member"
+    ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
+    JUDGE = "judge", "Judge"
+    STAFF = "staff", "Staff"
+    ADMIN = "admin", "Admin"
 
 
 # Roles that count only once two-factor sign-in is switched on: until then the person

@@ -1,37 +1,21 @@
 """The 12 UK regions the body organises by (roadshows, the register, reports)."""
 
-import enum
-
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 
 
-@labels(
-    NORTH_EAST="North East",
-    NORTH_WEST="North West",
-    YORKSHIRE_AND_THE_HUMBER="Yorkshire and the Humber",
-    EAST_MIDLANDS="East Midlands",
-    WEST_MIDLANDS="West Midlands",
-    EAST_OF_ENGLAND="East of England",
-    LONDON="London",
-    SOUTH_EAST="South East",
-    SOUTH_WEST="South West",
-    WALES="Wales",
-    SCOTLAND="Scotland",
-    NORTHERN_IRELAND="Northern Ireland",
-)
-class Region(enum.Enum):
-    NORTH_EAST = "north_east"
-    NORTH_WEST = "north_west"
-    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber"
-    EAST_MIDLANDS = "east_midlands"
-    WEST_MIDLANDS = "west_midlands"
-    EAST_OF_ENGLAND = "east_of_england"
-    LONDON = "london"
-    SOUTH_EAST = "south_east"
-    SOUTH_WEST = "south_west"
-    WALES = "wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern_ireland"
+class Region(LabelledEnum):
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
 
 
 def region_choices():

@@ -1,14 +1,13 @@
 """CPD entries mapped to the code of practice, their evidence, renewal declarations, and audits."""
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.cpd_years import year_containing
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.extensions import db
 
 # Hours are kept in whole quarter hours, so sums are exact; these two convert, and nothing else does.
@@ -29,29 +28,19 @@ def quarters_from_hours(hours):
 MAX_QUARTER_HOURS_IN_A_DAY = quarters_from_hours(HOURS_IN_A_DAY)
 
 
-@labels(
-    COURSE="Course or training",
-    CONFERENCE="Conference or event",
-    PEER_SUPPORT="Peer support or supervision",
-    READING="Reading or research",
-    REFLECTIVE_PRACTICE="Reflective practice",
-    SHADOWING="Shadowing",
-    OTHER="Other",
-)
-class ActivityType(enum.Enum):
-    COURSE = "course"
-    CONFERENCE = "conference"
-    PEER_SUPPORT = "peer_support"
-    READING = "reading"
-    REFLECTIVE_PRACTICE = "reflective_practice"
-    SHADOWING = "shadowing"
-    OTHER = "other"
+class ActivityType(LabelledEnum):
+    COURSE = "course", "Course or training"
+    CONFERENCE = "conference", "Conference or event"
+    PEER_SUPPORT = "peer_support", "Peer support or supervision"
+    READING = "reading", "Reading or research"
+    REFLECTIVE_PRACTICE = "reflective_practice", "Reflective practice"
+    SHADOWING = "shadowing", "Shadowing"
+    OTHER = "other", "Other"
 
 
-@labels(DRAFT="Draft", COMPLETE="Complete")
-class EntryStatus(enum.Enum):
-    DRAFT = "draft"
-    COMPLETE = "complete"
+class EntryStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    COMPLETE = "complete", "Complete"
 
 
 entry_standards = sa.Table(
@@ -130,17 +119,15 @@ class Evidence(IdMixin, db.Model):
     entry: Mapped[CpdEntry] = relationship(back_populates="evidence")
 
 
-@labels(MEETS="Meets", MORE_INFORMATION="More information needed", DOES_NOT_MEET="Does not meet")
-class Outcome(enum.Enum):
-    MEETS = "meets"
-    MORE_INFORMATION = "more_information"
-    DOES_NOT_MEET = "does_not_meet"
+class Outcome(LabelledEnum):
+    MEETS = "meets", "Meets"
+    MORE_INFORMATION = "more_information", "More information needed"
+    DOES_NOT_MEET = "does_not_meet", "Does not meet"
 
 
-@labels(OPEN="Open", CLOSED="Closed")
-class AuditStatus(enum.Enum):
-    OPEN = "open"
-    CLOSED = "closed"
+class AuditStatus(LabelledEnum):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
 
 
 class CpdAudit(IdMixin, db.Model):
@@ -174,17 +161,11 @@ class CpdAudit(IdMixin, db.Model):
         return year_containing(self.year_starts_on)
 
 
-@labels(
-    SELECTED="Waiting for profile",
-    SUBMITTED="Submitted",
-    REOPENED="More information requested",
-    REVIEWED="Reviewed",
-)
-class SelectionStatus(enum.Enum):
-    SELECTED = "selected"  # told, profile not yet submitted
-    SUBMITTED = "submitted"
-    REOPENED = "reopened"  # more information needed: the member edits and submits again
-    REVIEWED = "reviewed"
+class SelectionStatus(LabelledEnum):
+    SELECTED = "selected", "Waiting for profile"  # told, profile not yet submitted
+    SUBMITTED = "submitted", "Submitted"
+    REOPENED = "reopened", "More information requested"  # more information needed: the member edits and submits again
+    REVIEWED = "reviewed", "Reviewed"
 
 
 profile_entries = sa.Table(

@@ -50,7 +50,7 @@ class PlacePaymentForm(FlaskForm):
 
     amount_pence = HiddenField()
     code_version_id = HiddenField()
-    setup_intent_id = HiddenField()
+    card_token = HiddenField()
     submit = SubmitField("Pay")
 
 
@@ -196,6 +196,7 @@ class EventForm(FlaskForm):
     )
     standards = CheckboxesField(
         "Standards of the code of practice",
+        choices=lambda form, _field: form.standards_offered,
         coerce=int,
         validate_choice=False,  # the service keeps only standards of the current code
         description="The standards this event helps attendees meet.",
@@ -223,10 +224,12 @@ class EventForm(FlaskForm):
     )
     submit = SubmitField("Save event")
 
-    def choose_from(self, standards):
-        self.standards.choices = [
-            SelectChoice(standard.id, f"{standard.code} {standard.title}") for standard in standards
+    def __init__(self, *args, standards_offered=(), **kwargs):
+        """`standards_offered`: the standards of the current code of practice."""
+        self.standards_offered = [
+            SelectChoice(standard.id, f"{standard.code} {standard.title}") for standard in standards_offered
         ]
+        super().__init__(*args, **kwargs)
 
     def show(self, event):
         """Fill the form from an event, in UK time and pounds."""

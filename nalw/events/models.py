@@ -5,29 +5,26 @@ expired, and while a waiting-list offer has not expired (`services.places_taken`
 """
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
 from nalw.extensions import db
 
 
-@labels(ROADSHOW="Regional roadshow", CONFERENCE="Link Worker Day conference", WEBINAR="Webinar or training")
-class EventKind(enum.Enum):
-    ROADSHOW = "roadshow"
-    CONFERENCE = "conference"
-    WEBINAR = "webinar"
+class EventKind(LabelledEnum):
+    ROADSHOW = "roadshow", "Regional roadshow"
+    CONFERENCE = "conference", "Link Worker Day conference"
+    WEBINAR = "webinar", "Webinar or training"
 
 
-@labels(ONLINE="Online", IN_PERSON="In person", HYBRID="Hybrid (in person and online)")
-class EventFormat(enum.Enum):
-    ONLINE = "online"
-    IN_PERSON = "in_person"
-    HYBRID = "hybrid"
+class EventFormat(LabelledEnum):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in_person", "In person"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
 
     @property
     def has_joining_link(self):
@@ -38,11 +35,10 @@ class EventFormat(enum.Enum):
         return self is not EventFormat.ONLINE
 
 
-@labels(DRAFT="Draft", PUBLISHED="Published", CANCELLED="Cancelled")
-class EventStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 event_standards = sa.Table(
@@ -109,12 +105,11 @@ class Event(IdMixin, TimestampMixin, db.Model):
         return self.member_price_pence if in_good_standing else self.non_member_price_pence
 
 
-@labels(HELD="Held while you pay", CONFIRMED="Confirmed", CANCELLED="Cancelled", EXPIRED="Expired")
-class BookingStatus(enum.Enum):
-    HELD = "held"  # waiting for payment until hold_expires_at
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"  # the hold ran out unpaid
+class BookingStatus(LabelledEnum):
+    HELD = "held", "Held while you pay"  # waiting for payment until hold_expires_at
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"  # the hold ran out unpaid
 
 
 LIVE_BOOKING_STATUSES = ("held", "confirmed")
@@ -166,21 +161,13 @@ class Booking(IdMixin, TimestampMixin, db.Model):
         return self.status.value in LIVE_BOOKING_STATUSES
 
 
-@labels(
-    WAITING="Waiting",
-    OFFERED="Offered a place",
-    BOOKED="Booked",
-    EXPIRED="Offer expired",
-    DECLINED="Offer declined",
-    LEFT="Left the list",
-)
-class WaitingStatus(enum.Enum):
-    WAITING = "waiting"
-    OFFERED = "offered"  # a place is held for them until offer_expires_at
-    BOOKED = "booked"
-    EXPIRED = "expired"  # the offer ran out
-    DECLINED = "declined"
-    LEFT = "left"
+class WaitingStatus(LabelledEnum):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a place"  # a place is held for them until offer_expires_at
+    BOOKED = "booked", "Booked"
+    EXPIRED = "expired", "Offer expired"  # the offer ran out
+    DECLINED = "declined", "Offer declined"
+    LEFT = "left", "Left the list"
 
 
 ACTIVE_WAITING_STATUSES = ("waiting", "offered")

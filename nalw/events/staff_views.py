@@ -53,9 +53,8 @@ def staff_events():
 
 
 def _event_form(event=None):
-    form = EventForm()
     version = code_services.current_version()
-    form.choose_from(version.standards if version is not None else [])
+    form = EventForm(standards_offered=version.standards if version is not None else [])
     if event is not None and not form.is_submitted():
         form.show(event)
     return form

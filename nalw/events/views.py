@@ -155,7 +155,7 @@ def pay(booking_id):
             payment = checkout.pay_by_card(
                 current_user,
                 request.form.get("card_choice"),
-                form.setup_intent_id.data,
+                form.card_token.data,
                 lambda: services.begin_place_payment(current_user, booking),
             )
         if call.succeeded and payment.status is PaymentStatus.FAILED:
@@ -167,7 +167,7 @@ def pay(booking_id):
                 flash(f"Payment received. Your place at {booking.event.title} is confirmed.", "success")
             return checkout.after_card_payment(payment, done_url, url_for("events.pay", booking_id=booking.id))
     form.amount_pence.data = str(booking.price_pence)
-    form.setup_intent_id.data = ""
+    form.card_token.data = ""
     return render_template("events/pay.html", form=form, booking=booking, **checkout.card_page_context(current_user))
 
 

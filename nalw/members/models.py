@@ -1,28 +1,21 @@
 """Tiers, memberships and their history, organisations and their seats."""
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
 from nalw.extensions import db
 
 
-@labels(
-    PRACTITIONER="Practising link workers",
-    STUDENT="Students and trainees",
-    ASSOCIATE="Managers, commissioners and supporters",
-    ORGANISATION="Employers of link workers",
-)
-class Eligibility(enum.Enum):
-    PRACTITIONER = "practitioner"
-    STUDENT = "student"
-    ASSOCIATE = "associate"
-    ORGANISATION = "organisation"
+class Eligibility(LabelledEnum):
+    PRACTITIONER = "practitioner", "Practising link workers"
+    STUDENT = "student", "Students and trainees"
+    ASSOCIATE = "associate", "Managers, commissioners and supporters"
+    ORGANISATION = "organisation", "Employers of link workers"
 
 
 class Tier(IdMixin, TimestampMixin, db.Model):
@@ -70,40 +63,23 @@ class TierCpdRequirement(IdMixin, db.Model):
     )
 
 
-@labels(
-    GP_PRACTICE_OR_PCN="GP practice or primary care network",
-    VCSE="Voluntary, community or social enterprise (VCSE) organisation",
-    LOCAL_AUTHORITY="Local authority",
-    NHS_TRUST="NHS trust",
-    OTHER="Other",
-)
-class EmployerType(enum.Enum):
-    GP_PRACTICE_OR_PCN = "gp_practice_or_pcn"
-    VCSE = "vcse"
-    LOCAL_AUTHORITY = "local_authority"
-    NHS_TRUST = "nhs_trust"
-    OTHER = "other"
+class EmployerType(LabelledEnum):
+    GP_PRACTICE_OR_PCN = "gp_practice_or_pcn", "GP practice or primary care network"
+    VCSE = "vcse", "Voluntary, community or social enterprise (VCSE) organisation"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    OTHER = "other", "Other"
 
 
-@labels(
-    APPLIED="Applied, awaiting payment",
-    PAID="Paid, awaiting approval",
-    ACTIVE="Active",
-    GRACE="In grace period",
-    LAPSED="Lapsed",
-    SUSPENDED="Suspended",
-    RESIGNED="Resigned",
-    REJECTED="Not approved",
-)
-class MembershipStatus(enum.Enum):
-    APPLIED = "applied"
-    PAID = "paid"
-    ACTIVE = "active"
-    GRACE = "grace"
-    LAPSED = "lapsed"
-    SUSPENDED = "suspended"
-    RESIGNED = "resigned"
-    REJECTED = "rejected"
+class MembershipStatus(LabelledEnum):
+    APPLIED = "applied", "Applied, awaiting payment"
+    PAID = "paid", "Paid, awaiting approval"
+    ACTIVE = "active", "Active"
+    GRACE = "grace", "In grace period"
+    LAPSED = "lapsed", "Lapsed"
+    SUSPENDED = "suspended", "Suspended"
+    RESIGNED = "resigned", "Resigned"
+    REJECTED = "rejected", "Not approved"
 
 
 # A person has at most one membership in these states (a lapsed one is renewed, not replaced).
@@ -225,12 +201,11 @@ class Organisation(IdMixin, TimestampMixin, db.Model):
     )
 
 
-@labels(INVITED="Invited", ACCEPTED="Accepted", CANCELLED="Cancelled", REMOVED="Removed")
-class SeatStatus(enum.Enum):
-    INVITED = "invited"
-    ACCEPTED = "accepted"
-    CANCELLED = "cancelled"
-    REMOVED = "removed"
+class SeatStatus(LabelledEnum):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    CANCELLED = "cancelled", "Cancelled"
+    REMOVED = "removed", "Removed"
 
 
 class SeatInvitation(IdMixin, db.Model):

@@ -1,40 +1,30 @@
 """Every amount of money that moves, in integer pence, with its Stripe ids."""
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
-from nalw.core.labels import labels
+from nalw.core.labels import LabelledEnum
 from nalw.extensions import db
 
 
-@labels(MEMBERSHIP_FEE="Membership fee", RENEWAL="Membership renewal", EVENT_PLACE="Event place")
-class PaymentPurpose(enum.Enum):
+class PaymentPurpose(LabelledEnum):
     """What a payment is for. The owning domain registers its handlers in `nalw.payments.purposes`."""
 
-    MEMBERSHIP_FEE = "membership_fee"
-    RENEWAL = "renewal"
-    EVENT_PLACE = "event_place"
+    MEMBERSHIP_FEE = "membership_fee", "Membership fee"
+    RENEWAL = "renewal", "Membership renewal"
+    EVENT_PLACE = "event_place", "Event place"
 
 
-@labels(
-    PENDING="Pending",
-    REQUIRES_ACTION="Requires action",
-    SUCCEEDED="Succeeded",
-    FAILED="Failed",
-    PARTIALLY_REFUNDED="Partially refunded",
-    REFUNDED="Refunded",
-)
-class PaymentStatus(enum.Enum):
-    PENDING = "pending"  # row written, Stripe not yet answered
-    REQUIRES_ACTION = "requires_action"  # the cardholder must authenticate
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
+class PaymentStatus(LabelledEnum):
+    PENDING = "pending", "Pending"  # row written, Stripe not yet answered
+    REQUIRES_ACTION = "requires_action", "Requires action"  # the cardholder must authenticate
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
 
 
 # A payment in one of these states still counts: no second payment may start for what it pays for.
@@ -44,18 +34,16 @@ LIVE_WHERE = f"status IN ({', '.join(repr(status.value) for status in LIVE_STATU
 MONEY_TAKEN_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
-@labels(CARD="Card", INVOICE="Invoice", BANK_TRANSFER="Bank transfer")
-class PaymentMethod(enum.Enum):
-    CARD = "card"
-    INVOICE = "invoice"
-    BANK_TRANSFER = "bank_transfer"
+class PaymentMethod(LabelledEnum):
+    CARD = "card", "Card"
+    INVOICE = "invoice", "Invoice"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
 
 
-@labels(PENDING="Waiting for the card service", SUCCEEDED="Refunded", FAILED="Not refunded")
-class RefundStatus(enum.Enum):
-    PENDING = "pending"  # row written, Stripe not yet answered
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"  # Stripe refused it: no money went back
+class RefundStatus(LabelledEnum):
+    PENDING = "pending", "Waiting for the card service"  # row written, Stripe not yet answered
+    SUCCEEDED = "succeeded", "Refunded"
+    FAILED = "failed", "Not refunded"  # Stripe refused it: no money went back
 
 
 class Payment(IdMixin, TimestampMixin, db.Model):

@@ -112,16 +112,15 @@ def fill(event, count=None):
     return people
 
 
-def begin_card_payment(booking, confirm_card) -> Payment:
+def begin_card_payment(booking, card_token) -> Payment:
     """The person saves a card on localstripe and presses Pay: the payment row is written, not yet charged."""
-    secret = payment_services.start_card_setup(booking.person)
-    payment_services.save_card(booking.person, confirm_card(secret))
+    payment_services.save_card(booking.person, card_token())
     return services.begin_place_payment(booking.person, booking)
 
 
-def pay_by_card(booking, confirm_card) -> Payment:
+def pay_by_card(booking, card_token) -> Payment:
     """The person saves a card on localstripe and pays for their held place, as the pay page does."""
-    payment = begin_card_payment(booking, confirm_card)
+    payment = begin_card_payment(booking, card_token)
     payment_services.submit_card_payment(payment)
     db.session.flush()
     return payment

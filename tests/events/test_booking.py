@@ -134,16 +134,16 @@ def test_payment_after_the_hold_expired_confirms_the_place_if_one_is_still_free(
     assert payment.status is PaymentStatus.SUCCEEDED
 
 
-def test_payment_after_the_hold_expired_is_refunded_when_the_place_has_gone(app, confirm_card, localstripe_url):
+def test_payment_after_the_hold_expired_is_refunded_when_the_place_has_gone(app, card_token, localstripe_url):
     event = paid_event(capacity=1, hold_minutes=15)
     person = non_member()
     start = utcnow()
     with time_machine.travel(start, tick=False):
         booking = services.book_place(event, person)
-        payment = begin_card_payment(booking, confirm_card)
+        payment = begin_card_payment(booking, card_token)
     with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
         other = services.book_place(event, non_member())
-        pay_by_card(other, confirm_card)
+        pay_by_card(other, card_token)
         payment_services.submit_card_payment(payment)  # the card is charged after the hold ran out
         [refund] = refunds_made(booking)
 
@@ -157,15 +157,15 @@ def test_payment_after_the_hold_expired_is_refunded_when_the_place_has_gone(app,
     assert email.subject == f"Your payment for {event.title} has been refunded"
 
 
-def test_two_late_payers_for_one_place_get_one_place(app, confirm_card):
+def test_two_late_payers_for_one_place_get_one_place(app, card_token):
     event = paid_event(capacity=1, hold_minutes=15)
     start = utcnow()
     with time_machine.travel(start, tick=False):
         first = services.book_place(event, non_member())
-        first_payment = begin_card_payment(first, confirm_card)
+        first_payment = begin_card_payment(first, card_token)
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         second = services.book_place(event, non_member())
-        second_payment = begin_card_payment(second, confirm_card)
+        second_payment = begin_card_payment(second, card_token)
     with time_machine.travel(start + dt.timedelta(minutes=40), tick=False):
         payment_services.submit_card_payment(second_payment)
         payment_services.submit_card_payment(first_payment)
@@ -194,11 +194,11 @@ def test_duplicated_or_out_of_order_payment_events_confirm_one_booking_and_send_
     assert [email.subject for email in emails_to(person.email)] == [f"Your place at {event.title} is confirmed"]
 
 
-def test_attendee_cancels_before_the_cutoff_and_is_refunded_in_full(app, confirm_card, localstripe_url):
+def test_attendee_cancels_before_the_cutoff_and_is_refunded_in_full(app, card_token, localstripe_url):
     event = paid_event(refund_cutoff_days=7, starts_at=utcnow() + dt.timedelta(days=10))
     person = non_member()
     booking = services.book_place(event, person)
-    payment = pay_by_card(booking, confirm_card)
+    payment = pay_by_card(booking, card_token)
 
     services.cancel_booking(person, booking)
     [refund] = refunds_made(booking)
@@ -210,11 +210,11 @@ def test_attendee_cancels_before_the_cutoff_and_is_refunded_in_full(app, confirm
     assert emails_to(person.email)[-1].subject == f"Your place at {event.title} is cancelled"
 
 
-def test_a_booking_is_refunded_once_even_when_its_refund_is_asked_for_twice(app, confirm_card, localstripe_url):
+def test_a_booking_is_refunded_once_even_when_its_refund_is_asked_for_twice(app, card_token, localstripe_url):
     event = paid_event(refund_cutoff_days=7, starts_at=utcnow() + dt.timedelta(days=10))
     person = non_member()
     booking = services.book_place(event, person)
-    payment = pay_by_card(booking, confirm_card)
+    payment = pay_by_card(booking, card_token)
     services.cancel_booking(person, booking)
     [refund] = refunds_made(booking)
 
@@ -227,11 +227,11 @@ def test_a_booking_is_refunded_once_even_when_its_refund_is_asked_for_twice(app,
     assert StripeApi(localstripe_url).get(f"charges/{payment.stripe_charge_id}")["amount_refunded"] == 4000
 
 
-def test_attendee_cancels_after_the_cutoff_and_gets_no_refund(app, confirm_card):
+def test_attendee_cancels_after_the_cutoff_and_gets_no_refund(app, card_token):
     event = paid_event(refund_cutoff_days=7, starts_at=utcnow() + dt.timedelta(days=5))
     person = non_member()
     booking = services.book_place(event, person)
-    payment = pay_by_card(booking, confirm_card)
+    payment = pay_by_card(booking, card_token)
 
     services.cancel_booking(person, booking)
 

@@ -19,11 +19,11 @@ def refunds_of(payment):
     return db.session.scalars(sa.select(Refund).where(Refund.payment_id == payment.id)).all()
 
 
-def paid_places(event, count, confirm_card):
+def paid_places(event, count, card_token):
     payments = []
     for _ in range(count):
         booking = event_services.book_place(event, PersonFactory())
-        payment = pay_by_card(booking, confirm_card)
+        payment = pay_by_card(booking, card_token)
         assert payment.status is PaymentStatus.SUCCEEDED and booking.status is BookingStatus.CONFIRMED
         payments.append(payment)
     return payments
@@ -34,10 +34,10 @@ def cancel(client, event, reason="The venue has flooded."):
 
 
 def test_event_cancellation_refunds_each_paid_place_and_tells_everyone(
-    app, client, person_as, confirm_card, localstripe_url
+    app, client, person_as, card_token, localstripe_url
 ):
     event = paid_event(capacity=2)
-    payments = paid_places(event, 2, confirm_card)
+    payments = paid_places(event, 2, card_token)
     waiting = PersonFactory()
     event_services.join_waiting_list(event, waiting)
     sign_in(client, person_as("staff"))
@@ -58,10 +58,10 @@ def test_event_cancellation_refunds_each_paid_place_and_tells_everyone(
 
 
 def test_event_cancellation_interrupted_by_stripe_is_finished_by_a_second_run_refunding_nobody_twice(
-    app, client, person_as, confirm_card, localstripe_url
+    app, client, person_as, card_token, localstripe_url
 ):
     event = paid_event(capacity=3)
-    payments = paid_places(event, 3, confirm_card)
+    payments = paid_places(event, 3, card_token)
     sign_in(client, person_as("staff"))
     app.config["STRIPE_API_BASE"] = NO_STRIPE
 
@@ -84,12 +84,12 @@ def test_event_cancellation_interrupted_by_stripe_is_finished_by_a_second_run_re
         assert [email.subject for email in emails_to(payment.person.email)].count(f"Cancelled: {event.title}") == 1
 
 
-def test_a_run_stopped_after_some_bookings_refunds_each_booking_once(app, confirm_card, localstripe_url, person_as):
+def test_a_run_stopped_after_some_bookings_refunds_each_booking_once(app, card_token, localstripe_url, person_as):
     from nalw.events import attendance
     from nalw.events.staff_views import settle_cancellation
 
     event = paid_event(capacity=3)
-    payments = paid_places(event, 3, confirm_card)
+    payments = paid_places(event, 3, card_token)
     attendance.cancel_event(person_as("staff"), event, "Speaker ill")
     db.session.commit()
     first_booking = attendance.bookings_to_settle(event)[0]

@@ -14,7 +14,7 @@ from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentPurpose, PaymentStatus
 from tests.events.steps import fill, paid_event, published_event
 from tests.helpers import page_text, sign_in
-from tests.stripe_helpers import DECLINED, VISA, setup_secret_in
+from tests.stripe_helpers import DECLINED, VISA
 
 
 def test_event_list_shows_published_events_filtered_by_region_and_kind(client):
@@ -105,40 +105,39 @@ def test_paid_booking_goes_to_the_payment_page_with_the_hold_time(signed_in_clie
     assert "£40.00" in page_text(page)
 
 
-def pay_on_the_page(client, booking, confirm_card, number=VISA):
-    page = client.get(f"/bookings/{booking.id}/pay")
-    setup_id = confirm_card(setup_secret_in(page), number)
+def pay_on_the_page(client, booking, card_token, number=VISA):
+    client.get(f"/bookings/{booking.id}/pay")
     return client.post(
         f"/bookings/{booking.id}/pay",
-        data={"card_choice": "new", "setup_intent_id": setup_id, "amount_pence": str(booking.price_pence)},
+        data={"card_choice": "new", "card_token": card_token(number), "amount_pence": str(booking.price_pence)},
         follow_redirects=True,
     )
 
 
-def test_held_place_paid_on_the_pay_page_is_confirmed(signed_in_client, confirm_card):
+def test_held_place_paid_on_the_pay_page_is_confirmed(signed_in_client, card_token):
     client, person = signed_in_client("account_holder")
     event = paid_event(title="Leeds roadshow")
     booking = services.book_place(event, person)
     db.session.commit()
 
-    page = page_text(pay_on_the_page(client, booking, confirm_card))
+    page = page_text(pay_on_the_page(client, booking, card_token))
 
     assert "Payment received. Your place at Leeds roadshow is confirmed." in page
     assert booking.status is BookingStatus.CONFIRMED
 
 
-def test_pay_page_shows_a_declined_card_and_an_expired_hold_on_the_form(signed_in_client, confirm_card):
+def test_pay_page_shows_a_declined_card_and_an_expired_hold_on_the_form(signed_in_client, card_token):
     client, person = signed_in_client("account_holder")
     event = paid_event(title="Leeds roadshow", hold_minutes=15)
     booking = services.book_place(event, person)
     db.session.commit()
 
-    declined = page_text(pay_on_the_page(client, booking, confirm_card, DECLINED))
+    declined = page_text(pay_on_the_page(client, booking, card_token, DECLINED))
     assert "Nothing was charged. Try again or use another card." in declined
     assert booking.status is BookingStatus.HELD
 
     with time_machine.travel(utcnow() + dt.timedelta(minutes=20)):
-        expired = page_text(pay_on_the_page(client, booking, confirm_card))
+        expired = page_text(pay_on_the_page(client, booking, card_token))
     assert "the time ran out" in expired
     # Only the declined attempt was written: the refused one left nothing behind.
     assert [p.status for p in payment_services.payments_for([PaymentPurpose.EVENT_PLACE], booking.id)] == [
