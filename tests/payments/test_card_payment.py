@@ -217,12 +217,18 @@ def test_a_card_token_that_is_not_one_is_refused_and_nothing_is_charged(client, 
 # --- One payment per fee ---------------------------------------------------------------------------
 
 
-def test_a_second_payment_is_refused_while_the_first_awaits_the_bank(awaiting_bank_check, pay_for, stripe_api):
+def test_a_second_payment_is_not_started_while_the_first_awaits_the_bank_the_member_finishes_it(
+    awaiting_bank_check, client, card_token, stripe_api
+):
     person, membership, payment, client_secret = awaiting_bank_check()
+    form = {"card_choice": "new", "card_token": card_token(VISA), "amount_pence": "4500"}
 
-    response = pay_for(membership, VISA)
+    page = client.get(f"/membership/{membership.id}/pay")
+    posted = client.post(f"/membership/{membership.id}/pay", data=form)
 
-    assert IN_PROGRESS in page_text(response)
+    for response in (page, posted):
+        assert response.status_code == 302
+        assert response.location.startswith(f"/payments/{payment.id}/authenticate")
     assert payments_of(person) == [payment]
     assert len(stripe_api.payment_intents_of(person)) == 1
     assert succeeded_charges(stripe_api, person) == []
