@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format demo-code bench-cpd clean install browser
+.PHONY: run test lint format demo-code bench-cpd bench-events clean install browser
 
 run: $(STAMP)
 	NALW_DEMO_MODE=1 $(BIN)/python scripts/run_demo.py
@@ -27,6 +27,9 @@ format: $(STAMP)
 # CPD at the body's real size (10,000 members, 500,000 entries) under load; prints latency and throughput.
 bench-cpd: $(STAMP)
 	$(BIN)/python bench/cpd.py
+
+bench-events: $(STAMP)
+	$(BIN)/python bench/events.py
 
 # The current two-factor code of a demo account: make demo-code EMAIL=staff@demo.nalw.org.uk
 demo-code: $(STAMP)
