@@ -7,29 +7,17 @@ import time_machine
 
 from nalw.cpd import services
 from nalw.extensions import db
-from tests.factories import MembershipFactory, publish_new_code_version, standard
-from tests.helpers import page_text, sign_in
+from tests.factories import publish_new_code_version, standard
+from tests.helpers import page_text
 from tests.members.steps import errors_on_field, hidden_value
 
 NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
 
 
 @pytest.fixture(autouse=True)
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def person(client):
-    person = MembershipFactory().person
-    sign_in(client, person)
-    return person
 
 
 @pytest.fixture

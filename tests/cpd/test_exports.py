@@ -31,11 +31,6 @@ CSV_HEADER = [
 ]
 
 
-@pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
-
-
 @pytest.fixture(autouse=True)
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:

@@ -18,11 +18,6 @@ from tests.members.steps import errors_on_field
 TODAY = dt.date(2026, 2, 10)
 
 
-@pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
-
-
 @pytest.fixture(autouse=True)
 def clock():
     """Mid-February 2026, in the CPD year from 1 April 2025: three days ago is in the same year."""

@@ -27,13 +27,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture
-def person(client):
-    person = MembershipFactory().person
-    sign_in(client, person)
-    return person
-
-
 def test_the_data_download_includes_every_cpd_entry_with_its_reflection(client, person):
     entry = CpdEntryFactory(
         person=person,

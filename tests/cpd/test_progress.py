@@ -27,22 +27,10 @@ NOW = dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC)
 ALL_CODES = [f"S{number}" for number in range(1, 10)]
 
 
-@pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
-
-
 @pytest.fixture(autouse=True)
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def person(client):
-    person = MembershipFactory().person
-    sign_in(client, person)
-    return person
 
 
 def table_rows(response, caption):

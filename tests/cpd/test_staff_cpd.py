@@ -11,11 +11,6 @@ from tests.helpers import page_text, sign_in
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
-
-
-@pytest.fixture
 def member_cpd(app):
     """A member with a complete entry carrying evidence, a draft, and an entry last year."""
     membership = MembershipFactory(long_standing=True, person__name="Priya Shah")
