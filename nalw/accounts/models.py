@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.permissions import TWO_FACTOR_ROLES, Role, role_is_held
 from nalw.extensions import db
 
@@ -134,7 +134,7 @@ class SignInSession(IdMixin, db.Model):
     token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
-    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    user_agent: Mapped[str] = cut_to_fit_column(200, default="")
     revoked_at: Mapped[dt.datetime | None]
     pending_totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     recovery_codes_to_show: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))

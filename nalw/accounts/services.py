@@ -213,10 +213,9 @@ def _failures_from(person, client_address) -> SignInFailure | None:
     )
 
 
-def _record_failed_sign_in(person, client_address, now, failure=None):
+def _record_failed_sign_in(person, client_address, now, failure):
+    """`failure` is the pair's row the caller has already read (None before the first failure)."""
     config = current_app.config
-    if failure is None:
-        failure = _failures_from(person, client_address)
     # Counts from other addresses that have gone quiet are forgotten, so the table stays small.
     quiet_since = now - dt.timedelta(minutes=config["LOCKOUT_MINUTES"])
     db.session.execute(
@@ -300,7 +299,7 @@ def open_sign_in_session(person: Person, user_agent: str = "", now=None) -> Sign
         token_digest=session_token_digest(token),
         created_at=now,
         last_seen_at=now,
-        user_agent=(user_agent or "")[:200],
+        user_agent=user_agent or "",
     )
     db.session.add(record)
     db.session.flush()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import request
 
-from nalw.core.web import DATABASE_INTEGER_MAX
+from nalw.core.web import database_integer
 from nalw.extensions import db
 
 
@@ -46,11 +46,7 @@ def page_number(name="page") -> int:
 
 def whole_number_argument(name) -> int | None:
     """A number in the query string (?tier=4) that fits the database's integer columns, or None."""
-    value = request.args.get(name, "")
-    if not value.isascii() or not value.isdigit() or len(value) > len(str(DATABASE_INTEGER_MAX)):
-        return None
-    number = int(value)
-    return number if 1 <= number <= DATABASE_INTEGER_MAX else None
+    return database_integer(request.args.get(name))
 
 
 def paginate_rows(statement, page, per_page) -> Page:

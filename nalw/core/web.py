@@ -15,6 +15,15 @@ request_log = logging.getLogger("nalw.requests")
 DATABASE_INTEGER_MAX = 2**31 - 1
 
 
+def database_integer(value) -> int | None:
+    """`value` (text from a request or a webhook) as an id the database's integer columns can hold, or None."""
+    value = str(value or "")
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(DATABASE_INTEGER_MAX)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= DATABASE_INTEGER_MAX else None
+
+
 class DatabaseIntegerConverter(IntegerConverter):
     """`<int:...>` in every route: only 1 to the database's largest integer match. A bigger number
     (`/account/payments/99999999999999999999`) matches no route and is a 404, where the database

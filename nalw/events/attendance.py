@@ -10,7 +10,7 @@ from nalw.core.outbox import queue_email
 from nalw.core.time import to_london, utcnow
 from nalw.cpd import services as cpd_services
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
-from nalw.events.services import EventError, lock_event, refund_booking
+from nalw.events.services import EventError, refund_booking
 from nalw.extensions import db
 from nalw.payments.models import Payment
 
@@ -193,6 +193,5 @@ def cancel_event(actor, event, reason) -> Event:
     from nalw.events import services
 
     event = services.cancel_event(actor, event, reason)
-    lock_event(event.id)
     tell_waiting_list_of_cancellation(event)
     return event

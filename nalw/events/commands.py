@@ -5,7 +5,6 @@ from flask.cli import AppGroup
 
 from nalw.events import services
 from nalw.events.models import Event
-from nalw.events.views import REQUIREMENTS_KEPT_DAYS
 from nalw.extensions import db
 
 events_cli = AppGroup("events", help="Events scheduled work.")
@@ -32,6 +31,6 @@ def reminders_command():
 @events_cli.command("forget-requirements")
 def forget_requirements_command():
     """Delete access needs and dietary requirements a set number of days after each event."""
-    deleted = services.forget_requirements(REQUIREMENTS_KEPT_DAYS)
+    deleted = services.forget_requirements(services.REQUIREMENTS_KEPT_DAYS)
     db.session.commit()
     click.echo(f"events forget-requirements: {deleted} bookings cleared")

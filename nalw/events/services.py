@@ -32,7 +32,7 @@ from nalw.events.models import (
 from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentPurpose, Refund
+from nalw.payments.models import Payment, PaymentPurpose, Refund, RefundStatus
 
 
 class EventError(DomainError):
@@ -285,6 +285,15 @@ def active_entry(event, person) -> WaitingListEntry | None:
     )
 
 
+def booking_open(event, now) -> bool:
+    """Whether the event takes bookings at `now`: the rule `book_place` applies, for pages to show."""
+    try:
+        _check_booking_open(event, now)
+    except BookingClosed:
+        return False
+    return True
+
+
 def _check_booking_open(event, now):
     if event.status is EventStatus.CANCELLED:
         raise BookingClosed("This event has been cancelled.")
@@ -481,14 +490,22 @@ def refund_booking(actor, booking, payment, amount_pence, reason) -> Refund | No
 
 
 def pending_refunds(bookings) -> list[Refund]:
-    """Refunds of these bookings' payments written but not yet answered by Stripe."""
-    return [
-        refund
-        for booking in bookings
-        for refund in payment_services.pending_refunds(
-            payment_services.payments_for([PaymentPurpose.EVENT_PLACE], booking.id)
+    """Refunds of these bookings' payments written but not yet answered by Stripe, in one query."""
+    booking_ids = [booking.id for booking in bookings]
+    if not booking_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Refund)
+            .join(Payment, Payment.id == Refund.payment_id)
+            .where(
+                Payment.purpose == PaymentPurpose.EVENT_PLACE,
+                Payment.subject_id.in_(booking_ids),
+                Refund.status == RefundStatus.PENDING,
+            )
+            .order_by(Refund.id)
         )
-    ]
+    )
 
 
 def refund_due_pence(booking, now=None) -> int:
@@ -726,6 +743,10 @@ def send_reminders(now=None) -> int:
             sent += 1
     db.session.flush()
     return sent
+
+
+# Access needs and dietary answers may be health data: kept this many days after the event, then deleted.
+REQUIREMENTS_KEPT_DAYS = 30
 
 
 def forget_requirements(kept_days, now=None) -> int:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from nalw.code_of_practice import services as code_services
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.money import pounds_text
 from nalw.core.paging import Page, page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.time import format_datetime, utcnow
@@ -169,8 +170,8 @@ def _report_settling(event):
     if left:
         flash(
             f"{event.title} is cancelled. {settled} bookings cancelled and told; {left} not refunded yet "
-            "(the card service did not answer). Press Finish the cancellation to try them again, or they are "
-            "tried again automatically within the hour: nobody is refunded twice.",
+            "(the card service did not answer). Press Finish the cancellation to try them again: "
+            "nobody is refunded twice.",
             "warning",
         )
     else:
@@ -230,7 +231,7 @@ def attendees_csv(event_id):
         (
             booking.person.name,
             booking.person.email,
-            booking.price_pence / 100,
+            pounds_text(booking.price_pence),
             format_datetime(booking.confirmed_at),
             format_datetime(booking.checked_in_at),
             booking.access_needs,
@@ -259,26 +260,23 @@ def _back_to(event):
 @blueprint.route("/admin/events/<int:event_id>/bookings/<int:booking_id>/check-in", methods=["POST"])
 @requires(Role.STAFF)
 def check_in(event_id, booking_id):
-    event = _event(event_id)
-    booking = _booking_of(event, booking_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            attendance.check_in(current_user, booking)
-        if call.succeeded:
-            flash(f"{booking.person.name} checked in.", "success")
-    return redirect(_back_to(event))
+    return _change_attendance(event_id, booking_id, attendance.check_in, "{name} checked in.")
 
 
 @blueprint.route("/admin/events/<int:event_id>/bookings/<int:booking_id>/undo-check-in", methods=["POST"])
 @requires(Role.STAFF)
 def undo_check_in(event_id, booking_id):
+    return _change_attendance(event_id, booking_id, attendance.undo_check_in, "Check-in of {name} undone.")
+
+
+def _change_attendance(event_id, booking_id, change, done):
     event = _event(event_id)
     booking = _booking_of(event, booking_id)
     if EmptyForm().validate_on_submit():
         with carry_out() as call:
-            attendance.undo_check_in(current_user, booking)
+            change(current_user, booking)
         if call.succeeded:
-            flash(f"Check-in of {booking.person.name} undone.", "success")
+            flash(done.format(name=booking.person.name), "success")
     return redirect(_back_to(event))
 
 

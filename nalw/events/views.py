@@ -33,7 +33,6 @@ from nalw.payments.models import PaymentStatus
 
 PER_PAGE = 20
 # Access needs and dietary requirements may be health data: kept only this long after the event.
-REQUIREMENTS_KEPT_DAYS = 30
 
 
 def _visible_event(event_id) -> Event:
@@ -103,7 +102,7 @@ def event_page(event_id):
         booking=booking,
         entry=entry,
         places_left=services.places_left(event, now),
-        booking_open=event.status is EventStatus.PUBLISHED and event.booking_opens_at <= now < event.booking_closes_at,
+        booking_open=services.booking_open(event, now),
         price=services.price_for(event, current_user) if current_user.is_authenticated else None,
         form=EmptyForm(),
     )
@@ -117,7 +116,7 @@ def book(event_id):
     if existing is not None:
         return redirect(url_for("events.my_bookings"))
     form = BookingForm()
-    form.explain_who_sees(REQUIREMENTS_KEPT_DAYS)
+    form.explain_who_sees(services.REQUIREMENTS_KEPT_DAYS)
     full = False
     if form.validate_on_submit():
         with carry_out(form) as call:

@@ -29,7 +29,7 @@ from nalw.core.audit import record_audit
 from nalw.core.errors import DomainError
 from nalw.core.money import format_pence
 from nalw.core.time import utcnow
-from nalw.core.web import DATABASE_INTEGER_MAX
+from nalw.core.web import database_integer
 from nalw.extensions import db
 from nalw.payments import gateway, purposes
 from nalw.payments.models import (
@@ -482,9 +482,9 @@ def payment_for_intent(intent_id) -> Payment | None:
 
 
 def _payment_from_metadata(intent):
-    payment_id = str((intent.get("metadata") or {}).get("payment_id") or "")
-    if payment_id.isascii() and payment_id.isdigit() and int(payment_id) <= DATABASE_INTEGER_MAX:
-        payment = db.session.get(Payment, int(payment_id))
+    payment_id = database_integer((intent.get("metadata") or {}).get("payment_id"))
+    if payment_id is not None:
+        payment = db.session.get(Payment, payment_id)
         if payment is not None and payment.stripe_payment_intent_id in (None, intent["id"]):
             payment.stripe_payment_intent_id = intent["id"]
             return payment

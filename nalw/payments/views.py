@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from nalw.core.forms import carry_out
-from nalw.core.money import format_pence
+from nalw.core.money import format_pence, pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.web import allow_card_field
@@ -108,7 +108,7 @@ def refund(payment_id):
         flash("Nothing is left to refund on this payment.", "info")
         return redirect(url_for("payments.staff_payment", payment_id=payment.id))
     if not form.is_submitted():
-        form.amount.data = f"{payment.refundable_pence / 100:.2f}"
+        form.amount.data = pounds_text(payment.refundable_pence)
         form.refund_key.data = services.new_refund_key()
     if form.validate_on_submit():
         with carry_out(form) as call:

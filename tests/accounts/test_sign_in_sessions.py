@@ -5,6 +5,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from nalw.accounts.models import SignInSession
+from nalw.accounts.security import session_token_digest
 from nalw.extensions import db
 from tests.accounts.steps import NEW_PASSWORD, enrolment_key, is_signed_in, sign_out, submit_sign_in, totp_code
 from tests.factories import DEFAULT_PASSWORD
@@ -57,6 +58,7 @@ def test_sign_in_records_the_session_with_only_a_digest_of_its_id(client, make_p
     with client.session_transaction() as session:
         session_id = session["_user_id"]
     assert session_id not in record.token_digest
+    assert record.token_digest == session_token_digest(session_id)
     assert record.user_agent.startswith("Mozilla/5.0 (X11; Linux x86_64)")
     assert record.created_at is not None and record.last_seen_at is not None
 

@@ -21,6 +21,7 @@ BUILT_FROM_OTHER_TEXT = {
     "refunds.reason",
     "refunds.failure_message",
     "stripe_events.outcome",
+    "sign_in_sessions.user_agent",
 }
 
 

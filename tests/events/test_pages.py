@@ -39,6 +39,7 @@ def test_signed_in_person_books_a_free_place_from_the_event_page(signed_in_clien
     assert response.status_code == 302
     booking = db.session.scalar(sa.select(Booking).where(Booking.person_id == person.id))
     assert booking.status is BookingStatus.CONFIRMED
+    assert booking.access_needs == "Hearing loop"
     assert "Manchester roadshow" in page_text(client.get("/account/bookings"))
 
 
