@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
+from nalw.core.cpd_years import current_year
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.links import absolute_link
 from nalw.core.paging import page_number
@@ -68,6 +69,8 @@ def my_membership():
 def choose_tier():
     return render_template(
         "members/choose_tier.html",
+        # The hours in force this CPD year; a change staff made for next year is not this year's requirement.
+        cpd_hours=cpd_requirements.hours_by_tier(current_year()),
         tiers=services.open_tiers(),
         organisation_tiers=services.open_tiers(for_organisation=True),
         existing=services.current_membership(current_user),

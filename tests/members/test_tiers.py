@@ -230,3 +230,16 @@ def test_staff_who_are_not_admins_cannot_open_or_change_tiers(client, person_as)
         assert client.post(path, data=tier_form(annual_fee="1")).status_code == 403
     assert membership_tables() == before
     assert tier.annual_fee_pence == 4500
+
+
+def test_the_tier_choice_shows_the_cpd_hours_in_force_this_year_not_a_change_made_for_next_year(client, person_as):
+    sign_in(client, person_as("admin"))
+    tier = link_worker_tier()
+    client.post(f"/admin/tiers/{tier.id}", data=tier_form(cpd_hours_required="25"))
+    sign_in(client, person_as("account_holder"))
+
+    cards = page_text(client.get("/membership/join"))
+
+    assert f"{tier.name} " in cards
+    assert "20 hours of CPD a year" in cards
+    assert "25 hours of CPD a year" not in cards
