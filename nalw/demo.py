@@ -19,7 +19,9 @@ from nalw.cpd import audits
 from nalw.cpd import services as cpd_services
 from nalw.cpd.models import ActivityType, CpdAudit, quarters_from_hours
 from nalw.events import attendance
+from nalw.events import programme as event_programme
 from nalw.events import services as event_services
+from nalw.events import waiting_list as event_waiting_list
 from nalw.events.models import Event, EventFormat, EventKind
 from nalw.extensions import db
 from nalw.members import services as member_services
@@ -266,7 +268,7 @@ def _demo_event(staff, standards, codes, *, title, kind, day, hours, **values):
         "offer_hours": 24,
         "hold_minutes": 15,
     }
-    event = event_services.create_event(
+    event = event_programme.create_event(
         staff,
         title=title,
         kind=kind,
@@ -275,7 +277,7 @@ def _demo_event(staff, standards, codes, *, title, kind, day, hours, **values):
         standard_ids=[standards[code] for code in codes if code in standards],
         **{**defaults, **values},
     )
-    event_services.publish_event(staff, event)
+    event_programme.publish_event(staff, event)
     return event
 
 
@@ -362,7 +364,7 @@ def seed_demo_events():
     for person in register[:3]:
         event_services.book_place(full, person)
     for person in register[3:5]:
-        event_services.join_waiting_list(full, person)
+        event_waiting_list.join_waiting_list(full, person)
     _seed_past_event(staff, standards, register, today)
 
 

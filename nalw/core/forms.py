@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from nalw.core.errors import DomainError
 from nalw.extensions import db
@@ -16,6 +16,13 @@ class EmptyForm(FlaskForm):
     """A button that posts: CSRF only."""
 
     submit = SubmitField("Confirm")
+
+
+class FilterForm(FlaskForm):
+    """A list's filters, read from the query string: a GET changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
 
 
 class WholeNumberField(IntegerField):
@@ -45,6 +52,35 @@ def text_field(
         render_kw = {"rows": rows, **(render_kw or {})}
     field_class = TextAreaField if rows else StringField
     return field_class(label, validators=validators, render_kw=render_kw, **field_options)
+
+
+def whole_number_field(label, *, minimum, maximum, out_of_range, required=None, **field_options):
+    """A whole number from `minimum` to `maximum`: `out_of_range` names the field and the range; `required` is
+    the message when it is left empty (None: it may be left empty)."""
+    validators = [
+        InputRequired(message=required) if required else Optional(),
+        NumberRange(min=minimum, max=maximum, message=out_of_range),
+    ]
+    render_kw = {"inputmode": "numeric", **field_options.pop("render_kw", {})}
+    return WholeNumberField(label, validators=validators, render_kw=render_kw, **field_options)
+
+
+def search_field(label, *, description, max_length=100):
+    """The free-text box of a list's filters: optional, and its length checked."""
+    return text_field(
+        label, max_length=max_length, too_long=f"Search for at most {max_length} characters", description=description
+    )
+
+
+def enum_choices(members, placeholder=None):
+    """A select's choices from a labelled enum (or any of its members), after an empty `placeholder` if given."""
+    choices = [SelectChoice(member.value, member.label) for member in members]
+    return [SelectChoice("", placeholder), *choices] if placeholder else choices
+
+
+def optional_choice_field(label, choices, **field_options):
+    """A choice that may be left at its empty first option (a filter's "Any ...")."""
+    return SelectField(label, choices=choices, validators=[Optional()], **field_options)
 
 
 def choice_field(label, choices, *, message, radios=False, **field_options):

@@ -21,3 +21,8 @@ class LabelledEnum(enum.Enum):
         member._value_ = value
         member.label = label
         return member
+
+    @classmethod
+    def parse(cls, value):
+        """The member whose value is `value`, or None for anything else (a form's empty or tampered choice)."""
+        return cls._value2member_map_.get(value) if isinstance(value, str) else None

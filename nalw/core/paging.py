@@ -54,3 +54,10 @@ def paginate_rows(statement, page, per_page) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
     rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=rows, page=page, per_page=per_page, total=total)
+
+
+def paginate_models(statement, page, per_page) -> Page:
+    """A page of whole models from a statement that selects one model, with the total count."""
+    rows = paginate_rows(statement, page, per_page)
+    rows.items = [row[0] for row in rows.items]
+    return rows

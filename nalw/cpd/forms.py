@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from nalw.core.forms import choice_field, text_field
+from nalw.core.forms import choice_field, enum_choices, text_field
 from nalw.core.hours import format_hours
 from nalw.core.time import format_date
 from nalw.cpd.models import HOURS_IN_A_DAY, ActivityType, Outcome, quarters_from_hours
@@ -86,7 +86,7 @@ class EntryForm(FlaskForm):
     )
     activity_type = SelectField(
         "Type of activity",
-        choices=[SelectChoice("", "Choose a type"), *[SelectChoice(kind.value, kind.label) for kind in ActivityType]],
+        choices=enum_choices(ActivityType, "Choose a type"),
         validators=[DataRequired(message="Choose the type of activity")],
         invalid_choice_message="Choose the type of activity from the list",
     )
@@ -226,7 +226,7 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
 
-OUTCOME_CHOICES = [SelectChoice(outcome.value, outcome.label) for outcome in Outcome]
+OUTCOME_CHOICES = enum_choices(Outcome)
 
 
 class ReviewForm(FlaskForm):

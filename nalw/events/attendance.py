@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
-from nalw.core.outbox import queue_email
 from nalw.core.time import to_london, utcnow
 from nalw.cpd import services as cpd_services
+from nalw.events.emails import email_about
+from nalw.events.errors import EventError
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
-from nalw.events.services import EventError, refund_booking
+from nalw.events.services import refund_booking
 from nalw.extensions import db
 from nalw.payments.models import Payment
 
@@ -149,12 +150,11 @@ def settle_cancelled_booking(booking_id, now=None) -> Booking | None:
     booking.cancelled_at = now
     booking.cancellation_settled_at = now
     db.session.flush()
-    queue_email(
-        booking.person.email,
-        "events/event_cancelled",
+    email_about(
+        event,
+        booking.person,
+        "event_cancelled",
         f"Cancelled: {event.title}",
-        person=booking.person,
-        event=event,
         refund=format_pence(refunded) if refunded else None,
         events_link=absolute_link("events.event_list"),
     )
@@ -174,12 +174,11 @@ def tell_waiting_list_of_cancellation(event, now=None) -> int:
     for entry in entries:
         entry.status = WaitingStatus.LEFT
         entry.left_at = now
-        queue_email(
-            entry.person.email,
-            "events/event_cancelled",
+        email_about(
+            event,
+            entry.person,
+            "event_cancelled",
             f"Cancelled: {event.title}",
-            person=entry.person,
-            event=event,
             refund=None,
             events_link=absolute_link("events.event_list"),
         )
@@ -190,8 +189,8 @@ def tell_waiting_list_of_cancellation(event, now=None) -> int:
 def cancel_event(actor, event, reason) -> Event:
     """Staff cancel an event: it is marked cancelled and the waiting list told, in one transaction.
     The bookings are then settled one by one (`settle_cancelled_booking`), each in its own transaction."""
-    from nalw.events import services
+    from nalw.events import programme
 
-    event = services.cancel_event(actor, event, reason)
+    event = programme.cancel_event(actor, event, reason)
     tell_waiting_list_of_cancellation(event)
     return event

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from nalw.events import services
+from nalw.events import scheduled, waiting_list
 from nalw.events.models import Event
 from nalw.extensions import db
 
@@ -14,8 +14,8 @@ events_cli = AppGroup("events", help="Events scheduled work.")
 def offers_command():
     """Expire lapsed holds and offers, and offer freed places to the waiting lists, one event at a time."""
     made = 0
-    for event_id in services.events_needing_offers():
-        made += len(services.offer_freed_places(db.session.get(Event, event_id)))
+    for event_id in waiting_list.events_needing_offers():
+        made += len(waiting_list.offer_freed_places(db.session.get(Event, event_id)))
         db.session.commit()  # each event's lock is held only for its own offers
     click.echo(f"events offers: {made} places offered or booked from waiting lists")
 
@@ -23,7 +23,7 @@ def offers_command():
 @events_cli.command("reminders")
 def reminders_command():
     """Reminders 7 days and 1 day before each event, each sent once."""
-    sent = services.send_reminders()
+    sent = scheduled.send_reminders()
     db.session.commit()
     click.echo(f"events reminders: {sent} sent")
 
@@ -31,6 +31,6 @@ def reminders_command():
 @events_cli.command("forget-requirements")
 def forget_requirements_command():
     """Delete access needs and dietary requirements a set number of days after each event."""
-    deleted = services.forget_requirements(services.REQUIREMENTS_KEPT_DAYS)
+    deleted = scheduled.forget_requirements(scheduled.REQUIREMENTS_KEPT_DAYS)
     db.session.commit()
     click.echo(f"events forget-requirements: {deleted} bookings cleared")

@@ -5,15 +5,21 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
+from wtforms.validators import URL, InputRequired, Length, Optional, Regexp, StopValidation
 
-from nalw.core.forms import WholeNumberField
+from nalw.core.forms import (
+    FilterForm,
+    choice_field,
+    enum_choices,
+    optional_choice_field,
+    search_field,
+    text_field,
+    whole_number_field,
+)
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
 from nalw.core.time import london_to_utc, to_london
@@ -21,21 +27,19 @@ from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
 from nalw.payments.forms import PoundsField
 
+NEEDS_TOO_LONG = "Access needs must be 1,000 characters or fewer"
 REQUIREMENTS_HINT = (
     "Only the NALW events team sees this, to arrange the event; we delete it {days} days after the event."
 )
 
 
 class BookingForm(FlaskForm):
-    access_needs = TextAreaField(
-        "Access needs (optional)",
-        validators=[Length(max=1000, message="Access needs must be 1,000 characters or fewer")],
-        render_kw={"rows": 3},
-    )
-    dietary = TextAreaField(
+    access_needs = text_field("Access needs (optional)", max_length=1000, too_long=NEEDS_TOO_LONG, rows=3)
+    dietary = text_field(
         "Dietary requirements (optional)",
-        validators=[Length(max=1000, message="Dietary requirements must be 1,000 characters or fewer")],
-        render_kw={"rows": 2},
+        max_length=1000,
+        too_long="Dietary requirements must be 1,000 characters or fewer",
+        rows=2,
     )
     submit = SubmitField("Book a place")
 
@@ -54,27 +58,12 @@ class PlacePaymentForm(FlaskForm):
     submit = SubmitField("Pay")
 
 
-def _any(label, choices):
-    return [SelectChoice("", label), *choices]
-
-
-class EventFilterForm(FlaskForm):
+class EventFilterForm(FilterForm):
     """The public list's filters, read from the query string."""
 
-    class Meta:
-        csrf = False
-
-    region = SelectField("Region", choices=_any("Any region", region_choices()), validators=[Optional()])
-    kind = SelectField(
-        "Kind of event",
-        choices=_any("Any kind", [SelectChoice(kind.value, kind.label) for kind in EventKind]),
-        validators=[Optional()],
-    )
-    format = SelectField(
-        "Format",
-        choices=_any("Any format", [SelectChoice(item.value, item.label) for item in EventFormat]),
-        validators=[Optional()],
-    )
+    region = optional_choice_field("Region", [SelectChoice("", "Any region"), *region_choices()])
+    kind = optional_choice_field("Kind of event", enum_choices(EventKind, "Any kind"))
+    format = optional_choice_field("Format", enum_choices(EventFormat, "Any format"))
     month = StringField(
         "Month",
         validators=[
@@ -84,6 +73,15 @@ class EventFilterForm(FlaskForm):
         description="Year and month, like 2026-07",
         render_kw={"type": "month"},
     )
+
+    def filters(self):
+        """The chosen filters, for `listings.published_events`."""
+        return {
+            "region": Region.parse(self.region.data),
+            "kind": EventKind.parse(self.kind.data),
+            "event_format": EventFormat.parse(self.format.data),
+            "month": self.month.data or None,
+        }
 
 
 # --- Staff ------------------------------------------------------------------------------------------
@@ -117,52 +115,21 @@ class UkTimeField(DateTimeLocalField):
         self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
-def _whole(label, message, minimum, maximum, description=None):
-    return WholeNumberField(
-        label,
-        validators=[InputRequired(message=message), NumberRange(min=minimum, max=maximum, message=message)],
-        description=description,
-    )
-
-
 class EventForm(FlaskForm):
     """Every field of an event. Money in pounds, hours in hours, times in UK time; the view converts."""
 
-    title = StringField(
-        "Title",
-        validators=[
-            DataRequired(message="Enter the event's title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "Description",
-        validators=[Length(max=10000, message="Description must be 10,000 characters or fewer")],
-        render_kw={"rows": 5},
-    )
-    kind = SelectField(
-        "Kind of event",
-        choices=[SelectChoice(kind.value, kind.label) for kind in EventKind],
-        validators=[DataRequired(message="Choose the kind of event")],
-    )
-    region = SelectField(
+    title = text_field("Title", max_length=200, required="Enter the event's title")
+    description = text_field("Description", max_length=10000, rows=5)
+    kind = choice_field("Kind of event", enum_choices(EventKind), message="Choose the kind of event")
+    region = optional_choice_field(
         "Region",
-        choices=_any("No region", region_choices()),
-        validators=[Optional()],
+        [SelectChoice("", "No region"), *region_choices()],
         description="Required for a regional roadshow.",
     )
     starts_at = UkTimeField("Starts", message="Enter when the event starts, like 14/07/2027 09:30")
     ends_at = UkTimeField("Ends", message="Enter when the event ends, like 14/07/2027 16:30")
-    format = SelectField(
-        "Format",
-        choices=[SelectChoice(item.value, item.label) for item in EventFormat],
-        validators=[DataRequired(message="Choose the format")],
-    )
-    venue = StringField(
-        "Venue",
-        validators=[Length(max=300, message="Venue must be 300 characters or fewer")],
-        description="Name and address. Not needed for an online event.",
-    )
+    format = choice_field("Format", enum_choices(EventFormat), message="Choose the format")
+    venue = text_field("Venue", max_length=300, description="Name and address. Not needed for an online event.")
     joining_url = URLField(
         "Online joining link",
         validators=[
@@ -172,7 +139,13 @@ class EventForm(FlaskForm):
         ],
         description="Shown and sent only to people with a confirmed place. Needed for online and hybrid events.",
     )
-    capacity = _whole("Capacity", "Enter the number of places, from 1 to 100,000", 1, 100_000)
+    capacity = whole_number_field(
+        "Capacity",
+        minimum=1,
+        maximum=100_000,
+        required="Enter the number of places, from 1 to 100,000",
+        out_of_range="Enter the number of places, from 1 to 100,000",
+    )
     member_price = PoundsField(
         "Member price (£)",
         validators=[InputRequired(message="Enter the price for members in pounds, like 25.00, or 0 for free")],
@@ -201,26 +174,29 @@ class EventForm(FlaskForm):
         validate_choice=False,  # the service keeps only standards of the current code
         description="The standards this event helps attendees meet.",
     )
-    refund_cutoff_days = _whole(
+    refund_cutoff_days = whole_number_field(
         "Refund cut-off (days before the start)",
-        "Enter the refund cut-off as a whole number of days, from 0 to 365",
-        0,
-        365,
-        "Attendees who cancel up to this many days before get a full refund; none after.",
+        minimum=0,
+        maximum=365,
+        required="Enter the refund cut-off as a whole number of days, from 0 to 365",
+        out_of_range="Enter the refund cut-off as a whole number of days, from 0 to 365",
+        description="Attendees who cancel up to this many days before get a full refund; none after.",
     )
-    offer_hours = _whole(
+    offer_hours = whole_number_field(
         "Waiting-list offer time (hours)",
-        "Enter the offer time as a whole number of hours, from 1 to 336",
-        1,
-        336,
-        "How long a freed place is held for the next person on the waiting list of a paid event.",
+        minimum=1,
+        maximum=336,
+        required="Enter the offer time as a whole number of hours, from 1 to 336",
+        out_of_range="Enter the offer time as a whole number of hours, from 1 to 336",
+        description="How long a freed place is held for the next person on the waiting list of a paid event.",
     )
-    hold_minutes = _whole(
+    hold_minutes = whole_number_field(
         "Hold while paying (minutes)",
-        "Enter the hold as a whole number of minutes, from 1 to 240",
-        1,
-        240,
-        "How long a paid place is kept for someone while they pay.",
+        minimum=1,
+        maximum=240,
+        required="Enter the hold as a whole number of minutes, from 1 to 240",
+        out_of_range="Enter the hold as a whole number of minutes, from 1 to 240",
+        description="How long a paid place is kept for someone while they pay.",
     )
     submit = SubmitField("Save event")
 
@@ -248,11 +224,11 @@ class EventForm(FlaskForm):
         return {
             "title": (self.title.data or "").strip(),
             "description": (self.description.data or "").strip(),
-            "kind": EventKind(self.kind.data) if self.kind.data in EventKind._value2member_map_ else None,
-            "region": Region(self.region.data) if self.region.data in Region._value2member_map_ else None,
+            "kind": EventKind.parse(self.kind.data),
+            "region": Region.parse(self.region.data),
             "starts_at": self.starts_at.utc,
             "ends_at": self.ends_at.utc,
-            "format": EventFormat(self.format.data) if self.format.data in EventFormat._value2member_map_ else None,
+            "format": EventFormat.parse(self.format.data),
             "venue": (self.venue.data or "").strip(),
             "joining_url": (self.joining_url.data or "").strip(),
             "capacity": self.capacity.data,
@@ -268,24 +244,15 @@ class EventForm(FlaskForm):
 
 
 class EventCancellationForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_field(
         "Reason",
-        validators=[
-            DataRequired(message="Enter the reason, which we send to everyone booked and waiting"),
-            Length(max=500, message="Reason must be 500 characters or fewer"),
-        ],
+        max_length=500,
+        required="Enter the reason, which we send to everyone booked and waiting",
         description="Sent to everyone booked and everyone on the waiting list.",
-        render_kw={"rows": 3},
+        rows=3,
     )
     submit = SubmitField("Cancel the event and refund everyone")
 
 
-class AttendeeSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField(
-        "Search attendees",
-        validators=[Optional(), Length(max=100, message="Search for at most 100 characters")],
-        description="Name or email.",
-    )
+class AttendeeSearchForm(FilterForm):
+    q = search_field("Search attendees", description="Name or email.")

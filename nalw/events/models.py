@@ -1,7 +1,7 @@
 """Events, the places booked on them, and their waiting lists.
 
 A place counts against capacity while its booking is confirmed, while an unpaid hold has not
-expired, and while a waiting-list offer has not expired (`services.places_taken`).
+expired, and while a waiting-list offer has not expired (`places.places_taken`).
 """
 
 import datetime as dt

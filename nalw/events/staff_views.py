@@ -1,6 +1,5 @@
 """Staff pages: events created, edited, published and cancelled; attendees, check-in and attendance."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,16 +7,16 @@ from nalw.code_of_practice import services as code_services
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.money import pounds_text
-from nalw.core.paging import Page, page_number
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.time import format_datetime, utcnow
-from nalw.events import attendance, blueprint, services
+from nalw.events import attendance, blueprint, listings, places, programme, services
 from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
-from nalw.events.models import Booking, BookingStatus, Event
+from nalw.events.models import Booking, Event
 from nalw.extensions import db
 from nalw.payments import checkout
 
-PER_PAGE = 50
+CHECK_IN_PAGE_SIZE = 25
 
 
 def _event(event_id) -> Event:
@@ -31,26 +30,11 @@ def _booking_of(event, booking_id) -> Booking:
     return booking
 
 
-def _confirmed_counts(event_ids):
-    rows = db.session.execute(
-        sa.select(Booking.event_id, sa.func.count())
-        .where(Booking.event_id.in_(event_ids or [0]), Booking.status == BookingStatus.CONFIRMED)
-        .group_by(Booking.event_id)
-    )
-    return dict(rows.all())
-
-
 @blueprint.route("/admin/events")
 @requires(Role.STAFF)
 def staff_events():
-    query = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
-    number = page_number()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Event))
-    events = db.session.scalars(query.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
-    page = Page(items=events, page=number, per_page=PER_PAGE, total=total)
-    return render_template(
-        "events/staff_events.html", page=page, confirmed=_confirmed_counts([event.id for event in events])
-    )
+    page, confirmed = listings.staff_events(page_number())
+    return render_template("events/staff_events.html", page=page, confirmed=confirmed)
 
 
 def _event_form(event=None):
@@ -65,40 +49,31 @@ def _save(form, event):
     """Every problem at once: the form's own checks, then the event rules on whatever was read."""
     form.validate()
     values = form.event_values()
-    for refusal in services.event_refusals(values, event):
+    for refusal in programme.event_refusals(values, event):
         if not getattr(form, refusal.field).errors:
             show_refusal(form, refusal)
     if form.errors:
         return None
     with carry_out(form) as call:
         if event is None:
-            event = services.create_event(current_user, standard_ids=form.standards.data or [], **values)
+            event = programme.create_event(current_user, standard_ids=form.standards.data or [], **values)
         else:
-            event = services.edit_event(current_user, event, standard_ids=form.standards.data or [], **values)
+            event = programme.edit_event(current_user, event, standard_ids=form.standards.data or [], **values)
     return event if call.succeeded else None
 
 
-@blueprint.route("/admin/events/new", methods=["GET", "POST"])
-@requires(Role.STAFF)
-def new_event():
-    form = _event_form()
-    if form.is_submitted():
-        event = _save(form, None)
-        if event is not None:
-            flash(f"Event {event.title} saved as a draft. Publish it when it is ready.", "success")
-            return redirect(url_for("events.staff_event", event_id=event.id))
-    return render_template("events/staff_edit.html", form=form, event=None)
-
-
+@blueprint.route("/admin/events/new", methods=["GET", "POST"], endpoint="new_event")
 @blueprint.route("/admin/events/<int:event_id>/edit", methods=["GET", "POST"])
 @requires(Role.STAFF)
-def edit_event(event_id):
-    event = _event(event_id)
+def edit_event(event_id=None):
+    """A new event (saved as a draft) or changes to one."""
+    event = _event(event_id) if event_id is not None else None
     form = _event_form(event)
     if form.is_submitted():
         saved = _save(form, event)
         if saved is not None:
-            flash(f"Event {saved.title} saved.", "success")
+            as_draft = " as a draft. Publish it when it is ready" if event is None else ""
+            flash(f"Event {saved.title} saved{as_draft}.", "success")
             return redirect(url_for("events.staff_event", event_id=saved.id))
     return render_template("events/staff_edit.html", form=form, event=event)
 
@@ -110,8 +85,8 @@ def staff_event(event_id):
     return render_template(
         "events/staff_event.html",
         event=event,
-        confirmed=_confirmed_counts([event.id]).get(event.id, 0),
-        places_left=services.places_left(event),
+        confirmed=listings.confirmed_counts([event.id]).get(event.id, 0),
+        places_left=places.places_left(event),
         to_settle=_left_to_settle(event) if event.cancelled_at else 0,
         form=EmptyForm(),
     )
@@ -123,7 +98,7 @@ def publish_event(event_id):
     event = _event(event_id)
     if EmptyForm().validate_on_submit():
         with carry_out() as call:
-            services.publish_event(current_user, event)
+            programme.publish_event(current_user, event)
         if call.succeeded:
             flash(f"{event.title} is published.", "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
@@ -190,35 +165,17 @@ def settle_event_cancellation(event_id):
 # --- Attendees -----------------------------------------------------------------------------------
 
 
-def _attendee_query(event, search):
-    from nalw.accounts.models import Person
-
-    query = (
-        sa.select(Booking)
-        .join(Person, Person.id == Booking.person_id)
-        .where(Booking.event_id == event.id, Booking.status == BookingStatus.CONFIRMED)
-    )
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), sa.func.lower(Person.email).like(pattern)))
-    return query.order_by(Person.name, Booking.id)
-
-
 def _attendee_page(event, per_page):
     form = AttendeeSearchForm(request.args)
     search = (form.q.data or "").strip() if form.validate() else ""
-    query = _attendee_query(event, search)
-    number = page_number()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    bookings = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
-    return form, Page(items=bookings, page=number, per_page=per_page, total=total)
+    return form, listings.attendees(event, page_number(), per_page, search)
 
 
 @blueprint.route("/admin/events/<int:event_id>/attendees")
 @requires(Role.STAFF)
 def attendees(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, PER_PAGE)
+    form, page = _attendee_page(event, listings.STAFF_PAGE_SIZE)
     return render_template("events/staff_attendees.html", event=event, form=form, page=page, button=EmptyForm())
 
 
@@ -226,7 +183,7 @@ def attendees(event_id):
 @requires(Role.STAFF)
 def attendees_csv(event_id):
     event = _event(event_id)
-    bookings = db.session.scalars(_attendee_query(event, "")).all()
+    bookings = listings.all_attendees(event)
     rows = (
         (
             booking.person.name,
@@ -247,7 +204,7 @@ def attendees_csv(event_id):
 @requires(Role.STAFF)
 def check_in_page(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, 25)
+    form, page = _attendee_page(event, CHECK_IN_PAGE_SIZE)
     return render_template("events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm())
 
 

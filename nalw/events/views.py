@@ -7,21 +7,17 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from nalw.core.forms import EmptyForm, carry_out
-from nalw.core.paging import Page
 from nalw.core.paging import page_number as requested_page
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
-from nalw.core.regions import Region
-from nalw.core.time import london_to_utc, utcnow
-from nalw.events import attendance, blueprint, feeds, services
+from nalw.core.time import utcnow
+from nalw.events import attendance, blueprint, errors, feeds, listings, places, scheduled, services, waiting_list
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
 from nalw.events.models import (
     Booking,
     BookingStatus,
     Event,
-    EventFormat,
-    EventKind,
     EventStatus,
     WaitingListEntry,
     WaitingStatus,
@@ -31,7 +27,6 @@ from nalw.payments import checkout
 from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentStatus
 
-PER_PAGE = 20
 # Access needs and dietary requirements may be health data: kept only this long after the event.
 
 
@@ -52,38 +47,12 @@ def _own_booking(booking_id) -> Booking:
     return booking
 
 
-def _month_range(text):
-    year, month = (int(part) for part in text.split("-"))
-    start = dt.datetime(year, month, 1)
-    end = dt.datetime(year + month // 12, month % 12 + 1, 1)
-    return london_to_utc(start), london_to_utc(end)
-
-
 @blueprint.route("/events")
 @public
 def event_list():
     form = EventFilterForm(request.args)
-    query = sa.select(Event).where(Event.status == EventStatus.PUBLISHED)
-    if form.validate():
-        if form.region.data:
-            query = query.where(Event.region == Region(form.region.data))
-        if form.kind.data:
-            query = query.where(Event.kind == EventKind(form.kind.data))
-        if form.format.data:
-            query = query.where(Event.format == EventFormat(form.format.data))
-        if form.month.data:
-            start, end = _month_range(form.month.data)
-            query = query.where(Event.starts_at >= start, Event.starts_at < end)
-        else:
-            query = query.where(Event.ends_at > utcnow())
-    else:
-        query = query.where(Event.ends_at > utcnow())
-    page_number = requested_page()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    events = db.session.scalars(
-        query.order_by(Event.starts_at, Event.id).limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)
-    ).all()
-    page = Page(items=events, page=page_number, per_page=PER_PAGE, total=total)
+    filters = form.filters() if form.validate() else {}
+    page = listings.published_events(requested_page(), **filters)
     return render_template("events/list.html", form=form, page=page)
 
 
@@ -93,17 +62,17 @@ def event_page(event_id):
     event = _visible_event(event_id)
     booking = entry = None
     if current_user.is_authenticated:
-        booking = services.live_booking(event, current_user)
-        entry = services.active_entry(event, current_user)
+        booking = places.live_booking(event, current_user)
+        entry = places.active_entry(event, current_user)
     now = utcnow()
     return render_template(
         "events/event.html",
         event=event,
         booking=booking,
         entry=entry,
-        places_left=services.places_left(event, now),
-        booking_open=services.booking_open(event, now),
-        price=services.price_for(event, current_user) if current_user.is_authenticated else None,
+        places_left=places.places_left(event, now),
+        booking_open=places.booking_open(event, now),
+        price=places.price_for(event, current_user) if current_user.is_authenticated else None,
         form=EmptyForm(),
     )
 
@@ -112,17 +81,17 @@ def event_page(event_id):
 @signed_in
 def book(event_id):
     event = _visible_event(event_id)
-    existing = services.live_booking(event, current_user)
+    existing = places.live_booking(event, current_user)
     if existing is not None:
         return redirect(url_for("events.my_bookings"))
     form = BookingForm()
-    form.explain_who_sees(services.REQUIREMENTS_KEPT_DAYS)
+    form.explain_who_sees(scheduled.REQUIREMENTS_KEPT_DAYS)
     full = False
     if form.validate_on_submit():
         with carry_out(form) as call:
             try:
                 booking = services.book_place(event, current_user, form.access_needs.data, form.dietary.data)
-            except services.EventFull:
+            except errors.EventFull:
                 full = True
                 raise
         if call.succeeded:
@@ -135,8 +104,8 @@ def book(event_id):
         event=event,
         form=form,
         full=full,
-        price=services.price_for(event, current_user),
-        entry=services.active_entry(event, current_user),
+        price=places.price_for(event, current_user),
+        entry=places.active_entry(event, current_user),
         join_form=EmptyForm(),
     )
 
@@ -254,7 +223,7 @@ def join_waiting_list(event_id):
     event = _visible_event(event_id)
     if EmptyForm().validate_on_submit():
         with carry_out() as call:
-            services.join_waiting_list(event, current_user)
+            waiting_list.join_waiting_list(event, current_user)
         if call.succeeded:
             flash("You are on the waiting list. We will email you if a place frees.", "success")
     return redirect(url_for("events.event_page", event_id=event.id))
@@ -266,7 +235,7 @@ def leave_waiting_list(event_id):
     event = _visible_event(event_id)
     if EmptyForm().validate_on_submit():
         with carry_out() as call:
-            entry = services.leave_waiting_list(event, current_user)
+            entry = waiting_list.leave_waiting_list(event, current_user)
         if call.succeeded:
             declined = entry.status is WaitingStatus.DECLINED
             flash("You declined the place." if declined else "You have left the waiting list.", "success")

@@ -9,9 +9,9 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from nalw.core.forms import WholeNumberField, choice_field, text_field
+from nalw.core.forms import FilterForm, choice_field, enum_choices, text_field, whole_number_field
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
 from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
@@ -60,7 +60,7 @@ class ApplicationAnswers(AcceptsCode):
     )
     employer_type = choice_field(
         "Type of employer",
-        [SelectChoice(kind.value, kind.label) for kind in EmployerType],
+        enum_choices(EmployerType),
         message="Choose the type of employer",
         radios=True,
     )
@@ -69,14 +69,13 @@ class ApplicationAnswers(AcceptsCode):
         [SelectChoice("", "Choose a region"), *region_choices()],
         message="Choose the UK region you work in",
     )
-    years_in_role = WholeNumberField(
+    years_in_role = whole_number_field(
         "Years in the role",
-        validators=[
-            InputRequired(message="Enter how many years you have worked in the role, or 0 if less than a year"),
-            NumberRange(min=0, max=60, message="Years in the role must be a whole number from 0 to 60"),
-        ],
+        minimum=0,
+        maximum=60,
+        required="Enter how many years you have worked in the role, or 0 if less than a year",
+        out_of_range="Years in the role must be a whole number from 0 to 60",
         description="Whole years. Enter 0 if less than one year.",
-        render_kw={"inputmode": "numeric"},
     )
     code_version_id = HiddenField()
     # Checked with the other answers, so it is reported in the same round (the service checks it again).
@@ -192,10 +191,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Send invitation")
 
 
-class RegisterSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class RegisterSearchForm(FilterForm):
     q = StringField(
         "Name or membership number",
         validators=[Optional(), Length(min=2, max=100, message="Enter between 2 and 100 characters")],
@@ -214,21 +210,23 @@ class TierForm(FlaskForm):
     )
     eligibility = choice_field(
         "Who may join",
-        [SelectChoice(choice.value, choice.label) for choice in Eligibility],
+        enum_choices(Eligibility),
         message="Choose who may join",
     )
-    cpd_hours_required = WholeNumberField(
+    cpd_hours_required = whole_number_field(
         "CPD hours required each year",
-        validators=[
-            InputRequired(message="Enter the CPD hours required, or 0"),
-            NumberRange(min=0, max=200, message="CPD hours must be a whole number from 0 to 200"),
-        ],
+        minimum=0,
+        maximum=200,
+        required="Enter the CPD hours required, or 0",
+        out_of_range="CPD hours must be a whole number from 0 to 200",
         description="A change applies from the next CPD year; the current and earlier years keep their hours.",
     )
     cpd_hours_for_current_year = BooleanField("Apply a change of CPD hours to the current CPD year too")
-    seats = WholeNumberField(
+    seats = whole_number_field(
         "Seats (organisations only)",
-        validators=[Optional(), NumberRange(min=1, max=1000, message="Seats must be a whole number from 1 to 1000")],
+        minimum=1,
+        maximum=1000,
+        out_of_range="Seats must be a whole number from 1 to 1000",
         description="How many link workers an organisation may invite. Leave empty for other tiers.",
     )
     open_for_applications = BooleanField("Open for new applications")

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, StringField, SubmitField, ValidationError
+from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Regexp
 
-from nalw.core.forms import choice_field, text_field
+from nalw.core.forms import choice_field, enum_choices, text_field
 from nalw.core.money import InvalidAmount, parse_pounds
 from nalw.payments.models import PaymentMethod
 
@@ -48,7 +48,7 @@ class OfflinePaymentForm(FlaskForm):
     )
     method = choice_field(
         "How it was paid",
-        [SelectChoice(method.value, method.label) for method in (PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)],
+        enum_choices((PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)),
         message="Choose how it was paid: invoice or bank transfer",
     )
     reference = text_field(

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nalw.core.permissions import Role
-from nalw.events import services
+from nalw.events import places, services
 from nalw.events.models import Booking, BookingStatus
 from nalw.extensions import db
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors, tab_until
@@ -89,7 +89,7 @@ def test_a_place_is_booked_with_the_keyboard_alone(page, make_person):
 
     expect(page.get_by_text("Your place at Keyboard roadshow is confirmed")).to_be_visible()
     db.session.rollback()
-    booking = services.live_booking(event, person)
+    booking = places.live_booking(event, person)
     assert booking.status is BookingStatus.CONFIRMED
     assert booking.access_needs == "Step-free access"
 

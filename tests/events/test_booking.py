@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from nalw.core.time import utcnow
-from nalw.events import services
+from nalw.events import errors, programme, services
 from nalw.events.models import BookingStatus
 from nalw.extensions import db
 from nalw.payments import services as payment_services
@@ -71,7 +71,7 @@ def test_full_event_refuses_a_booking_with_the_waiting_list_offered(app):
     event = published_event(capacity=2)
     fill(event)
 
-    with pytest.raises(services.EventFull, match="Join the waiting list"):
+    with pytest.raises(errors.EventFull, match="Join the waiting list"):
         services.book_place(event, non_member())
 
 
@@ -80,7 +80,7 @@ def test_one_live_booking_per_person_per_event(app):
     person = non_member()
     services.book_place(event, person)
 
-    with pytest.raises(services.AlreadyBooked):
+    with pytest.raises(errors.AlreadyBooked):
         services.book_place(event, person)
     assert len(bookings_of(event)) == 1
 
@@ -91,13 +91,13 @@ def test_booking_before_it_opens_after_it_closes_or_for_a_draft_is_refused(app):
     closed = published_event(
         booking_opens_at=now - dt.timedelta(days=3), booking_closes_at=now - dt.timedelta(minutes=1)
     )
-    draft = services.create_event(non_member(), **_draft_values())
+    draft = programme.create_event(non_member(), **_draft_values())
 
-    with pytest.raises(services.BookingClosed, match="Booking opens on"):
+    with pytest.raises(errors.BookingClosed, match="Booking opens on"):
         services.book_place(not_yet, non_member())
-    with pytest.raises(services.BookingClosed, match="has closed"):
+    with pytest.raises(errors.BookingClosed, match="has closed"):
         services.book_place(closed, non_member())
-    with pytest.raises(services.BookingClosed, match="not open for booking"):
+    with pytest.raises(errors.BookingClosed, match="not open for booking"):
         services.book_place(draft, non_member())
 
 
@@ -112,7 +112,7 @@ def test_unpaid_hold_stops_counting_after_it_expires(app):
     start = utcnow()
     with time_machine.travel(start, tick=False):
         services.book_place(event, non_member())
-        with pytest.raises(services.EventFull):
+        with pytest.raises(errors.EventFull):
             services.book_place(event, non_member())
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         latecomer = services.book_place(event, non_member())
@@ -244,7 +244,7 @@ def test_nobody_cancels_someone_elses_booking(app):
     event = published_event()
     booking = services.book_place(event, non_member())
 
-    with pytest.raises(services.EventError, match="not your booking"):
+    with pytest.raises(errors.EventError, match="not your booking"):
         services.cancel_booking(non_member(), booking)
     db.session.flush()
     assert booking.status is BookingStatus.CONFIRMED

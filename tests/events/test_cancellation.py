@@ -3,11 +3,12 @@ localstripe; with Stripe down half-way, running it again finishes without a seco
 
 import sqlalchemy as sa
 
+from nalw.events import services as event_services
+from nalw.events import waiting_list
 from nalw.events.models import BookingStatus, EventStatus, WaitingStatus
 from nalw.extensions import db
 from nalw.payments.models import PaymentStatus, Refund
 from tests.events.steps import bookings_of, entry_of, paid_event, pay_by_card
-from tests.events.steps import services as event_services
 from tests.factories import PersonFactory
 from tests.helpers import emails_to, page_text, sign_in
 from tests.payments.steps import StripeApi
@@ -39,7 +40,7 @@ def test_event_cancellation_refunds_each_paid_place_and_tells_everyone(
     event = paid_event(capacity=2)
     payments = paid_places(event, 2, card_token)
     waiting = PersonFactory()
-    event_services.join_waiting_list(event, waiting)
+    waiting_list.join_waiting_list(event, waiting)
     sign_in(client, person_as("staff"))
 
     page = page_text(cancel(client, event))

@@ -5,7 +5,7 @@ import datetime as dt
 import time_machine
 
 from nalw.core.time import utcnow
-from nalw.events import services
+from nalw.events import services, waiting_list
 from nalw.events.models import BookingStatus, WaitingStatus
 from tests.events.steps import bookings_of, entry_of, fill, non_member, paid_event, published_event
 from tests.helpers import emails_to
@@ -19,7 +19,7 @@ def test_offer_command_expires_an_unpaid_hold_and_offers_the_place(app, runner):
     waiting = non_member()
     # Full while the hold lasts: they wait.
     with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
-        services.join_waiting_list(event, waiting)
+        waiting_list.join_waiting_list(event, waiting)
 
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         first = runner.invoke(args=["events", "offers"]).output

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from nalw.accounts.models import Person
-from nalw.events import services
+from nalw.events import errors, places, services, waiting_list
 from nalw.events.models import Booking, BookingStatus, Event, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 from tests.events.steps import fill, member, non_member, paid_event, published_event
@@ -62,7 +62,7 @@ def book_as_a_request_would(event_id):
         person = db.session.get(Person, person_id)
         try:
             booking = services.book_place(event, person)
-        except services.EventFull:
+        except errors.EventFull:
             db.session.rollback()
             return "full"
         db.session.commit()
@@ -100,7 +100,7 @@ def test_parallel_bookings_for_the_last_place_give_exactly_one(committing_app):
 
 
 def test_without_the_lock_the_same_race_overbooks(committing_app, monkeypatch):
-    monkeypatch.setattr(services, "LOCK_EVENT_ROWS", False)
+    monkeypatch.setattr(places, "LOCK_EVENT_ROWS", False)
     event = last_place_event(committing_app)
     people = [non_member().id for _ in range(PEOPLE)]
     db.session.commit()
@@ -131,7 +131,7 @@ def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app):
     fill(event)
     waiting = [non_member() for _ in range(3)]
     for person in waiting:
-        services.join_waiting_list(event, person)
+        waiting_list.join_waiting_list(event, person)
     db.session.commit()
     # The place frees without an offer being made (staff refunded it outside the app, say).
     db.session.execute(sa.update(Booking).where(Booking.event_id == event.id).values(status=BookingStatus.CANCELLED))
@@ -139,7 +139,7 @@ def test_two_offer_runs_at_once_make_one_offer_per_place(committing_app):
     event_id = event.id
 
     def offer(_):
-        offers = services.offer_freed_places(db.session.get(Event, event_id))
+        offers = waiting_list.offer_freed_places(db.session.get(Event, event_id))
         db.session.commit()
         return len(offers)
 

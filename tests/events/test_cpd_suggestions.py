@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from nalw.core.time import utcnow
-from nalw.events import services
+from nalw.events import programme
 from tests.factories import CpdEntryFactory, EventFactory, MembershipFactory, staff_member, standard
 from tests.helpers import page_text, sign_in
 
@@ -24,7 +24,7 @@ def test_cpd_page_lists_upcoming_events_for_the_standards_with_nothing_logged_th
     closed = EventFactory(title="Booking closed", standard_ids=covering("S5"))
     closed.booking_closes_at = utcnow() - dt.timedelta(minutes=1)
     cancelled = EventFactory(title="Called off", standard_ids=covering("S5"))
-    services.cancel_event(staff_member(), cancelled, "Venue lost")
+    programme.cancel_event(staff_member(), cancelled, "Venue lost")
     sign_in(client, member)
 
     page = page_text(client.get("/cpd"))

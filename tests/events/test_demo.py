@@ -7,7 +7,7 @@ from nalw import demo
 from nalw.core.regions import Region
 from nalw.core.time import to_london, utcnow
 from nalw.cpd.models import CpdEntry
-from nalw.events import services
+from nalw.events import places
 from nalw.events.models import Booking, Event, EventKind, EventStatus, WaitingListEntry
 from nalw.extensions import db
 
@@ -30,7 +30,7 @@ def test_demo_seed_adds_a_year_of_events_once(app):
     [link_worker_day] = [event for event in upcoming if event.kind is EventKind.CONFERENCE]
     assert to_london(link_worker_day.starts_at).month == 7
     assert len([event for event in upcoming if "Webinar" in event.title]) == 2
-    [full] = [event for event in upcoming if services.places_left(event) == 0]
+    [full] = [event for event in upcoming if places.places_left(event) == 0]
     assert db.session.scalar(sa.select(sa.func.count()).where(WaitingListEntry.event_id == full.id)) == 2
 
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from nalw.core.time import utcnow
-from nalw.events import services
+from nalw.events import errors, services, waiting_list
 from nalw.events.models import BookingStatus, WaitingStatus
 from tests.events.steps import (
     begin_payment,
@@ -27,27 +27,27 @@ def test_full_event_puts_next_person_on_waiting_list(app):
     fill(event)
     person = non_member()
 
-    entry = services.join_waiting_list(event, person)
+    entry = waiting_list.join_waiting_list(event, person)
 
     assert entry.status is WaitingStatus.WAITING
-    with pytest.raises(services.EventError, match="already on the waiting list"):
-        services.join_waiting_list(event, person)
+    with pytest.raises(errors.EventError, match="already on the waiting list"):
+        waiting_list.join_waiting_list(event, person)
 
 
 def test_nobody_waits_while_a_place_is_free(app):
     event = published_event(capacity=2)
     fill(event, 1)
 
-    with pytest.raises(services.EventError, match="book it instead"):
-        services.join_waiting_list(event, non_member())
+    with pytest.raises(errors.EventError, match="book it instead"):
+        waiting_list.join_waiting_list(event, non_member())
 
 
 def test_free_event_books_the_next_person_at_once_when_a_place_frees(app):
     event = published_event(capacity=1)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
-    services.join_waiting_list(event, first)
-    services.join_waiting_list(event, second)
+    waiting_list.join_waiting_list(event, first)
+    waiting_list.join_waiting_list(event, second)
 
     services.cancel_booking(attendee, bookings_of(event)[0])
 
@@ -61,7 +61,7 @@ def test_cancellation_makes_an_offer_that_holds_the_place(app):
     event = paid_event(capacity=1, offer_hours=24)
     [attendee] = fill(event)
     waiting = non_member()
-    services.join_waiting_list(event, waiting)
+    waiting_list.join_waiting_list(event, waiting)
 
     with time_machine.travel(utcnow(), tick=False):
         services.cancel_booking(attendee, bookings_of(event)[0])
@@ -70,7 +70,7 @@ def test_cancellation_makes_an_offer_that_holds_the_place(app):
         assert entry.offer_expires_at == utcnow() + dt.timedelta(hours=24)
     assert emails_to(waiting.email)[-1].subject == f"A place is free at {event.title}"
     # The offer holds the place: a newcomer cannot take it.
-    with pytest.raises(services.EventFull):
+    with pytest.raises(errors.EventFull):
         services.book_place(event, non_member())
     # The person offered takes it, and pays for it.
     booking = services.book_place(event, waiting)
@@ -83,19 +83,19 @@ def test_expired_offer_goes_to_the_next_person_and_is_never_made_again(app):
     event = paid_event(capacity=1, offer_hours=24)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
-    services.join_waiting_list(event, first)
-    services.join_waiting_list(event, second)
+    waiting_list.join_waiting_list(event, first)
+    waiting_list.join_waiting_list(event, second)
     start = utcnow()
     with time_machine.travel(start, tick=False):
         services.cancel_booking(attendee, bookings_of(event)[0])
     with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
-        services.offer_freed_places(event)
+        waiting_list.offer_freed_places(event)
         assert entry_of(event, first).status is WaitingStatus.EXPIRED
         assert entry_of(event, second).status is WaitingStatus.OFFERED
-        with pytest.raises(services.EventFull):  # the expired offer holds nothing for them any more
+        with pytest.raises(errors.EventFull):  # the expired offer holds nothing for them any more
             services.book_place(event, first)
     with time_machine.travel(start + dt.timedelta(hours=50), tick=False):
-        services.offer_freed_places(event)
+        waiting_list.offer_freed_places(event)
 
     assert entry_of(event, first).status is WaitingStatus.EXPIRED
     assert entry_of(event, second).status is WaitingStatus.EXPIRED
@@ -107,8 +107,8 @@ def test_a_cancelled_booking_from_an_offer_does_not_bring_the_offer_back(app):
     event = published_event(capacity=1)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
-    services.join_waiting_list(event, first)
-    services.join_waiting_list(event, second)
+    waiting_list.join_waiting_list(event, first)
+    waiting_list.join_waiting_list(event, second)
     services.cancel_booking(attendee, bookings_of(event)[0])
     [booking_from_list] = confirmed(event)
     assert booking_from_list.person_id == first.id
@@ -117,7 +117,7 @@ def test_a_cancelled_booking_from_an_offer_does_not_bring_the_offer_back(app):
 
     assert [booking.person_id for booking in confirmed(event)] == [second.id]
     assert entry_of(event, first).status is WaitingStatus.BOOKED
-    services.offer_freed_places(event)
+    waiting_list.offer_freed_places(event)
     assert [booking.person_id for booking in confirmed(event)] == [second.id]
 
 
@@ -125,11 +125,11 @@ def test_declined_offer_goes_to_the_next_person(app):
     event = paid_event(capacity=1)
     [attendee] = fill(event)
     first, second = non_member(), non_member()
-    services.join_waiting_list(event, first)
-    services.join_waiting_list(event, second)
+    waiting_list.join_waiting_list(event, first)
+    waiting_list.join_waiting_list(event, second)
     services.cancel_booking(attendee, bookings_of(event)[0])
 
-    services.leave_waiting_list(event, first)
+    waiting_list.leave_waiting_list(event, first)
 
     assert entry_of(event, first).status is WaitingStatus.DECLINED
     assert entry_of(event, second).status is WaitingStatus.OFFERED
@@ -140,15 +140,15 @@ def test_no_offers_after_booking_closes_or_the_event_starts(app):
     event = paid_event(capacity=1, starts_at=now + dt.timedelta(days=2), booking_closes_at=now + dt.timedelta(days=1))
     [attendee] = fill(event)
     first, second = non_member(), non_member()
-    services.join_waiting_list(event, first)
-    services.join_waiting_list(event, second)
+    waiting_list.join_waiting_list(event, first)
+    waiting_list.join_waiting_list(event, second)
     services.cancel_booking(attendee, bookings_of(event)[0])
     # The offer made while booking was open runs no later than booking closes.
     assert entry_of(event, first).offer_expires_at == event.booking_closes_at
 
     for moment in (event.booking_closes_at + dt.timedelta(minutes=1), event.starts_at + dt.timedelta(minutes=1)):
         with time_machine.travel(moment, tick=False):
-            assert services.offer_freed_places(event) == []
+            assert waiting_list.offer_freed_places(event) == []
 
     assert entry_of(event, first).status is WaitingStatus.EXPIRED
     assert entry_of(event, second).status is WaitingStatus.WAITING

@@ -6,7 +6,7 @@ import factory
 
 from nalw.core.regions import Region
 from nalw.core.time import utcnow
-from nalw.events import services
+from nalw.events import programme
 from nalw.events.models import Event, EventFormat, EventKind
 from nalw.extensions import db
 from tests.factories.accounts import staff_member
@@ -56,9 +56,9 @@ class EventFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, staff, draft, **overrides):
         staff = staff or staff_member()
-        event = services.create_event(staff, **event_values(**overrides))
+        event = programme.create_event(staff, **event_values(**overrides))
         if not draft:
-            services.publish_event(staff, event)
+            programme.publish_event(staff, event)
         db.session.flush()
         return event
 

@@ -1,0 +1,73 @@
+"""What the events lists show, a page at a time: the public programme, the staff list and an event's attendees."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from nalw.accounts.models import Person
+from nalw.core.paging import paginate_models
+from nalw.core.time import london_to_utc, utcnow
+from nalw.events.models import Booking, BookingStatus, Event, EventStatus
+from nalw.extensions import db
+
+PUBLIC_PAGE_SIZE = 20
+STAFF_PAGE_SIZE = 50
+
+
+def month_range(text) -> tuple[dt.datetime, dt.datetime]:
+    """The UK calendar month "2026-07" as the UTC moments it starts and ends."""
+    year, month = (int(part) for part in text.split("-"))
+    start = dt.datetime(year, month, 1)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1)
+    return london_to_utc(start), london_to_utc(end)
+
+
+def published_events(page, *, region=None, kind=None, event_format=None, month=None):
+    """Published events in date order, filtered; without a month, only those not yet over."""
+    query = sa.select(Event).where(Event.status == EventStatus.PUBLISHED)
+    for column, wanted in ((Event.region, region), (Event.kind, kind), (Event.format, event_format)):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    if month:
+        start, end = month_range(month)
+        query = query.where(Event.starts_at >= start, Event.starts_at < end)
+    else:
+        query = query.where(Event.ends_at > utcnow())
+    return paginate_models(query.order_by(Event.starts_at, Event.id), page, PUBLIC_PAGE_SIZE)
+
+
+def staff_events(page):
+    """Every event, the latest first, each with its number of confirmed places (`confirmed[event.id]`)."""
+    events = paginate_models(sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()), page, STAFF_PAGE_SIZE)
+    return events, confirmed_counts([event.id for event in events.items])
+
+
+def confirmed_counts(event_ids) -> dict[int, int]:
+    """How many confirmed places each of the events has (events with none are left out)."""
+    rows = db.session.execute(
+        sa.select(Booking.event_id, sa.func.count())
+        .where(Booking.event_id.in_(event_ids or [0]), Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.event_id)
+    )
+    return dict(rows.all())
+
+
+def attendee_query(event, search=""):
+    """An event's confirmed bookings by name; `search` matches part of a name or email."""
+    query = (
+        sa.select(Booking)
+        .join(Person, Person.id == Booking.person_id)
+        .where(Booking.event_id == event.id, Booking.status == BookingStatus.CONFIRMED)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), sa.func.lower(Person.email).like(pattern)))
+    return query.order_by(Person.name, Booking.id)
+
+
+def attendees(event, page, per_page, search=""):
+    return paginate_models(attendee_query(event, search), page, per_page)
+
+
+def all_attendees(event) -> list[Booking]:
+    return db.session.scalars(attendee_query(event)).all()
