@@ -10,6 +10,7 @@ from nalw.code_of_practice.forms import DraftForm, StandardForm
 from nalw.code_of_practice.models import Standard
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, public, requires
+from nalw.core.records import belonging_or_404
 from nalw.extensions import db
 
 
@@ -101,11 +102,7 @@ def edit_draft(draft):
 @requires(Role.ADMIN)
 @with_open_draft
 def save_standard(draft, standard_id=None):
-    standard = None
-    if standard_id is not None:
-        standard = db.session.get(Standard, standard_id)
-        if standard is None or standard.version_id != draft.id:
-            abort(404)
+    standard = belonging_or_404(Standard, standard_id, version_id=draft.id) if standard_id is not None else None
     form = StandardForm(obj=standard)
     if form.validate_on_submit():
         with carry_out(form) as call:
@@ -121,14 +118,13 @@ def save_standard(draft, standard_id=None):
 @blueprint.route("/admin/code-of-practice/draft/standards/<int:standard_id>/remove", methods=["POST"])
 @requires(Role.ADMIN)
 def remove_standard(standard_id):
-    draft = services.open_draft()
-    standard = db.session.get(Standard, standard_id)
-    if draft is None or standard is None or standard.version_id != draft.id:
-        abort(404)
+    draft = services.open_draft() or abort(404)
+    standard = belonging_or_404(Standard, standard_id, version_id=draft.id)
     if EmptyForm().validate_on_submit():
-        services.remove_standard(current_user, draft, standard)
-        db.session.commit()
-        flash(f"Standard {standard.code} removed from the draft.", "success")
+        with carry_out() as call:
+            services.remove_standard(current_user, draft, standard)
+        if call.succeeded:
+            flash(f"Standard {standard.code} removed from the draft.", "success")
     return redirect(url_for("code_of_practice.edit_draft"))
 
 

@@ -119,3 +119,10 @@ def render_migration_item(type_, obj, _autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def partial_index(name, *columns, where, unique=False, **options):
+    """An index of only the rows for which `where` (SQL) holds, on PostgreSQL and SQLite alike: for "one live
+    booking per person" (unique) or an index of the rows a query reads."""
+    condition = sa.text(where)
+    return sa.Index(name, *columns, unique=unique, postgresql_where=condition, sqlite_where=condition, **options)

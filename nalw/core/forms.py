@@ -56,7 +56,8 @@ def text_field(
 
 def whole_number_field(label, *, minimum, maximum, out_of_range, required=None, **field_options):
     """A whole number from `minimum` to `maximum`: `out_of_range` names the field and the range; `required` is
-    the message when it is left empty (None: it may be left empty)."""
+    the message when it is left empty (True: the same message; None: it may be left empty)."""
+    required = out_of_range if required is True else required
     validators = [
         InputRequired(message=required) if required else Optional(),
         NumberRange(min=minimum, max=maximum, message=out_of_range),

@@ -17,6 +17,7 @@ from nalw.core.contact import contact_us_text
 from nalw.core.cpd_years import CpdYear, year_containing, year_starting_in
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
+from nalw.core.records import get_belonging
 from nalw.core.time import format_date, london_today, utcnow
 from nalw.cpd.models import (
     AuditReminder,
@@ -157,10 +158,7 @@ def _tell(selection, template, subject, **context):
 
 
 def own_selection(person, selection_id) -> AuditSelection | None:
-    selection = db.session.get(AuditSelection, selection_id)
-    if selection is None or selection.person_id != person.id:
-        return None
-    return selection
+    return get_belonging(AuditSelection, selection_id, person_id=person.id)
 
 
 def own_selections_page(person, page):

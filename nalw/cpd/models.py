@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.cpd_years import year_containing
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, enum_column, partial_index, utc_now_default
 from nalw.core.labels import LabelledEnum
 from nalw.extensions import db
 
@@ -81,13 +81,12 @@ class CpdEntry(IdMixin, TimestampMixin, db.Model):
         sa.Index("ix_cpd_entries_person_done_on", "person_id", "done_on"),
         # The compliance list sums a whole year's complete entries across all members: this index
         # holds everything it reads, so PostgreSQL answers from the index alone.
-        sa.Index(
+        partial_index(
             "ix_cpd_entries_complete_by_date",
             "done_on",
             "person_id",
             postgresql_include=["quarter_hours"],
-            postgresql_where=sa.text("status = 'complete'"),
-            sqlite_where=sa.text("status = 'complete'"),
+            where="status = 'complete'",
         ),
         sa.CheckConstraint(
             f"quarter_hours > 0 AND quarter_hours <= {MAX_QUARTER_HOURS_IN_A_DAY}", name="hours_in_range"

@@ -17,6 +17,7 @@ from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
+from nalw.core.records import get_belonging
 from nalw.core.time import format_date, london_today, utcnow
 from nalw.cpd.models import (
     HOURS_IN_A_DAY,
@@ -103,10 +104,7 @@ def code_update(accepted: CodeVersion | None) -> CodeUpdate | None:
 
 def own_entry(person, entry_id) -> CpdEntry | None:
     """The one check that an entry is this person's: anyone else's id is as good as missing."""
-    entry = db.session.get(CpdEntry, entry_id)
-    if entry is None or entry.person_id != person.id:
-        return None
-    return entry
+    return get_belonging(CpdEntry, entry_id, person_id=person.id)
 
 
 # --- Entries -------------------------------------------------------------------------------------

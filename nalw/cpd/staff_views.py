@@ -1,7 +1,7 @@
 """Staff pages: any member's CPD (read only), the compliance list, and audits from draw to outcome."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.accounts.models import Person
@@ -10,6 +10,7 @@ from nalw.core.csv_export import csv_response
 from nalw.core.forms import carry_out
 from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
+from nalw.core.records import belonging_or_404
 from nalw.core.regions import Region
 from nalw.cpd import audits, blueprint, compliance, services
 from nalw.cpd.forms import AuditForm, ReviewForm
@@ -133,9 +134,7 @@ def _fill_with_saved_outcomes(form, selection):
 @blueprint.route("/admin/cpd/audits/<int:audit_id>/selections/<int:selection_id>", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def review_selection(audit_id, selection_id):
-    selection = db.session.get(AuditSelection, selection_id)
-    if selection is None or selection.audit_id != audit_id:
-        abort(404)
+    selection = belonging_or_404(AuditSelection, selection_id, audit_id=audit_id)
     # The standards of the code the member had accepted when drawn, even if they have since left.
     version = services.accepted_version(selection.person, db.session.get(Membership, selection.membership_id))
     standards = list(version.standards) if version else []

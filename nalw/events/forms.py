@@ -143,8 +143,8 @@ class EventForm(FlaskForm):
         "Capacity",
         minimum=1,
         maximum=100_000,
-        required="Enter the number of places, from 1 to 100,000",
         out_of_range="Enter the number of places, from 1 to 100,000",
+        required=True,
     )
     member_price = PoundsField(
         "Member price (£)",
@@ -178,24 +178,24 @@ class EventForm(FlaskForm):
         "Refund cut-off (days before the start)",
         minimum=0,
         maximum=365,
-        required="Enter the refund cut-off as a whole number of days, from 0 to 365",
         out_of_range="Enter the refund cut-off as a whole number of days, from 0 to 365",
+        required=True,
         description="Attendees who cancel up to this many days before get a full refund; none after.",
     )
     offer_hours = whole_number_field(
         "Waiting-list offer time (hours)",
         minimum=1,
         maximum=336,
-        required="Enter the offer time as a whole number of hours, from 1 to 336",
         out_of_range="Enter the offer time as a whole number of hours, from 1 to 336",
+        required=True,
         description="How long a freed place is held for the next person on the waiting list of a paid event.",
     )
     hold_minutes = whole_number_field(
         "Hold while paying (minutes)",
         minimum=1,
         maximum=240,
-        required="Enter the hold as a whole number of minutes, from 1 to 240",
         out_of_range="Enter the hold as a whole number of minutes, from 1 to 240",
+        required=True,
         description="How long a paid place is kept for someone while they pay.",
     )
     submit = SubmitField("Save event")

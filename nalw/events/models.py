@@ -7,9 +7,9 @@ expired, and while a waiting-list offer has not expired (`places.places_taken`).
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, enum_column, partial_index, utc_now_default
 from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
 from nalw.extensions import db
@@ -115,11 +115,24 @@ class BookingStatus(LabelledEnum):
 LIVE_BOOKING_STATUSES = ("held", "confirmed")
 
 
-class Booking(IdMixin, TimestampMixin, db.Model):
-    __tablename__ = "bookings"
+class PersonAtEvent:
+    """What a booking and a waiting-list entry share: one person, at one event, both loaded with the row."""
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+
+    @declared_attr
+    def event(cls) -> Mapped[Event]:
+        return relationship(Event, lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def person(cls):
+        return relationship("Person", lazy="joined", innerjoin=True)
+
+
+class Booking(PersonAtEvent, IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "bookings"
+
     status: Mapped[BookingStatus] = enum_column(BookingStatus, name="booking_status")
     price_pence: Mapped[int]
     # May be health data: seen by staff only, deleted a set number of days after the event.
@@ -137,20 +150,16 @@ class Booking(IdMixin, TimestampMixin, db.Model):
     # run interrupted half-way can be run again without refunding or telling anyone twice.
     cancellation_settled_at: Mapped[dt.datetime | None]
 
-    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
-    person = relationship("Person", lazy="joined", innerjoin=True)
-
     __table_args__ = (
         sa.CheckConstraint("price_pence >= 0", name="price_not_negative"),
         sa.CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_has_expiry"),
         # One live booking per person per event: the database refuses a second.
-        sa.Index(
+        partial_index(
             "uq_bookings_live_per_person",
             "event_id",
             "person_id",
             unique=True,
-            postgresql_where=sa.text(f"status IN {LIVE_BOOKING_STATUSES}"),
-            sqlite_where=sa.text(f"status IN {LIVE_BOOKING_STATUSES}"),
+            where=f"status IN {LIVE_BOOKING_STATUSES}",
         ),
         # Counting places and listing attendees: by event and status.
         sa.Index("ix_bookings_event_status", "event_id", "status"),
@@ -173,31 +182,25 @@ class WaitingStatus(LabelledEnum):
 ACTIVE_WAITING_STATUSES = ("waiting", "offered")
 
 
-class WaitingListEntry(IdMixin, db.Model):
+class WaitingListEntry(PersonAtEvent, IdMixin, db.Model):
     __tablename__ = "waiting_list_entries"
 
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"))
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
     status: Mapped[WaitingStatus] = enum_column(WaitingStatus, name="waiting_status", default=WaitingStatus.WAITING)
     offered_at: Mapped[dt.datetime | None]
     offer_expires_at: Mapped[dt.datetime | None]
     left_at: Mapped[dt.datetime | None]
 
-    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
-    person = relationship("Person", lazy="joined", innerjoin=True)
-
     __table_args__ = (
         # An entry is offered a place at most once: once offered it never goes back to waiting.
         sa.CheckConstraint("status <> 'waiting' OR offered_at IS NULL", name="waiting_never_offered"),
         sa.CheckConstraint("status <> 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_expiry"),
-        sa.Index(
+        partial_index(
             "uq_waiting_list_entries_active_per_person",
             "event_id",
             "person_id",
             unique=True,
-            postgresql_where=sa.text(f"status IN {ACTIVE_WAITING_STATUSES}"),
-            sqlite_where=sa.text(f"status IN {ACTIVE_WAITING_STATUSES}"),
+            where=f"status IN {ACTIVE_WAITING_STATUSES}",
         ),
         # Next in line, and offers still holding places.
         sa.Index("ix_waiting_list_entries_event_status_joined", "event_id", "status", "joined_at"),

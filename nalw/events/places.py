@@ -13,14 +13,7 @@ from nalw.core.time import format_datetime, utcnow
 from nalw.events.calendars import calendar_text
 from nalw.events.emails import email_about
 from nalw.events.errors import BookingClosed
-from nalw.events.models import (
-    Booking,
-    BookingStatus,
-    Event,
-    EventStatus,
-    WaitingListEntry,
-    WaitingStatus,
-)
+from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 from nalw.members import services as member_services
 

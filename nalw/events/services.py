@@ -14,25 +14,10 @@ from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import utcnow
+from nalw.events import places
 from nalw.events.emails import email_about
 from nalw.events.errors import AlreadyBooked, EventError, EventFull, HoldExpired
-from nalw.events.models import (
-    Booking,
-    BookingStatus,
-    EventStatus,
-    WaitingStatus,
-)
-from nalw.events.places import (
-    active_entry,
-    check_booking_open,
-    email_confirmation,
-    expire_lapsed,
-    live_booking,
-    lock_event,
-    new_booking,
-    places_taken,
-    price_for,
-)
+from nalw.events.models import Booking, BookingStatus, EventStatus, WaitingStatus
 from nalw.events.waiting_list import fill_from_waiting_list, offer_freed_places
 from nalw.extensions import db
 from nalw.payments import services as payment_services
@@ -48,24 +33,24 @@ def book_place(event, person, access_needs="", dietary="", now=None) -> Booking:
     applies to a membership in good standing. Raises EventFull when no place is left.
     """
     now = now or utcnow()
-    event = lock_event(event.id)
-    check_booking_open(event, now)
-    expire_lapsed(event, now)
-    if live_booking(event, person) is not None:
+    event = places.lock_event(event.id)
+    places.check_booking_open(event, now)
+    places.expire_lapsed(event, now)
+    if places.live_booking(event, person) is not None:
         raise AlreadyBooked()
     fill_from_waiting_list(event, now)
-    booking = live_booking(event, person)
+    booking = places.live_booking(event, person)
     if booking is not None:
         return booking  # booked from the waiting list just now (a free event)
-    entry = active_entry(event, person)
+    entry = places.active_entry(event, person)
     if entry is not None and entry.status is WaitingStatus.OFFERED:
         entry.status = WaitingStatus.BOOKED  # the place the offer held becomes this booking's
-    elif places_taken(event, now) >= event.capacity:
+    elif places.places_taken(event, now) >= event.capacity:
         raise EventFull()
     elif entry is not None:
         entry.status = WaitingStatus.BOOKED
         entry.left_at = now
-    return new_booking(event, person, price_for(event, person), access_needs, dietary, now)
+    return places.new_booking(event, person, places.price_for(event, person), access_needs, dietary, now)
 
 
 def begin_place_payment(person, booking, now=None) -> Payment:
@@ -110,7 +95,7 @@ def place_paid(payment):
     if booking is None or booking.status is BookingStatus.CONFIRMED:
         return
     now = utcnow()
-    event = lock_event(booking.event_id)
+    event = places.lock_event(booking.event_id)
     booking.payment_id = payment.id
     if booking.status is BookingStatus.HELD and booking.hold_expires_at > now:
         _confirm(booking, now)
@@ -122,8 +107,8 @@ def place_paid(payment):
         booking.status is BookingStatus.EXPIRED
         and event.status is EventStatus.PUBLISHED
         and now < event.starts_at
-        and live_booking(event, booking.person) is None
-        and places_taken(event, now) < event.capacity
+        and places.live_booking(event, booking.person) is None
+        and places.places_taken(event, now) < event.capacity
     )
     if place_free:
         _confirm(booking, now)
@@ -149,7 +134,7 @@ def _confirm(booking, now):
     booking.status = BookingStatus.CONFIRMED
     booking.confirmed_at = now
     db.session.flush()
-    email_confirmation(booking)
+    places.email_confirmation(booking)
 
 
 def place_refunded(payment):
@@ -158,7 +143,7 @@ def place_refunded(payment):
     booking = _booking_for_payment(payment)
     if booking is None or not booking.is_live:
         return
-    event = lock_event(booking.event_id)
+    event = places.lock_event(booking.event_id)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = utcnow()
     db.session.flush()
@@ -215,7 +200,7 @@ def cancel_booking(person, booking, now=None) -> Booking:
     now = now or utcnow()
     if booking.person_id != person.id:
         raise EventError("That is not your booking.")
-    event = lock_event(booking.event_id)
+    event = places.lock_event(booking.event_id)
     if not booking.is_live:
         raise EventError("This booking is already cancelled.")
     if now >= event.starts_at:

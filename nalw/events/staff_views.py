@@ -1,6 +1,6 @@
 """Staff pages: events created, edited, published and cancelled; attendees, check-in and attendance."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
@@ -9,6 +9,7 @@ from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.money import pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
+from nalw.core.records import belonging_or_404
 from nalw.core.time import format_datetime, utcnow
 from nalw.events import attendance, blueprint, listings, places, programme, services
 from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
@@ -24,10 +25,7 @@ def _event(event_id) -> Event:
 
 
 def _booking_of(event, booking_id) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.event_id != event.id:
-        abort(404)
-    return booking
+    return belonging_or_404(Booking, booking_id, event_id=event.id)
 
 
 @blueprint.route("/admin/events")

@@ -10,18 +10,12 @@ from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.paging import page_number as requested_page
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
+from nalw.core.records import belonging_or_404
 from nalw.core.time import utcnow
 from nalw.events import attendance, blueprint, errors, feeds, listings, places, scheduled, services, waiting_list
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
-from nalw.events.models import (
-    Booking,
-    BookingStatus,
-    Event,
-    EventStatus,
-    WaitingListEntry,
-    WaitingStatus,
-)
+from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 from nalw.payments import checkout
 from nalw.payments import services as payment_services
@@ -41,10 +35,7 @@ def _visible_event(event_id) -> Event:
 
 
 def _own_booking(booking_id) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.person_id != current_user.id:
-        abort(404)
-    return booking
+    return belonging_or_404(Booking, booking_id, person_id=current_user.id)
 
 
 @blueprint.route("/events")

@@ -8,41 +8,25 @@ import sqlalchemy as sa
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_datetime, utcnow
+from nalw.events import places
 from nalw.events.emails import email_about
 from nalw.events.errors import AlreadyBooked, EventError
-from nalw.events.models import (
-    Booking,
-    BookingStatus,
-    Event,
-    EventStatus,
-    WaitingListEntry,
-    WaitingStatus,
-)
-from nalw.events.places import (
-    active_entry,
-    check_booking_open,
-    expire_lapsed,
-    live_booking,
-    lock_event,
-    new_booking,
-    places_taken,
-    price_for,
-)
+from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 
 
 def join_waiting_list(event, person, now=None) -> WaitingListEntry:
     """Wait for a place at a full event."""
     now = now or utcnow()
-    event = lock_event(event.id)
-    check_booking_open(event, now)
-    expire_lapsed(event, now)
-    if live_booking(event, person) is not None:
+    event = places.lock_event(event.id)
+    places.check_booking_open(event, now)
+    places.expire_lapsed(event, now)
+    if places.live_booking(event, person) is not None:
         raise AlreadyBooked()
-    if active_entry(event, person) is not None:
+    if places.active_entry(event, person) is not None:
         raise EventError("You are already on the waiting list for this event.")
     fill_from_waiting_list(event, now)
-    if places_taken(event, now) < event.capacity:
+    if places.places_taken(event, now) < event.capacity:
         raise EventError("A place is free at this event: book it instead of waiting.")
     entry = WaitingListEntry(event=event, person=person, joined_at=now, status=WaitingStatus.WAITING)
     db.session.add(entry)
@@ -53,8 +37,8 @@ def join_waiting_list(event, person, now=None) -> WaitingListEntry:
 def leave_waiting_list(event, person, now=None) -> WaitingListEntry:
     """Leave the list, or decline an offer: a declined offer's place goes to the next person."""
     now = now or utcnow()
-    event = lock_event(event.id)
-    entry = active_entry(event, person)
+    event = places.lock_event(event.id)
+    entry = places.active_entry(event, person)
     if entry is None:
         raise EventError("You are not on the waiting list for this event.")
     entry.status = WaitingStatus.DECLINED if entry.status is WaitingStatus.OFFERED else WaitingStatus.LEFT
@@ -72,8 +56,8 @@ def offer_freed_places(event, now=None) -> list[WaitingListEntry]:
     in a request and from the scheduled command; two runs at once queue on the lock, and the
     second sees the first's offers."""
     now = now or utcnow()
-    event = lock_event(event.id)
-    expire_lapsed(event, now)
+    event = places.lock_event(event.id)
+    places.expire_lapsed(event, now)
     return fill_from_waiting_list(event, now)
 
 
@@ -82,7 +66,7 @@ def fill_from_waiting_list(event, now) -> list[WaitingListEntry]:
     if event.status is not EventStatus.PUBLISHED or now >= event.booking_closes_at or now >= event.starts_at:
         return []
     given = []
-    free = event.capacity - places_taken(event, now)
+    free = event.capacity - places.places_taken(event, now)
     while free > 0:
         entry = db.session.scalar(
             sa.select(WaitingListEntry)
@@ -92,18 +76,18 @@ def fill_from_waiting_list(event, now) -> list[WaitingListEntry]:
         )
         if entry is None:
             break
-        if live_booking(event, entry.person) is not None:
+        if places.live_booking(event, entry.person) is not None:
             entry.status = WaitingStatus.BOOKED  # they booked a place some other way
             entry.left_at = now
             db.session.flush()
             continue
-        price = price_for(event, entry.person)
+        price = places.price_for(event, entry.person)
         if price == 0:
             entry.status = WaitingStatus.BOOKED
             entry.offered_at = now
             entry.left_at = now
             db.session.flush()
-            new_booking(event, entry.person, 0, "", "", now)
+            places.new_booking(event, entry.person, 0, "", "", now)
         else:
             entry.status = WaitingStatus.OFFERED
             entry.offered_at = now

@@ -5,7 +5,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, partial_index, utc_now_default
 from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
 from nalw.extensions import db
@@ -125,12 +125,11 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     )
 
     __table_args__ = (
-        sa.Index(
+        partial_index(
             "uq_memberships_current_per_person",
             "person_id",
             unique=True,
-            postgresql_where=sa.text(f"NOT for_organisation AND status IN {CURRENT_STATUSES}"),
-            sqlite_where=sa.text(f"NOT for_organisation AND status IN {CURRENT_STATUSES}"),
+            where=f"NOT for_organisation AND status IN {CURRENT_STATUSES}",
         ),
         sa.CheckConstraint("years_in_role >= 0 AND years_in_role <= 60", name="years_in_role_range"),
     )

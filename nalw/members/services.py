@@ -393,45 +393,19 @@ def reject(actor, membership, reason):
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
-    before = {"status": membership.status}
-    change_status(membership, S.REJECTED, actor=actor, reason=reason)
-    refunded = 0
-    for payment in payments_for(membership):
-        if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE and payment.refundable_pence:
-            amount = payment.refundable_pence
-            payment_services.request_refund(actor, payment, amount, f"Application not approved: {reason}")
-            refunded += amount
-    record_audit(
-        actor,
-        "membership.rejected",
-        membership,
-        before=before,
-        after={"status": S.REJECTED, "refunded_pence": refunded},
-        summary=f"Rejected application of {membership.person.name}: {reason}",
-    )
-    email_member(
-        membership,
-        "members/rejected",
-        "Your NALW membership application",
-        reason=reason,
-        refunded=format_pence(refunded) if refunded else None,
-    )
+    refunds = [payment for payment in payments_for(membership) if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE]
+    refunded = sum(payment.refundable_pence for payment in refunds)
+    _decide(actor, membership, S.REJECTED, reason, "rejected", "Your NALW membership application", refunded)
+    for payment in refunds:
+        if payment.refundable_pence:
+            refund = f"Application not approved: {reason}"
+            payment_services.request_refund(actor, payment, payment.refundable_pence, refund)
 
 
 def suspend(actor, membership, reason):
     _require_reason(reason)
-    before = {"status": membership.status}
-    change_status(membership, S.SUSPENDED, actor=actor, reason=reason)
     membership.auto_renew = False
-    record_audit(
-        actor,
-        "membership.suspended",
-        membership,
-        before=before,
-        after={"status": S.SUSPENDED, "reason": reason},
-        summary=f"Suspended {membership.number}: {reason}",
-    )
-    email_member(membership, "members/suspended", "Your NALW membership is suspended", reason=reason)
+    _decide(actor, membership, S.SUSPENDED, reason, "suspended", "Your NALW membership is suspended")
 
 
 def reinstate(actor, membership, reason):
@@ -440,16 +414,19 @@ def reinstate(actor, membership, reason):
     if membership.status is not S.SUSPENDED:
         raise MembershipError("Only a suspended membership can be reinstated.")
     to_status = status_for_dates(membership, london_today())
+    _decide(actor, membership, to_status, reason, "reinstated", "Your NALW membership is reinstated")
+
+
+def _decide(actor, membership, to_status, reason, decision, subject, refunded=None):
+    """A staff decision on a membership, one way: its history, the audit record ("membership.<decision>"),
+    and the email (templates/emails/members/<decision>) that gives the member the reason."""
+    before = {"status": membership.status}
     change_status(membership, to_status, actor=actor, reason=reason)
-    record_audit(
-        actor,
-        "membership.reinstated",
-        membership,
-        before={"status": S.SUSPENDED},
-        after={"status": to_status, "reason": reason},
-        summary=f"Reinstated {membership.number}: {reason}",
-    )
-    email_member(membership, "members/reinstated", "Your NALW membership is reinstated", reason=reason)
+    after = {"status": to_status, "reason": reason} | ({} if refunded is None else {"refunded_pence": refunded})
+    summary = f"{decision.capitalize()} {membership.number or 'the application of ' + membership.person.name}: {reason}"
+    record_audit(actor, f"membership.{decision}", membership, before=before, after=after, summary=summary)
+    refunded_text = format_pence(refunded) if refunded else None
+    email_member(membership, f"members/{decision}", subject, reason=reason, refunded=refunded_text)
 
 
 def resign(person, membership, reason=""):

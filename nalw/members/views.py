@@ -10,6 +10,7 @@ from nalw.core.links import absolute_link
 from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
+from nalw.core.records import belonging_or_404
 from nalw.core.time import format_date
 from nalw.extensions import db, limiter
 from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
@@ -32,10 +33,7 @@ from nalw.payments.models import PaymentStatus
 
 
 def _own_membership(membership_id) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.person_id != current_user.id:
-        abort(404)
-    return membership
+    return belonging_or_404(Membership, membership_id, person_id=current_user.id)
 
 
 @blueprint.route("/membership")
@@ -371,13 +369,12 @@ def organisation():
 @requires(Role.ORGANISATION_ADMIN)
 def remove_seat(invitation_id):
     organisation = _my_organisation()
-    invitation = db.session.get(SeatInvitation, invitation_id)
-    if invitation is None or invitation.organisation_id != organisation.id:
-        abort(404)
+    invitation = belonging_or_404(SeatInvitation, invitation_id, organisation_id=organisation.id)
     if EmptyForm().validate_on_submit():
-        organisations.remove_seat(current_user, organisation, invitation)
-        db.session.commit()
-        flash(f"The seat of {invitation.email} is free again.", "success")
+        with carry_out() as call:
+            organisations.remove_seat(current_user, organisation, invitation)
+        if call.succeeded:
+            flash(f"The seat of {invitation.email} is free again.", "success")
     return redirect(url_for("members.organisation"))
 
 

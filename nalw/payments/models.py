@@ -5,7 +5,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, partial_index, utc_now_default
 from nalw.core.labels import LabelledEnum
 from nalw.extensions import db
 
@@ -81,22 +81,20 @@ class Payment(IdMixin, TimestampMixin, db.Model):
         sa.Index("ix_payments_paid_for", "purpose", "subject_id", "period_starts_on"),
         # One live payment per thing being paid for: the database refuses a double charge. Two indexes,
         # since a unique index lets rows with no period (NULL) repeat.
-        sa.Index(
+        partial_index(
             "uq_payments_live_paid_for_period",
             "purpose",
             "subject_id",
             "period_starts_on",
             unique=True,
-            postgresql_where=sa.text(LIVE_WHERE),
-            sqlite_where=sa.text(LIVE_WHERE),
+            where=LIVE_WHERE,
         ),
-        sa.Index(
+        partial_index(
             "uq_payments_live_paid_for",
             "purpose",
             "subject_id",
             unique=True,
-            postgresql_where=sa.text(f"{LIVE_WHERE} AND period_starts_on IS NULL"),
-            sqlite_where=sa.text(f"{LIVE_WHERE} AND period_starts_on IS NULL"),
+            where=f"{LIVE_WHERE} AND period_starts_on IS NULL",
         ),
     )
 

@@ -9,6 +9,7 @@ from nalw.core.forms import carry_out
 from nalw.core.money import format_pence, pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
+from nalw.core.records import belonging_or_404
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
 from nalw.payments import blueprint, checkout, gateway, purposes, services
@@ -172,7 +173,4 @@ def authenticated(payment_id):
 
 
 def _own_payment(payment_id):
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.person_id != current_user.id:
-        abort(404)
-    return payment
+    return belonging_or_404(Payment, payment_id, person_id=current_user.id)
