@@ -9,7 +9,7 @@ from wtforms import (
     SubmitField,
     URLField,
 )
-from wtforms.validators import URL, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import URL, Length, Optional, Regexp, StopValidation
 
 from nalw.core.forms import (
     FilterForm,
@@ -25,7 +25,7 @@ from nalw.core.regions import Region, region_choices
 from nalw.core.time import london_to_utc, to_london
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
-from nalw.payments.forms import PoundsField
+from nalw.payments.forms import pounds_field
 
 NEEDS_TOO_LONG = "Access needs must be 1,000 characters or fewer"
 REQUIREMENTS_HINT = (
@@ -146,14 +146,14 @@ class EventForm(FlaskForm):
         out_of_range="Enter the number of places, from 1 to 100,000",
         required=True,
     )
-    member_price = PoundsField(
+    member_price = pounds_field(
         "Member price (£)",
-        validators=[InputRequired(message="Enter the price for members in pounds, like 25.00, or 0 for free")],
+        required="Enter the price for members in pounds, like 25.00, or 0 for free",
         description="For members in good standing. 0 means free.",
     )
-    non_member_price = PoundsField(
+    non_member_price = pounds_field(
         "Non-member price (£)",
-        validators=[InputRequired(message="Enter the price for non-members in pounds, like 40.00, or 0 for free")],
+        required="Enter the price for non-members in pounds, like 40.00, or 0 for free",
         description="0 means free.",
     )
     booking_opens_at = UkTimeField("Booking opens", message="Enter when booking opens, like 01/05/2027 09:00")

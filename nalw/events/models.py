@@ -130,6 +130,11 @@ class PersonAtEvent:
         return relationship("Person", lazy="joined", innerjoin=True)
 
 
+def one_per_person(name, statuses):
+    """The database refuses a second row of the same person at the same event in one of `statuses`."""
+    return partial_index(name, "event_id", "person_id", unique=True, where=f"status IN {statuses}")
+
+
 class Booking(PersonAtEvent, IdMixin, TimestampMixin, db.Model):
     __tablename__ = "bookings"
 
@@ -154,13 +159,7 @@ class Booking(PersonAtEvent, IdMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("price_pence >= 0", name="price_not_negative"),
         sa.CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_has_expiry"),
         # One live booking per person per event: the database refuses a second.
-        partial_index(
-            "uq_bookings_live_per_person",
-            "event_id",
-            "person_id",
-            unique=True,
-            where=f"status IN {LIVE_BOOKING_STATUSES}",
-        ),
+        one_per_person("uq_bookings_live_per_person", LIVE_BOOKING_STATUSES),
         # Counting places and listing attendees: by event and status.
         sa.Index("ix_bookings_event_status", "event_id", "status"),
     )
@@ -195,13 +194,7 @@ class WaitingListEntry(PersonAtEvent, IdMixin, db.Model):
         # An entry is offered a place at most once: once offered it never goes back to waiting.
         sa.CheckConstraint("status <> 'waiting' OR offered_at IS NULL", name="waiting_never_offered"),
         sa.CheckConstraint("status <> 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_expiry"),
-        partial_index(
-            "uq_waiting_list_entries_active_per_person",
-            "event_id",
-            "person_id",
-            unique=True,
-            where=f"status IN {ACTIVE_WAITING_STATUSES}",
-        ),
+        one_per_person("uq_waiting_list_entries_active_per_person", ACTIVE_WAITING_STATUSES),
         # Next in line, and offers still holding places.
         sa.Index("ix_waiting_list_entries_event_status_joined", "event_id", "status", "joined_at"),
     )

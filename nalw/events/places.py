@@ -12,7 +12,7 @@ from nalw.core.links import absolute_link
 from nalw.core.time import format_datetime, utcnow
 from nalw.events.calendars import calendar_text
 from nalw.events.emails import email_about
-from nalw.events.errors import BookingClosed
+from nalw.events.errors import AlreadyBooked, BookingClosed
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 from nalw.members import services as member_services
@@ -94,6 +94,17 @@ def booking_open(event, now) -> bool:
     except BookingClosed:
         return False
     return True
+
+
+def lock_for_someone_new(event, person, now) -> Event:
+    """Where booking and joining the waiting list start: the event locked, open for booking, its lapsed holds
+    and offers expired, and `person` not already holding a place (AlreadyBooked)."""
+    event = lock_event(event.id)
+    check_booking_open(event, now)
+    expire_lapsed(event, now)
+    if live_booking(event, person) is not None:
+        raise AlreadyBooked()
+    return event
 
 
 def check_booking_open(event, now):

@@ -16,7 +16,7 @@ from nalw.core.money import format_pence
 from nalw.core.time import utcnow
 from nalw.events import places
 from nalw.events.emails import email_about
-from nalw.events.errors import AlreadyBooked, EventError, EventFull, HoldExpired
+from nalw.events.errors import EventError, EventFull, HoldExpired
 from nalw.events.models import Booking, BookingStatus, EventStatus, WaitingStatus
 from nalw.events.waiting_list import fill_from_waiting_list, offer_freed_places
 from nalw.extensions import db
@@ -33,11 +33,7 @@ def book_place(event, person, access_needs="", dietary="", now=None) -> Booking:
     applies to a membership in good standing. Raises EventFull when no place is left.
     """
     now = now or utcnow()
-    event = places.lock_event(event.id)
-    places.check_booking_open(event, now)
-    places.expire_lapsed(event, now)
-    if places.live_booking(event, person) is not None:
-        raise AlreadyBooked()
+    event = places.lock_for_someone_new(event, person, now)
     fill_from_waiting_list(event, now)
     booking = places.live_booking(event, person)
     if booking is not None:

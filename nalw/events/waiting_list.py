@@ -10,7 +10,7 @@ from nalw.core.money import format_pence
 from nalw.core.time import format_datetime, utcnow
 from nalw.events import places
 from nalw.events.emails import email_about
-from nalw.events.errors import AlreadyBooked, EventError
+from nalw.events.errors import EventError
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 
@@ -18,11 +18,7 @@ from nalw.extensions import db
 def join_waiting_list(event, person, now=None) -> WaitingListEntry:
     """Wait for a place at a full event."""
     now = now or utcnow()
-    event = places.lock_event(event.id)
-    places.check_booking_open(event, now)
-    places.expire_lapsed(event, now)
-    if places.live_booking(event, person) is not None:
-        raise AlreadyBooked()
+    event = places.lock_for_someone_new(event, person, now)
     if places.active_entry(event, person) is not None:
         raise EventError("You are already on the waiting list for this event.")
     fill_from_waiting_list(event, now)

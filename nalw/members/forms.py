@@ -15,7 +15,7 @@ from nalw.core.forms import FilterForm, choice_field, enum_choices, text_field, 
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
 from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
-from nalw.payments.forms import PoundsField
+from nalw.payments.forms import pounds_field
 
 
 def _text(label, what, maximum=200, description=None, autocomplete=None):
@@ -88,6 +88,14 @@ class ApplicationAnswers(AcceptsCode):
         description="Optional. Employers and the public use the register to check a link worker's standing.",
     )
     news_consent = BooleanField("Send me NALW news by email", description="Optional. You can stop it at any time.")
+
+    def joining_values(self):
+        """What `services.apply` and `organisations.accept` take from the form: the answers and the code accepted."""
+        return {
+            "answers": self.answers(),
+            "code_version_id": self.code_version(),
+            "accepted_code": self.accept_code.data,
+        }
 
     def answers(self):
         return {
@@ -203,9 +211,9 @@ class RegisterSearchForm(FilterForm):
 class TierForm(FlaskForm):
     name = text_field("Name", max_length=100, required="Enter a name")
     description = text_field("Description", max_length=500, rows=2)
-    annual_fee = PoundsField(
+    annual_fee = pounds_field(
         "Annual fee (£)",
-        validators=[DataRequired(message="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free")],
+        required="Enter the annual fee in pounds, like 45 or 45.00, or 0 if free",
         description="In pounds, like 45.00. Enter 0 for a free tier.",
     )
     eligibility = choice_field(

@@ -88,13 +88,7 @@ def apply(tier_id):
         form.offer_code(code)
     if form.validate_on_submit():
         with carry_out(form) as call:
-            membership = services.apply(
-                current_user,
-                tier,
-                answers=form.answers(),
-                code_version_id=form.code_version(),
-                accepted_code=form.accept_code.data,
-            )
+            membership = services.apply(current_user, tier, **form.joining_values())
         if call.succeeded:
             if membership.status is MembershipStatus.APPLIED:
                 return redirect(url_for("members.pay", membership_id=membership.id))
@@ -389,13 +383,7 @@ def accept_invitation(token):
         form.offer_code(code)
     if form.validate_on_submit():
         with carry_out(form) as call:
-            organisations.accept(
-                current_user,
-                token,
-                answers=form.answers(),
-                code_version_id=form.code_version(),
-                accepted_code=form.accept_code.data,
-            )
+            organisations.accept(current_user, token, **form.joining_values())
         if call.succeeded:
             flash(f"Welcome to NALW. You have a seat in {invitation.organisation.name}'s membership.", "success")
             return redirect(url_for("members.my_membership"))

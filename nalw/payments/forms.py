@@ -22,13 +22,18 @@ class PoundsField(StringField):
             raise ValidationError(str(error))
 
 
+def pounds_field(label, *, required, description=None):
+    """An amount in pounds that must be given: `required` says how to write it."""
+    return PoundsField(label, validators=[DataRequired(message=required)], description=description)
+
+
 RELOAD = "This form is out of date. Open the refund page again and refund from there."
 
 
 class RefundForm(FlaskForm):
-    amount = PoundsField(
+    amount = pounds_field(
         "Amount to refund (£)",
-        validators=[DataRequired(message="Enter the amount to refund, like 45.00")],
+        required="Enter the amount to refund, like 45.00",
         description="Up to the amount not yet refunded.",
     )
     reason = text_field("Reason", max_length=300, required="Enter the reason for the refund", rows=2)
@@ -43,9 +48,7 @@ class RefundForm(FlaskForm):
 
 
 class OfflinePaymentForm(FlaskForm):
-    amount = PoundsField(
-        "Amount received (£)", validators=[DataRequired(message="Enter the amount received, like 400.00")]
-    )
+    amount = pounds_field("Amount received (£)", required="Enter the amount received, like 400.00")
     method = choice_field(
         "How it was paid",
         enum_choices((PaymentMethod.INVOICE, PaymentMethod.BANK_TRANSFER)),
