@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from nalw.events import scheduled, waiting_list
+from nalw.events import scheduled, settling, waiting_list
 from nalw.events.models import Event
 from nalw.extensions import db
 
@@ -34,3 +34,13 @@ def forget_requirements_command():
     deleted = scheduled.forget_requirements(scheduled.REQUIREMENTS_KEPT_DAYS)
     db.session.commit()
     click.echo(f"events forget-requirements: {deleted} bookings cleared")
+
+
+@events_cli.command("settle")
+def settle_command():
+    """Finish cancelled events' refunds and emails that a staff member's request left half-way."""
+    settled = left = 0
+    for event_id in settling.events_to_settle():
+        done, to_do = settling.settle_cancellation(db.session.get(Event, event_id))
+        settled, left = settled + done, left + to_do
+    click.echo(f"events settle: {settled} bookings settled, {left} refunds still waiting for the card service")

@@ -11,11 +11,10 @@ from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.records import belonging_or_404
 from nalw.core.time import format_datetime, utcnow
-from nalw.events import attendance, blueprint, listings, places, programme, services
+from nalw.events import attendance, blueprint, listings, places, programme, settling
 from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
 from nalw.events.models import Booking, Event
 from nalw.extensions import db
-from nalw.payments import checkout
 
 CHECK_IN_PAGE_SIZE = 25
 
@@ -85,7 +84,7 @@ def staff_event(event_id):
         event=event,
         confirmed=listings.confirmed_counts([event.id]).get(event.id, 0),
         places_left=places.places_left(event),
-        to_settle=_left_to_settle(event) if event.cancelled_at else 0,
+        to_settle=settling.left_to_settle(event) if event.cancelled_at else 0,
         form=EmptyForm(),
     )
 
@@ -100,28 +99,6 @@ def publish_event(event_id):
         if call.succeeded:
             flash(f"{event.title} is published.", "success")
     return redirect(url_for("events.staff_event", event_id=event.id))
-
-
-def settle_cancellation(event) -> tuple[int, int]:
-    """Settle each booking of a cancelled event in its own transaction, then ask Stripe for its refund:
-    (settled, left to do). A booking is left to do while it is unsettled or its refund waits for Stripe;
-    running this again settles the rest and asks again for the waiting refunds, never refunding twice."""
-    settled = 0
-    for booking_id in attendance.bookings_to_settle(event):
-        with carry_out() as call:
-            booking = attendance.settle_cancelled_booking(booking_id)
-        if not call.succeeded:
-            break
-        settled += booking is not None
-    # The settled bookings' refunds are committed as pending: only now is Stripe asked for them.
-    waiting = services.pending_refunds(attendance.settled_bookings(event))
-    checkout.complete_refunds(waiting, flash_outcome=False)
-    return settled, _left_to_settle(event)
-
-
-def _left_to_settle(event) -> int:
-    """Bookings not yet settled, and settled ones whose refund still waits for Stripe."""
-    return len(attendance.bookings_to_settle(event)) + len(services.pending_refunds(attendance.settled_bookings(event)))
 
 
 @blueprint.route("/admin/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -139,7 +116,7 @@ def cancel_event(event_id):
 
 
 def _report_settling(event):
-    settled, left = settle_cancellation(event)
+    settled, left = settling.settle_cancellation(event)
     if left:
         flash(
             f"{event.title} is cancelled. {settled} bookings cancelled and told; {left} not refunded yet "

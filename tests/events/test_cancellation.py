@@ -87,7 +87,7 @@ def test_event_cancellation_interrupted_by_stripe_is_finished_by_a_second_run_re
 
 def test_a_run_stopped_after_some_bookings_refunds_each_booking_once(app, card_token, localstripe_url, person_as):
     from nalw.events import attendance
-    from nalw.events.staff_views import settle_cancellation
+    from nalw.events.settling import settle_cancellation
 
     event = paid_event(capacity=3)
     payments = paid_places(event, 3, card_token)
@@ -98,11 +98,29 @@ def test_a_run_stopped_after_some_bookings_refunds_each_booking_once(app, card_t
     db.session.commit()
 
     app.config["STRIPE_API_BASE"] = NO_STRIPE
-    with app.test_request_context():  # the staff page's loop, which reports by flash
-        assert settle_cancellation(event) == (2, 3)  # settled and told; their refunds wait for Stripe
-        app.config["STRIPE_API_BASE"] = localstripe_url
-        assert settle_cancellation(event) == (0, 0)
-        assert settle_cancellation(event) == (0, 0)
+    assert settle_cancellation(event) == (2, 3)  # settled and told; their refunds wait for Stripe
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    assert settle_cancellation(event) == (0, 0)
+    assert settle_cancellation(event) == (0, 0)
 
     assert [len(refunds_of(payment)) for payment in payments] == [1, 1, 1]
     assert all(payment.status is PaymentStatus.REFUNDED for payment in payments)
+
+
+def test_the_settle_command_finishes_a_cancellation_left_half_way(app, runner, card_token, person_as):
+    from nalw.events import attendance
+
+    event = paid_event(capacity=2)
+    payments = paid_places(event, 2, card_token)
+    attendance.cancel_event(person_as("staff"), event, "Venue flooded")
+    db.session.commit()  # the staff member's request stopped here, before any booking was settled
+
+    first = runner.invoke(args=["events", "settle"]).output
+    second = runner.invoke(args=["events", "settle"]).output
+
+    assert first.strip() == "events settle: 2 bookings settled, 0 refunds still waiting for the card service"
+    assert second.strip() == "events settle: 0 bookings settled, 0 refunds still waiting for the card service"
+    assert [len(refunds_of(payment)) for payment in payments] == [1, 1]
+    assert all(payment.status is PaymentStatus.REFUNDED for payment in payments)
+    for payment in payments:
+        assert [email.subject for email in emails_to(payment.person.email)].count(f"Cancelled: {event.title}") == 1
