@@ -13,7 +13,7 @@ from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, utcnow
-from nalw.events import attendance, blueprint, feeds, services
+from nalw.events import attendance, blueprint, feeds, panels, services
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
 from nalw.events.models import (
@@ -105,6 +105,7 @@ def event_page(event_id):
         booking_open=services.booking_open(event, now),
         price=services.price_for(event, current_user) if current_user.is_authenticated else None,
         form=EmptyForm(),
+        panels=panels.panels_for(event),
     )
 
 
