@@ -43,7 +43,7 @@ def _save(form, save):
 @signed_in
 def new_report():
     if services.membership_in_good_standing(current_user) is None:
-        return render_template("insight/not_a_member.html"), 403
+        return render_template("insight/not_a_member.html")
     form = ReportForm()
     if not form.is_submitted():
         region = services.default_region(current_user)
