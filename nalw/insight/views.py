@@ -6,7 +6,7 @@ from flask_login import current_user
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.paging import page_number
-from nalw.core.permissions import public, signed_in
+from nalw.core.permissions import Role, public, signed_in
 from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.insight import blueprint, charts, figures, services
@@ -123,6 +123,7 @@ def public_figures():
         table=table,
         tiles=charts.region_tiles(table.column_totals),
         licence_url=OPEN_GOVERNMENT_LICENCE,
+        can_report=current_user.is_authenticated and current_user.has_role(Role.MEMBER),
     )
 
 
