@@ -11,7 +11,7 @@ from pygal.style import Style
 from nalw.core.regions import Region
 from nalw.insight.suppression import Figure
 
-SHADES = 5  # darker is more: shade 0 for none or a figure not published, 1 to 4 by quarters of the largest
+SHADES = 5  # darker is more: shade 0 for none or a figure not published, 1 to 4 from the fewest to the most
 
 # Colours with at least 3:1 contrast between neighbouring lines, from the Okabe-Ito palette for colour blindness.
 _CHART_STYLE = Style(
@@ -81,13 +81,15 @@ class Tile:
 
 
 def region_tiles(totals) -> list[Tile]:
-    """A tile per region with its count (a number, or a public `Figure`) and a shade by quarters of the largest."""
+    """A tile per region with its count (a number, or a public `Figure`), shaded from lightest for the fewest
+    reports to darkest for the most (shade 0: none, or a figure not published)."""
     values = {region: _shown_value(total) for region, total in totals.items()}
-    largest = max((value for value in values.values() if value), default=0)
+    shown = [value for value in values.values() if value]
+    fewest, most = min(shown, default=0), max(shown, default=0)
     tiles = []
     for region, (row, column) in TILE_POSITIONS.items():
         value = values.get(region)
-        shade = 0 if not value or not largest else min(SHADES - 1, 1 + (SHADES - 2) * value // largest)
+        shade = 0 if not value else 1 + (SHADES - 2) * (value - fewest) // max(1, most - fewest)
         text = totals[region].text if isinstance(totals.get(region), Figure) else f"{value or 0:,}"
         tiles.append(Tile(region, row, column, text, shade))
     return tiles

@@ -24,7 +24,11 @@ def _choices(enum_class):
 
 class ReportForm(FlaskForm):
     theme = choice_field(
-        "What is it about?", _choices(Theme), message="Choose what the gap or barrier is about", radios=True
+        "What is it about?",
+        _choices(Theme),
+        message="Choose what the gap or barrier is about",
+        radios=True,
+        description="Choose the closest; “Other” for anything else.",
     )
     region = choice_field(
         "Region",
@@ -58,6 +62,7 @@ class ReportForm(FlaskForm):
         _choices(ServiceState),
         message="Choose whether a service exists for this",
         radios=True,
+        description="A gap is a need nothing meets; a barrier keeps people from a service that exists.",
     )
     description = text_field(
         "Short description",
@@ -122,12 +127,15 @@ class PeriodForm(FlaskForm):
             raise ValidationError("Choose a period of five years or less")
 
     def period_days(self, today=None):
-        """(starts_on, ends_on): what was chosen, this year to today for what was not (or was wrong)."""
+        """(starts_on, ends_on): what was chosen, this year to today for what was not (or was wrong); the
+        fields show the period used."""
         today = today or london_today()
         starts_on = self.starts_on.data or dt.date(today.year, 1, 1)
         ends_on = self.ends_on.data or max(today, starts_on)
         if ends_on < starts_on or (ends_on - starts_on).days > 366 * 5:
-            return dt.date(today.year, 1, 1), today
+            starts_on, ends_on = dt.date(today.year, 1, 1), today
+        if not self.errors:
+            self.starts_on.data, self.ends_on.data = starts_on, ends_on
         return starts_on, ends_on
 
 

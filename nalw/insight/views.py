@@ -99,10 +99,12 @@ def _public_year():
     Only whole calendar years are offered: figures for overlapping periods could be subtracted from
     each other to recover the small counts that each of them suppresses."""
     this_year = london_today().year
+    first = min(figures.first_year(), this_year)
     form = YearForm(request.args)
-    form.offer(min(figures.first_year(), this_year), this_year)
-    if not form.validate():
-        form.year.data = str(this_year)
+    form.offer(first, this_year)
+    if not (request.args.get("year") and form.validate()):
+        form = YearForm(formdata=None, year=str(this_year))
+        form.offer(first, this_year)
     return form, int(form.year.data)
 
 

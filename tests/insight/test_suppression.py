@@ -90,7 +90,10 @@ def possible_values(grid, position, limit):
 
     def consistent():
         for *parts, total in lines:
-            if total in values and all(p in values for p in parts) and sum(values[p] for p in parts) != values[total]:
+            assigned = sum(values[p] for p in parts if p in values)
+            if total in values and (
+                assigned > values[total] or (all(p in values for p in parts) and assigned != values[total])
+            ):
                 return False
         return True
 
