@@ -14,4 +14,4 @@ def register_event_panels():
     panels.register(leading_themes_panel)
 
 
-from nalw.insight import models, staff_views, views  # noqa: E402,F401
+from nalw.insight import models, personal_data, staff_views, views  # noqa: E402,F401

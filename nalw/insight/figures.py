@@ -62,16 +62,26 @@ def counts_by_theme_and_region(period) -> dict:
     return {(theme, region): count for theme, region, count in rows}
 
 
-def counts_by_theme_and_month(period) -> dict:
-    """(Theme, (year, month)) -> active reports in the period; pairs with none are left out."""
+def counts_by_theme_region_and_month(period) -> dict:
+    """(Theme, Region, (year, month)) -> active reports in the period; what is left out has none. The staff
+    page sums it both ways (theme by region, theme by month), so the period is read once."""
     year = sa.extract("year", Report.reported_on)
     month = sa.extract("month", Report.reported_on)
     rows = db.session.execute(
-        sa.select(Report.theme, year, month, sa.func.count())
+        sa.select(Report.theme, Report.region, year, month, sa.func.count())
         .where(*_active_in(period))
-        .group_by(Report.theme, year, month)
+        .group_by(Report.theme, Report.region, year, month)
     )
-    return {(theme, (int(year), int(month))): count for theme, year, month, count in rows}
+    return {(theme, region, (int(year), int(month))): count for theme, region, year, month, count in rows}
+
+
+def summed(counts, key) -> dict:
+    """`counts` added up by `key(theme, region, month)`: e.g. by (theme, region) or by (theme, month)."""
+    totals = {}
+    for (theme, region, month), count in counts.items():
+        grouped = key(theme, region, month)
+        totals[grouped] = totals.get(grouped, 0) + count
+    return totals
 
 
 def leading_themes(region, today=None, limit=LEADING_THEMES_SHOWN, at_least=5) -> list[tuple[Theme, int]]:

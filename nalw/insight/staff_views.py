@@ -40,11 +40,14 @@ def _enum_argument(enum_class, name):
 @requires(Role.STAFF)
 def staff_figures():
     form, period = _period()
-    counts = figures.counts_by_theme_and_region(period)
+    detail = figures.counts_by_theme_region_and_month(period)
+    counts = figures.summed(detail, lambda theme, region, _month: (theme, region))
+    by_month = figures.summed(detail, lambda theme, _region, month: (theme, month))
     table = unsuppressed(figures.THEMES, figures.REGIONS, counts)
-    by_month = figures.counts_by_theme_and_month(period)
-    months = period.months
-    series = [(theme.label, [by_month.get((theme, month), 0) for month in months]) for theme in figures.THEMES]
+    months = tuple(period.months)
+    series = tuple(
+        (theme.label, tuple(by_month.get((theme, month), 0) for month in months)) for theme in figures.THEMES
+    )
     period_args = {"starts_on": period.starts_on.isoformat(), "ends_on": period.ends_on.isoformat()}
 
     def reports_link(theme=None, region=None):

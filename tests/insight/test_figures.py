@@ -166,3 +166,20 @@ def test_roadshow_page_names_leading_themes_of_its_region_without_counts(client)
     assert "1. Digital access" in text or "Digital access Transport" in text
     assert text.index("Digital access") < text.index("Transport")
     assert "Housing" not in text
+
+
+def test_staff_trend_counts_each_theme_by_month_over_the_period(signed_in_client):
+    client, _staff = signed_in_client("staff")
+    member = MembershipFactory().person
+    this_year = london_today().year
+    reports(2, member, theme=Theme.HOUSING, reported_on=dt.date(this_year - 1, 11, 3))
+    reports(1, member, theme=Theme.HOUSING, region=Region.WALES, reported_on=dt.date(this_year - 1, 11, 30))
+    reports(4, member, theme=Theme.HOUSING, reported_on=dt.date(this_year - 1, 12, 1))
+    ReportFactory(reporter=member, theme=Theme.HOUSING, reported_on=dt.date(this_year - 1, 10, 31))
+
+    text = page_text(client.get(f"/admin/insight?starts_on={this_year - 1}-11-01&ends_on={this_year - 1}-12-31"))
+
+    trend = text[text.index("Reports per month by theme Theme") :]
+    assert f"Nov {this_year - 1} Dec {this_year - 1} Transport 0 0 Digital access 0 0" in trend
+    assert "Housing 3 4" in trend
+    assert "7 reports" in text

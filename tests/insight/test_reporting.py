@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from nalw.accounts.services import export_personal_data
 from nalw.core.regions import Region
 from nalw.extensions import db
 from nalw.insight import identifiers, services
@@ -180,3 +181,11 @@ def test_nobody_sees_or_changes_another_members_report(member_client):
     assert someone_elses.description not in page_text(client.get("/insight/my-reports"))
     db.session.refresh(someone_elses)
     assert someone_elses.status is ReportStatus.ACTIVE
+
+
+def test_a_members_reports_are_in_their_data_download(member_client):
+    _client, person = member_client
+    ReportFactory(reporter=person, theme=Theme.ISOLATION)
+
+    [exported] = export_personal_data(person)["gap_and_barrier_reports"]
+    assert exported["theme"] == "isolation" and exported["status"] == "active"
