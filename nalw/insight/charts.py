@@ -4,6 +4,7 @@ as an image beside a table of the same figures) and the tile map of the 12 regio
 import base64
 import calendar
 import functools
+import sys
 from dataclasses import dataclass
 
 import pygal
@@ -12,9 +13,15 @@ from pygal.style import Style
 from nalw.core.regions import Region
 from nalw.insight.suppression import Figure
 
+# pygal adds an import hook for its map plugins, which we do not use. The hook has no find_spec, so every
+# import that fails anywhere after it (an optional dependency tried and missing) warns with ImportWarning,
+# an error under our warning filters. Take it out again.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
+
 SHADES = 5  # darker is more: shade 0 for none or a figure not published, 1 to 4 from the fewest to the most
 
-# Colours with at least 3:1 contrast between neighbouring lines, from the Okabe-Ito palette for colour blindness.
+# Mostly the Okabe-Ito palette, told apart with the common colour blindnesses; the table beside the chart
+# gives every figure in words.
 _CHART_STYLE = Style(
     background="white",
     plot_background="white",

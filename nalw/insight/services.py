@@ -8,7 +8,7 @@ from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
 from nalw.insight.identifiers import identifying_details
 from nalw.insight.local_authorities import region_of
-from nalw.insight.models import DESCRIPTION_LENGTH, Report, ReportStatus
+from nalw.insight.models import DESCRIPTION_LENGTH, HIDDEN_REASON_LENGTH, Report, ReportStatus
 from nalw.members import services as member_services
 
 PER_PAGE = 20
@@ -36,7 +36,8 @@ def default_region(person):
 
 def report_refusals(*, region, local_authority, description, **_other_values) -> list[InsightError]:
     """Every problem with a report's values at once: a description that could identify someone (an email
-    address, phone number, NHS number or full postcode), and an area not on the list or not in the region."""
+    address, phone number, NHS number or full postcode), and an area not on the list or not in the region
+    (when the region is known: None skips that check)."""
     refusals = [InsightError(message, field="description") for message in identifying_details(description or "")]
     if not (description or "").strip():
         refusals.append(InsightError("Enter a short description of the gap or barrier.", field="description"))
@@ -52,7 +53,7 @@ def report_refusals(*, region, local_authority, description, **_other_values) ->
                     "Choose the local authority area from the list, or leave it blank.", field="local_authority"
                 )
             )
-        elif area_region is not region:
+        elif region is not None and area_region is not region:
             refusals.append(
                 InsightError(
                     f"{local_authority} is in {area_region.label}, not {region.label}. "
@@ -123,6 +124,8 @@ def hide_report(actor, report, reason):
     reason = (reason or "").strip()
     if not reason:
         raise InsightError("Enter the reason for hiding this report.", field="reason")
+    if len(reason) > HIDDEN_REASON_LENGTH:
+        raise InsightError(f"The reason must be {HIDDEN_REASON_LENGTH} characters or fewer.", field="reason")
     if report.status is not ReportStatus.ACTIVE:
         raise InsightError(f"This report is already {report.status.label.lower()}.")
     report.status = ReportStatus.HIDDEN

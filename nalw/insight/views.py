@@ -7,6 +7,7 @@ from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, signed_in
+from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.insight import blueprint, charts, figures, services
@@ -27,11 +28,14 @@ def _own_report(report_id) -> Report:
 def _save(form, save):
     """Every problem at once: the form's own checks, then the report rules on what was read."""
     form.validate()
-    if not form.errors:
-        values = form.report_values()
-        for refusal in services.report_refusals(**values):
-            if not getattr(form, refusal.field).errors:
-                show_refusal(form, refusal)
+    region = Region(form.region.data) if form.region.data and not form.region.errors else None
+    refusals = services.report_refusals(
+        region=region, local_authority=form.local_authority.data, description=form.description.data or ""
+    )
+    checked_by_form = {name for name, errors in form.errors.items() if errors}
+    for refusal in refusals:
+        if refusal.field not in checked_by_form:
+            show_refusal(form, refusal)
     if form.errors:
         return None
     with carry_out(form) as call:

@@ -189,3 +189,12 @@ def test_a_members_reports_are_in_their_data_download(member_client):
 
     [exported] = export_personal_data(person)["gap_and_barrier_reports"]
     assert exported["theme"] == "isolation" and exported["status"] == "active"
+
+
+def test_an_identifying_description_is_named_with_every_other_problem_at_once(member_client):
+    client, _person = member_client
+
+    text = page_text(client.post("/insight/report", data={"description": "Ring 07700 900123, lives at M1 1AE"}))
+
+    assert "Choose what the gap or barrier is about" in text
+    assert identifiers.PHONE_MESSAGE in text and identifiers.POSTCODE_MESSAGE in text
