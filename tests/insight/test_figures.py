@@ -183,3 +183,30 @@ def test_staff_trend_counts_each_theme_by_month_over_the_period(signed_in_client
     assert f"Nov {this_year - 1} Dec {this_year - 1} Transport 0 0 Digital access 0 0" in trend
     assert "Housing 3 4" in trend
     assert "7 reports" in text
+
+
+def test_staff_csv_has_the_periods_active_reports_without_reporters_and_safe_for_spreadsheets(signed_in_client):
+    client, _staff = signed_in_client("staff")
+    member = MembershipFactory(person__name="Priya Shah").person
+    ReportFactory(reporter=member, description="=HYPERLINK(1) no lunch club")
+    ReportFactory(reporter=member, description="Withdrawn one", withdrawn=True)
+
+    response = client.get("/admin/insight/reports.csv")
+    text = response.get_data(as_text=True)
+
+    assert response.mimetype == "text/csv"
+    assert "'=HYPERLINK(1) no lunch club" in text
+    assert "Withdrawn one" not in text and "Priya Shah" not in text
+
+
+def test_the_reports_behind_a_figure_come_a_page_at_a_time(signed_in_client):
+    client, _staff = signed_in_client("staff")
+    member = MembershipFactory().person
+    ReportFactory(reporter=member, theme=Theme.OTHER, description="The oldest report of all")
+    reports(25, member, theme=Theme.OTHER)  # the same day, newer: newest first
+
+    first = page_text(client.get("/admin/insight/reports?theme=other"))
+    second = page_text(client.get("/admin/insight/reports?theme=other&page=2"))
+
+    assert "26 active reports" in first and "Page 1 of 2" in first
+    assert "The oldest report of all" not in first and "The oldest report of all" in second
