@@ -1,11 +1,13 @@
 """The UK's local authority areas, each with the region it lies in: the optional place on a report.
 
-Compiled from the Office for National Statistics' "Local Authority Districts (December 2023) Names and
-Codes in the UK" and its "Local Authority District to Region" lookup for England (Open Government
-Licence v3.0): England's 296 districts, metropolitan boroughs, unitary authorities and London
-boroughs (with the City of London and the Isles of Scilly), Scotland's 32 council areas, Wales's 22
-principal areas and Northern Ireland's 11 districts. Names are stored on reports as written here, so a
-renamed area keeps its old name on old reports; update the list when the ONS publishes boundary changes.
+Following the Office for National Statistics' "Local Authority Districts (December 2023) Names and Codes
+in the UK" and its "Local Authority District to Region" lookup for England (both under the Open Government
+Licence v3.0), names written as the ONS writes them ("Bristol, City of"): England's 296 districts,
+metropolitan boroughs, unitary authorities and London boroughs (with the City of London and the Isles of
+Scilly), Scotland's 32 council areas, Wales's 22 principal areas and Northern Ireland's 11 districts.
+The counts per nation and per English region match the ONS lists; when the ONS publishes boundary
+changes, check this list against its file name by name. Names are stored on reports as written here, so
+a renamed area keeps its old name on old reports.
 """
 
 from nalw.core.regions import Region
