@@ -63,9 +63,10 @@ def app_env():
     }
 
 
-def flask(*args):
+def flask(*args, env=None):
+    """Runs `flask <args>` on the bench database (`env`: another bench's environment)."""
     subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=app_env(), check=True, capture_output=True
+        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env or app_env(), check=True, capture_output=True
     )
 
 
@@ -281,11 +282,12 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(port):
+def start_server(port, env=None):
+    """gunicorn with 2 workers on `port`, on the bench database (`env`: another bench's environment)."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT,
-        env=app_env(),
+        env=env or app_env(),
         start_new_session=True,
     )
     deadline = time.monotonic() + 30

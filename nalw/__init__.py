@@ -71,7 +71,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin, code_of_practice, cpd, events, members, payments
+    from nalw import accounts, admin, code_of_practice, cpd, events, insight, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
     from nalw.core.web import register_url_converters
@@ -85,8 +85,10 @@ def register_blueprints(app):
     app.register_blueprint(payments.blueprint)
     app.register_blueprint(cpd.blueprint)
     app.register_blueprint(events.blueprint)
+    app.register_blueprint(insight.blueprint)
     members.register_payment_handlers()
     events.register_payment_handlers()
+    insight.register_event_panels()
     declare_public(app, "static", "bootstrap.static")
     if app.config["BENCH_MODE"]:
         from nalw.core.benchmarking import register_bench_mode

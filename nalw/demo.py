@@ -1,6 +1,7 @@
 """Demo data for `make run`: one sign-in per role. Safe to run again: nothing is duplicated."""
 
 import datetime as dt
+import random
 
 import click
 import sqlalchemy as sa
@@ -389,14 +390,75 @@ def _seed_past_event(staff, standards, register, today):
         attendance.check_in(staff, booking, now=past.starts_at + dt.timedelta(minutes=20))
 
 
+# Gaps and barriers link workers report, a few per theme; transport leads in the North West, Wales and the
+# South West, digital access in Scotland, mental health support in London.
+DEMO_BARRIERS = {
+    "transport": ["The bus to the weekly walking group was cut; nobody without a car can get there.",
+                  "No affordable transport to the hospital's evening clinics from the outlying villages.",
+                  "Community transport has a six-week wait for bookings."],
+    "digital_access": ["People without a smartphone cannot book GP appointments since the phone line closed.",
+                       "The library's computer sessions stopped; benefit claims have to be made online."],
+    "poverty_and_debt": ["Debt advice has a two-month wait; people are borrowing to pay for food.",
+                         "The food bank needs a referral that the people we see cannot get."],
+    "housing": ["Damp and mould in private rentals; tenants fear eviction if they complain.",
+                "No emergency housing advice on Fridays or at weekends."],
+    "isolation": ["The lunch club closed and older people now see nobody between visits.",
+                  "No groups for carers that meet in the evening."],
+    "mental_health_support": ["Talking therapies have a waiting list of eight months.",
+                              "No crisis support that can be reached without going to A&E."],
+    "language_and_interpreting": ["No interpreter for Tigrinya speakers at the surgery.",
+                                  "Leaflets about local groups are only in English."],
+    "gp_access": ["Appointments can only be booked at 8am by phone, and the line is engaged for an hour."],
+    "other": ["The warm space in the community centre is closing for lack of funding."],
+}  # fmt: skip
+DEMO_LEADING = {
+    Region.NORTH_WEST: "transport",
+    Region.WALES: "transport",
+    Region.SOUTH_WEST: "transport",
+    Region.SCOTLAND: "digital_access",
+    Region.LONDON: "mental_health_support",
+}
+DEMO_REPORTS = 360
+
+
+def seed_demo_insight():
+    """A year of reports by the demo members (they are in good standing), dated across the last 12 months,
+    so staff see transport leading in the North West, Wales and the South West this year."""
+    from nalw.insight import services as insight_services
+    from nalw.insight.models import AffectedBand, Report, ServiceState, Theme
+
+    if db.session.scalar(sa.select(sa.func.count(Report.id))):
+        return
+    rng = random.Random(15)
+    reporters = [_person("member@demo.nalw.org.uk")]
+    reporters += [_person(f"register{index}@demo.nalw.org.uk") for index in range(1, len(REGISTER_MEMBERS) + 1)]
+    today = london_today()
+    themes = list(Theme)
+    for number in range(DEMO_REPORTS):
+        region = rng.choice(list(Region))
+        leading = DEMO_LEADING.get(region)
+        theme = Theme(leading) if leading and rng.random() < 0.4 else rng.choice(themes)
+        report = insight_services.make_report(
+            rng.choice(reporters),
+            theme=theme,
+            region=region,
+            local_authority="",
+            affected=rng.choice(list(AffectedBand)),
+            service_state=rng.choice(list(ServiceState)),
+            description=rng.choice(DEMO_BARRIERS[theme.value]),
+        )
+        report.reported_on = today - dt.timedelta(days=number * 365 // DEMO_REPORTS)
+
+
 @demo_cli.command("seed")
 def seed_command():
-    """Add the demo sign-ins, memberships, CPD, an audit and events (idempotent)."""
+    """Add the demo sign-ins, memberships, CPD, an audit, events and reports of gaps and barriers (idempotent)."""
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Demo data is never seeded in production.")
     created = seed_demo_people()
     seed_demo_memberships(created)
     seed_demo_audit()
     seed_demo_events()
+    seed_demo_insight()
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")

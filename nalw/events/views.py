@@ -12,7 +12,18 @@ from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.records import belonging_or_404
 from nalw.core.time import utcnow
-from nalw.events import attendance, blueprint, errors, feeds, listings, places, scheduled, services, waiting_list
+from nalw.events import (
+    attendance,
+    blueprint,
+    errors,
+    feeds,
+    listings,
+    panels,
+    places,
+    scheduled,
+    services,
+    waiting_list,
+)
 from nalw.events.calendars import calendar_text
 from nalw.events.forms import BookingForm, EventFilterForm, PlacePaymentForm
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
@@ -65,6 +76,7 @@ def event_page(event_id):
         booking_open=places.booking_open(event, now),
         price=places.price_for(event, current_user) if current_user.is_authenticated else None,
         form=EmptyForm(),
+        panels=panels.panels_for(event),
     )
 
 

@@ -132,6 +132,16 @@ EXPECTED_AUDIENCE = {
     "events.check_in": STAFF,
     "events.undo_check_in": STAFF,
     "events.mark_attendance": STAFF,
+    "insight.new_report": SIGNED_IN,  # a member in good standing: others are told why (tests/insight)
+    "insight.my_reports": SIGNED_IN,
+    "insight.edit_report": SIGNED_IN,
+    "insight.withdraw_report": SIGNED_IN,
+    "insight.public_figures": PUBLIC,
+    "insight.open_data": PUBLIC,
+    "insight.staff_figures": STAFF,
+    "insight.staff_reports": STAFF,
+    "insight.staff_reports_csv": STAFF,
+    "insight.hide_report": STAFF,
 }
 
 

@@ -22,6 +22,7 @@ from tests.factories.cpd import (
     windows_exe_file,
 )
 from tests.factories.events import EventFactory, event_values
+from tests.factories.insight import ReportFactory
 from tests.factories.members import (
     MembershipFactory,
     application_answers,
@@ -43,6 +44,7 @@ __all__ = [
     "MembershipFactory",
     "PaymentFactory",
     "PersonFactory",
+    "ReportFactory",
     "application_answers",
     "docx_file",
     "elf_file",
