@@ -145,7 +145,13 @@ class YearForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Year", validators=[InputRequired(message="Choose a year")])
+    year = SelectField(
+        "Year",
+        choices=lambda form, _field: form.years_offered,
+        validators=[InputRequired(message="Choose a year")],
+    )
 
-    def offer(self, first, last):
-        self.year.choices = [SelectChoice(str(year), str(year)) for year in range(last, first - 1, -1)]
+    def __init__(self, *args, first, last, **kwargs):
+        """`first` and `last`: the years with figures, offered latest first."""
+        self.years_offered = [SelectChoice(str(year), str(year)) for year in range(last, first - 1, -1)]
+        super().__init__(*args, **kwargs)

@@ -104,11 +104,9 @@ def _public_year():
     each other to recover the small counts that each of them suppresses."""
     this_year = london_today().year
     first = min(figures.first_year(), this_year)
-    form = YearForm(request.args)
-    form.offer(first, this_year)
+    form = YearForm(request.args, first=first, last=this_year)
     if not (request.args.get("year") and form.validate()):
-        form = YearForm(formdata=None, year=str(this_year))
-        form.offer(first, this_year)
+        form = YearForm(formdata=None, year=str(this_year), first=first, last=this_year)
     return form, int(form.year.data)
 
 
