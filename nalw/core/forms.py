@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from nalw.core.errors import DomainError
+from nalw.core.time import london_to_utc, to_london
 from nalw.extensions import db
 
 
@@ -27,6 +28,35 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+
+
+UK_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class UkTimeField(DateTimeLocalField):
+    """A date and time typed in UK time, read as aware UTC in `utc` (None when blank or not a time)."""
+
+    def __init__(self, label, *, message, **kwargs):
+        kwargs.setdefault("description", "UK time.")
+        super().__init__(label, format=UK_TIME_FORMAT, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, _form):
+        if self.data is None:  # blank, or not a date and time
+            raise StopValidation(self.message)
+
+    @property
+    def utc(self):
+        return london_to_utc(self.data) if self.data else None
+
+    def show(self, moment):
+        self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
 def text_field(

@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -11,12 +10,11 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from nalw.core.forms import WholeNumberField
+from nalw.core.forms import UkTimeField, WholeNumberField
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
-from nalw.core.time import london_to_utc, to_london
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
 from nalw.payments.forms import PoundsField
@@ -87,34 +85,6 @@ class EventFilterForm(FlaskForm):
 
 
 # --- Staff ------------------------------------------------------------------------------------------
-
-UK_TIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class UkTimeField(DateTimeLocalField):
-    """A date and time typed in UK time, read as aware UTC in `utc` (None when blank or not a time)."""
-
-    def __init__(self, label, *, message, **kwargs):
-        kwargs.setdefault("description", "UK time.")
-        super().__init__(label, format=UK_TIME_FORMAT, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-
-    def pre_validate(self, _form):
-        if self.data is None:  # blank, or not a date and time
-            raise StopValidation(self.message)
-
-    @property
-    def utc(self):
-        return london_to_utc(self.data) if self.data else None
-
-    def show(self, moment):
-        self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
 def _whole(label, message, minimum, maximum, description=None):

@@ -132,6 +132,14 @@ EXPECTED_AUDIENCE = {
     "events.check_in": STAFF,
     "events.undo_check_in": STAFF,
     "events.mark_attendance": STAFF,
+    # awards: the public page, nominating, screening
+    "awards.awards_page": PUBLIC,
+    "awards.nominate": SIGNED_IN,
+    "awards.edit_nomination": SIGNED_IN,
+    "awards.delete_nomination": SIGNED_IN,
+    "awards.my_nominations": SIGNED_IN,
+    "awards.evidence_file": SIGNED_IN,
+    "awards.delete_evidence": SIGNED_IN,
 }
 
 

@@ -6,6 +6,16 @@ Import from here: `from tests.factories import MembershipFactory, CpdEntryFactor
 """
 
 from tests.factories.accounts import DEFAULT_PASSWORD, PersonFactory, staff_member
+from tests.factories.awards import (
+    AwardCategoryFactory,
+    AwardCycleFactory,
+    NominationFactory,
+    answers_for,
+    assign_judge,
+    cycle_in_phase,
+    judge,
+    nominee_values,
+)
 from tests.factories.cpd import (
     REFLECTION,
     CpdAuditFactory,
@@ -34,6 +44,14 @@ from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_in
 
 __all__ = [
     "DEFAULT_PASSWORD",
+    "AwardCategoryFactory",
+    "AwardCycleFactory",
+    "NominationFactory",
+    "answers_for",
+    "assign_judge",
+    "cycle_in_phase",
+    "judge",
+    "nominee_values",
     "audited_year",
     "REFLECTION",
     "CpdAuditFactory",
