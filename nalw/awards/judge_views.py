@@ -90,7 +90,7 @@ def _judge_rows(judge, category, page):
     ]
 
 
-@blueprint.route("/awards/judging")
+@blueprint.route("/judging")
 @requires(Role.JUDGE)
 def judging_home():
     assignments = db.session.scalars(
@@ -116,7 +116,7 @@ def judging_home():
     )
 
 
-@blueprint.route("/awards/judging/nominations/<int:nomination_id>/declare", methods=["GET", "POST"])
+@blueprint.route("/judging/nominations/<int:nomination_id>/declare", methods=["GET", "POST"])
 @requires(Role.JUDGE)
 def declare_conflict(nomination_id):
     nomination = judging.nomination_to_declare(current_user, nomination_id)
@@ -157,7 +157,7 @@ def _openable(nomination_id):
     return nomination, None
 
 
-@blueprint.route("/awards/judging/nominations/<int:nomination_id>", methods=["GET", "POST"])
+@blueprint.route("/judging/nominations/<int:nomination_id>", methods=["GET", "POST"])
 @requires(Role.JUDGE)
 def judge_nomination(nomination_id):
     nomination, elsewhere = _openable(nomination_id)
@@ -194,7 +194,7 @@ def _evidence_name(nomination, position, item, blind):
     return download_name(item.original_name, item.content_type)
 
 
-@blueprint.route("/awards/judging/nominations/<int:nomination_id>/evidence/<int:position>")
+@blueprint.route("/judging/nominations/<int:nomination_id>/evidence/<int:position>")
 @requires(Role.JUDGE)
 def judge_evidence(nomination_id, position):
     """A download only for a judge who may open the nomination; in a blind cycle under a neutral name with its
@@ -228,7 +228,7 @@ def judge_evidence(nomination_id, position):
     )
 
 
-@blueprint.route("/awards/judging/my-scores.csv")
+@blueprint.route("/judging/my-scores.csv")
 @requires(Role.JUDGE)
 def judge_scores_csv():
     """The judge's own scores and comments, never another judge's, and none on a nomination they are conflicted
@@ -258,4 +258,3 @@ def judge_scores_csv():
             for score, nomination in rows
         ),
     )
-

@@ -11,6 +11,8 @@ import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
+
+from nalw.awards.errors import AwardsError
 from nalw.awards.models import (
     HIGHEST_SCORE,
     LOWEST_SCORE,
@@ -23,10 +25,8 @@ from nalw.awards.models import (
     Recusal,
     Score,
 )
-
 from nalw.awards.results import Sheet
 from nalw.core.audit import record_audit
-from nalw.core.errors import DomainError
 from nalw.core.permissions import Role
 from nalw.core.time import format_datetime
 from nalw.extensions import db
@@ -34,7 +34,7 @@ from nalw.extensions import db
 COMMENT_MAX_LENGTH = 2000
 
 
-class JudgingError(DomainError):
+class JudgingError(AwardsError):
     """A judging rule refused the change."""
 
 

@@ -127,7 +127,10 @@ class ReopenJudgingForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     outcome = choice_field(
         "Outcome",
-        [SelectChoice(NO_OUTCOME, "No award"), *(SelectChoice(outcome.value, outcome.label) for outcome in AwardOutcome)],
+        [
+            SelectChoice(NO_OUTCOME, "No award"),
+            *(SelectChoice(outcome.value, outcome.label) for outcome in AwardOutcome),
+        ],
         message="Choose the outcome: winner, Highly Commended or no award",
     )
     submit = SubmitField("Save outcome")

@@ -63,7 +63,9 @@ def standing_of(category):
         min_scores=category.cycle.min_scores_to_standardise,
     )
     judge_ids = sorted({sheet.judge_id for sheet in sheets})
-    judges = {person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(judge_ids or [0])))}
+    judges = {
+        person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(judge_ids or [0])))
+    }
     return CategoryStanding(category, results, nominations, judges)
 
 
@@ -201,64 +203,62 @@ EXPORT_HEADER = [
 def export_rows(cycle):
     """One row per judge, nomination and criterion the judge scored (counted scores only: a recused judge's
     scores leave the export as they leave the results), and one row per conflict of interest declared."""
+    return [row for category in cycle.categories for row in _category_export_rows(category)]
+
+
+def _category_export_rows(category):
+    standing = standing_of(category)
+    criteria = judging.numbered_criteria([category])
+    by_nomination = {result.nomination_id: result for result in standing.results.nominations}
+    counted = {(s.judge_id, r.nomination_id): s.weighted for r in standing.results.nominations for s in r.judge_scores}
+    nomination_ids = list(standing.nominations) or [0]
+    scores = db.session.scalars(
+        sa.select(Score)
+        .where(Score.nomination_id.in_(nomination_ids))
+        .order_by(Score.nomination_id, Score.judge_id, Score.criterion_id)
+    ).all()
+    declared = db.session.scalars(
+        sa.select(ConflictDeclaration)
+        .where(ConflictDeclaration.nomination_id.in_(nomination_ids), ConflictDeclaration.conflicted.is_(True))
+        .order_by(ConflictDeclaration.nomination_id, ConflictDeclaration.judge_id)
+    ).all()
+    recused = set(
+        db.session.execute(
+            sa.select(Recusal.judge_id, Recusal.nomination_id).where(Recusal.nomination_id.in_(nomination_ids))
+        ).all()
+    )
+    people_ids = {row.judge_id for row in [*scores, *declared]} or {0}
+    people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(people_ids)))}
+
+    def row(nomination_id, judge_id, conflict, criterion_values):
+        nomination, result = standing.nominations[nomination_id], by_nomination[nomination_id]
+        return [
+            category.name,
+            nomination.id,
+            nomination.nominee_name,
+            nomination.nominee_organisation,
+            nomination.nominator.name,
+            people[judge_id].name,
+            conflict,
+            *criterion_values,
+            _figure(counted.get((judge_id, nomination_id))),
+            _figure(result.mean),
+            _figure(result.standardised_mean),
+            result.rank or "",
+            "Yes" if result.tied else "No",
+            "Yes" if nomination.outcome is AwardOutcome.WINNER else "No",
+            "Yes" if nomination.outcome is AwardOutcome.HIGHLY_COMMENDED else "No",
+        ]
+
     rows = []
-    for category in cycle.categories:
-        standing = standing_of(category)
-        criteria = judging.numbered_criteria([category])
-        by_nomination = {result.nomination_id: result for result in standing.results.nominations}
-        counted = {(s.judge_id, r.nomination_id) for r in standing.results.nominations for s in r.judge_scores}
-        scores = db.session.scalars(
-            sa.select(Score)
-            .where(Score.nomination_id.in_(list(standing.nominations) or [0]))
-            .order_by(Score.nomination_id, Score.judge_id, Score.criterion_id)
-        ).all()
-        declared = db.session.scalars(
-            sa.select(ConflictDeclaration).where(
-                ConflictDeclaration.nomination_id.in_(list(standing.nominations) or [0]),
-                ConflictDeclaration.conflicted.is_(True),
-            )
-        ).all()
-        recused = set(
-            db.session.execute(
-                sa.select(Recusal.judge_id, Recusal.nomination_id).where(
-                    Recusal.nomination_id.in_(list(standing.nominations) or [0])
-                )
-            ).all()
-        )
-        people_ids = {row.judge_id for row in [*scores, *declared]}
-        people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(people_ids or [0])))}
-
-        def common(nomination, judge_id):
-            result = by_nomination[nomination.id]
-            weighted = next((s.weighted for s in result.judge_scores if s.judge_id == judge_id), None)
-            return [
-                category.name,
-                nomination.id,
-                nomination.nominee_name,
-                nomination.nominee_organisation,
-                nomination.nominator.name,
-                people[judge_id].name,
-            ], [
-                _figure(weighted),
-                _figure(result.mean),
-                _figure(result.standardised_mean),
-                result.rank or "",
-                "Yes" if result.tied else "No",
-                "Yes" if nomination.outcome is AwardOutcome.WINNER else "No",
-                "Yes" if nomination.outcome is AwardOutcome.HIGHLY_COMMENDED else "No",
-            ]
-
-        for score in scores:
-            if (score.judge_id, score.nomination_id) not in counted:
-                continue
-            before, after = common(standing.nominations[score.nomination_id], score.judge_id)
+    for score in scores:
+        if (score.judge_id, score.nomination_id) in counted:
             position, criterion = criteria[score.criterion_id]
-            rows.append([*before, "No", position, criterion.question, criterion.weight, score.score, score.comment, *after])
-        for declaration in declared:
-            if (declaration.judge_id, declaration.nomination_id) in recused:
-                continue
-            before, after = common(standing.nominations[declaration.nomination_id], declaration.judge_id)
-            rows.append([*before, f"Yes: {declaration.note}", "", "", "", "", "", *after])
+            values = [position, criterion.question, criterion.weight, score.score, score.comment]
+            rows.append(row(score.nomination_id, score.judge_id, "No", values))
+    for declaration in declared:
+        if (declaration.judge_id, declaration.nomination_id) not in recused:
+            rows.append(row(declaration.nomination_id, declaration.judge_id, f"Yes: {declaration.note}", [""] * 5))
     return rows
 
 

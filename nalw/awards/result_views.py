@@ -53,7 +53,7 @@ def _assign_form(cycle):
     return form
 
 
-@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judging", methods=["GET", "POST"])
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def staff_judging(cycle_id):
     """Judges by category with every judge's progress; assigning a judge posts here."""
@@ -80,7 +80,7 @@ def staff_judging(cycle_id):
     )
 
 
-@blueprint.route("/admin/awards/judge-assignments/<int:assignment_id>/remove", methods=["POST"])
+@blueprint.route("/admin/awards/judges/<int:assignment_id>/remove", methods=["POST"])
 @requires(Role.STAFF)
 def unassign_judge(assignment_id):
     assignment = db.get_or_404(JudgeAssignment, assignment_id)
@@ -93,7 +93,7 @@ def unassign_judge(assignment_id):
     return redirect(url_for("awards.staff_judging", cycle_id=cycle_id))
 
 
-@blueprint.route("/admin/awards/cycles/<int:cycle_id>/reopen-judging", methods=["POST"])
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges/reopen", methods=["POST"])
 @requires(Role.STAFF)
 def reopen_judging(cycle_id):
     cycle = _cycle(cycle_id)
@@ -107,6 +107,10 @@ def reopen_judging(cycle_id):
     else:
         flash(" ".join(form.days.errors) or "The form expired. Try again.", "danger")
     return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
+
+
+def _results_of(nomination):
+    return url_for("awards.staff_results", cycle_id=nomination.category.cycle_id, category_id=nomination.category_id)
 
 
 def _nomination(nomination_id) -> Nomination:
@@ -170,11 +174,13 @@ def staff_nomination_judging(nomination_id):
     )
 
 
-@blueprint.route("/admin/awards/categories/<int:category_id>/results")
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/<int:category_id>")
 @requires(Role.STAFF)
-def staff_results(category_id):
+def staff_results(cycle_id, category_id):
     category = db.session.scalars(
-        sa.select(AwardCategory).options(joinedload(AwardCategory.cycle)).where(AwardCategory.id == category_id)
+        sa.select(AwardCategory)
+        .options(joinedload(AwardCategory.cycle))
+        .where(AwardCategory.id == category_id, AwardCategory.cycle_id == cycle_id)
     ).one_or_none()
     if category is None:
         abort(404)
@@ -202,10 +208,10 @@ def choose_outcome(nomination_id):
             flash(f"Nomination {nomination.id}: {form.chosen.label if form.chosen else 'no award'}.", "success")
     else:
         flash(" ".join(form.outcome.errors) or "The form expired. Try again.", "danger")
-    return redirect(url_for("awards.staff_results", category_id=nomination.category_id))
+    return redirect(_results_of(nomination))
 
 
-@blueprint.route("/admin/awards/cycles/<int:cycle_id>/publish", methods=["POST"])
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/publish", methods=["POST"])
 @requires(Role.STAFF)
 def publish_results(cycle_id):
     cycle = _cycle(cycle_id)
@@ -231,6 +237,4 @@ def public_results(year):
     cycle = db.session.scalar(sa.select(AwardCycle).where(AwardCycle.year == year))
     if cycle is None or not cycle.is_published:
         abort(404)
-    return render_template(
-        "awards/results/public.html", cycle=cycle, categories=publishing.published_outcomes(cycle)
-    )
+    return render_template("awards/results/public.html", cycle=cycle, categories=publishing.published_outcomes(cycle))

@@ -18,6 +18,7 @@ STAFF = frozenset({Role.STAFF})
 ADMIN = frozenset({Role.ADMIN})
 MEMBER = frozenset({Role.MEMBER})
 ORGANISATION_ADMIN = frozenset({Role.ORGANISATION_ADMIN})
+JUDGE = frozenset({Role.JUDGE})
 
 EXPECTED_AUDIENCE = {
     "static": PUBLIC,
@@ -140,6 +141,21 @@ EXPECTED_AUDIENCE = {
     "awards.my_nominations": SIGNED_IN,
     "awards.evidence_file": SIGNED_IN,
     "awards.delete_evidence": SIGNED_IN,
+    # awards: judging and results
+    "awards.judging_home": JUDGE,
+    "awards.declare_conflict": JUDGE,
+    "awards.judge_nomination": JUDGE,
+    "awards.judge_evidence": JUDGE,
+    "awards.judge_scores_csv": JUDGE,
+    "awards.staff_judging": STAFF,
+    "awards.unassign_judge": STAFF,
+    "awards.reopen_judging": STAFF,
+    "awards.staff_nomination_judging": STAFF,
+    "awards.staff_results": STAFF,
+    "awards.choose_outcome": STAFF,
+    "awards.publish_results": STAFF,
+    "awards.results_csv": STAFF,
+    "awards.public_results": PUBLIC,
 }
 
 
