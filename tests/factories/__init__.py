@@ -32,6 +32,7 @@ from tests.factories.cpd import (
     windows_exe_file,
 )
 from tests.factories.events import EventFactory, event_values
+from tests.factories.judging import declared, eligible_with_evidence, judge_of, scored
 from tests.factories.members import (
     MembershipFactory,
     application_answers,
@@ -43,6 +44,10 @@ from tests.factories.members import (
 from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_invoice
 
 __all__ = [
+    "declared",
+    "eligible_with_evidence",
+    "judge_of",
+    "scored",
     "DEFAULT_PASSWORD",
     "AwardCategoryFactory",
     "AwardCycleFactory",
