@@ -140,6 +140,22 @@ EXPECTED_AUDIENCE = {
     "awards.my_nominations": SIGNED_IN,
     "awards.evidence_file": SIGNED_IN,
     "awards.delete_evidence": SIGNED_IN,
+    "awards.staff_cycles": STAFF,
+    "awards.new_cycle": STAFF,
+    "awards.edit_cycle": STAFF,
+    "awards.staff_cycle": STAFF,
+    "awards.add_default_categories": STAFF,
+    "awards.new_category": STAFF,
+    "awards.edit_category": STAFF,
+    "awards.delete_category": STAFF,
+    "awards.new_criterion": STAFF,
+    "awards.edit_criterion": STAFF,
+    "awards.delete_criterion": STAFF,
+    "awards.screening_list": STAFF,
+    "awards.staff_nomination": STAFF,
+    "awards.mark_eligible": STAFF,
+    "awards.mark_ineligible": STAFF,
+    "awards.staff_evidence_file": STAFF,
 }
 
 
