@@ -8,6 +8,7 @@ callers commit.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from nalw.awards.errors import AwardsError
 from nalw.awards.models import AwardCategory, AwardCycle, Nomination, NominationStatus
@@ -35,6 +36,8 @@ def screening_page(cycle, *, page, per_page, category_id=None, status=None) -> P
     membership where their email matches a member's."""
     statement = (
         sa.select(Nomination)
+        # The list shows no answers or files: leave them unloaded.
+        .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
         .join(Nomination.category)
         .where(AwardCategory.cycle_id == cycle.id, Nomination.status.in_(SCREENED_STATUSES))
         .order_by(Nomination.submitted_at, Nomination.id)

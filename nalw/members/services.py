@@ -584,4 +584,4 @@ def current_memberships_by_email(emails) -> dict[str, Membership]:
             Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())

@@ -199,3 +199,23 @@ def assign_judge(category, person=None) -> JudgeAssignment:
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+# Text whose words are easy to miscount, with the count both the server and the browser must give.
+TRICKY_WORD_COUNTS = (
+    ("", 0),
+    ("   \n\t  ", 0),
+    ("one", 1),
+    ("well-being don't 5,000 people", 4),
+    ("line one\nline two\r\nline three", 6),
+    ("a\u00a0no-break\u2003em space\u3000ideographic", 5),
+    ("dash — alone • bullet - and / slash", 5),
+    ("this—that and/or", 2),
+    ("café naïve Zoë", 3),
+    ("e\u0301cole", 1),
+    ("👍 🎉 great 👍", 1),
+    ("Résumé 2026 №5 ½", 4),
+    ("tab\tseparated\u2028line\u2029para", 4),
+    ("zero\u200bwidth joiner", 2),
+    ("...!!! ??? (hello)", 1),
+)
