@@ -12,6 +12,7 @@ MAIN_NAVIGATION = [
     ("Membership", "members.my_membership", "signed_in"),
     ("My bookings", "events.my_bookings", "signed_in"),
     ("My nominations", "awards.my_nominations", "signed_in"),
+    ("Judging", "awards.judging_home", Role.JUDGE),
     ("My CPD", "cpd.my_cpd", Role.MEMBER),
     ("My organisation", "members.organisation", Role.ORGANISATION_ADMIN),
     ("My account", "accounts.account", "signed_in"),
