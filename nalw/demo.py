@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person, RecoveryCode
 from nalw.accounts.security import hash_password, recovery_code_digest
+from nalw.awards.demo import seed_demo_awards
 from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
 from nalw.core.permissions import Role
@@ -387,6 +388,16 @@ def _seed_past_event(staff, standards, register, today):
         attendance.check_in(staff, booking, now=past.starts_at + dt.timedelta(minutes=20))
 
 
+def _seed_demo_awards():
+    nominators = [_person(email) for email in ("orgadmin@demo.nalw.org.uk", "account@demo.nalw.org.uk")]
+    seed_demo_awards(
+        _person("staff@demo.nalw.org.uk"),
+        _person("judge@demo.nalw.org.uk"),
+        _person("member@demo.nalw.org.uk"),
+        nominators,
+    )
+
+
 @demo_cli.command("seed")
 def seed_command():
     """Add the demo sign-ins, memberships, CPD, an audit and events (idempotent)."""
@@ -396,5 +407,6 @@ def seed_command():
     seed_demo_memberships(created)
     seed_demo_audit()
     seed_demo_events()
+    _seed_demo_awards()
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")

@@ -130,8 +130,8 @@ def categories_open_for_nominations(now=None) -> list[AwardCategory]:
 # --- Categories and criteria ------------------------------------------------------------------------
 
 
-def _refuse_if_frozen(cycle):
-    if cycle.criteria_frozen(utcnow()):
+def _refuse_if_frozen(cycle, now=None):
+    if cycle.criteria_frozen(now or utcnow()):
         raise CriteriaFrozen(cycle)
 
 
@@ -148,9 +148,9 @@ def _check_category(cycle, values, category=None):
         raise AwardsError("Choose who may be nominated", field="nominee_kind")
 
 
-def add_category(actor, cycle, **values) -> AwardCategory:
-    """A category in a cycle whose nominations have not opened yet."""
-    _refuse_if_frozen(cycle)
+def add_category(actor, cycle, *, now=None, **values) -> AwardCategory:
+    """A category in a cycle whose nominations have not opened yet (at `now`: the demo sets up past cycles)."""
+    _refuse_if_frozen(cycle, now)
     _check_category(cycle, values)
     position = max((category.position for category in cycle.categories), default=0) + 1
     category = AwardCategory(cycle=cycle, position=position, **values)
@@ -188,9 +188,9 @@ def _check_criterion(values):
         raise AwardsError(f"Enter a weight from 1 to {HEAVIEST_WEIGHT}", field="weight")
 
 
-def add_criterion(actor, category, **values) -> AwardCriterion:
+def add_criterion(actor, category, *, now=None, **values) -> AwardCriterion:
     """A criterion (question, word limit, weight) of a category whose cycle's nominations have not opened."""
-    _refuse_if_frozen(category.cycle)
+    _refuse_if_frozen(category.cycle, now)
     _check_criterion(values)
     position = max((criterion.position for criterion in category.criteria), default=0) + 1
     criterion = AwardCriterion(category=category, position=position, **values)

@@ -79,7 +79,7 @@ DEFAULT_CATEGORIES = (
 )
 
 
-def seed_default_categories(actor, cycle) -> int:
+def seed_default_categories(actor, cycle, now=None) -> int:
     """Add each default category the cycle lacks, with its criteria; returns how many were added.
     Safe to repeat, and refused (as any change is) once nominations have opened."""
     existing = {category.name for category in cycle.categories}
@@ -90,12 +90,13 @@ def seed_default_categories(actor, cycle) -> int:
         category = cycles.add_category(
             actor,
             cycle,
+            now=now,
             name=name,
             description=description,
             nominee_kind=nominee_kind,
             self_nomination_allowed=self_nomination_allowed,
         )
         for question, word_limit, weight in criteria:
-            cycles.add_criterion(actor, category, question=question, word_limit=word_limit, weight=weight)
+            cycles.add_criterion(actor, category, now=now, question=question, word_limit=word_limit, weight=weight)
         added += 1
     return added

@@ -79,10 +79,12 @@ def _check_nominee(category, values, self_nomination, nominating_myself):
         )
 
 
-def save_draft(nominator, category, *, answers, nominating_myself=False, nomination=None, **values) -> Nomination:
+def save_draft(
+    nominator, category, *, answers, nominating_myself=False, nomination=None, now=None, **values
+) -> Nomination:
     """Create or change a draft nomination while nominations are open. `answers` maps criterion id to text;
     answers may be missing in a draft but none may pass its word limit."""
-    now = utcnow()
+    now = now or utcnow()
     if nomination is not None:
         _refuse_unless_draft(nominator, nomination)
         category = nomination.category
@@ -108,13 +110,14 @@ def save_draft(nominator, category, *, answers, nominating_myself=False, nominat
     return nomination
 
 
-def submit(nominator, nomination) -> Nomination:
+def submit(nominator, nomination, now=None) -> Nomination:
     """Submit a complete draft before nominations close; the nominator is sent a confirmation."""
+    now = now or utcnow()
     _refuse_unless_draft(nominator, nomination)
-    _refuse_unless_open(nomination.category, utcnow())
+    _refuse_unless_open(nomination.category, now)
     _check_answers(nomination.category, {answer.criterion_id: answer.text for answer in nomination.answers}, True)
     nomination.status = NominationStatus.SUBMITTED
-    nomination.submitted_at = utcnow()
+    nomination.submitted_at = now
     db.session.flush()
     queue_email(
         nominator.email,

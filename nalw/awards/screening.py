@@ -58,19 +58,19 @@ def nominee_membership(nomination):
     return member_services.current_memberships_by_email([nomination.nominee_email]).get(nomination.nominee_email or "")
 
 
-def _refuse_unless_screenable(nomination):
+def _refuse_unless_screenable(nomination, now):
     if nomination.status is NominationStatus.DRAFT:
         raise AwardsError("This nomination is still a draft: only submitted nominations are screened.")
     cycle: AwardCycle = nomination.category.cycle
-    if utcnow() >= cycle.judging_opens_at:
+    if now >= cycle.judging_opens_at:
         raise AwardsError(f"Judging of {cycle.title} has opened, so screening decisions can no longer change.")
 
 
-def _decide(actor, nomination, status, reason=""):
+def _decide(actor, nomination, status, now, reason=""):
     before = {"status": nomination.status.value, "ineligible_reason": nomination.ineligible_reason}
     nomination.status = status
     nomination.ineligible_reason = reason
-    nomination.screened_at = utcnow()
+    nomination.screened_at = now
     nomination.screened_by_id = actor.id
     db.session.flush()
     record_audit(
@@ -83,18 +83,20 @@ def _decide(actor, nomination, status, reason=""):
     )
 
 
-def mark_eligible(actor, nomination) -> Nomination:
+def mark_eligible(actor, nomination, now=None) -> Nomination:
     """The nomination goes forward to the judges."""
-    _refuse_unless_screenable(nomination)
+    now = now or utcnow()
+    _refuse_unless_screenable(nomination, now)
     if nomination.status is NominationStatus.ELIGIBLE:
         raise AwardsError("This nomination is already eligible.")
-    _decide(actor, nomination, NominationStatus.ELIGIBLE)
+    _decide(actor, nomination, NominationStatus.ELIGIBLE, now)
     return nomination
 
 
-def mark_ineligible(actor, nomination, reason) -> Nomination:
+def mark_ineligible(actor, nomination, reason, now=None) -> Nomination:
     """The nomination is not eligible; the nominator is emailed the reason, which is therefore required."""
-    _refuse_unless_screenable(nomination)
+    now = now or utcnow()
+    _refuse_unless_screenable(nomination, now)
     reason = (reason or "").strip()
     if not reason:
         raise AwardsError("Give the reason: the nominator is told it.", field="reason")
@@ -102,7 +104,7 @@ def mark_ineligible(actor, nomination, reason) -> Nomination:
         raise AwardsError(f"The reason must be {LONGEST_REASON:,} characters or fewer.", field="reason")
     if nomination.status is NominationStatus.INELIGIBLE and reason == nomination.ineligible_reason:
         raise AwardsError("This nomination is already marked not eligible for that reason.", field="reason")
-    _decide(actor, nomination, NominationStatus.INELIGIBLE, reason)
+    _decide(actor, nomination, NominationStatus.INELIGIBLE, now, reason)
     queue_email(
         nomination.nominator.email,
         "awards/nomination_ineligible",
