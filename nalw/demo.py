@@ -11,6 +11,7 @@ from nalw.accounts import services as account_services
 from nalw.accounts.models import Person, RecoveryCode
 from nalw.accounts.security import hash_password, recovery_code_digest
 from nalw.awards.demo import seed_demo_awards
+from nalw.awards.judging_demo import seed_demo_judging
 from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
 from nalw.core.permissions import Role
@@ -396,6 +397,7 @@ def _seed_demo_awards():
         _person("member@demo.nalw.org.uk"),
         nominators,
     )
+    seed_demo_judging(_person("staff@demo.nalw.org.uk"), _person("judge@demo.nalw.org.uk"))
 
 
 @demo_cli.command("seed")

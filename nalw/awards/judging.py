@@ -398,6 +398,10 @@ def counted_sheets(category):
     ]
 
 
+def eligible_in_category(category):
+    return db.session.scalars(sa.select(Nomination).where(_eligible_in([category.id])).order_by(Nomination.id)).all()
+
+
 def numbered_criteria(categories):
     """criterion id -> (its number in its category, the criterion): pages and exports say "criterion 2"."""
     return {
