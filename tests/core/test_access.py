@@ -157,7 +157,7 @@ EXPECTED_AUDIENCE = {
     "awards.mark_eligible": STAFF,
     "awards.mark_ineligible": STAFF,
     "awards.staff_evidence_file": STAFF,
-    # awards: judging and results
+    # The judging and results pages of the awards.
     "awards.judging_home": JUDGE,
     "awards.declare_conflict": JUDGE,
     "awards.judge_nomination": JUDGE,
