@@ -5,15 +5,13 @@ goes through `fields.fields_for_judge` and `fields.text_for_judge`, and evidence
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import lazyload
 
 from nalw.awards import blind_evidence, blueprint, conflicts, judging
 from nalw.awards.fields import fields_for_judge, text_for_judge
 from nalw.awards.judging_forms import DeclarationForm, score_sheet_form
 from nalw.awards.models import (
-    AwardCategory,
     ConflictDeclaration,
-    JudgeAssignment,
     Nomination,
     NominationStatus,
     Recusal,
@@ -47,7 +45,7 @@ def _hidden_from(judge):
 def _nominations_page(judge, category, number):
     statement = (
         sa.select(Nomination)
-        .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
+        .options(*judging.LIST_OPTIONS)
         .where(
             Nomination.category_id == category.id,
             Nomination.status == NominationStatus.ELIGIBLE,
@@ -93,12 +91,7 @@ def _judge_rows(judge, category, page):
 @blueprint.route("/judging")
 @requires(Role.JUDGE)
 def judging_home():
-    assignments = db.session.scalars(
-        sa.select(JudgeAssignment)
-        .options(joinedload(JudgeAssignment.category).joinedload(AwardCategory.cycle))
-        .where(JudgeAssignment.id.in_([a.id for a in judging.assignments_of(current_user)] or [0]))
-    ).all()
-    assignments.sort(key=lambda a: (-a.category.cycle.year, a.category.position, a.category_id))
+    assignments = judging.assignments_of(current_user)
     if not assignments:
         return render_template("awards/judging/home.html", assignments=[], chosen=None)
     progress = judging.progress_for(assignments)

@@ -11,7 +11,9 @@ import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
+from nalw.accounts.models import Person
 from nalw.awards.errors import AwardsError
 from nalw.awards.models import (
     HIGHEST_SCORE,
@@ -32,6 +34,14 @@ from nalw.core.time import format_datetime
 from nalw.extensions import db
 
 COMMENT_MAX_LENGTH = 2000
+
+# How lists load nominations: the nominator's email, not their roles; no answers, evidence or category again.
+LIST_OPTIONS = (
+    lazyload(Nomination.answers),
+    lazyload(Nomination.evidence),
+    lazyload(Nomination.category),
+    joinedload(Nomination.nominator).lazyload(Person.role_grants),
+)
 
 
 class JudgingError(AwardsError):
@@ -93,11 +103,13 @@ def unassign_judge(actor, assignment):
 
 
 def assignments_of(judge):
-    """The judge's categories in cycles whose results are not yet published, newest cycle first."""
+    """The judge's categories in cycles whose results are not yet published, newest cycle first, each with its
+    category and cycle loaded."""
     return db.session.scalars(
         sa.select(JudgeAssignment)
         .join(AwardCategory, AwardCategory.id == JudgeAssignment.category_id)
         .join(AwardCycle, AwardCycle.id == AwardCategory.cycle_id)
+        .options(contains_eager(JudgeAssignment.category).contains_eager(AwardCategory.cycle))
         .where(JudgeAssignment.judge_id == judge.id, AwardCycle.published_at.is_(None))
         .order_by(AwardCycle.year.desc(), AwardCategory.position, AwardCategory.id)
     ).all()
@@ -344,9 +356,19 @@ def progress_for(assignments):
         )
         return {(judge, category): count for judge, category, count in rows}
 
-    declarations = sa.join(ConflictDeclaration, Nomination, Nomination.id == ConflictDeclaration.nomination_id)
-    declared = per_judge_category(declarations, ConflictDeclaration.judge_id)
-    conflicts = per_judge_category(declarations, ConflictDeclaration.judge_id, ConflictDeclaration.conflicted)
+    declared, conflicts = {}, {}
+    for judge_id, category_id, count, conflicted in db.session.execute(
+        sa.select(
+            ConflictDeclaration.judge_id,
+            Nomination.category_id,
+            sa.func.count(),
+            sa.func.count().filter(ConflictDeclaration.conflicted.is_(True)),
+        )
+        .join(Nomination, Nomination.id == ConflictDeclaration.nomination_id)
+        .where(_eligible_in(category_ids), ConflictDeclaration.judge_id.in_(judge_ids or [0]))
+        .group_by(ConflictDeclaration.judge_id, Nomination.category_id)
+    ):
+        declared[(judge_id, category_id)], conflicts[(judge_id, category_id)] = count, conflicted
     recused = per_judge_category(sa.join(Recusal, Nomination, Nomination.id == Recusal.nomination_id), Recusal.judge_id)
     excluded = _excluded_pairs()
     # A union, so a nomination with both a conflict and a recusal leaves the count once.

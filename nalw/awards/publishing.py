@@ -46,7 +46,7 @@ def eligible_nominations(category_ids):
     """Eligible nominations of these categories, without their answers and evidence (not needed here)."""
     return db.session.scalars(
         sa.select(Nomination)
-        .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
+        .options(*judging.LIST_OPTIONS)
         .where(Nomination.category_id.in_(category_ids or [0]), Nomination.status == NominationStatus.ELIGIBLE)
         .order_by(Nomination.id)
     ).all()
