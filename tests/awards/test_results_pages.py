@@ -244,3 +244,26 @@ def test_reopening_judging_is_offered_after_it_closes(staff_client, category):
         response = staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/reopen", data={"days": "3"})
         assert response.status_code == 302
         assert category.cycle.judging_reopened_until is not None
+
+
+def test_staff_assign_judges_and_see_every_judges_progress(staff_client, category):
+    nominations = [NominationFactory(category=category, status="eligible") for _ in range(3)]
+    busy = judge_of(category, judge(name="Busy Judge"))
+    scored(busy, nominations[0], 5)
+    newcomer = judge(name="New Judge")
+    PersonFactory(name="Not A Judge")
+
+    page = staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/judges")
+    assert "Not A Judge" not in page_text(page)
+    refused = staff_client.post(
+        f"/admin/awards/cycles/{category.cycle_id}/judges", data={"judge": busy.id, "category": category.id}
+    )
+    assert "Busy Judge already judges Rising Star" in page_text(refused)
+    staff_client.post(
+        f"/admin/awards/cycles/{category.cycle_id}/judges", data={"judge": newcomer.id, "category": category.id}
+    )
+    page = page_text(staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/judges"))
+
+    assert "Busy Judge 1 of 3 2 1 0 0" in page
+    assert "New Judge 0 of 3 3 0 0 0 Take off category" in page
+    assert judging.is_assigned(newcomer, category.id)
