@@ -19,19 +19,23 @@ import datetime as dt
 import os
 import random
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 
 import aiohttp
+import cpd
+import events
 import psycopg
-from cpd import ADMIN_URL, BIN, ROOT, STAFF_TOTP, copy_rows, free_port, load, log, password_hash, percentile
+from cpd import ADMIN_URL, STAFF_TOTP, copy_rows, flask, free_port, load, log, password_hash, percentile
 from cpd import signed_in_session as sign_in_session
+from events import start_server
 
 BENCH_DB = "nalw_bench_awards"
 BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{BENCH_DB}"
+# The CPD bench's `flask` and the events bench's `start_server` read their module's BENCH_URL when called:
+# point both at this bench's database.
+cpd.BENCH_URL = events.BENCH_URL = BENCH_URL
 NOMINATORS, JUDGES, STAFF = 2000, 12, 4
 CATEGORIES = ["Link Worker of the Year", "Link Worker Manager of the Year", "Community Group of the Year",
               "Social Prescribing Team of the Year", "Reducing Health Inequalities Award", "Rising Star"]  # fmt: skip
@@ -39,24 +43,6 @@ WEIGHTS = [(2, 1, 1), (3, 2, 1, 1), (2, 2, 1), (1, 1, 1, 1), (3, 1, 1), (2, 1, 1
 REGIONS = ["north_east", "north_west", "yorkshire_and_the_humber", "east_midlands", "west_midlands", "east_of_england",
            "london", "south_east", "south_west", "wales", "scotland", "northern_ireland"]  # fmt: skip
 ANSWER = " ".join(["She listens first and connects people to groups that suit them; most still go."] * 8)
-
-
-def app_env():
-    return {
-        **os.environ,
-        "DATABASE_URL": BENCH_URL,
-        "NALW_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
-        "NALW_BENCH_MODE": "1",
-        "NALW_LOG_LEVEL": "WARNING",
-        "FLASK_APP": "wsgi",
-        "NALW_SIGN_IN_LIMIT_PER_IP": "1000 per minute",
-    }
-
-
-def flask(*args):
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=app_env(), check=True, capture_output=True
-    )
 
 
 # --- 1. Data -----------------------------------------------------------------------------------------
@@ -191,23 +177,6 @@ def build_database(large, small):
         f"{large_cycle[2] + small_cycle[2]:,} scores in {time.monotonic() - started:.0f} s"
     )
     return large_cycle, small_cycle
-
-
-def start_server(port):
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT,
-        env=app_env(),
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
 
 
 # --- 2. Load -------------------------------------------------------------------------------------------
