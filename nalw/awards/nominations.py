@@ -110,12 +110,18 @@ def save_draft(
     return nomination
 
 
+def check_ready_to_submit(nominator, nomination, now=None):
+    """Refuse, as submitting would, a nomination that is not the nominator's draft, is incomplete, or comes
+    after nominations closed."""
+    _refuse_unless_draft(nominator, nomination)
+    _refuse_unless_open(nomination.category, now or utcnow())
+    _check_answers(nomination.category, {answer.criterion_id: answer.text for answer in nomination.answers}, True)
+
+
 def submit(nominator, nomination, now=None) -> Nomination:
     """Submit a complete draft before nominations close; the nominator is sent a confirmation."""
     now = now or utcnow()
-    _refuse_unless_draft(nominator, nomination)
-    _refuse_unless_open(nomination.category, now)
-    _check_answers(nomination.category, {answer.criterion_id: answer.text for answer in nomination.answers}, True)
+    check_ready_to_submit(nominator, nomination, now)
     nomination.status = NominationStatus.SUBMITTED
     nomination.submitted_at = now
     db.session.flush()
@@ -179,12 +185,7 @@ def add_evidence(person, nomination, upload) -> NominationEvidence:
             f"A nomination can have up to {MOST_EVIDENCE_FILES} files: remove one to add another.", field="evidence"
         )
     checked = evidence_files.check_upload(upload)
-    evidence = NominationEvidence(
-        original_name=checked.original_name,
-        stored_name=checked.stored_name,
-        content_type=checked.content_type,
-        size_bytes=checked.size_bytes,
-    )
+    evidence = NominationEvidence(**checked.record_values())
     nomination.evidence.append(evidence)
     db.session.flush()
     evidence_files.write_file(checked)

@@ -57,6 +57,9 @@ def _save(form, category, nomination=None):
         nomination=nomination,
         **form.nominee_values(),
     )
+    if form.send.data:
+        # Refuse an incomplete submission before a file is written, so a refusal leaves nothing behind.
+        nominations.check_ready_to_submit(current_user, nomination)
     if form.evidence.data and form.evidence.data.filename:
         nominations.add_evidence(current_user, nomination, form.evidence.data)
     if form.send.data:

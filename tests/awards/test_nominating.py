@@ -2,6 +2,7 @@
 limit, self-nomination only where allowed, evidence checked by its content; they see their nominations."""
 
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -335,3 +336,24 @@ def test_my_nominations_shows_each_status_and_a_reason_for_ineligible(client):
     assert "Eligible Person" in page and "Eligible" in page
     assert "Refused Person" in page and "The nominee is not a link worker." in page
     assert "Someone Elses" not in page
+
+
+def test_a_file_sent_with_a_submission_that_is_refused_is_not_kept(client, app):
+    category = AwardCategoryFactory(weights=(1,))
+    sign_in(client, PersonFactory())
+    criterion = category.criteria[0]
+
+    response = client.post(
+        f"/awards/categories/{category.id}/nominate",
+        data={
+            **nomination_form(category, **{f"answer_{criterion.id}": ""}),
+            "evidence": (io.BytesIO(pdf_file()), "reference.pdf"),
+            "send": "1",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert errors_on_field(response, f"answer_{criterion.id}") == ["Answer this question before you submit."]
+    assert nominations_in_database() == []
+    folder = Path(app.config["EVIDENCE_STORAGE_DIR"])
+    assert not folder.exists() or list(folder.iterdir()) == []
