@@ -6,6 +6,7 @@ answers nominators wrote. Services flush; callers commit.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from nalw.awards.errors import AwardsError, CriteriaFrozen
 from nalw.awards.models import AwardCategory, AwardCriterion, AwardCycle, NomineeKind
@@ -125,6 +126,7 @@ def categories_open_for_nominations(now=None) -> list[AwardCategory]:
     return db.session.scalars(
         sa.select(AwardCategory)
         .join(AwardCategory.cycle)
+        .options(contains_eager(AwardCategory.cycle))
         .where(AwardCycle.nominations_open_at <= now, AwardCycle.nominations_close_at > now)
         .order_by(AwardCycle.year, AwardCategory.position, AwardCategory.id)
     ).all()

@@ -8,6 +8,7 @@ checked by their content, as CPD evidence is. Services flush; callers commit.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, lazyload
 
 from nalw.awards.errors import AwardsError, NominationsClosed
 from nalw.awards.models import (
@@ -165,6 +166,12 @@ def nominations_by(person) -> list[Nomination]:
         sa.select(Nomination)
         .join(Nomination.category)
         .join(AwardCategory.cycle)
+        # The list shows no answers or files; each category's cycle comes with it.
+        .options(
+            lazyload(Nomination.answers),
+            lazyload(Nomination.evidence),
+            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
+        )
         .where(Nomination.nominator_id == person.id)
         .order_by(AwardCycle.year.desc(), Nomination.created_at.desc())
     ).all()

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, lazyload
 
 from nalw.awards import blueprint, cycles, nominations
 from nalw.awards.forms import nomination_form
@@ -18,6 +19,12 @@ def published_outcomes():
     """Winners and Highly Commended of published cycles only, newest cycle first, then by category."""
     return db.session.scalars(
         sa.select(Nomination)
+        # The page shows no answers or files; each category's cycle comes with it.
+        .options(
+            lazyload(Nomination.answers),
+            lazyload(Nomination.evidence),
+            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
+        )
         .join(Nomination.category)
         .join(AwardCategory.cycle)
         .where(AwardCycle.published_at.is_not(None), Nomination.outcome.is_not(None))

@@ -357,3 +357,20 @@ def test_a_file_sent_with_a_submission_that_is_refused_is_not_kept(client, app):
     assert nominations_in_database() == []
     folder = Path(app.config["EVIDENCE_STORAGE_DIR"])
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_my_nominations_queries_do_not_grow_with_the_nominations(client, count_queries):
+    nominator = PersonFactory()
+    NominationFactory(nominator=nominator)
+    sign_in(client, nominator)
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/awards/my-nominations")
+    for _ in range(5):
+        NominationFactory(nominator=nominator)  # each in a category of a cycle of its own
+    db.session.expire_all()
+    with count_queries() as many:
+        page = page_text(client.get("/awards/my-nominations"))
+
+    assert page.count("Priya Raman") == 6
+    assert len(many) == len(few)
