@@ -121,13 +121,15 @@ def cycles_open_for_nominations(now=None) -> list[AwardCycle]:
 
 
 def categories_open_for_nominations(now=None) -> list[AwardCategory]:
-    """The categories people may nominate in now, in the order staff set."""
+    """The categories people may nominate in now (those with questions), in the order staff set."""
     now = now or utcnow()
     return db.session.scalars(
         sa.select(AwardCategory)
         .join(AwardCategory.cycle)
         .options(contains_eager(AwardCategory.cycle))
         .where(AwardCycle.nominations_open_at <= now, AwardCycle.nominations_close_at > now)
+        # A category staff left without questions takes no nominations.
+        .where(AwardCategory.criteria.any())
         .order_by(AwardCycle.year, AwardCategory.position, AwardCategory.id)
     ).all()
 

@@ -38,6 +38,10 @@ def answer_field(criterion) -> str:
 
 def _refuse_unless_open(category, now):
     cycle = category.cycle
+    if not category.criteria:
+        raise NominationsClosed(
+            f"{category.name} is not taking nominations: it has no questions yet.", field="category"
+        )
     if now < cycle.nominations_open_at:
         raise NominationsClosed(
             f"Nominations for {cycle.title} open on {format_datetime(cycle.nominations_open_at)}.", field="category"

@@ -374,3 +374,16 @@ def test_my_nominations_queries_do_not_grow_with_the_nominations(client, count_q
 
     assert page.count("Priya Raman") == 6
     assert len(many) == len(few)
+
+
+def test_a_category_left_without_questions_takes_no_nominations(client):
+    category = AwardCategoryFactory(weights=(), name="Unfinished Category")
+    sign_in(client, PersonFactory())
+
+    with pytest.raises(NominationsClosed):
+        nominations.save_draft(PersonFactory(), category, answers={}, **nominee_values())
+    awards_page = page_text(client.get("/awards"))
+    response = client.get(f"/awards/categories/{category.id}/nominate")
+
+    assert "Unfinished Category" not in awards_page and "Nominations are not open at the moment." in awards_page
+    assert response.status_code == 302
