@@ -27,6 +27,8 @@ from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
 NOMINEE_FIELDS = ("nominee_name", "nominee_organisation", "nominee_region", "nominee_email", "relationship_to_nominee")
+# An answer within its word limit is still refused past this many characters a word: no one word is a book.
+MOST_CHARACTERS_PER_WORD = 30
 # At most this many evidence files per nomination.
 MOST_EVIDENCE_FILES = 5
 
@@ -63,6 +65,11 @@ def _check_answers(category, answers, complete):
     for criterion in category.criteria:
         text = (answers.get(criterion.id) or "").strip()
         words = count_words(text)
+        if len(text) > criterion.word_limit * MOST_CHARACTERS_PER_WORD:
+            raise AwardsError(
+                f"This answer is too long: shorten it to {criterion.word_limit} words or fewer.",
+                field=answer_field(criterion),
+            )
         if words > criterion.word_limit:
             raise AwardsError(
                 f"This answer has {words} words: shorten it to {criterion.word_limit} words or fewer.",

@@ -387,3 +387,13 @@ def test_a_category_left_without_questions_takes_no_nominations(client):
 
     assert "Unfinished Category" not in awards_page and "Nominations are not open at the moment." in awards_page
     assert response.status_code == 302
+
+
+def test_an_answer_of_one_enormous_word_is_refused(app):
+    category = AwardCategoryFactory(weights=(1,), word_limit=10)
+    criterion = category.criteria[0]
+
+    with pytest.raises(AwardsError) as refused:
+        nominations.save_draft(PersonFactory(), category, answers={criterion.id: "x" * 301}, **nominee_values())
+
+    assert refused.value.message == "This answer is too long: shorten it to 10 words or fewer."
