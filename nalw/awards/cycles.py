@@ -6,6 +6,7 @@ answers nominators wrote. Services flush; callers commit.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from nalw.awards.errors import AwardsError, CriteriaFrozen
 from nalw.awards.models import AwardCategory, AwardCriterion, AwardCycle, NomineeKind
@@ -32,6 +33,16 @@ HEAVIEST_WEIGHT = 10
 
 def _snapshot(record, fields):
     return {field: getattr(record, field) for field in fields}
+
+
+def _change(actor, record, fields, action, values, summary=""):
+    """Set `values` on `record` and audit the change of `fields` as `action`."""
+    before = _snapshot(record, fields)
+    for field, value in values.items():
+        setattr(record, field, value)
+    db.session.flush()
+    record_audit(actor, action, record, before=before, after=_snapshot(record, fields), summary=summary)
+    return record
 
 
 # --- Cycles ------------------------------------------------------------------------------------------
@@ -93,14 +104,7 @@ def create_cycle(actor, **values) -> AwardCycle:
 def edit_cycle(actor, cycle, **values) -> AwardCycle:
     """Change a cycle's dates and title; once nominations open, neither their opening nor blindness changes."""
     _check(cycle_refusals(values, cycle))
-    before = _snapshot(cycle, CYCLE_FIELDS)
-    for field, value in values.items():
-        setattr(cycle, field, value)
-    db.session.flush()
-    record_audit(
-        actor, "awards.cycle_edited", cycle, before=before, after=_snapshot(cycle, CYCLE_FIELDS), summary=cycle.title
-    )
-    return cycle
+    return _change(actor, cycle, CYCLE_FIELDS, "awards.cycle_edited", values, summary=values.get("title", ""))
 
 
 def all_cycles():
@@ -117,12 +121,15 @@ def cycles_open_for_nominations(now=None) -> list[AwardCycle]:
 
 
 def categories_open_for_nominations(now=None) -> list[AwardCategory]:
-    """The categories people may nominate in now, in the order staff set."""
+    """The categories people may nominate in now (those with questions), in the order staff set."""
     now = now or utcnow()
     return db.session.scalars(
         sa.select(AwardCategory)
         .join(AwardCategory.cycle)
+        .options(contains_eager(AwardCategory.cycle))
         .where(AwardCycle.nominations_open_at <= now, AwardCycle.nominations_close_at > now)
+        # A category staff left without questions takes no nominations.
+        .where(AwardCategory.criteria.any())
         .order_by(AwardCycle.year, AwardCategory.position, AwardCategory.id)
     ).all()
 
@@ -163,12 +170,7 @@ def add_category(actor, cycle, *, now=None, **values) -> AwardCategory:
 def edit_category(actor, category, **values) -> AwardCategory:
     _refuse_if_frozen(category.cycle)
     _check_category(category.cycle, values, category)
-    before = _snapshot(category, CATEGORY_FIELDS)
-    for field, value in values.items():
-        setattr(category, field, value)
-    db.session.flush()
-    record_audit(actor, "awards.category_edited", category, before=before, after=_snapshot(category, CATEGORY_FIELDS))
-    return category
+    return _change(actor, category, CATEGORY_FIELDS, "awards.category_edited", values)
 
 
 def remove_category(actor, category):
@@ -203,14 +205,7 @@ def add_criterion(actor, category, *, now=None, **values) -> AwardCriterion:
 def edit_criterion(actor, criterion, **values) -> AwardCriterion:
     _refuse_if_frozen(criterion.category.cycle)
     _check_criterion(values)
-    before = _snapshot(criterion, CRITERION_FIELDS)
-    for field, value in values.items():
-        setattr(criterion, field, value)
-    db.session.flush()
-    record_audit(
-        actor, "awards.criterion_edited", criterion, before=before, after=_snapshot(criterion, CRITERION_FIELDS)
-    )
-    return criterion
+    return _change(actor, criterion, CRITERION_FIELDS, "awards.criterion_edited", values)
 
 
 def remove_criterion(actor, criterion):

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from nalw.awards.cycles import FIRST_YEAR, HEAVIEST_WEIGHT, LAST_YEAR, LONGEST_WORD_LIMIT
 from nalw.awards.models import NominationStatus, NomineeKind
@@ -11,20 +11,14 @@ from nalw.awards.nominations import MOST_EVIDENCE_FILES, answer_field
 from nalw.awards.screening import LONGEST_REASON
 from nalw.awards.words import count_words
 from nalw.core.evidence_files import evidence_size_limit
-from nalw.core.forms import UkTimeField, WholeNumberField, choice_field, text_field
+from nalw.core.forms import UkTimeField, choice_field, text_field, whole_number_field
 from nalw.core.regions import Region, region_choices
 
 
-def _whole(label, message, minimum, maximum, description=None):
-    return WholeNumberField(
-        label,
-        validators=[InputRequired(message=message), NumberRange(min=minimum, max=maximum, message=message)],
-        description=description,
-    )
-
-
 class CycleForm(FlaskForm):
-    year = _whole("Year", f"Enter the year of the awards, from {FIRST_YEAR} to {LAST_YEAR}", FIRST_YEAR, LAST_YEAR)
+    year = whole_number_field(
+        "Year", f"Enter the year of the awards, from {FIRST_YEAR} to {LAST_YEAR}", FIRST_YEAR, LAST_YEAR
+    )
     title = text_field(
         "Title",
         max_length=200,
@@ -98,8 +92,10 @@ class CategoryForm(FlaskForm):
 
 class CriterionForm(FlaskForm):
     question = text_field("Question", max_length=500, rows=2, required="Enter the question nominators answer")
-    word_limit = _whole("Word limit", f"Enter a word limit from 1 to {LONGEST_WORD_LIMIT:,}", 1, LONGEST_WORD_LIMIT)
-    weight = _whole(
+    word_limit = whole_number_field(
+        "Word limit", f"Enter a word limit from 1 to {LONGEST_WORD_LIMIT:,}", 1, LONGEST_WORD_LIMIT
+    )
+    weight = whole_number_field(
         "Weight",
         f"Enter a weight from 1 to {HEAVIEST_WEIGHT}",
         1,
@@ -228,24 +224,31 @@ class IneligibleForm(FlaskForm):
     submit = SubmitField("Mark not eligible")
 
 
-def _any(label, choices):
-    return SelectField(label, choices=[SelectChoice("", "Any"), *choices], validators=[Optional()])
+def _any(choices):
+    return [SelectChoice("", "Any"), *choices]
 
 
 class ScreeningFilterForm(FlaskForm):
+    """The screening list's filters, read from the query string; the view passes the cycle's categories."""
+
     class Meta:
         csrf = False
 
-    category = _any("Category", [])
-    status = _any(
+    category = SelectField(
+        "Category", choices=lambda form, _field: _any(form.categories_offered), validators=[Optional()]
+    )
+    status = SelectField(
         "Status",
-        [
-            SelectChoice(status.value, status.label)
-            for status in NominationStatus
-            if status is not NominationStatus.DRAFT
-        ],
+        choices=_any(
+            [
+                SelectChoice(status.value, status.label)
+                for status in NominationStatus
+                if status is not NominationStatus.DRAFT
+            ]
+        ),
+        validators=[Optional()],
     )
 
     def __init__(self, *args, categories=(), **kwargs):
+        self.categories_offered = [SelectChoice(str(category.id), category.name) for category in categories]
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", "Any"), *(SelectChoice(str(c.id), c.name) for c in categories)]

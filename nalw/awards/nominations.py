@@ -8,6 +8,7 @@ checked by their content, as CPD evidence is. Services flush; callers commit.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, lazyload
 
 from nalw.awards.errors import AwardsError, NominationsClosed
 from nalw.awards.models import (
@@ -26,6 +27,8 @@ from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
 NOMINEE_FIELDS = ("nominee_name", "nominee_organisation", "nominee_region", "nominee_email", "relationship_to_nominee")
+# An answer within its word limit is still refused past this many characters a word: no one word is a book.
+MOST_CHARACTERS_PER_WORD = 30
 # At most this many evidence files per nomination.
 MOST_EVIDENCE_FILES = 5
 
@@ -37,6 +40,10 @@ def answer_field(criterion) -> str:
 
 def _refuse_unless_open(category, now):
     cycle = category.cycle
+    if not category.criteria:
+        raise NominationsClosed(
+            f"{category.name} is not taking nominations: it has no questions yet.", field="category"
+        )
     if now < cycle.nominations_open_at:
         raise NominationsClosed(
             f"Nominations for {cycle.title} open on {format_datetime(cycle.nominations_open_at)}.", field="category"
@@ -58,6 +65,11 @@ def _check_answers(category, answers, complete):
     for criterion in category.criteria:
         text = (answers.get(criterion.id) or "").strip()
         words = count_words(text)
+        if len(text) > criterion.word_limit * MOST_CHARACTERS_PER_WORD:
+            raise AwardsError(
+                f"This answer is too long: shorten it to {criterion.word_limit} words or fewer.",
+                field=answer_field(criterion),
+            )
         if words > criterion.word_limit:
             raise AwardsError(
                 f"This answer has {words} words: shorten it to {criterion.word_limit} words or fewer.",
@@ -110,12 +122,18 @@ def save_draft(
     return nomination
 
 
+def check_ready_to_submit(nominator, nomination, now=None):
+    """Refuse, as submitting would, a nomination that is not the nominator's draft, is incomplete, or comes
+    after nominations closed."""
+    _refuse_unless_draft(nominator, nomination)
+    _refuse_unless_open(nomination.category, now or utcnow())
+    _check_answers(nomination.category, {answer.criterion_id: answer.text for answer in nomination.answers}, True)
+
+
 def submit(nominator, nomination, now=None) -> Nomination:
     """Submit a complete draft before nominations close; the nominator is sent a confirmation."""
     now = now or utcnow()
-    _refuse_unless_draft(nominator, nomination)
-    _refuse_unless_open(nomination.category, now)
-    _check_answers(nomination.category, {answer.criterion_id: answer.text for answer in nomination.answers}, True)
+    check_ready_to_submit(nominator, nomination, now)
     nomination.status = NominationStatus.SUBMITTED
     nomination.submitted_at = now
     db.session.flush()
@@ -159,6 +177,12 @@ def nominations_by(person) -> list[Nomination]:
         sa.select(Nomination)
         .join(Nomination.category)
         .join(AwardCategory.cycle)
+        # The list shows no answers or files; each category's cycle comes with it.
+        .options(
+            lazyload(Nomination.answers),
+            lazyload(Nomination.evidence),
+            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
+        )
         .where(Nomination.nominator_id == person.id)
         .order_by(AwardCycle.year.desc(), Nomination.created_at.desc())
     ).all()
@@ -179,12 +203,7 @@ def add_evidence(person, nomination, upload) -> NominationEvidence:
             f"A nomination can have up to {MOST_EVIDENCE_FILES} files: remove one to add another.", field="evidence"
         )
     checked = evidence_files.check_upload(upload)
-    evidence = NominationEvidence(
-        original_name=checked.original_name,
-        stored_name=checked.stored_name,
-        content_type=checked.content_type,
-        size_bytes=checked.size_bytes,
-    )
+    evidence = NominationEvidence(**checked.record_values())
     nomination.evidence.append(evidence)
     db.session.flush()
     evidence_files.write_file(checked)

@@ -15,7 +15,7 @@ from nalw.awards.models import (
     NominationStatus,
 )
 from nalw.core import evidence_files
-from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.forms import EmptyForm, carry_out, validate_all
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.time import utcnow
@@ -36,13 +36,9 @@ def staff_cycles():
 
 def _save_cycle(form, cycle):
     """Every problem at once: the form's own checks, then the cycle rules on whatever was read."""
-    form.validate()
-    values = form.cycle_values()
-    for refusal in cycles.cycle_refusals(values, cycle):
-        if not getattr(form, refusal.field).errors:
-            show_refusal(form, refusal)
-    if form.errors:
+    if not validate_all(form, lambda: cycles.cycle_refusals(form.cycle_values(), cycle)):
         return None
+    values = form.cycle_values()
     with carry_out(form) as call:
         cycle = (
             cycles.create_cycle(current_user, **values)

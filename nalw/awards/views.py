@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, lazyload
 
 from nalw.awards import blueprint, cycles, nominations
 from nalw.awards.forms import nomination_form
@@ -18,6 +19,12 @@ def published_outcomes():
     """Winners and Highly Commended of published cycles only, newest cycle first, then by category."""
     return db.session.scalars(
         sa.select(Nomination)
+        # The page shows no answers or files; each category's cycle comes with it.
+        .options(
+            lazyload(Nomination.answers),
+            lazyload(Nomination.evidence),
+            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
+        )
         .join(Nomination.category)
         .join(AwardCategory.cycle)
         .where(AwardCycle.published_at.is_not(None), Nomination.outcome.is_not(None))
@@ -57,6 +64,9 @@ def _save(form, category, nomination=None):
         nomination=nomination,
         **form.nominee_values(),
     )
+    if form.send.data:
+        # Refuse an incomplete submission before a file is written, so a refusal leaves nothing behind.
+        nominations.check_ready_to_submit(current_user, nomination)
     if form.evidence.data and form.evidence.data.filename:
         nominations.add_evidence(current_user, nomination, form.evidence.data)
     if form.send.data:
@@ -76,7 +86,7 @@ def _after_saving(form, nomination):
 @signed_in
 def nominate(category_id):
     category = db.get_or_404(AwardCategory, category_id)
-    if not category.cycle.nominations_open(utcnow()):
+    if not (category.cycle.nominations_open(utcnow()) and category.criteria):
         flash(f"Nominations for {category.name} are not open.", "warning")
         return redirect(url_for("awards.awards_page"))
     form = nomination_form(category)

@@ -51,6 +51,15 @@ class CheckedFile:
     def size_bytes(self) -> int:
         return len(self.content)
 
+    def record_values(self) -> dict:
+        """The columns a domain's record of the file keeps."""
+        return {
+            "original_name": self.original_name,
+            "stored_name": self.stored_name,
+            "content_type": self.content_type,
+            "size_bytes": self.size_bytes,
+        }
+
 
 def storage_dir() -> Path:
     folder = Path(current_app.config["EVIDENCE_STORAGE_DIR"])

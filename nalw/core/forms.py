@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from nalw.core.errors import DomainError
 from nalw.core.time import london_to_utc, to_london
@@ -59,6 +59,15 @@ class UkTimeField(DateTimeLocalField):
         self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
+def whole_number_field(label, message, minimum, maximum, description=None):
+    """A required whole number from `minimum` to `maximum`; `message` says what to enter, for every problem."""
+    return WholeNumberField(
+        label,
+        validators=[InputRequired(message=message), NumberRange(min=minimum, max=maximum, message=message)],
+        description=description,
+    )
+
+
 def text_field(
     label, *, max_length, required=None, too_long=None, checks=(), rows=None, render_kw=None, **field_options
 ):
@@ -97,6 +106,17 @@ def show_refusal(form, error):
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def validate_all(form, refusals_of) -> bool:
+    """Every problem at once: the form's own checks, then the domain rules on whatever was read
+    (`refusals_of()` gives DomainErrors), each shown at its field unless the form already said something
+    there. True when there is nothing to put right."""
+    form.validate()
+    for refusal in refusals_of():
+        if not getattr(form, refusal.field).errors:
+            show_refusal(form, refusal)
+    return not form.errors
 
 
 @dataclass

@@ -202,13 +202,7 @@ def add_evidence(person, entry, upload) -> Evidence:
     if entry.person_id != person.id:
         raise CpdError("That entry is not yours.")
     checked = evidence_files.check_upload(upload)
-    evidence = Evidence(
-        entry=entry,
-        original_name=checked.original_name,
-        stored_name=checked.stored_name,
-        content_type=checked.content_type,
-        size_bytes=checked.size_bytes,
-    )
+    evidence = Evidence(entry=entry, **checked.record_values())
     db.session.add(evidence)
     db.session.flush()
     evidence_files.write_file(checked)

@@ -10,9 +10,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
 
-from nalw.core.forms import UkTimeField, WholeNumberField
+from nalw.core.forms import UkTimeField, whole_number_field
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
@@ -87,14 +87,6 @@ class EventFilterForm(FlaskForm):
 # --- Staff ------------------------------------------------------------------------------------------
 
 
-def _whole(label, message, minimum, maximum, description=None):
-    return WholeNumberField(
-        label,
-        validators=[InputRequired(message=message), NumberRange(min=minimum, max=maximum, message=message)],
-        description=description,
-    )
-
-
 class EventForm(FlaskForm):
     """Every field of an event. Money in pounds, hours in hours, times in UK time; the view converts."""
 
@@ -142,7 +134,7 @@ class EventForm(FlaskForm):
         ],
         description="Shown and sent only to people with a confirmed place. Needed for online and hybrid events.",
     )
-    capacity = _whole("Capacity", "Enter the number of places, from 1 to 100,000", 1, 100_000)
+    capacity = whole_number_field("Capacity", "Enter the number of places, from 1 to 100,000", 1, 100_000)
     member_price = PoundsField(
         "Member price (£)",
         validators=[InputRequired(message="Enter the price for members in pounds, like 25.00, or 0 for free")],
@@ -171,21 +163,21 @@ class EventForm(FlaskForm):
         validate_choice=False,  # the service keeps only standards of the current code
         description="The standards this event helps attendees meet.",
     )
-    refund_cutoff_days = _whole(
+    refund_cutoff_days = whole_number_field(
         "Refund cut-off (days before the start)",
         "Enter the refund cut-off as a whole number of days, from 0 to 365",
         0,
         365,
         "Attendees who cancel up to this many days before get a full refund; none after.",
     )
-    offer_hours = _whole(
+    offer_hours = whole_number_field(
         "Waiting-list offer time (hours)",
         "Enter the offer time as a whole number of hours, from 1 to 336",
         1,
         336,
         "How long a freed place is held for the next person on the waiting list of a paid event.",
     )
-    hold_minutes = _whole(
+    hold_minutes = whole_number_field(
         "Hold while paying (minutes)",
         "Enter the hold as a whole number of minutes, from 1 to 240",
         1,

@@ -230,3 +230,40 @@ def test_the_default_categories_are_the_specs_with_weighted_criteria_and_seeding
     for category in cycle.categories:
         assert len(category.criteria) >= 3
         assert all(criterion.weight >= 1 and criterion.word_limit >= 100 for criterion in category.criteria)
+
+
+def test_staff_edit_a_cycle_on_a_form_showing_its_dates_in_uk_time(client):
+    cycle = AwardCycleFactory(phase="not_open", year=2032)
+    sign_in(client, staff_member())
+
+    form_page = client.get(f"/admin/awards/cycles/{cycle.id}/edit").get_data(as_text=True)
+    response = client.post(
+        f"/admin/awards/cycles/{cycle.id}/edit", data=cycle_form(year="2032", title="Renamed Awards")
+    )
+
+    assert 'value="2032"' in form_page
+    assert response.status_code == 302
+    assert cycle.title == "Renamed Awards" and cycle.judging_opens_at == dt.datetime(2031, 4, 7, 8, 0, tzinfo=dt.UTC)
+
+
+def test_staff_add_a_category_and_a_missing_choice_is_named(client):
+    cycle = AwardCycleFactory(phase="not_open")
+    sign_in(client, staff_member())
+
+    bad = client.post(f"/admin/awards/cycles/{cycle.id}/categories/new", data={"name": "", "nominee_kind": "robot"})
+    good = client.post(
+        f"/admin/awards/cycles/{cycle.id}/categories/new",
+        data={"name": "Rising Star", "description": "New link workers.", "nominee_kind": "member"},
+    )
+
+    assert errors_on_field(bad, "name") == ["Enter the category's name, like Rising Star"]
+    assert errors_on_field(bad, "nominee_kind") == [
+        "Choose who may be nominated: a member, a team or a community group"
+    ]
+    assert good.status_code == 302
+    [category] = cycle.categories
+    assert (category.name, category.nominee_kind, category.self_nomination_allowed) == (
+        "Rising Star",
+        NomineeKind.MEMBER,
+        False,
+    )

@@ -2,6 +2,7 @@
 limit, self-nomination only where allowed, evidence checked by its content; they see their nominations."""
 
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -335,3 +336,64 @@ def test_my_nominations_shows_each_status_and_a_reason_for_ineligible(client):
     assert "Eligible Person" in page and "Eligible" in page
     assert "Refused Person" in page and "The nominee is not a link worker." in page
     assert "Someone Elses" not in page
+
+
+def test_a_file_sent_with_a_submission_that_is_refused_is_not_kept(client, app):
+    category = AwardCategoryFactory(weights=(1,))
+    sign_in(client, PersonFactory())
+    criterion = category.criteria[0]
+
+    response = client.post(
+        f"/awards/categories/{category.id}/nominate",
+        data={
+            **nomination_form(category, **{f"answer_{criterion.id}": ""}),
+            "evidence": (io.BytesIO(pdf_file()), "reference.pdf"),
+            "send": "1",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert errors_on_field(response, f"answer_{criterion.id}") == ["Answer this question before you submit."]
+    assert nominations_in_database() == []
+    folder = Path(app.config["EVIDENCE_STORAGE_DIR"])
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_my_nominations_queries_do_not_grow_with_the_nominations(client, count_queries):
+    nominator = PersonFactory()
+    NominationFactory(nominator=nominator)
+    sign_in(client, nominator)
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/awards/my-nominations")
+    for _ in range(5):
+        NominationFactory(nominator=nominator)  # each in a category of a cycle of its own
+    db.session.expire_all()
+    with count_queries() as many:
+        page = page_text(client.get("/awards/my-nominations"))
+
+    assert page.count("Priya Raman") == 6
+    assert len(many) == len(few)
+
+
+def test_a_category_left_without_questions_takes_no_nominations(client):
+    category = AwardCategoryFactory(weights=(), name="Unfinished Category")
+    sign_in(client, PersonFactory())
+
+    with pytest.raises(NominationsClosed):
+        nominations.save_draft(PersonFactory(), category, answers={}, **nominee_values())
+    awards_page = page_text(client.get("/awards"))
+    response = client.get(f"/awards/categories/{category.id}/nominate")
+
+    assert "Unfinished Category" not in awards_page and "Nominations are not open at the moment." in awards_page
+    assert response.status_code == 302
+
+
+def test_an_answer_of_one_enormous_word_is_refused(app):
+    category = AwardCategoryFactory(weights=(1,), word_limit=10)
+    criterion = category.criteria[0]
+
+    with pytest.raises(AwardsError) as refused:
+        nominations.save_draft(PersonFactory(), category, answers={criterion.id: "x" * 301}, **nominee_values())
+
+    assert refused.value.message == "This answer is too long: shorten it to 10 words or fewer."

@@ -54,3 +54,23 @@ def test_winners_and_highly_commended_appear_only_once_results_are_published(cli
     assert published.cycle.title in page
     assert "Also Ran Team" not in page
     assert "Secret Winner" not in page and "Manager of the Year" not in page
+
+
+def test_the_pages_queries_do_not_grow_with_the_winners_shown(client, count_queries):
+    def published_category(number):
+        category = AwardCategoryFactory(phase="published", name=f"Published Category {number}")
+        with_outcome(NominationFactory(category=category, status="eligible"), AwardOutcome.WINNER)
+        AwardCategoryFactory(phase="nominating", name=f"Open Category {number}")
+
+    published_category(0)
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/awards")
+    for number in range(1, 6):
+        published_category(number)
+    db.session.expire_all()
+    with count_queries() as many:
+        page = page_text(client.get("/awards"))
+
+    assert "Published Category 5" in page and "Open Category 5" in page
+    assert len(many) == len(few)

@@ -1,10 +1,13 @@
 """Staff screen submitted nominations, seeing the nominee's standing where their email is a member's: eligible,
 or not eligible with a reason the nominator is emailed. Decisions are audited and fixed once judging opens."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
-from nalw.awards import screening
+from nalw.awards import nominations, screening
 from nalw.awards.errors import AwardsError
 from nalw.awards.models import NominationStatus
 from nalw.core.audit import AuditEntry
@@ -15,10 +18,15 @@ from tests.factories import (
     NominationFactory,
     PersonFactory,
     cycle_in_phase,
+    pdf_file,
     staff_member,
 )
 from tests.helpers import emails_to, page_text, sign_in
 from tests.members.steps import errors_on_field
+
+
+def upload_pdf(name):
+    return FileStorage(stream=io.BytesIO(pdf_file()), filename=name)
 
 
 @pytest.fixture
@@ -159,3 +167,17 @@ def test_the_nomination_page_shows_the_members_standing_and_the_answers(client, 
     assert f"Active Link Worker membership {membership.number}" in page
     assert "Nina Nominator" in page and "She listens" not in page
     assert "They changed how our practice listens to people." in page
+
+
+def test_staff_download_a_submitted_nominations_file_but_not_a_drafts(client, staff):
+    submitted = NominationFactory(status="draft")
+    evidence = nominations.add_evidence(submitted.nominator, submitted, upload_pdf("reference.pdf"))
+    draft = NominationFactory(status="draft")
+    draft_evidence = nominations.add_evidence(draft.nominator, draft, upload_pdf("private.pdf"))
+    nominations.submit(submitted.nominator, submitted)
+
+    response = client.get(f"/admin/awards/evidence/{evidence.id}")
+
+    assert response.status_code == 200 and response.data == pdf_file()
+    assert client.get(f"/admin/awards/evidence/{draft_evidence.id}").status_code == 404
+    assert "reference.pdf" in page_text(client.get(f"/admin/awards/nominations/{submitted.id}"))
