@@ -135,6 +135,12 @@ def _check_judging_open(cycle, now):
         raise JudgingClosed("Judging has closed, so nothing can be changed. Ask the awards team if you need to.")
 
 
+def _one_at_a_time(judge):
+    """A judge's own changes wait for each other (a double-click, two tabs), so the second finds the first's
+    rows and updates them instead of adding duplicates."""
+    db.session.execute(sa.select(Person.id).where(Person.id == judge.id).with_for_update())
+
+
 def declaration_of(judge, nomination_id):
     return db.session.scalar(
         sa.select(ConflictDeclaration).where(
@@ -183,6 +189,7 @@ def declare(judge, nomination, *, conflicted, note, now):
     become a conflict (scores already given stay for the record and leave the results); a conflict, once
     declared, stands: only staff can change it."""
     _check_judging_open(nomination.category.cycle, now)
+    _one_at_a_time(judge)
     declaration = declaration_of(judge, nomination.id)
     if conflicted and not note.strip():
         raise JudgingError("Say briefly what the conflict is, for the awards team's record.", field="note")
@@ -242,6 +249,7 @@ def save_scores(judge, nomination, entries, now):
                 f"Write a comment on criterion {position} (up to {COMMENT_MAX_LENGTH:,} characters) saying why.",
                 field=f"comment_{criterion.id}",
             )
+    _one_at_a_time(judge)
     existing = scores_of(judge, nomination.id)
     for criterion in nomination.category.criteria:
         score, comment = entries[criterion.id]

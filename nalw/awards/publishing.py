@@ -81,6 +81,8 @@ def choose_outcome(actor, nomination, outcome, now):
     before publishing. A category has one winner; Highly Commended may be several."""
     cycle = nomination.category.cycle
     _check_outcomes_may_change(cycle, now)
+    # Two staff choosing winners at once: the second waits, then sees the first one's winner.
+    db.session.execute(sa.select(AwardCategory.id).where(AwardCategory.id == nomination.category_id).with_for_update())
     if nomination.status is not NominationStatus.ELIGIBLE:
         raise judging.JudgingError("Only an eligible nomination can win or be Highly Commended.", field="outcome")
     if outcome is AwardOutcome.WINNER:
