@@ -7,7 +7,6 @@ counted scores, see `judging.counted_sheets`) and records what staff decide.
 import dataclasses
 
 import sqlalchemy as sa
-from flask import url_for
 from sqlalchemy.orm import lazyload
 
 from nalw.accounts.models import Person
@@ -24,6 +23,8 @@ from nalw.awards.models import (
 )
 from nalw.awards.results import category_results
 from nalw.core.audit import record_audit
+from nalw.core.links import absolute_link
+from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import format_datetime
 from nalw.extensions import db
@@ -138,7 +139,7 @@ def publish_results(actor, cycle, now):
         .order_by(Nomination.id)
         .with_for_update(of=Nomination)
     ).all()
-    link = url_for("awards.public_results", year=cycle.year, _external=True)
+    link = absolute_link("awards.public_results", year=cycle.year)
     for nomination in to_tell:
         context = {"nomination": nomination, "cycle": cycle, "link": link}
         subject = f"{cycle.title}: the results"
