@@ -24,7 +24,6 @@ from nalw.awards.models import (
 from nalw.awards.results import category_results
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
-from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.time import format_datetime
 from nalw.extensions import db
