@@ -53,6 +53,20 @@ def screening_page(cycle, *, page, per_page, category_id=None, status=None) -> P
     return Page(items=rows, page=page, per_page=per_page, total=total)
 
 
+def counts_by_category(cycle) -> dict[int, dict[NominationStatus, int]]:
+    """How many of each category's nominations are in each status (drafts too), in one query."""
+    rows = db.session.execute(
+        sa.select(Nomination.category_id, Nomination.status, sa.func.count())
+        .join(Nomination.category)
+        .where(AwardCategory.cycle_id == cycle.id)
+        .group_by(Nomination.category_id, Nomination.status)
+    )
+    counts = {}
+    for category_id, status, count in rows:
+        counts.setdefault(category_id, {})[status] = count
+    return counts
+
+
 def nominee_membership(nomination):
     """The nominee's current membership, where their email is a member's."""
     return member_services.current_memberships_by_email([nomination.nominee_email]).get(nomination.nominee_email or "")

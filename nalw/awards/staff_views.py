@@ -81,7 +81,13 @@ def staff_cycle(cycle_id):
     cycle = db.get_or_404(AwardCycle, cycle_id)
     now = utcnow()
     return render_template(
-        "awards/staff_cycle.html", cycle=cycle, now=now, frozen=cycle.criteria_frozen(now), form=EmptyForm()
+        "awards/staff_cycle.html",
+        cycle=cycle,
+        now=now,
+        frozen=cycle.criteria_frozen(now),
+        counts=screening.counts_by_category(cycle),
+        statuses=list(NominationStatus),
+        form=EmptyForm(),
     )
 
 

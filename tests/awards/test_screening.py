@@ -181,3 +181,21 @@ def test_staff_download_a_submitted_nominations_file_but_not_a_drafts(client, st
     assert response.status_code == 200 and response.data == pdf_file()
     assert client.get(f"/admin/awards/evidence/{draft_evidence.id}").status_code == 404
     assert "reference.pdf" in page_text(client.get(f"/admin/awards/nominations/{submitted.id}"))
+
+
+def test_the_cycle_page_counts_each_categorys_nominations_by_status(client, staff):
+    category = AwardCategoryFactory(name="Counted Category")
+    NominationFactory(category=category, status="draft")
+    NominationFactory(category=category, status="submitted")
+    NominationFactory(category=category, status="eligible")
+    NominationFactory(category=category, status="eligible")
+
+    counts = screening.counts_by_category(category.cycle)
+    page = page_text(client.get(f"/admin/awards/cycles/{category.cycle_id}"))
+
+    assert counts[category.id] == {
+        NominationStatus.DRAFT: 1,
+        NominationStatus.SUBMITTED: 1,
+        NominationStatus.ELIGIBLE: 2,
+    }
+    assert "Draft 1; Submitted, waiting for screening 1; Eligible 2; Not eligible 0." in page
