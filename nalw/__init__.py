@@ -71,7 +71,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from nalw import accounts, admin, code_of_practice, cpd, events, insight, members, payments
+    from nalw import accounts, admin, awards, code_of_practice, cpd, events, insight, members, payments
     from nalw.core import views as core_views
     from nalw.core.permissions import declare_public
     from nalw.core.web import register_url_converters
@@ -86,6 +86,7 @@ def register_blueprints(app):
     app.register_blueprint(cpd.blueprint)
     app.register_blueprint(events.blueprint)
     app.register_blueprint(insight.blueprint)
+    app.register_blueprint(awards.blueprint)
     members.register_payment_handlers()
     events.register_payment_handlers()
     insight.register_event_panels()

@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person, RecoveryCode
 from nalw.accounts.security import hash_password, recovery_code_digest
+from nalw.awards.demo import seed_demo_awards
+from nalw.awards.judging_demo import seed_demo_judging
 from nalw.code_of_practice.services import current_version
 from nalw.core.cpd_years import current_year
 from nalw.core.permissions import Role
@@ -450,6 +452,17 @@ def seed_demo_insight():
         report.reported_on = today - dt.timedelta(days=number * 365 // DEMO_REPORTS)
 
 
+def _seed_demo_awards():
+    nominators = [_person(email) for email in ("orgadmin@demo.nalw.org.uk", "account@demo.nalw.org.uk")]
+    seed_demo_awards(
+        _person("staff@demo.nalw.org.uk"),
+        _person("judge@demo.nalw.org.uk"),
+        _person("member@demo.nalw.org.uk"),
+        nominators,
+    )
+    seed_demo_judging(_person("staff@demo.nalw.org.uk"), _person("judge@demo.nalw.org.uk"))
+
+
 @demo_cli.command("seed")
 def seed_command():
     """Add the demo sign-ins, memberships, CPD, an audit, events and reports of gaps and barriers (idempotent)."""
@@ -460,5 +473,6 @@ def seed_command():
     seed_demo_audit()
     seed_demo_events()
     seed_demo_insight()
+    _seed_demo_awards()
     db.session.commit()
     click.echo(f"demo: {len(created)} people added, {len(DEMO_PEOPLE) - len(created)} already there")

@@ -1,6 +1,9 @@
 """Fixtures every test module can use: people by role, signing in, reading the outbox."""
 
+import concurrent.futures
+import contextlib
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -104,3 +107,38 @@ def rows_of(*models):
         model.__table__.name: db.session.execute(sa.select(model.__table__).order_by(model.__table__.c.id)).all()
         for model in models
     }
+
+
+# Real transactions in threads (PostgreSQL): each thread works as a request would, in its own session.
+
+
+@contextlib.contextmanager
+def all_threads_meet_at(statement_fragment, parties):
+    """Hold each thread at its first statement containing `statement_fragment` until all have arrived.
+    Where a lock serialises them first, the barrier times out and they go on one at a time."""
+    barrier = threading.Barrier(parties)
+    waited = threading.local()
+
+    def wait_for_the_others(conn, cursor, statement, parameters, context, executemany):
+        if statement_fragment in statement and not getattr(waited, "done", False):
+            waited.done = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=3)
+
+    sa.event.listen(db.engine, "before_cursor_execute", wait_for_the_others)
+    try:
+        yield
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", wait_for_the_others)
+
+
+def in_threads(app, work, arguments):
+    def in_own_context(argument):
+        with app.app_context():
+            try:
+                return work(argument)
+            finally:
+                db.session.remove()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(arguments)) as pool:
+        return [future.result(timeout=60) for future in [pool.submit(in_own_context, a) for a in arguments]]

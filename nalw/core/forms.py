@@ -5,10 +5,20 @@ from dataclasses import dataclass
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from nalw.core.errors import DomainError
+from nalw.core.time import london_to_utc, to_london
 from nalw.extensions import db
 
 
@@ -34,6 +44,35 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+
+
+UK_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class UkTimeField(DateTimeLocalField):
+    """A date and time typed in UK time, read as aware UTC in `utc` (None when blank or not a time)."""
+
+    def __init__(self, label, *, message, **kwargs):
+        kwargs.setdefault("description", "UK time.")
+        super().__init__(label, format=UK_TIME_FORMAT, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, _form):
+        if self.data is None:  # blank, or not a date and time
+            raise StopValidation(self.message)
+
+    @property
+    def utc(self):
+        return london_to_utc(self.data) if self.data else None
+
+    def show(self, moment):
+        self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
 def text_field(
@@ -104,6 +143,17 @@ def show_refusal(form, error):
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def validate_all(form, refusals_of) -> bool:
+    """Every problem at once: the form's own checks, then the domain rules on whatever was read
+    (`refusals_of()` gives DomainErrors), each shown at its field unless the form already said something
+    there. True when there is nothing to put right."""
+    form.validate()
+    for refusal in refusals_of():
+        if not getattr(form, refusal.field).errors:
+            show_refusal(form, refusal)
+    return not form.errors
 
 
 @dataclass

@@ -3,17 +3,14 @@
 Services flush and never commit; views commit once.
 """
 
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import filetype
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from nalw.code_of_practice.models import CodeVersion, Standard, VersionStatus
+from nalw.core import evidence_files
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, year_containing, year_starting_in
 from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
@@ -37,25 +34,6 @@ from nalw.members.models import Membership
 # The progress page lists at most this many of a year's entries, newest first.
 ENTRIES_SHOWN = 200
 REFLECTION_FIELDS = ("what_i_did", "what_i_learned", "practice_change", "impact")
-
-# What evidence may be, judged from the file's content (never its name).
-ALLOWED_EVIDENCE = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-}
 
 
 class CpdError(DomainError):
@@ -212,27 +190,8 @@ def delete_entry(person, entry) -> list[Path]:
 # --- Evidence -------------------------------------------------------------------------------------
 
 
-def storage_dir() -> Path:
-    folder = Path(current_app.config["EVIDENCE_STORAGE_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def evidence_path(evidence) -> Path:
-    return storage_dir() / evidence.stored_name
-
-
-def evidence_size_limit() -> str:
-    """The largest evidence file allowed, as people read sizes: "10 MB", "1.5 MB", "512 KB"."""
-    limit = current_app.config["EVIDENCE_MAX_BYTES"]
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if limit >= scale:
-            return f"{round(limit / scale, 1):g} {unit}"
-    return f"{limit} bytes"
-
-
-def too_large_message() -> str:
-    return f"The file is too large. Files can be up to {evidence_size_limit()}: choose a smaller file."
+    return evidence_files.stored_path(evidence.stored_name)
 
 
 def add_evidence(person, entry, upload) -> Evidence:
@@ -240,49 +199,16 @@ def add_evidence(person, entry, upload) -> Evidence:
     its type. A file that fails any check is refused and nothing is stored."""
     if entry.person_id != person.id:
         raise CpdError("That entry is not yours.")
-    if upload is None or not upload.filename:
-        raise CpdError("Choose a file to upload.", field="evidence")
-    limit = current_app.config["EVIDENCE_MAX_BYTES"]
-    content = upload.stream.read(limit + 1)
-    if len(content) > limit:
-        raise CpdError(too_large_message(), field="evidence")
-    if not content:
-        raise CpdError("The file is empty. Choose another file.", field="evidence")
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in ALLOWED_EVIDENCE:
-        raise CpdError("That file is not a PDF, an image or an office document. Upload one of those.", field="evidence")
-    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_EVIDENCE[kind.mime]}"
-    evidence = Evidence(
-        entry=entry,
-        original_name=_display_name(upload.filename),
-        stored_name=stored_name,
-        content_type=kind.mime,
-        size_bytes=len(content),
-    )
+    checked = evidence_files.check_upload(upload)
+    evidence = Evidence(entry=entry, **checked.record_values())
     db.session.add(evidence)
     db.session.flush()
-    _write_new_file(storage_dir() / stored_name, content)
+    evidence_files.write_file(checked)
     return evidence
 
 
-def _write_new_file(path, content):
-    """Write to a temporary name, then rename: a half-written file never has the real name."""
-    temporary = path.with_suffix(path.suffix + ".part")
-    with open(temporary, "xb") as file:
-        file.write(content)
-    os.replace(temporary, path)
-
-
-def _display_name(filename):
-    name = os.path.basename(filename.replace("\\", "/")).strip() or "evidence"
-    return "".join(character for character in name if character.isprintable())[:255]
-
-
 def download_name(evidence) -> str:
-    """The name a download is saved under: the uploader's name with the extension of the type checked
-    from the content, so a PDF named "evil.html" is saved as "evil.pdf" and opened as a PDF."""
-    stem = evidence.original_name.rsplit(".", 1)[0].strip(" .") or "evidence"
-    return f"{stem}.{ALLOWED_EVIDENCE.get(evidence.content_type, 'bin')}"
+    return evidence_files.download_name(evidence.original_name, evidence.content_type)
 
 
 def own_evidence(person, evidence_id, staff=False) -> Evidence | None:
@@ -302,10 +228,9 @@ def remove_evidence(person, evidence) -> Path:
     return path
 
 
-def delete_files(paths):
-    """After the commit: remove files whose records are gone."""
-    for path in paths:
-        path.unlink(missing_ok=True)
+delete_files = evidence_files.delete_files
+evidence_size_limit = evidence_files.evidence_size_limit
+too_large_message = evidence_files.too_large_message
 
 
 # --- Progress --------------------------------------------------------------------------------------

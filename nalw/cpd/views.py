@@ -1,9 +1,10 @@
 """A member's CPD: the year's progress, logging entries with evidence, exports."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
+from nalw.core import evidence_files
 from nalw.core.cpd_years import FIRST_YEAR, current_year, year_starting_in
 from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, carry_out
@@ -201,16 +202,9 @@ def evidence_file(evidence_id):
     evidence = services.own_evidence(current_user, evidence_id, staff=current_user.has_role(Role.STAFF))
     if evidence is None:
         abort(404)
-    path = services.evidence_path(evidence)
-    if not path.exists():
-        abort(404)
-    # Type and extension come from the checked content, never from the name the uploader gave.
-    response = send_file(
-        path, mimetype=evidence.content_type, as_attachment=True, download_name=services.download_name(evidence)
+    return evidence_files.download_response(
+        services.evidence_path(evidence), evidence.content_type, services.download_name(evidence)
     )
-    response.headers["Cache-Control"] = "private, no-store"  # personal documents: no copy in any cache
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @blueprint.route("/cpd/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])

@@ -2,17 +2,17 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
     SelectChoice,
     StringField,
     SubmitField,
     URLField,
 )
-from wtforms.validators import URL, Length, Optional, Regexp, StopValidation
+from wtforms.validators import URL, Length, Optional, Regexp
 
 from nalw.core.forms import (
     FilterForm,
+    UkTimeField,
     choice_field,
     enum_choices,
     optional_choice_field,
@@ -22,7 +22,6 @@ from nalw.core.forms import (
 )
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
-from nalw.core.time import london_to_utc, to_london
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
 from nalw.payments.forms import pounds_field
@@ -85,34 +84,6 @@ class EventFilterForm(FilterForm):
 
 
 # --- Staff ------------------------------------------------------------------------------------------
-
-UK_TIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class UkTimeField(DateTimeLocalField):
-    """A date and time typed in UK time, read as aware UTC in `utc` (None when blank or not a time)."""
-
-    def __init__(self, label, *, message, **kwargs):
-        kwargs.setdefault("description", "UK time.")
-        super().__init__(label, format=UK_TIME_FORMAT, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-
-    def pre_validate(self, _form):
-        if self.data is None:  # blank, or not a date and time
-            raise StopValidation(self.message)
-
-    @property
-    def utc(self):
-        return london_to_utc(self.data) if self.data else None
-
-    def show(self, moment):
-        self.data = to_london(moment).replace(tzinfo=None) if moment else None
 
 
 class EventForm(FlaskForm):

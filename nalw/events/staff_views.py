@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
 from nalw.core.csv_export import csv_response
-from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.forms import EmptyForm, carry_out, validate_all
 from nalw.core.money import pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
@@ -44,13 +44,9 @@ def _event_form(event=None):
 
 def _save(form, event):
     """Every problem at once: the form's own checks, then the event rules on whatever was read."""
-    form.validate()
-    values = form.event_values()
-    for refusal in programme.event_refusals(values, event):
-        if not getattr(form, refusal.field).errors:
-            show_refusal(form, refusal)
-    if form.errors:
+    if not validate_all(form, lambda: programme.event_refusals(form.event_values(), event)):
         return None
+    values = form.event_values()
     with carry_out(form) as call:
         if event is None:
             event = programme.create_event(current_user, standard_ids=form.standards.data or [], **values)

@@ -544,3 +544,21 @@ def save_tier(
         )
     record_audit(actor, "tier.saved", tier, before=before, after=fields, summary=f"Saved tier {tier.name}")
     return tier
+
+
+def current_memberships_by_email(emails) -> dict[str, Membership]:
+    """The current personal membership of each account among `emails` (lower-case) that has one: how other
+    domains (awards screening) show a person's standing beside what they know of them, in one query."""
+    emails = {email.lower() for email in emails if email}
+    if not emails:
+        return {}
+    rows = db.session.execute(
+        sa.select(Person.email, Membership)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Person.email.in_(emails),
+            Membership.for_organisation.is_(False),
+            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+        )
+    )
+    return dict(rows.all())

@@ -18,6 +18,7 @@ STAFF = frozenset({Role.STAFF})
 ADMIN = frozenset({Role.ADMIN})
 MEMBER = frozenset({Role.MEMBER})
 ORGANISATION_ADMIN = frozenset({Role.ORGANISATION_ADMIN})
+JUDGE = frozenset({Role.JUDGE})
 
 EXPECTED_AUDIENCE = {
     "static": PUBLIC,
@@ -142,6 +143,45 @@ EXPECTED_AUDIENCE = {
     "insight.staff_reports": STAFF,
     "insight.staff_reports_csv": STAFF,
     "insight.hide_report": STAFF,
+    # awards: the public page, nominating, screening
+    "awards.awards_page": PUBLIC,
+    "awards.nominate": SIGNED_IN,
+    "awards.edit_nomination": SIGNED_IN,
+    "awards.delete_nomination": SIGNED_IN,
+    "awards.my_nominations": SIGNED_IN,
+    "awards.evidence_file": SIGNED_IN,
+    "awards.delete_evidence": SIGNED_IN,
+    "awards.staff_cycles": STAFF,
+    "awards.new_cycle": STAFF,
+    "awards.edit_cycle": STAFF,
+    "awards.staff_cycle": STAFF,
+    "awards.add_default_categories": STAFF,
+    "awards.new_category": STAFF,
+    "awards.edit_category": STAFF,
+    "awards.delete_category": STAFF,
+    "awards.new_criterion": STAFF,
+    "awards.edit_criterion": STAFF,
+    "awards.delete_criterion": STAFF,
+    "awards.screening_list": STAFF,
+    "awards.staff_nomination": STAFF,
+    "awards.mark_eligible": STAFF,
+    "awards.mark_ineligible": STAFF,
+    "awards.staff_evidence_file": STAFF,
+    # The judging and results pages of the awards.
+    "awards.judging_home": JUDGE,
+    "awards.declare_conflict": JUDGE,
+    "awards.judge_nomination": JUDGE,
+    "awards.judge_evidence": JUDGE,
+    "awards.judge_scores_csv": JUDGE,
+    "awards.staff_judging": STAFF,
+    "awards.unassign_judge": STAFF,
+    "awards.reopen_judging": STAFF,
+    "awards.staff_nomination_judging": STAFF,
+    "awards.staff_results": STAFF,
+    "awards.choose_outcome": STAFF,
+    "awards.publish_results": STAFF,
+    "awards.results_csv": STAFF,
+    "awards.public_results": PUBLIC,
 }
 
 

@@ -6,10 +6,6 @@ overlap. The control turns the event's row lock off and shows the same race over
 is known to race, and the lock is what wins it.
 """
 
-import concurrent.futures
-import contextlib
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -18,42 +14,11 @@ from nalw.events import errors, places, services, waiting_list
 from nalw.events.models import Booking, BookingStatus, Event, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 from tests.events.steps import fill, member, non_member, paid_event, published_event
+from tests.helpers import all_threads_meet_at, in_threads
 
 pytestmark = pytest.mark.postgres_only
 
 PEOPLE = 8
-
-
-@contextlib.contextmanager
-def all_threads_meet_at(statement_fragment, parties):
-    """Hold each thread at its first statement containing `statement_fragment` until all have arrived.
-    Where a lock serialises them first, the barrier times out and they go on one at a time."""
-    barrier = threading.Barrier(parties)
-    waited = threading.local()
-
-    def wait_for_the_others(conn, cursor, statement, parameters, context, executemany):
-        if statement_fragment in statement and not getattr(waited, "done", False):
-            waited.done = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=3)
-
-    sa.event.listen(db.engine, "before_cursor_execute", wait_for_the_others)
-    try:
-        yield
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", wait_for_the_others)
-
-
-def in_threads(app, work, arguments):
-    def in_own_context(argument):
-        with app.app_context():
-            try:
-                return work(argument)
-            finally:
-                db.session.remove()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(arguments)) as pool:
-        return [future.result(timeout=60) for future in [pool.submit(in_own_context, a) for a in arguments]]
 
 
 def book_as_a_request_would(event_id):

@@ -6,6 +6,16 @@ Import from here: `from tests.factories import MembershipFactory, CpdEntryFactor
 """
 
 from tests.factories.accounts import DEFAULT_PASSWORD, PersonFactory, staff_member
+from tests.factories.awards import (
+    AwardCategoryFactory,
+    AwardCycleFactory,
+    NominationFactory,
+    answers_for,
+    assign_judge,
+    cycle_in_phase,
+    judge,
+    nominee_values,
+)
 from tests.factories.cpd import (
     REFLECTION,
     CpdAuditFactory,
@@ -23,6 +33,7 @@ from tests.factories.cpd import (
 )
 from tests.factories.events import EventFactory, event_values
 from tests.factories.insight import ReportFactory
+from tests.factories.judging import declared, eligible_with_evidence, judge_of, scored
 from tests.factories.members import (
     MembershipFactory,
     application_answers,
@@ -34,7 +45,19 @@ from tests.factories.members import (
 from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_invoice
 
 __all__ = [
+    "declared",
+    "eligible_with_evidence",
+    "judge_of",
+    "scored",
     "DEFAULT_PASSWORD",
+    "AwardCategoryFactory",
+    "AwardCycleFactory",
+    "NominationFactory",
+    "answers_for",
+    "assign_judge",
+    "cycle_in_phase",
+    "judge",
+    "nominee_values",
     "audited_year",
     "REFLECTION",
     "CpdAuditFactory",

@@ -1,0 +1,7 @@
+"""The Link Worker Day awards: cycles, categories and criteria, nominations, screening, judging, results."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("awards", __name__)
+
+from nalw.awards import judge_views, models, result_views, staff_views, views  # noqa: E402,F401  # noqa: E402,F401

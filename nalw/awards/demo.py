@@ -1,0 +1,134 @@
+"""Awards demo data for `make run`, made through the awards services at the times they would have happened.
+
+Three cycles, so that every part can be tried at once:
+- last year's, published, with a winner and Highly Commended per category (the public page's past winners);
+- this year's, in judging (blind), with eligible nominations in every category and the demo judge assigned
+  to Link Worker of the Year and Rising Star;
+- next year's, taking nominations now: a visitor nominates; the demo member has a draft and a submitted
+  nomination; other submitted nominations wait for staff to screen them.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from nalw.awards import cycles, defaults, nominations, screening
+from nalw.awards.models import AwardCycle, AwardOutcome, JudgeAssignment, Nomination
+from nalw.core.regions import Region
+from nalw.core.time import london_today, utcnow
+from nalw.extensions import db
+
+DAY = dt.timedelta(days=1)
+JUDGED_CATEGORIES = ("Link Worker of the Year", "Rising Star")
+
+# (nominee, organisation, region): nominated in every category of the cycles that have nominations.
+NOMINEES = [
+    ("Amara Okafor", "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER),
+    ("Tom Evans", "Cardiff Bay Wellbeing Hub", Region.WALES),
+    ("Grace Lindqvist", "Tyneside Community Connectors", Region.NORTH_EAST),
+    ("Harbour Lights Walking Group", "Harbour Lights Trust", Region.SOUTH_WEST),
+    ("Deepa Sharma", "Leicester City PCN", Region.EAST_MIDLANDS),
+]
+ANSWERS = [
+    "She meets people where they are, often at home, and stays with them until the first visit to a group is done. "
+    "Forty people last year found a regular group through her; most still go.",
+    "They set up a weekly drop-in with the food bank and the library, so people get help with money, "
+    "food and loneliness in one visit.",
+    "Reflective supervision every month, a reading group with colleagues, and a course on trauma-informed practice.",
+]
+
+
+def _cycle_dates(nominations_open_at):
+    return {
+        "nominations_open_at": nominations_open_at,
+        "nominations_close_at": nominations_open_at + 40 * DAY,
+        "judging_opens_at": nominations_open_at + 45 * DAY,
+        "judging_closes_at": nominations_open_at + 80 * DAY,
+        "results_due_on": (nominations_open_at + 90 * DAY).date(),
+    }
+
+
+def _cycle(staff, year, nominations_open_at, blind=False):
+    """A cycle with the default categories, set up by staff a week before its nominations opened."""
+    cycle = cycles.create_cycle(
+        staff, year=year, title=f"Link Worker Day Awards {year}", blind=blind, **_cycle_dates(nominations_open_at)
+    )
+    defaults.seed_default_categories(staff, cycle, now=nominations_open_at - 7 * DAY)
+    return cycle
+
+
+def _nominate(nominator, category, nominee, at, submit=True, email=""):
+    name, organisation, region = nominee
+    nomination = nominations.save_draft(
+        nominator,
+        category,
+        answers={criterion.id: ANSWERS[index % len(ANSWERS)] for index, criterion in enumerate(category.criteria)},
+        nominee_name=name,
+        nominee_organisation=organisation,
+        nominee_region=region,
+        nominee_email=email,
+        relationship_to_nominee="A colleague",
+        now=at,
+    )
+    if submit:
+        nominations.submit(nominator, nomination, now=at)
+    return nomination
+
+
+def _nominated_and_screened(staff, nominators, cycle, count):
+    """`count` eligible nominations per category, submitted and screened while the cycle took nominations."""
+    submitted_at = cycle.nominations_open_at + 5 * DAY
+    screened_at = cycle.nominations_close_at + DAY
+    made = {}
+    for category in cycle.categories:
+        made[category.name] = []
+        for number in range(count):
+            nominee = NOMINEES[number % len(NOMINEES)]
+            nomination = _nominate(nominators[number % len(nominators)], category, nominee, submitted_at)
+            screening.mark_eligible(staff, nomination, now=screened_at)
+            made[category.name].append(nomination)
+    return made
+
+
+def _outcomes_of(cycle):
+    return [
+        nomination
+        for category in cycle.categories
+        for nomination in db.session.scalars(
+            sa.select(Nomination).where(Nomination.category_id == category.id, Nomination.outcome.is_not(None))
+        )
+    ]
+
+
+def seed_demo_awards(staff, judge, member, nominators):
+    """Idempotent: does nothing once any cycle exists. `member` nominates and is nominated (so staff see a
+    member's standing beside a nomination); `nominators` make the other nominations."""
+    if db.session.scalar(sa.select(sa.func.count(AwardCycle.id))):
+        return
+    now = utcnow()
+    year = london_today().year
+
+    past = _cycle(staff, year - 1, now - 400 * DAY)
+    for made in _nominated_and_screened(staff, nominators, past, 3).values():
+        made[0].outcome, made[1].outcome = AwardOutcome.WINNER, AwardOutcome.HIGHLY_COMMENDED
+        for nomination in made[:2]:
+            nomination.outcome_chosen_by_id, nomination.outcome_chosen_at = staff.id, past.judging_closes_at
+    past.published_at = past.judging_closes_at + 2 * DAY
+    for made in _outcomes_of(past):
+        made.result_emailed_at = past.published_at
+
+    judging = _cycle(staff, year, now - 60 * DAY, blind=True)
+    _nominated_and_screened(staff, nominators, judging, 4)
+    for category in judging.categories:
+        if category.name in JUDGED_CATEGORIES:
+            db.session.add(JudgeAssignment(category=category, judge=judge, assigned_by_id=staff.id))
+
+    taking = _cycle(staff, year + 1, now - 10 * DAY)
+    first = taking.categories[0]
+    _nominate(member, first, NOMINEES[0], now - DAY)
+    _nominate(member, first, NOMINEES[1], now - DAY, submit=False)
+    member_nominee = (member.name, "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER)
+    _nominate(nominators[0], first, member_nominee, now - 3 * DAY, email=member.email)
+    for number, category in enumerate(taking.categories[:3]):
+        _nominate(nominators[number % len(nominators)], category, NOMINEES[(number + 2) % len(NOMINEES)], now - 2 * DAY)
+    db.session.flush()

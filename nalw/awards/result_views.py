@@ -1,0 +1,240 @@
+"""Staff pages of judging and results: judges assigned and their progress, a nomination's judging record and
+recusal, reopening judging, the results per category with the choice of winners, publishing, the export;
+and the public results page."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
+
+from nalw.accounts.models import Person, RoleGrant
+from nalw.awards import blueprint, conflicts, judging, publishing
+from nalw.awards.judging_forms import AssignJudgeForm, OutcomeForm, RecusalForm, ReopenJudgingForm
+from nalw.awards.models import (
+    AwardCategory,
+    AwardCycle,
+    ConflictDeclaration,
+    JudgeAssignment,
+    Nomination,
+    Recusal,
+    Score,
+)
+from nalw.awards.results import TIE_BREAK_RULE
+from nalw.core.csv_export import csv_response
+from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.permissions import Role, public, requires
+from nalw.core.time import utcnow
+from nalw.extensions import db
+
+
+def _cycle(cycle_id) -> AwardCycle:
+    return db.get_or_404(AwardCycle, cycle_id)
+
+
+def _assignments(cycle):
+    return db.session.scalars(
+        sa.select(JudgeAssignment)
+        .join(AwardCategory, AwardCategory.id == JudgeAssignment.category_id)
+        .where(AwardCategory.cycle_id == cycle.id)
+        .order_by(AwardCategory.position, AwardCategory.id, JudgeAssignment.id)
+    ).all()
+
+
+def _assign_form(cycle):
+    form = AssignJudgeForm()
+    judges = db.session.scalars(
+        sa.select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(RoleGrant.role == Role.JUDGE)
+    ).all()
+    form.judge.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in sorted(judges, key=lambda p: p.name)]
+    form.category.choices = [SelectChoice(c.id, c.name) for c in cycle.categories]
+    return form
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def staff_judging(cycle_id):
+    """Judges by category with every judge's progress; assigning a judge posts here."""
+    cycle = _cycle(cycle_id)
+    form = _assign_form(cycle)
+    if form.validate_on_submit():
+        category = next(c for c in cycle.categories if c.id == form.category.data)
+        with carry_out(form) as call:
+            judging.assign_judge(current_user, category, db.session.get(Person, form.judge.data))
+        if call.succeeded:
+            flash("Judge assigned.", "success")
+            return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
+    assignments = _assignments(cycle)
+    return render_template(
+        "awards/results/judging.html",
+        cycle=cycle,
+        assignments=assignments,
+        progress=judging.progress_for(assignments),
+        form=form,
+        reopen_form=ReopenJudgingForm(),
+        button=EmptyForm(),
+        state=judging.judging_state(cycle, utcnow()),
+        closed=utcnow() >= cycle.judging_closes_at,
+    )
+
+
+@blueprint.route("/admin/awards/judges/<int:assignment_id>/remove", methods=["POST"])
+@requires(Role.STAFF)
+def unassign_judge(assignment_id):
+    assignment = db.get_or_404(JudgeAssignment, assignment_id)
+    cycle_id = assignment.category.cycle_id
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            judging.unassign_judge(current_user, assignment)
+        if call.succeeded:
+            flash("Judge taken off the category.", "success")
+    return redirect(url_for("awards.staff_judging", cycle_id=cycle_id))
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges/reopen", methods=["POST"])
+@requires(Role.STAFF)
+def reopen_judging(cycle_id):
+    cycle = _cycle(cycle_id)
+    form = ReopenJudgingForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        with carry_out() as call:
+            judging.reopen_judging(current_user, cycle, now + dt.timedelta(days=form.days.data), now)
+        if call.succeeded:
+            flash(judging.judging_state(cycle, now), "success")
+    else:
+        flash(" ".join(form.days.errors) or "The form expired. Try again.", "danger")
+    return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
+
+
+def _results_of(nomination):
+    return url_for("awards.staff_results", cycle_id=nomination.category.cycle_id, category_id=nomination.category_id)
+
+
+def _nomination(nomination_id) -> Nomination:
+    return db.get_or_404(Nomination, nomination_id)
+
+
+def _recusal_form(nomination):
+    form = RecusalForm()
+    judges = db.session.scalars(
+        sa.select(Person)
+        .join(JudgeAssignment, JudgeAssignment.judge_id == Person.id)
+        .where(JudgeAssignment.category_id == nomination.category_id)
+        .order_by(Person.name)
+    ).all()
+    form.judge.choices = [SelectChoice(judge.id, judge.name) for judge in judges]
+    return form, judges
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>/judging", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def staff_nomination_judging(nomination_id):
+    """Every judge of the nomination's category: their declaration, the conflicts the system suggests, their
+    scores and comments, and recusal; recusing posts here."""
+    nomination = _nomination(nomination_id)
+    form, judges = _recusal_form(nomination)
+    if form.validate_on_submit():
+        judge = db.session.get(Person, form.judge.data)
+        with carry_out(form) as call:
+            judging.recuse(current_user, nomination, judge, form.reason.data)
+        if call.succeeded:
+            flash(f"{judge.name} is recused from this nomination. Their scores stay on record.", "success")
+            return redirect(url_for("awards.staff_nomination_judging", nomination_id=nomination.id))
+    declarations = {
+        d.judge_id: d
+        for d in db.session.scalars(
+            sa.select(ConflictDeclaration).where(ConflictDeclaration.nomination_id == nomination.id)
+        )
+    }
+    recusals = {
+        r.judge_id: r for r in db.session.scalars(sa.select(Recusal).where(Recusal.nomination_id == nomination.id))
+    }
+    scores = {}
+    for score in db.session.scalars(
+        sa.select(Score).where(Score.nomination_id == nomination.id).order_by(Score.criterion_id)
+    ):
+        scores.setdefault(score.judge_id, {})[score.criterion_id] = score
+    employers = conflicts.employers_of([nomination.nominator_id, *(judge.id for judge in judges)])
+    contacts = conflicts.contacts_of([nomination])
+    return render_template(
+        "awards/results/nomination_judging.html",
+        nomination=nomination,
+        judges=judges,
+        declarations=declarations,
+        recusals=recusals,
+        scores=scores,
+        suggested={
+            judge.id: conflicts.suggested_conflicts(judge, contacts, employers).get(nomination.id, [])
+            for judge in judges
+        },
+        form=form,
+    )
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/<int:category_id>")
+@requires(Role.STAFF)
+def staff_results(cycle_id, category_id):
+    category = db.session.scalars(
+        sa.select(AwardCategory)
+        .options(joinedload(AwardCategory.cycle))
+        .where(AwardCategory.id == category_id, AwardCategory.cycle_id == cycle_id)
+    ).one_or_none()
+    if category is None:
+        abort(404)
+    standing = publishing.standing_of(category)
+    return render_template(
+        "awards/results/category.html",
+        category=category,
+        cycle=category.cycle,
+        standing=standing,
+        tie_break=TIE_BREAK_RULE,
+        outcome_form=OutcomeForm(),
+        may_choose=not category.cycle.is_published and utcnow() >= category.cycle.judging_closes_at,
+    )
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>/outcome", methods=["POST"])
+@requires(Role.STAFF)
+def choose_outcome(nomination_id):
+    nomination = _nomination(nomination_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        with carry_out() as call:
+            publishing.choose_outcome(current_user, nomination, form.chosen, utcnow())
+        if call.succeeded:
+            flash(f"Nomination {nomination.id}: {form.chosen.label if form.chosen else 'no award'}.", "success")
+    else:
+        flash(" ".join(form.outcome.errors) or "The form expired. Try again.", "danger")
+    return redirect(_results_of(nomination))
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/publish", methods=["POST"])
+@requires(Role.STAFF)
+def publish_results(cycle_id):
+    cycle = _cycle(cycle_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            queued = publishing.publish_results(current_user, cycle, utcnow())
+        if call.succeeded:
+            flash(f"The results are published. {queued} emails are on their way.", "success")
+    return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results.csv")
+@requires(Role.STAFF)
+def results_csv(cycle_id):
+    cycle = _cycle(cycle_id)
+    return csv_response(f"award-results-{cycle.year}.csv", publishing.EXPORT_HEADER, publishing.export_rows(cycle))
+
+
+@blueprint.route("/awards/<int:year>/results")
+@public
+def public_results(year):
+    """Open to everyone once staff publish; until then there is no such page."""
+    cycle = db.session.scalar(sa.select(AwardCycle).where(AwardCycle.year == year))
+    if cycle is None or not cycle.is_published:
+        abort(404)
+    return render_template("awards/results/public.html", cycle=cycle, categories=publishing.published_outcomes(cycle))

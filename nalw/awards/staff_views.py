@@ -1,0 +1,278 @@
+"""Staff pages of the awards: cycles with their dates, categories and criteria (fixed once nominations
+open), the default categories, and screening nominations."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nalw.awards import blueprint, cycles, defaults, nominations, screening
+from nalw.awards.forms import CategoryForm, CriterionForm, CycleForm, IneligibleForm, ScreeningFilterForm
+from nalw.awards.models import (
+    AwardCategory,
+    AwardCriterion,
+    AwardCycle,
+    Nomination,
+    NominationEvidence,
+    NominationStatus,
+)
+from nalw.core import evidence_files
+from nalw.core.forms import EmptyForm, carry_out, validate_all
+from nalw.core.paging import page_number
+from nalw.core.permissions import Role, requires
+from nalw.core.time import utcnow
+from nalw.extensions import db
+
+PER_PAGE = 50
+
+
+def _cycle_page(cycle):
+    return redirect(url_for("awards.staff_cycle", cycle_id=cycle.id))
+
+
+@blueprint.route("/admin/awards")
+@requires(Role.STAFF)
+def staff_cycles():
+    return render_template("awards/staff_cycles.html", cycles=cycles.all_cycles(), now=utcnow())
+
+
+def _save_cycle(form, cycle):
+    """Every problem at once: the form's own checks, then the cycle rules on whatever was read."""
+    if not validate_all(form, lambda: cycles.cycle_refusals(form.cycle_values(), cycle)):
+        return None
+    values = form.cycle_values()
+    with carry_out(form) as call:
+        cycle = (
+            cycles.create_cycle(current_user, **values)
+            if cycle is None
+            else cycles.edit_cycle(current_user, cycle, **values)
+        )
+    return cycle if call.succeeded else None
+
+
+@blueprint.route("/admin/awards/cycles/new", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def new_cycle():
+    form = CycleForm()
+    if form.is_submitted():
+        cycle = _save_cycle(form, None)
+        if cycle is not None:
+            flash(f"{cycle.title} saved. Add its categories, or the default ones, before nominations open.", "success")
+            return _cycle_page(cycle)
+    return render_template("awards/staff_cycle_form.html", form=form, cycle=None)
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def edit_cycle(cycle_id):
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    form = CycleForm()
+    if not form.is_submitted():
+        form.show(cycle)
+    else:
+        saved = _save_cycle(form, cycle)
+        if saved is not None:
+            flash(f"{saved.title} saved.", "success")
+            return _cycle_page(saved)
+    return render_template("awards/staff_cycle_form.html", form=form, cycle=cycle)
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>")
+@requires(Role.STAFF)
+def staff_cycle(cycle_id):
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    now = utcnow()
+    return render_template(
+        "awards/staff_cycle.html",
+        cycle=cycle,
+        now=now,
+        frozen=cycle.criteria_frozen(now),
+        counts=screening.counts_by_category(cycle),
+        statuses=list(NominationStatus),
+        form=EmptyForm(),
+    )
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/default-categories", methods=["POST"])
+@requires(Role.STAFF)
+def add_default_categories(cycle_id):
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            added = defaults.seed_default_categories(current_user, cycle)
+        if call.succeeded:
+            flash(
+                f"Added {added} default categories." if added else "The cycle already has every default category.",
+                "success",
+            )
+    return _cycle_page(cycle)
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/categories/new", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def new_category(cycle_id):
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            category = cycles.add_category(current_user, cycle, **form.category_values())
+        if call.succeeded:
+            flash(f"{category.name} added. Now add its criteria.", "success")
+            return _cycle_page(cycle)
+    return render_template("awards/staff_category_form.html", form=form, cycle=cycle, category=None)
+
+
+@blueprint.route("/admin/awards/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def edit_category(category_id):
+    category = db.get_or_404(AwardCategory, category_id)
+    form = CategoryForm()
+    if not form.is_submitted():
+        form.show(category)
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            cycles.edit_category(current_user, category, **form.category_values())
+        if call.succeeded:
+            flash(f"{category.name} saved.", "success")
+            return _cycle_page(category.cycle)
+    return render_template("awards/staff_category_form.html", form=form, cycle=category.cycle, category=category)
+
+
+@blueprint.route("/admin/awards/categories/<int:category_id>/delete", methods=["POST"])
+@requires(Role.STAFF)
+def delete_category(category_id):
+    category = db.get_or_404(AwardCategory, category_id)
+    cycle = category.cycle
+    if EmptyForm().validate_on_submit():
+        name = category.name
+        with carry_out() as call:
+            cycles.remove_category(current_user, category)
+        if call.succeeded:
+            flash(f"{name} removed.", "success")
+    return _cycle_page(cycle)
+
+
+@blueprint.route("/admin/awards/categories/<int:category_id>/criteria/new", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def new_criterion(category_id):
+    category = db.get_or_404(AwardCategory, category_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            cycles.add_criterion(current_user, category, **form.criterion_values())
+        if call.succeeded:
+            flash(f"Criterion added to {category.name}.", "success")
+            return _cycle_page(category.cycle)
+    return render_template("awards/staff_criterion_form.html", form=form, category=category, criterion=None)
+
+
+@blueprint.route("/admin/awards/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def edit_criterion(criterion_id):
+    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    form = CriterionForm()
+    if not form.is_submitted():
+        form.show(criterion)
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            cycles.edit_criterion(current_user, criterion, **form.criterion_values())
+        if call.succeeded:
+            flash("Criterion saved.", "success")
+            return _cycle_page(criterion.category.cycle)
+    return render_template(
+        "awards/staff_criterion_form.html", form=form, category=criterion.category, criterion=criterion
+    )
+
+
+@blueprint.route("/admin/awards/criteria/<int:criterion_id>/delete", methods=["POST"])
+@requires(Role.STAFF)
+def delete_criterion(criterion_id):
+    criterion = db.get_or_404(AwardCriterion, criterion_id)
+    cycle = criterion.category.cycle
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            cycles.remove_criterion(current_user, criterion)
+        if call.succeeded:
+            flash("Criterion removed.", "success")
+    return _cycle_page(cycle)
+
+
+# --- Screening ----------------------------------------------------------------------------------------
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/nominations")
+@requires(Role.STAFF)
+def screening_list(cycle_id):
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    form = ScreeningFilterForm(request.args, categories=cycle.categories)
+    category_id = status = None
+    if form.validate():
+        category_id = int(form.category.data) if form.category.data else None
+        status = NominationStatus(form.status.data) if form.status.data else None
+    page = screening.screening_page(
+        cycle, page=page_number(), per_page=PER_PAGE, category_id=category_id, status=status
+    )
+    return render_template("awards/staff_screening.html", cycle=cycle, page=page, form=form)
+
+
+def _screening_page(nomination, ineligible_form):
+    return render_template(
+        "awards/staff_nomination.html",
+        nomination=nomination,
+        membership=screening.nominee_membership(nomination),
+        now=utcnow(),
+        form=EmptyForm(),
+        ineligible_form=ineligible_form,
+    )
+
+
+def _submitted_nomination(nomination_id) -> Nomination:
+    nomination = db.get_or_404(Nomination, nomination_id)
+    if nomination.status is NominationStatus.DRAFT:
+        abort(404)  # a draft is the nominator's own until they submit it
+    return nomination
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>")
+@requires(Role.STAFF)
+def staff_nomination(nomination_id):
+    nomination = _submitted_nomination(nomination_id)
+    return _screening_page(nomination, IneligibleForm(formdata=None))
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>/eligible", methods=["POST"])
+@requires(Role.STAFF)
+def mark_eligible(nomination_id):
+    nomination = _submitted_nomination(nomination_id)
+    if EmptyForm().validate_on_submit():
+        with carry_out() as call:
+            screening.mark_eligible(current_user, nomination)
+        if call.succeeded:
+            flash(f"The nomination of {nomination.nominee_name} is eligible.", "success")
+    return redirect(url_for("awards.staff_nomination", nomination_id=nomination.id))
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>/ineligible", methods=["POST"])
+@requires(Role.STAFF)
+def mark_ineligible(nomination_id):
+    nomination = _submitted_nomination(nomination_id)
+    form = IneligibleForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            screening.mark_ineligible(current_user, nomination, form.reason.data)
+        if call.succeeded:
+            flash(
+                f"The nomination of {nomination.nominee_name} is marked not eligible; the nominator is told why.",
+                "success",
+            )
+            return redirect(url_for("awards.staff_nomination", nomination_id=nomination.id))
+    return _screening_page(nomination, form)
+
+
+@blueprint.route("/admin/awards/evidence/<int:evidence_id>")
+@requires(Role.STAFF)
+def staff_evidence_file(evidence_id):
+    evidence = db.get_or_404(NominationEvidence, evidence_id)
+    if evidence.nomination.status is NominationStatus.DRAFT:
+        abort(404)
+    return evidence_files.download_response(
+        nominations.evidence_path(evidence), evidence.content_type, nominations.download_name(evidence)
+    )

@@ -1,0 +1,269 @@
+"""Results as staff read them, their choice of winners, publishing once, the public page and the export."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.awards import judging, publishing
+from nalw.awards.judging import JudgingError
+from nalw.awards.models import AwardOutcome, Score
+from nalw.core.audit import AuditEntry
+from nalw.core.outbox import OutboxMessage
+from nalw.core.time import utcnow
+from nalw.extensions import db
+from tests.factories import (
+    AwardCategoryFactory,
+    NominationFactory,
+    PersonFactory,
+    cycle_in_phase,
+    declared,
+    judge,
+    judge_of,
+    scored,
+    staff_member,
+)
+from tests.factories.awards import dates_of_phase
+from tests.helpers import emails_to, page_text, sign_in
+
+
+@pytest.fixture
+def category(app):
+    return AwardCategoryFactory(phase="judging", weights=(2, 1, 1), name="Rising Star")
+
+
+@pytest.fixture
+def staff_client(client):
+    sign_in(client, staff_member())
+    return client
+
+
+def results_url(category):
+    return f"/admin/awards/cycles/{category.cycle_id}/results/{category.id}"
+
+
+def closed(category):
+    """The cycle's judging closed now (its dates moved for good, as time passing would)."""
+    for name, value in dates_of_phase("judging_closed").items():
+        setattr(category.cycle, name, value)
+    db.session.flush()
+
+
+def test_the_results_page_shows_each_figure_by_hand_with_the_raw_score_note(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible", nominee_name="Amara Okafor")
+    ana, ben, cal = judge(name="Ana Judge"), judge(name="Ben Judge"), judge(name="Cal Judge")
+    for person in (ana, ben, cal):
+        judge_of(category, person)
+    scored(ana, nomination, 8, 6, 4)  # (16 + 6 + 4) / 4 = 6.50
+    scored(ben, nomination, 10, 5, 7)  # (20 + 5 + 7) / 4 = 8.00
+    scored(cal, nomination, 3, 9, 9)  # (6 + 9 + 9) / 4 = 6.00
+
+    page = page_text(staff_client.get(results_url(category)))
+
+    assert f"1 {nomination.id}: Amara Okafor" in page
+    assert "Ana Judge 6.50 (raw); Ben Judge 8.00 (raw); Cal Judge 6.00 (raw) 3 6.83 2.00 6.83" in page
+    assert (
+        "Raw scores used for Ana Judge because they scored 1 nomination in this category; "
+        "standardising needs at least 5." in page
+    )
+    assert "Ranked by standardised mean, highest first" in page
+
+
+def test_a_remaining_tie_is_shown_as_a_tie(staff_client, category):
+    first, second = (NominationFactory(category=category, status="eligible") for _ in range(2))
+    person = judge_of(category)
+    scored(person, first, 7)
+    scored(person, second, 7)
+
+    page = page_text(staff_client.get(results_url(category)))
+
+    assert f"1 (tied) {first.id}:" in page and f"1 (tied) {second.id}:" in page
+
+
+def test_a_constant_judge_is_used_raw_and_the_page_says_why(staff_client, category):
+    nominations = [NominationFactory(category=category, status="eligible") for _ in range(5)]
+    person = judge_of(category, judge(name="Flat Judge"))
+    for nomination in nominations:
+        scored(person, nomination, 6)
+
+    page = page_text(staff_client.get(results_url(category)))
+
+    assert "Raw scores used for Flat Judge because they gave every nomination the same score (6.00)" in page
+    assert "nan" not in page.lower()
+
+
+def test_a_recused_judges_scores_leave_the_results_and_export_but_stay_on_record(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    kept, recused = judge_of(category, judge(name="Kept Judge")), judge_of(category, judge(name="Gone Judge"))
+    scored(kept, nomination, 5)
+    scored(recused, nomination, 10, comment="Recused judge's comment.")
+    judging.recuse(staff_member(), nomination, recused, "Works with the nominee.")
+
+    page = page_text(staff_client.get(results_url(category)))
+    export = staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/results.csv").get_data(as_text=True)
+    record = page_text(staff_client.get(f"/admin/awards/nominations/{nomination.id}/judging"))
+
+    assert "Kept Judge 5.00 (raw) 1 5.00" in page and "Gone Judge" not in page
+    assert "Gone Judge" not in export and "Recused judge's comment." not in export
+    assert "Recused" in record and "Works with the nominee." in record and "Recused judge's comment." in record
+    assert db.session.scalar(sa.select(sa.func.count()).where(Score.judge_id == recused.id)) == 3
+
+
+def test_staff_recuse_from_the_nomination_page(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible", nominee_email="amy@riverside.org.uk")
+    person = judge_of(category, judge(name="Jo Judge", email="jo@riverside.org.uk"))
+
+    page = page_text(staff_client.get(f"/admin/awards/nominations/{nomination.id}/judging"))
+    assert "Possible conflict suggested: The nominee's email address is at riverside.org.uk" in page
+    refused = staff_client.post(
+        f"/admin/awards/nominations/{nomination.id}/judging", data={"judge": person.id, "reason": ""}
+    )
+    assert "Give the reason for recusing the judge, for the record" in page_text(refused)
+    staff_client.post(
+        f"/admin/awards/nominations/{nomination.id}/judging", data={"judge": person.id, "reason": "Same employer."}
+    )
+
+    assert judging.is_recused(person, nomination.id)
+
+
+def test_the_export_has_a_row_per_judge_nomination_and_criterion_with_flags_and_conflicts(staff_client, category):
+    winner = NominationFactory(category=category, status="eligible", nominee_name="Winning Person")
+    other = NominationFactory(category=category, status="eligible", nominee_name="Other Person")
+    scorer, conflicted = judge_of(category, judge(name="Sam Scorer")), judge_of(category, judge(name="Cora Conflict"))
+    scored(scorer, winner, 9)
+    scored(scorer, other, 4)
+    declared(conflicted, winner, conflicted=True, note="My colleague.")
+    closed(category)
+    publishing.choose_outcome(staff_member(), winner, AwardOutcome.WINNER, utcnow())
+
+    response = staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/results.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+    assert len(rows) == 3 + 3 + 1
+    first = rows[0]
+    assert (first["Nominee"], first["Judge"], first["Criterion"], first["Weight"], first["Score"]) == (
+        "Winning Person",
+        "Sam Scorer",
+        "1",
+        "2",
+        "9",
+    )
+    assert (first["Rank"], first["Winner"], first["Highly Commended"], first["Mean"]) == ("1", "Yes", "No", "9.00")
+    assert rows[3]["Rank"] == "2" and rows[3]["Winner"] == "No"
+    assert rows[-1]["Judge"] == "Cora Conflict" and rows[-1]["Conflict of interest declared"] == "Yes: My colleague."
+
+
+# --- Outcomes and publishing ----------------------------------------------------------------------------
+
+
+def test_outcomes_wait_for_judging_to_close_and_a_category_has_one_winner_audited(staff_client, category):
+    first, second = (NominationFactory(category=category, status="eligible") for _ in range(2))
+    with pytest.raises(JudgingError, match="once judging has closed"):
+        publishing.choose_outcome(staff_member(), first, AwardOutcome.WINNER, utcnow())
+    closed(category)
+
+    staff_client.post(f"/admin/awards/nominations/{first.id}/outcome", data={"outcome": "winner"})
+    refused = staff_client.post(
+        f"/admin/awards/nominations/{second.id}/outcome", data={"outcome": "winner"}, follow_redirects=True
+    )
+    staff_client.post(f"/admin/awards/nominations/{second.id}/outcome", data={"outcome": "highly_commended"})
+
+    assert f"Nomination {first.id}" in page_text(refused) and "is already the winner" in page_text(refused)
+    assert (first.outcome, second.outcome) == (AwardOutcome.WINNER, AwardOutcome.HIGHLY_COMMENDED)
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action == "awards.outcome_chosen"))
+    assert len(actions.all()) == 2
+
+
+def test_results_are_hidden_until_published_and_publishing_twice_emails_each_person_once(client, category):
+    nominator = PersonFactory(email="nominator@example.org")
+    winner = NominationFactory(
+        category=category,
+        status="eligible",
+        nominator=nominator,
+        nominee_name="Winning Person",
+        nominee_email="winner@example.org",
+    )
+    NominationFactory(category=category, status="eligible", nominee_name="No Email Person", nominee_email="")
+    year = category.cycle.year
+    closed(category)
+    staff = staff_member()
+    publishing.choose_outcome(staff, winner, AwardOutcome.WINNER, utcnow())
+
+    assert client.get(f"/awards/{year}/results").status_code == 404
+    sign_in(client, staff)
+    client.post(f"/admin/awards/cycles/{category.cycle_id}/results/publish")
+    again = client.post(f"/admin/awards/cycles/{category.cycle_id}/results/publish", follow_redirects=True)
+
+    assert "Nobody was emailed again" in page_text(again)
+    (to_nominator,) = result_emails("nominator@example.org")
+    (to_nominee,) = result_emails("winner@example.org")
+    assert "Winning Person is the winner of Rising Star" in to_nominator.body_text
+    assert "You are the winner of Rising Star" in to_nominee.body_text
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.template.like("awards/result%"))
+        )
+        == 3
+    )  # 2 nominators and 1 nominee with an email
+    public = page_text(client.get(f"/awards/{year}/results"))
+    assert "Rising Star Winner: Winning Person, Northgate Primary Care Network (North West)" in public
+    assert "No Email Person" not in public
+
+
+def result_emails(address):
+    return [message for message in emails_to(address) if message.template.startswith("awards/result")]
+
+
+def test_publishing_is_refused_while_judging_is_open(category):
+    with pytest.raises(JudgingError, match="Judging is still open"):
+        publishing.publish_results(staff_member(), category.cycle, utcnow())
+    assert category.cycle.published_at is None
+
+
+def test_the_results_page_takes_the_same_queries_for_few_or_many_nominations(staff_client, category, count_queries):
+    judges = [judge_of(category) for _ in range(2)]
+    made = []
+
+    def queries_with(total):
+        while len(made) < total:
+            made.append(NominationFactory(category=category, status="eligible"))
+            for person in judges:
+                scored(person, made[-1], len(made) % 11)
+        staff_client.get(results_url(category))
+        with count_queries() as queries:
+            assert staff_client.get(results_url(category)).status_code == 200
+        return len(queries)
+
+    assert queries_with(2) == queries_with(8)
+
+
+def test_reopening_judging_is_offered_after_it_closes(staff_client, category):
+    with cycle_in_phase(category.cycle, "judging_closed"):
+        db.session.flush()
+        response = staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/reopen", data={"days": "3"})
+        assert response.status_code == 302
+        assert category.cycle.judging_reopened_until is not None
+
+
+def test_staff_assign_judges_and_see_every_judges_progress(staff_client, category):
+    nominations = [NominationFactory(category=category, status="eligible") for _ in range(3)]
+    busy = judge_of(category, judge(name="Busy Judge"))
+    scored(busy, nominations[0], 5)
+    newcomer = judge(name="New Judge")
+    PersonFactory(name="Not A Judge")
+
+    page = staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/judges")
+    assert "Not A Judge" not in page_text(page)
+    refused = staff_client.post(
+        f"/admin/awards/cycles/{category.cycle_id}/judges", data={"judge": busy.id, "category": category.id}
+    )
+    assert "Busy Judge already judges Rising Star" in page_text(refused)
+    staff_client.post(
+        f"/admin/awards/cycles/{category.cycle_id}/judges", data={"judge": newcomer.id, "category": category.id}
+    )
+    page = page_text(staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/judges"))
+
+    assert "Busy Judge 1 of 3 2 1 0 0" in page
+    assert "New Judge 0 of 3 3 0 0 0 Take off category" in page
+    assert judging.is_assigned(newcomer, category.id)
