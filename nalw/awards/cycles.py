@@ -35,6 +35,21 @@ def _snapshot(record, fields):
     return {field: getattr(record, field) for field in fields}
 
 
+def _add(actor, record, fields, action, summary=""):
+    """Keep a new `record` and audit it as `action`."""
+    db.session.add(record)
+    db.session.flush()
+    record_audit(actor, action, record, after=_snapshot(record, fields), summary=summary)
+    return record
+
+
+def _remove(actor, record, fields, action, siblings):
+    """Take `record` out of its parent's list `siblings` (deleting it) and audit it as `action`."""
+    record_audit(actor, action, record, before=_snapshot(record, fields))
+    siblings.remove(record)
+    db.session.flush()
+
+
 def _change(actor, record, fields, action, values, summary=""):
     """Set `values` on `record` and audit the change of `fields` as `action`."""
     before = _snapshot(record, fields)
@@ -94,11 +109,7 @@ def _check(refusals):
 def create_cycle(actor, **values) -> AwardCycle:
     """A new cycle for a year that has none, its dates in order."""
     _check(cycle_refusals(values))
-    cycle = AwardCycle(**values)
-    db.session.add(cycle)
-    db.session.flush()
-    record_audit(actor, "awards.cycle_created", cycle, after=_snapshot(cycle, CYCLE_FIELDS), summary=cycle.title)
-    return cycle
+    return _add(actor, AwardCycle(**values), CYCLE_FIELDS, "awards.cycle_created", summary=values["title"])
 
 
 def edit_cycle(actor, cycle, **values) -> AwardCycle:
@@ -161,10 +172,7 @@ def add_category(actor, cycle, *, now=None, **values) -> AwardCategory:
     _check_category(cycle, values)
     position = max((category.position for category in cycle.categories), default=0) + 1
     category = AwardCategory(cycle=cycle, position=position, **values)
-    db.session.add(category)
-    db.session.flush()
-    record_audit(actor, "awards.category_added", category, after=_snapshot(category, CATEGORY_FIELDS))
-    return category
+    return _add(actor, category, CATEGORY_FIELDS, "awards.category_added")
 
 
 def edit_category(actor, category, **values) -> AwardCategory:
@@ -175,9 +183,7 @@ def edit_category(actor, category, **values) -> AwardCategory:
 
 def remove_category(actor, category):
     _refuse_if_frozen(category.cycle)
-    record_audit(actor, "awards.category_removed", category, before=_snapshot(category, CATEGORY_FIELDS))
-    category.cycle.categories.remove(category)
-    db.session.flush()
+    _remove(actor, category, CATEGORY_FIELDS, "awards.category_removed", category.cycle.categories)
 
 
 def _check_criterion(values):
@@ -196,10 +202,7 @@ def add_criterion(actor, category, *, now=None, **values) -> AwardCriterion:
     _check_criterion(values)
     position = max((criterion.position for criterion in category.criteria), default=0) + 1
     criterion = AwardCriterion(category=category, position=position, **values)
-    db.session.add(criterion)
-    db.session.flush()
-    record_audit(actor, "awards.criterion_added", criterion, after=_snapshot(criterion, CRITERION_FIELDS))
-    return criterion
+    return _add(actor, criterion, CRITERION_FIELDS, "awards.criterion_added")
 
 
 def edit_criterion(actor, criterion, **values) -> AwardCriterion:
@@ -210,6 +213,4 @@ def edit_criterion(actor, criterion, **values) -> AwardCriterion:
 
 def remove_criterion(actor, criterion):
     _refuse_if_frozen(criterion.category.cycle)
-    record_audit(actor, "awards.criterion_removed", criterion, before=_snapshot(criterion, CRITERION_FIELDS))
-    criterion.category.criteria.remove(criterion)
-    db.session.flush()
+    _remove(actor, criterion, CRITERION_FIELDS, "awards.criterion_removed", criterion.category.criteria)

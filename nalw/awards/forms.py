@@ -149,7 +149,12 @@ class NominationForm(FlaskForm):
     nominee_organisation = text_field(
         "Nominee's organisation", max_length=200, description="Optional. Where they work or which body runs them."
     )
-    nominee_region = choice_field("Nominee's region", region_choices(), message="Choose the nominee's region")
+    # No region is chosen for the nominator: a silent default would be wrong for most nominees.
+    nominee_region = choice_field(
+        "Nominee's region",
+        [SelectChoice("", "Choose a region"), *region_choices()],
+        message="Choose the nominee's region",
+    )
     nominee_email = StringField(
         "Nominee's email (optional)",
         validators=[

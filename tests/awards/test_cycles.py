@@ -267,3 +267,18 @@ def test_staff_add_a_category_and_a_missing_choice_is_named(client):
         NomineeKind.MEMBER,
         False,
     )
+
+
+def test_staff_remove_a_criterion_and_a_category_before_nominations_open_and_it_is_audited(client):
+    staff = staff_member()
+    category = AwardCategoryFactory(phase="not_open", weights=(2, 1))
+    cycle = category.cycle
+    sign_in(client, staff)
+
+    client.post(f"/admin/awards/criteria/{category.criteria[0].id}/delete")
+    assert [criterion.weight for criterion in category.criteria] == [1]
+    client.post(f"/admin/awards/categories/{category.id}/delete")
+
+    assert cycle.categories == []
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.actor_id == staff.id)).all()
+    assert sorted(actions) == ["awards.category_removed", "awards.criterion_removed"]

@@ -134,6 +134,20 @@ def test_a_draft_may_leave_questions_unanswered(app):
     assert [answer.text for answer in nomination.answers] == ["", ""]
 
 
+def test_no_region_is_chosen_for_the_nominator(client):
+    category = AwardCategoryFactory()
+    sign_in(client, PersonFactory())
+
+    form_page = client.get(f"/awards/categories/{category.id}/nominate").get_data(as_text=True)
+    response = client.post(
+        f"/awards/categories/{category.id}/nominate", data={**nomination_form(category, nominee_region=""), "save": "1"}
+    )
+
+    assert '<option value="">Choose a region</option><option value="north_east">' in form_page
+    assert errors_on_field(response, "nominee_region") == ["Choose the nominee's region"]
+    assert nominations_in_database() == []
+
+
 def test_the_nominee_name_region_and_relationship_are_required(client):
     category = AwardCategoryFactory()
     sign_in(client, PersonFactory())

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from nalw.awards.models import AwardOutcome, Nomination, NominationStatus
 from nalw.core.permissions import Role
+from nalw.core.regions import Region
 from nalw.extensions import db
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors, tab_until
 from tests.factories import AwardCategoryFactory, AwardCycleFactory, NominationFactory
@@ -105,6 +106,8 @@ def test_a_person_nominates_with_the_keyboard_alone(page, make_person):
         page.keyboard.press("Enter")
     tab_until(page, page.get_by_label("Nominee's name"), most=40)
     page.keyboard.type("Rosa Keys")
+    tab_until(page, page.get_by_label("Nominee's region"))
+    page.keyboard.type("Wales")
     tab_until(page, page.get_by_label("Your relationship to the nominee"))
     page.keyboard.type("Colleague")
     tab_until(page, page.get_by_label(category.criteria[0].question))
@@ -117,3 +120,4 @@ def test_a_person_nominates_with_the_keyboard_alone(page, make_person):
     db.session.rollback()
     nomination = db.session.query(Nomination).filter_by(nominator_id=person.id).one()
     assert nomination.status is NominationStatus.SUBMITTED and nomination.nominee_name == "Rosa Keys"
+    assert nomination.nominee_region is Region.WALES
