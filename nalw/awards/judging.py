@@ -13,7 +13,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
-from nalw.accounts.models import Person
+from nalw.accounts.models import Person, RoleGrant
 from nalw.awards.errors import AwardsError
 from nalw.awards.models import (
     HIGHEST_SCORE,
@@ -100,6 +100,26 @@ def unassign_judge(actor, assignment):
     )
     db.session.delete(assignment)
     db.session.flush()
+
+
+def people_with_judge_role() -> list:
+    """Everyone who holds the judge role, by name: whom staff may assign."""
+    return db.session.scalars(
+        sa.select(Person)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.role == Role.JUDGE)
+        .order_by(Person.name)
+    ).all()
+
+
+def judges_of_category(category_id) -> list:
+    """The judges assigned to a category, by name."""
+    return db.session.scalars(
+        sa.select(Person)
+        .join(JudgeAssignment, JudgeAssignment.judge_id == Person.id)
+        .where(JudgeAssignment.category_id == category_id)
+        .order_by(Person.name)
+    ).all()
 
 
 def assignments_of(judge):

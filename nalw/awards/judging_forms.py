@@ -95,13 +95,25 @@ def score_sheet_form(criteria, scores):
 
 
 class AssignJudgeForm(FlaskForm):
-    judge = choice_field("Judge", [], message="Choose a judge from the list", coerce=int)
-    category = choice_field("Category", [], message="Choose a category from the list", coerce=int)
+    judge = choice_field(
+        "Judge", lambda form, _field: form.judges_offered, message="Choose a judge from the list", coerce=int
+    )
+    category = choice_field(
+        "Category", lambda form, _field: form.categories_offered, message="Choose a category from the list", coerce=int
+    )
     submit = SubmitField("Assign judge")
+
+    def __init__(self, *args, judges=(), categories=(), **kwargs):
+        """`judges`: the people with the judge role; `categories`: the cycle's."""
+        self.judges_offered = [SelectChoice(judge.id, f"{judge.name} ({judge.email})") for judge in judges]
+        self.categories_offered = [SelectChoice(category.id, category.name) for category in categories]
+        super().__init__(*args, **kwargs)
 
 
 class RecusalForm(FlaskForm):
-    judge = choice_field("Judge to recuse", [], message="Choose the judge to recuse", coerce=int)
+    judge = choice_field(
+        "Judge to recuse", lambda form, _field: form.judges_offered, message="Choose the judge to recuse", coerce=int
+    )
     reason = text_field(
         "Reason",
         max_length=1000,
@@ -110,6 +122,11 @@ class RecusalForm(FlaskForm):
         description="For the record: for example, a conflict the system suggested and you confirmed.",
     )
     submit = SubmitField("Recuse judge")
+
+    def __init__(self, *args, judges=(), **kwargs):
+        """`judges`: the judges of the nomination's category."""
+        self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
+        super().__init__(*args, **kwargs)
 
 
 class ReopenJudgingForm(FlaskForm):

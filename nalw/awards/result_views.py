@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice
 
-from nalw.accounts.models import Person, RoleGrant
+from nalw.accounts.models import Person
 from nalw.awards import blueprint, conflicts, judging, publishing
 from nalw.awards.judging_forms import AssignJudgeForm, OutcomeForm, RecusalForm, ReopenJudgingForm
 from nalw.awards.models import (
@@ -44,13 +43,7 @@ def _assignments(cycle):
 
 
 def _assign_form(cycle):
-    form = AssignJudgeForm()
-    judges = db.session.scalars(
-        sa.select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(RoleGrant.role == Role.JUDGE)
-    ).all()
-    form.judge.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in sorted(judges, key=lambda p: p.name)]
-    form.category.choices = [SelectChoice(c.id, c.name) for c in cycle.categories]
-    return form
+    return AssignJudgeForm(judges=judging.people_with_judge_role(), categories=cycle.categories)
 
 
 @blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges", methods=["GET", "POST"])
@@ -118,15 +111,8 @@ def _nomination(nomination_id) -> Nomination:
 
 
 def _recusal_form(nomination):
-    form = RecusalForm()
-    judges = db.session.scalars(
-        sa.select(Person)
-        .join(JudgeAssignment, JudgeAssignment.judge_id == Person.id)
-        .where(JudgeAssignment.category_id == nomination.category_id)
-        .order_by(Person.name)
-    ).all()
-    form.judge.choices = [SelectChoice(judge.id, judge.name) for judge in judges]
-    return form, judges
+    judges = judging.judges_of_category(nomination.category_id)
+    return RecusalForm(judges=judges), judges
 
 
 @blueprint.route("/admin/awards/nominations/<int:nomination_id>/judging", methods=["GET", "POST"])
