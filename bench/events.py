@@ -208,19 +208,26 @@ def event_row(event_id, title, kind, region, starts_at, capacity, price, now):
     )  # fmt: skip
 
 
+def calendar_rows(now):
+    """5 years of events (ids 1 to EVENTS_PER_YEAR * YEARS), 4 in the past and 1 to come, every kind in every
+    region, 60 places each, every other one paid."""
+    total = EVENTS_PER_YEAR * YEARS
+    first = now - dt.timedelta(days=365 * (YEARS - 1))
+    step = dt.timedelta(days=365 * YEARS) / total
+    rows = []
+    for n in range(total):
+        kind, region = KINDS[(n // 12) % 3], REGIONS[n % 12]
+        starts_at = (first + n * step).replace(hour=9, minute=30, second=0, microsecond=0)
+        rows.append(event_row(n + 1, f"{kind.title()} {n + 1}", kind, region, starts_at, 60, (n % 2) * 1500, now))
+    return rows
+
+
 def seed(members, places):
     now = dt.datetime.now(dt.UTC)
     with psycopg.connect(BENCH_URL) as connection, connection.cursor() as cursor:
         seed_people(cursor, members, now, now.date())
-        # 5 years of events, 4 in the past and 1 to come, every kind in every region.
-        total = EVENTS_PER_YEAR * YEARS
-        first = now - dt.timedelta(days=365 * (YEARS - 1))
-        step = dt.timedelta(days=365 * YEARS) / total
-        rows = []
-        for n in range(total):
-            kind, region = KINDS[(n // 12) % 3], REGIONS[n % 12]
-            starts_at = (first + n * step).replace(hour=9, minute=30, second=0, microsecond=0)
-            rows.append(event_row(n + 1, f"{kind.title()} {n + 1}", kind, region, starts_at, 60, (n % 2) * 1500, now))
+        rows = calendar_rows(now)
+        total = len(rows)
         race_id, day_id, small_id = total + 1, total + 2, total + 3
         soon = (now + dt.timedelta(days=60)).replace(hour=9, minute=30, second=0, microsecond=0)
         rows += [
