@@ -118,26 +118,37 @@ class DashboardPeriodForm(FlaskForm):
         description="The last day, included.",
     )
 
-    def validate_starts_on(self, field):
-        if field.data is None and self.ends_on.data is not None:
-            raise ValueError("Enter the first day of the period too, or clear the last day to use the period above")
-        if field.data is not None and field.data.year < FIRST_YEAR:
-            raise ValueError(f"Enter a first day in {FIRST_YEAR} or later")
-
-    def validate_ends_on(self, field):
-        starts_on = self.starts_on.data
-        if field.data is None:
-            if starts_on is not None:
-                raise ValueError("Enter the last day of the period too, or clear the first day to use the period above")
-            return
+    def validate(self, extra_validators=None):
+        """Each field alone, then the two dates together (a date left empty skips its own checks, so the pair's
+        rules live here)."""
+        if not super().validate(extra_validators):
+            return False
+        starts_on, ends_on = self.starts_on.data, self.ends_on.data
+        if starts_on is None and ends_on is None:
+            return True
         if starts_on is None:
-            return
-        if field.data < starts_on:
-            raise ValueError("Enter a last day on or after the first day")
-        if months_between(starts_on, field.data) > LONGEST_PERIOD_MONTHS:
-            raise ValueError(
-                f"Choose a period of at most {LONGEST_PERIOD_MONTHS // 12} years: move the last day earlier"
+            return self._refuse(
+                self.starts_on, "Enter the first day of the period too, or clear the last day to use the period above"
             )
+        if ends_on is None:
+            return self._refuse(
+                self.ends_on, "Enter the last day of the period too, or clear the first day to use the period above"
+            )
+        if starts_on.year < FIRST_YEAR:
+            return self._refuse(self.starts_on, f"Enter a first day in {FIRST_YEAR} or later")
+        if ends_on < starts_on:
+            return self._refuse(self.ends_on, "Enter a last day on or after the first day")
+        if months_between(starts_on, ends_on) > LONGEST_PERIOD_MONTHS:
+            return self._refuse(
+                self.ends_on,
+                f"Choose a period of at most {LONGEST_PERIOD_MONTHS // 12} years: move the last day earlier",
+            )
+        return True
+
+    @staticmethod
+    def _refuse(field, message):
+        field.errors = [*field.errors, message]
+        return False
 
     def chosen_period(self, today: dt.date) -> Period:
         """The period asked for (call once the form is valid)."""
