@@ -6,11 +6,14 @@ A chart is a picture of a table printed beside it: it is one image to assistive 
 named by its title and description), and the table is where the figures are read.
 """
 
+import functools
 import re
 
 import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
+
+from nalw.core.money import format_pence
 
 # Bootstrap's text colour and five colours that stay apart for most kinds of colour blindness (Okabe and Ito).
 STYLE = Style(
@@ -50,12 +53,24 @@ def _chart(horizontal=False, **options):
     )
 
 
-def bar_chart(chart_id, title, description, labels, series, horizontal=False, value_formatter=None) -> Markup:
-    """An SVG bar chart: `series` is [(name, [value per label])]; `chart_id` names its title and description."""
-    chart = _chart(horizontal, show_legend=len(series) > 1, value_formatter=value_formatter or str)
+def bar_chart(chart_id, title, description, labels, series, horizontal=False, money=False) -> Markup:
+    """An SVG bar chart: `series` is [(name, [value per label])], values in pence when `money` (drawn in pounds);
+    `chart_id` names its title and description. The same figures give the same picture, so a picture is drawn
+    once and kept (pygal takes tens of milliseconds to draw one)."""
+    frozen = tuple((name, tuple(values)) for name, values in series)
+    return _drawn(chart_id, title, description, tuple(labels), frozen, horizontal, money)
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(chart_id, title, description, labels, series, horizontal, money) -> Markup:
+    chart = _chart(
+        horizontal,
+        show_legend=len(series) > 1,
+        value_formatter=(lambda pounds: format_pence(round(pounds * 100))) if money else str,
+    )
     chart.x_labels = labels
     for name, values in series:
-        chart.add(name, values)
+        chart.add(name, [value / 100 for value in values] if money else list(values))
     svg = _STYLE.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
     svg = svg.replace("<title>Pygal</title>", "")
     opening_end = svg.index(">") + 1

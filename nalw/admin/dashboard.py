@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from nalw.admin import services as admin_services
 from nalw.admin.charts import bar_chart
 from nalw.core.cpd_years import current_year
-from nalw.core.money import format_pence
 from nalw.core.outbox import OutboxStatus
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, london_today
@@ -195,8 +194,8 @@ def income_section(period, _now):
         "Money taken less money refunded in each month of the period, in pounds, by what it paid for; "
         "the table below gives the figures.",
         [f"{month.month:%b %Y}" for month in months],
-        [(purpose.label, [month.by_purpose[purpose] / 100 for month in months]) for purpose in purposes],
-        value_formatter=lambda pounds: format_pence(round(pounds * 100)),
+        [(purpose.label, [month.by_purpose[purpose] for month in months]) for purpose in purposes],
+        money=True,
     )
     return {"purposes": purposes, "months": months, "totals": totals, "chart": chart}
 

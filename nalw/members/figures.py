@@ -28,13 +28,14 @@ def in_good_standing_counts():
 def applications() -> tuple[int, dt.datetime | None, int]:
     """Applications paid and waiting for a decision; when the one waiting longest was paid (its latest move to
     paid: the history row written when the fee succeeded); and applications not paid yet."""
+    waiting = Membership.status == MembershipStatus.PAID
     paid_at = (
         sa.select(MembershipChange.membership_id, sa.func.max(MembershipChange.changed_at).label("paid_at"))
-        .where(MembershipChange.to_status == MembershipStatus.PAID)
+        .join(Membership, Membership.id == MembershipChange.membership_id)
+        .where(MembershipChange.to_status == MembershipStatus.PAID, waiting)
         .group_by(MembershipChange.membership_id)
         .subquery()
     )
-    waiting = Membership.status == MembershipStatus.PAID
     return db.session.execute(
         sa.select(
             sa.func.count(Membership.id).filter(waiting),
