@@ -40,13 +40,17 @@ def _with_year_hours(statement, year: CpdYear):
 def below_requirement(year: CpdYear, tier_id=None, region=None):
     """One statement: members in good standing, their complete hours in the year, and what their tier
     requires in that year, keeping only those below it. Uses the (date, person) index on complete entries."""
+    # The names as a block of their own: PostgreSQL never merges a subquery with an OFFSET into the query around
+    # it, so it hash-joins the names once instead of looking thousands of people up one by one by id (at 10,000
+    # members, half the statement's time).
+    people = sa.select(Person.id, Person.name).offset(0).subquery("people")
     statement, logged, required = _with_year_hours(
-        sa.select(Membership).join(Person, Person.id == Membership.person_id), year
+        sa.select(Membership).join(people, people.c.id == Membership.person_id), year
     )
     statement = (
         statement.with_only_columns(
-            Person.id.label("person_id"),
-            Person.name,
+            people.c.id.label("person_id"),
+            people.c.name,
             Membership.number,
             Membership.region,
             Tier.name.label("tier"),
@@ -56,7 +60,7 @@ def below_requirement(year: CpdYear, tier_id=None, region=None):
         )
         .where(logged < quarters_from_hours(required))
         # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
-        .order_by(Tier.name, Membership.region, Person.name, Person.id)
+        .order_by(Tier.name, Membership.region, people.c.name, people.c.id)
     )
     if tier_id:
         statement = statement.where(Membership.tier_id == tier_id)
