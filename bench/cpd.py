@@ -286,11 +286,12 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(port):
+def start_server(port, env=None):
+    """gunicorn with 2 workers on `port`, serving the app with `env` (this bench's settings unless given)."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT,
-        env=app_env(),
+        env=env or app_env(),
         start_new_session=True,
     )
     deadline = time.monotonic() + 30

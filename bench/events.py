@@ -196,6 +196,10 @@ EVENT_COLUMNS = ["id", "title", "description", "kind", "region", "starts_at", "e
                  "status", "published_at", "cancellation_reason", "created_at", "updated_at"]  # fmt: skip
 
 
+BOOKING_COLUMNS = ["event_id", "person_id", "status", "price_pence", "access_needs", "dietary", "confirmed_at",
+                   "created_at", "updated_at"]  # fmt: skip
+
+
 def event_row(event_id, title, kind, region, starts_at, capacity, price, now):
     event_format = FORMATS[kind]
     return (
@@ -270,22 +274,7 @@ def seed(members, places):
             )
             for person in range(1, LINK_WORKER_DAY_PLACES + 1)
         ] + [(small_id, person, "confirmed", 0, "", "", now, now, now) for person in range(1, SMALL_EVENT_PLACES + 1)]
-        copy_rows(
-            cursor,
-            "bookings",
-            [
-                "event_id",
-                "person_id",
-                "status",
-                "price_pence",
-                "access_needs",
-                "dietary",
-                "confirmed_at",
-                "created_at",
-                "updated_at",
-            ],
-            bookings,
-        )
+        copy_rows(cursor, "bookings", BOOKING_COLUMNS, bookings)
         connection.commit()
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")

@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,9 +29,21 @@ import time
 
 import aiohttp
 import psycopg
-from cpd import ADMIN_URL, BIN, ROOT, STAFF_TOTP, copy_rows, free_port, load, log, percentile, seed_entries
+from cpd import (
+    ADMIN_URL,
+    BIN,
+    ROOT,
+    STAFF_TOTP,
+    copy_rows,
+    free_port,
+    load,
+    log,
+    percentile,
+    seed_entries,
+    start_server,
+)
 from cpd import signed_in_session as sign_in
-from events import ARGON2_MEMORY_COST, ARGON2_TIME_COST, EVENT_COLUMNS, calendar_rows, seed_people
+from events import ARGON2_MEMORY_COST, ARGON2_TIME_COST, BOOKING_COLUMNS, EVENT_COLUMNS, calendar_rows, seed_people
 
 BENCH_DB = "nalw_bench_staff"
 SMALL_SHARE = 10  # the small database has a tenth of everything
@@ -143,22 +154,7 @@ def seed_events(cursor, members, now, rng):
         bookings += [(event_id, person, "confirmed", event[11], "", "", now, now, now) for person in people[:booked]]
         if booked == capacity and starts_at > now:
             waiting += [(event_id, person, now, "waiting") for person in people[booked:]]
-    copy_rows(
-        cursor,
-        "bookings",
-        [
-            "event_id",
-            "person_id",
-            "status",
-            "price_pence",
-            "access_needs",
-            "dietary",
-            "confirmed_at",
-            "created_at",
-            "updated_at",
-        ],  # fmt: skip
-        bookings,
-    )
+    copy_rows(cursor, "bookings", BOOKING_COLUMNS, bookings)
     copy_rows(cursor, "waiting_list_entries", ["event_id", "person_id", "joined_at", "status"], waiting)
     return len(rows), len(bookings)
 
@@ -261,23 +257,6 @@ def seed(name, members, entries):
 # --- 2. The server -----------------------------------------------------------------------------------
 
 
-def start_server(name, port):
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT,
-        env=app_env(name),
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
-
-
 def stop_server(server):
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=15)
@@ -317,7 +296,7 @@ async def measure(base, seconds, concurrency):
 
 def on_server(name, work):
     port = free_port()
-    server = start_server(name, port)
+    server = start_server(port, app_env(name))
     try:
         return asyncio.run(work(f"http://127.0.0.1:{port}"))
     finally:

@@ -223,29 +223,24 @@ def autumn_2025_payments(make_person):
     )
     PaymentFactory(person=person, amount_pence=9900, status=PaymentStatus.FAILED, succeeded_at=None)
     november = paid(london(2025, 11, 3, 9), 3500, PaymentPurpose.RENEWAL)
-    db.session.add(
-        Refund(
-            payment=september,
-            amount_pence=2000,
-            reason="Overpaid",
-            idempotency_key="refund-september",
-            status=RefundStatus.SUCCEEDED,
-            created_at=london(2025, 10, 5, 10),
-        )
-    )
-    db.session.add(
-        Refund(
-            payment=november,
-            amount_pence=3500,
-            reason="Asked for",
-            idempotency_key="refund-failed",
-            status=RefundStatus.FAILED,
-            created_at=london(2025, 11, 4, 10),
-        )
-    )
+    refund(september, 2000, RefundStatus.SUCCEEDED, london(2025, 10, 5, 10))
+    refund(november, 3500, RefundStatus.FAILED, london(2025, 11, 4, 10))
     september.refunded_pence = 2000
     september.status = PaymentStatus.PARTIALLY_REFUNDED
     db.session.flush()
+
+
+def refund(payment, pence, status, when):
+    db.session.add(
+        Refund(
+            payment=payment,
+            amount_pence=pence,
+            reason="Asked for",
+            idempotency_key=f"refund-{payment.id}-{status.value}",
+            status=status,
+            created_at=when,
+        )
+    )
 
 
 AUTUMN_2025 = "/admin/?starts_on=2025-09-01&ends_on=2025-11-30"
