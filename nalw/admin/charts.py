@@ -7,6 +7,7 @@ named by its title and description), and the table is where the figures are read
 """
 
 import functools
+import html
 import re
 
 import pygal
@@ -69,11 +70,15 @@ def _drawn(chart_id, title, description, labels, series, horizontal, money) -> M
     chart = _chart(
         horizontal,
         show_legend=len(series) > 1,
-        value_formatter=(lambda pounds: format_pence(round(pounds * 100))) if money else str,
+        value_formatter=(lambda pounds: format_pence(round(pounds * 100))) if money else _whole_number,
+        # Many labels side by side would run into each other: slant them.
+        x_label_rotation=0 if horizontal or len(labels) <= 6 else 30,
     )
-    chart.x_labels = labels
+    # pygal stacks a horizontal chart's first bar at the bottom: reverse, so it reads top-down like the table.
+    order = slice(None, None, -1) if horizontal else slice(None)
+    chart.x_labels = labels[order]
     for name, values in series:
-        chart.add(name, [value / 100 for value in values] if money else list(values))
+        chart.add(name, [value / 100 if money else value for value in values[order]])
     svg = _STYLE_ATTRIBUTE.sub("", _STYLE.sub("", _SCRIPT.sub("", chart.render(is_unicode=True))))
     svg = svg.replace("<title>Pygal</title>", "")
     opening_end = svg.index(">") + 1
@@ -86,6 +91,10 @@ def _drawn(chart_id, title, description, labels, series, horizontal, money) -> M
     return Markup(opening + names + svg[opening_end:])
 
 
+def _whole_number(value):
+    return f"{value:,.0f}"
+
+
 def chart_stylesheet() -> str:
     """pygal's stylesheet for STYLE, for every chart (scoped to the charts' class instead of one chart's id), with
     a colour for each series up to as many as STYLE has colours."""
@@ -93,5 +102,5 @@ def chart_stylesheet() -> str:
     for number in range(len(STYLE.colors)):
         chart.add(str(number), [1])
     style = _STYLE.search(chart.render(is_unicode=True)).group(0)
-    css = style[style.index(">") + 1 : -len("</style>")]
+    css = html.unescape(style[style.index(">") + 1 : -len("</style>")])  # pygal escapes "a > b" as in XML
     return _CHART_ID.sub(".pygal-chart", css) + HIDDEN_TOOLTIP + "\n"
