@@ -14,7 +14,7 @@ from nalw.admin.charts import bar_chart
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxStatus
 from nalw.core.regions import Region
-from nalw.core.time import london_to_utc, london_today
+from nalw.core.time import format_date, london_to_utc, london_today
 from nalw.cpd import compliance
 from nalw.events import services as event_services
 from nalw.members import figures as member_figures
@@ -41,7 +41,7 @@ class Period:
 
     @property
     def label(self):
-        return f"{_day(self.starts_on)} to {_day(self.ends_on)}"
+        return f"{format_date(self.starts_on)} to {format_date(self.ends_on)}"
 
     def months(self) -> list[dt.date]:
         """The first day of each calendar month the period touches."""
@@ -57,10 +57,6 @@ class Period:
         day: the edges of its months (the first and last may be part months)."""
         days = [self.starts_on, *self.months()[1:], self.ends_on + dt.timedelta(days=1)]
         return [london_to_utc(dt.datetime.combine(day, dt.time())) for day in days]
-
-
-def _day(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 def _next_month(month: dt.date) -> dt.date:
