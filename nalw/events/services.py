@@ -10,6 +10,7 @@ scheduled command found them. Services flush; callers commit.
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from nalw.code_of_practice import services as code_services
 from nalw.code_of_practice.models import Standard
@@ -259,6 +260,7 @@ def upcoming_with_places(now, limit) -> list[tuple[Event, int, int]]:
         .where(Event.status == EventStatus.PUBLISHED, Event.starts_at >= now)
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
+        .options(lazyload(Event.standards))  # not shown: no query for them
     ).all()
     ids = [event.id for event in events] or [0]
     booked = dict(
