@@ -9,12 +9,17 @@ named by its title and description), and the table is where the figures are read
 import functools
 import html
 import re
+import sys
 
 import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
 
 from nalw.core.money import format_pence
+
+# Importing pygal appends to sys.meta_path a finder for its map plugins (pygal.maps.*, unused here) that has no
+# find_spec, so every later import in the process warns (ImportWarning) and falls back: take it out again.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 # Bootstrap's text colour and five colours that stay apart for most kinds of colour blindness (Okabe and Ito).
 STYLE = Style(
