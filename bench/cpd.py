@@ -216,61 +216,66 @@ def seed(members, entries):
             ),
         )
         cursor.execute("UPDATE membership_number_counter SET last_number = %s", (members,))
-        # Entries: member 1 has ten years of heavy logging; the rest share the remainder.
-        heavy = min(2000, entries // 10)
-        owners = [1] * heavy + [rng.randint(2, members) for _ in range(entries - heavy)]
-        activity = ["course", "conference", "peer_support", "reading", "reflective_practice", "shadowing", "other"]
-        text = "A realistic paragraph of reflection about the activity and what changed in practice."
-        copy_rows(
-            cursor,
-            "cpd_entries",
-            [
-                "id",
-                "person_id",
-                "done_on",
-                "title",
-                "activity_type",
-                "quarter_hours",
-                "provider",
-                "status",
-                "what_i_did",
-                "what_i_learned",
-                "practice_change",
-                "impact",
-                "created_at",
-                "updated_at",
-            ],  # fmt: skip
-            (
-                (
-                    n,
-                    owner,
-                    today - dt.timedelta(days=rng.randint(0, 3650)),
-                    f"Learning activity {n}",
-                    activity[n % 7],
-                    rng.randint(1, 24),
-                    "Provider",
-                    "complete" if n % 10 else "draft",
-                    text,
-                    text,
-                    text,
-                    text,
-                    now,
-                    now,
-                )  # fmt: skip
-                for n, owner in enumerate(owners, start=1)
-            ),
-        )
-        cursor.execute("SELECT setval('cpd_entries_id_seq', %s)", (entries,))
-        copy_rows(
-            cursor,
-            "cpd_entry_standards",
-            ["entry_id", "standard_id"],
-            ((n, standard) for n in range(1, entries + 1) for standard in rng.sample(standard_ids, 1 + n % 2)),
-        )
+        seed_entries(cursor, members, entries, standard_ids, rng, today, now)
         connection.commit()
     # A database in steady use has been vacuumed: its visibility map lets index-only scans skip the table.
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
+
+
+def seed_entries(cursor, members, entries, standard_ids, rng, today, now):
+    """`entries` CPD entries over ten CPD years, each linked to one or two standards."""
+    # Entries: member 1 has ten years of heavy logging; the rest share the remainder.
+    heavy = min(2000, entries // 10)
+    owners = [1] * heavy + [rng.randint(2, members) for _ in range(entries - heavy)]
+    activity = ["course", "conference", "peer_support", "reading", "reflective_practice", "shadowing", "other"]
+    text = "A realistic paragraph of reflection about the activity and what changed in practice."
+    copy_rows(
+        cursor,
+        "cpd_entries",
+        [
+            "id",
+            "person_id",
+            "done_on",
+            "title",
+            "activity_type",
+            "quarter_hours",
+            "provider",
+            "status",
+            "what_i_did",
+            "what_i_learned",
+            "practice_change",
+            "impact",
+            "created_at",
+            "updated_at",
+        ],  # fmt: skip
+        (
+            (
+                n,
+                owner,
+                today - dt.timedelta(days=rng.randint(0, 3650)),
+                f"Learning activity {n}",
+                activity[n % 7],
+                rng.randint(1, 24),
+                "Provider",
+                "complete" if n % 10 else "draft",
+                text,
+                text,
+                text,
+                text,
+                now,
+                now,
+            )  # fmt: skip
+            for n, owner in enumerate(owners, start=1)
+        ),
+    )
+    cursor.execute("SELECT setval('cpd_entries_id_seq', %s)", (entries,))
+    copy_rows(
+        cursor,
+        "cpd_entry_standards",
+        ["entry_id", "standard_id"],
+        ((n, standard) for n in range(1, entries + 1) for standard in rng.sample(standard_ids, 1 + n % 2)),
+    )
 
 
 # --- 2. The server -----------------------------------------------------------------------------------

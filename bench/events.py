@@ -196,6 +196,10 @@ EVENT_COLUMNS = ["id", "title", "description", "kind", "region", "starts_at", "e
                  "status", "published_at", "cancellation_reason", "created_at", "updated_at"]  # fmt: skip
 
 
+BOOKING_COLUMNS = ["event_id", "person_id", "status", "price_pence", "access_needs", "dietary", "confirmed_at",
+                   "created_at", "updated_at"]  # fmt: skip
+
+
 def event_row(event_id, title, kind, region, starts_at, capacity, price, now):
     event_format = FORMATS[kind]
     return (
@@ -208,19 +212,26 @@ def event_row(event_id, title, kind, region, starts_at, capacity, price, now):
     )  # fmt: skip
 
 
+def calendar_rows(now):
+    """5 years of events (ids 1 to EVENTS_PER_YEAR * YEARS), 4 in the past and 1 to come, every kind in every
+    region, 60 places each, every other one paid."""
+    total = EVENTS_PER_YEAR * YEARS
+    first = now - dt.timedelta(days=365 * (YEARS - 1))
+    step = dt.timedelta(days=365 * YEARS) / total
+    rows = []
+    for n in range(total):
+        kind, region = KINDS[(n // 12) % 3], REGIONS[n % 12]
+        starts_at = (first + n * step).replace(hour=9, minute=30, second=0, microsecond=0)
+        rows.append(event_row(n + 1, f"{kind.title()} {n + 1}", kind, region, starts_at, 60, (n % 2) * 1500, now))
+    return rows
+
+
 def seed(members, places):
     now = dt.datetime.now(dt.UTC)
     with psycopg.connect(BENCH_URL) as connection, connection.cursor() as cursor:
         seed_people(cursor, members, now, now.date())
-        # 5 years of events, 4 in the past and 1 to come, every kind in every region.
-        total = EVENTS_PER_YEAR * YEARS
-        first = now - dt.timedelta(days=365 * (YEARS - 1))
-        step = dt.timedelta(days=365 * YEARS) / total
-        rows = []
-        for n in range(total):
-            kind, region = KINDS[(n // 12) % 3], REGIONS[n % 12]
-            starts_at = (first + n * step).replace(hour=9, minute=30, second=0, microsecond=0)
-            rows.append(event_row(n + 1, f"{kind.title()} {n + 1}", kind, region, starts_at, 60, (n % 2) * 1500, now))
+        rows = calendar_rows(now)
+        total = len(rows)
         race_id, day_id, small_id = total + 1, total + 2, total + 3
         soon = (now + dt.timedelta(days=60)).replace(hour=9, minute=30, second=0, microsecond=0)
         rows += [
@@ -263,22 +274,7 @@ def seed(members, places):
             )
             for person in range(1, LINK_WORKER_DAY_PLACES + 1)
         ] + [(small_id, person, "confirmed", 0, "", "", now, now, now) for person in range(1, SMALL_EVENT_PLACES + 1)]
-        copy_rows(
-            cursor,
-            "bookings",
-            [
-                "event_id",
-                "person_id",
-                "status",
-                "price_pence",
-                "access_needs",
-                "dietary",
-                "confirmed_at",
-                "created_at",
-                "updated_at",
-            ],
-            bookings,
-        )
+        copy_rows(cursor, "bookings", BOOKING_COLUMNS, bookings)
         connection.commit()
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")

@@ -1,4 +1,4 @@
-"""Staff and admin pages for people, the audit log and the email outbox."""
+"""Staff and admin pages: the dashboard, people, the audit log and the email outbox."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -6,31 +6,26 @@ from flask_login import current_user
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person
 from nalw.admin import blueprint, services
-from nalw.admin.forms import AuditFilterForm, OutboxFilterForm, PeopleSearchForm, RoleChangeForm
+from nalw.admin import dashboard as staff_dashboard
+from nalw.admin.dashboard import DEFAULT_PRESET, preset_period
+from nalw.admin.forms import AuditFilterForm, DashboardPeriodForm, OutboxFilterForm, PeopleSearchForm, RoleChangeForm
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.outbox import OutboxMessage
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
+from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
-
-# Each figure on the dashboard: what it counts, and the page that lists it.
-DASHBOARD_TILES = (
-    ("Active members", "active_members", "members.applications"),
-    ("Applications waiting for a decision", "applications_waiting", "members.applications"),
-    ("Applications not paid yet", "applications_unpaid", "members.applications"),
-    ("In grace period", "in_grace", "members.applications"),
-    ("People with accounts", "people", "admin.people"),
-    ("Emails waiting to send", "emails_waiting", "admin.outbox"),
-    ("Emails that failed", "emails_failed", "admin.outbox"),
-)
 
 
 @blueprint.route("/")
 @requires(Role.STAFF)
 def dashboard():
-    figures = services.dashboard_figures()
-    tiles = [(label, figures[figure], endpoint) for label, figure, endpoint in DASHBOARD_TILES]
-    return render_template("admin/dashboard.html", tiles=tiles)
+    form = DashboardPeriodForm(request.args)
+    today = london_today()
+    period = form.chosen_period(today) if form.validate() else preset_period(DEFAULT_PRESET, today)
+    return render_template(
+        "admin/dashboard.html", form=form, period=period, sections=staff_dashboard.dashboard(period, utcnow())
+    )
 
 
 @blueprint.route("/people")

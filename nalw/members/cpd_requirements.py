@@ -8,6 +8,7 @@ requirement, in Python or inside a larger query, goes through `requirements_in_f
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from nalw.core.audit import record_audit
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, current_year, year_starting_in
@@ -20,17 +21,25 @@ FROM_THE_START = dt.date(FIRST_YEAR, 1, 1)
 
 def requirements_in_force(year: CpdYear):
     """A subquery of (tier_id, hours_required): each tier's requirement for `year`, the row with the
-    latest `year_starts_on` on or before the year's start. One row per tier, so it joins in cheaply."""
+    latest `year_starts_on` on or before the year's start. One row per tier, so it joins in cheaply.
+
+    Written as "no later row on or before the start" (an anti-join) rather than a join to the latest start
+    per tier: PostgreSQL then expects one row per tier, not one in all, and hash-joins it into a list of
+    members instead of scanning the members once per tier."""
     row = TierCpdRequirement
-    latest = (
-        sa.select(row.tier_id, sa.func.max(row.year_starts_on).label("year_starts_on"))
-        .where(row.year_starts_on <= year.starts_on)
-        .group_by(row.tier_id)
-        .subquery()
+    later = aliased(TierCpdRequirement)
+    no_later_row = ~(
+        sa.select(later.id)
+        .where(
+            later.tier_id == row.tier_id,
+            later.year_starts_on > row.year_starts_on,
+            later.year_starts_on <= year.starts_on,
+        )
+        .exists()
     )
     return (
         sa.select(row.tier_id, row.hours_required)
-        .join(latest, sa.and_(latest.c.tier_id == row.tier_id, latest.c.year_starts_on == row.year_starts_on))
+        .where(row.year_starts_on <= year.starts_on, no_later_row)
         .subquery("requirements_in_force")
     )
 

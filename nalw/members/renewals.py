@@ -363,6 +363,22 @@ def send_reminders(today) -> int:
     return sent
 
 
+def renewals_due_between(first_day, last_day) -> tuple[int, int]:
+    """How many memberships, active now, end between the two days and renew by their holder (a seat renews
+    with its organisation), and how many of those the daily run will charge automatically: the member
+    chose automatic renewal (as `due_automatic_renewals` reads it) and has a card saved (without one the
+    charge is refused and the member emailed a link to pay)."""
+    automatic = sa.and_(Membership.auto_renew, Membership.person_id.in_(payment_services.saved_card_holders()))
+    due, charged = db.session.execute(
+        sa.select(sa.func.count(Membership.id), sa.func.count(Membership.id).filter(automatic)).where(
+            Membership.status == S.ACTIVE,
+            Membership.expires_on.between(first_day, last_day),
+            sa.or_(Membership.organisation_id.is_(None), Membership.for_organisation),
+        )
+    ).one()
+    return due, charged
+
+
 def due_automatic_renewals(today):
     return [
         membership

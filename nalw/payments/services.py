@@ -61,6 +61,11 @@ class PaymentInProgress(PaymentError):
 # --- Cards ---------------------------------------------------------------------------------
 
 
+def saved_card_holders():
+    """The ids of people with a card saved for renewals, as a select to use inside a larger query."""
+    return sa.select(BillingProfile.person_id).where(BillingProfile.payment_method_id.is_not(None))
+
+
 def billing_profile(person, create=False) -> BillingProfile | None:
     profile = db.session.scalar(sa.select(BillingProfile).where(BillingProfile.person_id == person.id))
     if profile is None and create:

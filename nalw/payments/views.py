@@ -1,5 +1,8 @@
 """Stripe's webhook, members' receipts, and the staff payment pages."""
 
+import datetime as dt
+import re
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,7 +15,7 @@ from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.records import belonging_or_404
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
-from nalw.payments import blueprint, checkout, gateway, purposes, services
+from nalw.payments import blueprint, checkout, gateway, income, purposes, services
 from nalw.payments.forms import RefundForm
 from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentStatus
 
@@ -86,8 +89,26 @@ def staff_payments():
     query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
     if status in {s.value for s in PaymentStatus}:
         query = query.where(Payment.status == PaymentStatus(status))
+    # ?month=2026-10 (from the staff dashboard): the payments behind that month's income, and its totals.
+    month = _month_argument()
+    if month is not None:
+        query = query.where(income.taken_or_refunded_between(*income.month_edges(month)))
     page = db.paginate(query, page=page_number(), per_page=STAFF_PAYMENTS_PER_PAGE, error_out=False)
-    return render_template("payments/staff_list.html", page=page, status=status, statuses=list(PaymentStatus))
+    return render_template(
+        "payments/staff_list.html",
+        page=page,
+        status=status,
+        statuses=list(PaymentStatus),
+        month=month,
+        month_takings=income.month_takings(month) if month is not None else None,
+    )
+
+
+def _month_argument() -> dt.date | None:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", request.args.get("month", ""))
+    if match is None or not (2000 <= int(match.group(1)) <= 9999 and 1 <= int(match.group(2)) <= 12):
+        return None
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 @blueprint.route("/admin/payments/<int:payment_id>")

@@ -1,24 +1,424 @@
-"""The staff dashboard counts what needs attention."""
+"""The staff dashboard: every figure against a data set built by hand, its period form, its charts and its links,
+and a query count that does not grow with the data."""
 
+import datetime as dt
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
-from tests.factories import MembershipFactory
+import pytest
+import sqlalchemy as sa
+
+from nalw.admin.charts import chart_stylesheet
+from nalw.core.cpd_years import current_year
+from nalw.core.regions import Region
+from nalw.core.time import london_to_utc, london_today, utcnow
+from nalw.events import services as event_services
+from nalw.extensions import db
+from nalw.members.models import MembershipChange, MembershipStatus
+from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
+from tests.factories import (
+    CpdEntryFactory,
+    EventFactory,
+    MembershipFactory,
+    PaymentFactory,
+    saved_card,
+    tier_named,
+)
 from tests.helpers import page_text
 
-
-def tile(text, label):
-    match = re.search(r"(\d+) " + re.escape(label), text)
-    assert match, f"no tile {label!r} in {text}"
-    return int(match.group(1))
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_dashboard_counts_applications_waiting_and_unpaid(signed_in_client, make_person):
+class _Tables(HTMLParser):
+    """Each table's rows of cell texts, by its caption, and the links in each cell."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._caption, self._rows, self._cell, self._links, self._in = {}, None, None, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows, self._caption = [], ""
+        elif tag == "thead":
+            self._in = "thead"
+        elif tag == "caption":
+            self._in = "caption"
+        elif tag in ("td", "th") and self._rows is not None and self._in != "thead":
+            self._cell, self._links = [], []
+        elif tag == "tr" and self._rows is not None and self._in != "thead":
+            self._rows.append([])
+        elif tag == "a" and self._cell is not None:
+            self._links.append(dict(attrs)["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("caption", "thead"):
+            self._in = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append((" ".join("".join(self._cell).split()), self._links))
+            self._cell = None
+        elif tag == "table" and self._rows is not None:
+            self.tables[" ".join(self._caption.split())] = [row for row in self._rows if row]
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._in == "caption":
+            self._caption += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def tables_of(response):
+    reader = _Tables()
+    reader.feed(response.get_data(as_text=True))
+    return reader.tables
+
+
+def table(response, caption_start):
+    """{first cell: [the other cells' texts]} of the table whose caption starts so."""
+    for caption, rows in tables_of(response).items():
+        if caption.startswith(caption_start):
+            return {row[0][0]: [text for text, _links in row[1:]] for row in rows}
+    raise AssertionError(f"no table {caption_start!r}")
+
+
+def links_in_row(response, caption_start, first_cell):
+    for caption, rows in tables_of(response).items():
+        if caption.startswith(caption_start):
+            for row in rows:
+                if row[0][0] == first_cell:
+                    return [link for _text, links in row for link in links]
+    raise AssertionError(f"no row {first_cell!r} in {caption_start!r}")
+
+
+def href(response, text):
+    """The address of the link whose text is `text`."""
+    html = response.get_data(as_text=True)
+    match = re.search(r'<a [^>]*href="([^"]+)"[^>]*>\s*' + re.escape(text) + r"\s*</a>", html)
+    assert match, f"no link {text!r}"
+    return match.group(1).replace("&amp;", "&")
+
+
+def moved_into(membership, status, when):
+    """Date the history row of the membership's move into `status` (the scenario happened then)."""
+    change = db.session.scalar(
+        sa.select(MembershipChange)
+        .where(MembershipChange.membership_id == membership.id, MembershipChange.to_status == status)
+        .order_by(MembershipChange.id.desc())
+    )
+    change.changed_at = when
+    db.session.flush()
+
+
+@pytest.fixture
+def staff_client(signed_in_client):
     client, _ = signed_in_client("staff")
-    MembershipFactory(paid=True, person=make_person())
-    MembershipFactory(applied=True, person=make_person())
-    MembershipFactory(applied=True, person=make_person())
+    return client
 
-    text = page_text(client.get("/admin/"))
 
-    assert tile(text, "Applications waiting for a decision") == 1
-    assert tile(text, "Applications not paid yet") == 2
+# --- Members -----------------------------------------------------------------------------------------
+
+
+def test_members_by_tier_and_region_count_active_and_grace_once_each_in_their_current_tier(staff_client):
+    north_west = {"region": Region.NORTH_WEST}
+    MembershipFactory(**north_west)
+    MembershipFactory(grace=True, **north_west)
+    MembershipFactory(lapsed=True, **north_west)  # not in good standing
+    MembershipFactory(paid=True, **north_west)  # an application, not a member
+    MembershipFactory(region=Region.LONDON)
+    # Was a student, resigned, and joined again as a Link Worker: counted once, as a Link Worker.
+    student = MembershipFactory(tier=tier_named("Student or Trainee"), resigned=True, region=Region.WALES)
+    MembershipFactory(person=student.person, region=Region.WALES)
+
+    response = staff_client.get("/admin/")
+
+    by_tier = table(response, "Members in good standing by tier")
+    assert by_tier == {"Link Worker": ["3", "1", "4"]}  # active, in grace, total
+    by_region = table(response, "Members in good standing by region")
+    assert by_region["North West"] == ["1", "1", "2"]
+    assert by_region["London"] == ["1", "0", "1"]
+    assert by_region["Wales"] == ["1", "0", "1"]
+    assert by_region["Scotland"] == ["0", "0", "0"]
+    assert "4 members in good standing: 3 active and 1 in their grace period" in page_text(response)
+
+
+# --- Applications and renewals -----------------------------------------------------------------------
+
+
+def test_applications_waiting_and_how_long_the_oldest_has_waited(staff_client):
+    oldest = MembershipFactory(paid=True)
+    moved_into(oldest, MembershipStatus.PAID, utcnow() - dt.timedelta(days=12, hours=2))
+    MembershipFactory(paid=True)
+    MembershipFactory(applied=True)
+    MembershipFactory()  # approved: no longer waiting
+
+    text = page_text(staff_client.get("/admin/"))
+
+    assert "2 applications paid and waiting for a decision" in text
+    assert "The oldest has waited 12 days" in text
+    assert "1 more has applied but not paid yet" in text
+
+
+def test_renewals_due_in_30_days_and_how_many_renew_automatically(staff_client):
+    today = london_today()
+    automatic = MembershipFactory(expires_on=today + dt.timedelta(days=10))
+    automatic.auto_renew = True
+    saved_card(automatic.person)
+    no_card = MembershipFactory(expires_on=today + dt.timedelta(days=20))
+    no_card.auto_renew = True  # the charge would be refused without a card: renewed by hand
+    MembershipFactory(expires_on=today + dt.timedelta(days=30))  # by hand, on the last day counted
+    MembershipFactory(expires_on=today + dt.timedelta(days=31))  # later
+    MembershipFactory(grace=True)  # already past its end date
+    db.session.flush()
+
+    text = page_text(staff_client.get("/admin/"))
+
+    assert "3 memberships end between today and" in text
+    assert "1 will renew automatically with the card saved, and 2 members need to renew by hand" in text
+
+
+def test_lapses_and_resignations_count_those_in_the_period(staff_client):
+    MembershipFactory(lapsed=True)
+    MembershipFactory(lapsed=True)
+    earlier = MembershipFactory(lapsed=True)
+    moved_into(earlier, MembershipStatus.LAPSED, utcnow() - dt.timedelta(days=70))
+    MembershipFactory(resigned=True)
+    MembershipFactory(grace=True)  # not lapsed yet
+
+    this_month = page_text(staff_client.get("/admin/?period=this_month"))
+    last_12_months = page_text(staff_client.get("/admin/?period=last_12_months"))
+
+    assert "Lapsed 2 memberships lapsed" in this_month
+    assert "Resigned 1 member resigned" in this_month
+    assert "Lapsed 3 memberships lapsed" in last_12_months
+
+
+# --- Income ------------------------------------------------------------------------------------------
+
+
+def london(*parts):
+    return london_to_utc(dt.datetime(*parts))
+
+
+@pytest.fixture
+def autumn_2025_payments(make_person):
+    """September to November 2025, in UK time. October: a card fee, an event place paid by bank transfer, a
+    refund (made in October) of a September payment, and a payment at 00:30 on 1 October (23:30 on 30 September
+    in UTC); a failed payment and a refund that never went through count nowhere."""
+    person = make_person()
+
+    def paid(when, pence, purpose=PaymentPurpose.MEMBERSHIP_FEE, **fields):
+        return PaymentFactory(person=person, purpose=purpose, amount_pence=pence, succeeded_at=when, **fields)
+
+    september = paid(london(2025, 9, 10, 12), 4500)
+    paid(london(2025, 10, 1, 0, 30), 1500, PaymentPurpose.RENEWAL)
+    paid(london(2025, 10, 15, 9), 4500)
+    paid(
+        london(2025, 10, 20, 9),
+        2500,
+        PaymentPurpose.EVENT_PLACE,
+        method=PaymentMethod.BANK_TRANSFER,
+        stripe_payment_intent_id=None,
+        offline_reference="BACS 1234",
+    )
+    PaymentFactory(person=person, amount_pence=9900, status=PaymentStatus.FAILED, succeeded_at=None)
+    november = paid(london(2025, 11, 3, 9), 3500, PaymentPurpose.RENEWAL)
+    refund(september, 2000, RefundStatus.SUCCEEDED, london(2025, 10, 5, 10))
+    refund(november, 3500, RefundStatus.FAILED, london(2025, 11, 4, 10))
+    september.refunded_pence = 2000
+    september.status = PaymentStatus.PARTIALLY_REFUNDED
+    db.session.flush()
+
+
+def refund(payment, pence, status, when):
+    db.session.add(
+        Refund(
+            payment=payment,
+            amount_pence=pence,
+            reason="Asked for",
+            idempotency_key=f"refund-{payment.id}-{status.value}",
+            status=status,
+            created_at=when,
+        )
+    )
+
+
+AUTUMN_2025 = "/admin/?starts_on=2025-09-01&ends_on=2025-11-30"
+
+
+def test_income_by_month_and_purpose_is_net_of_refunds_dated_by_the_refund(staff_client, autumn_2025_payments):
+    response = staff_client.get(AUTUMN_2025)
+
+    months = table(response, "Income by month, net of refunds")
+    # Membership fee, renewal, event place, taken, refunded, net.
+    assert months["September 2025"] == ["£45.00", "£0.00", "£0.00", "£45.00", "£0.00", "£45.00"]
+    assert months["October 2025"] == ["£25.00", "£15.00", "£25.00", "£85.00", "£20.00", "£65.00"]
+    assert months["November 2025"] == ["£0.00", "£35.00", "£0.00", "£35.00", "£0.00", "£35.00"]
+    assert months["Total"] == ["£70.00", "£50.00", "£25.00", "£165.00", "£20.00", "£145.00"]
+    assert "Net of refunds in the period: £145.00" in page_text(response)
+
+
+def test_how_much_we_took_in_october_net_of_refunds_is_two_clicks_away(staff_client, autumn_2025_payments):
+    dashboard = staff_client.get(AUTUMN_2025)  # click one: the period
+    october = staff_client.get(links_in_row(dashboard, "Income by month", "October 2025")[0])  # click two
+
+    text = page_text(october)
+    assert "Payments in October 2025" in text
+    assert "net of refunds: £65.00" in text
+    listed = table(october, "Payments, newest first")
+    # Paid in October (three, not the failed one), and September's payment refunded in October.
+    assert sorted(row[3] for row in listed.values()) == ["£15.00", "£25.00", "£45.00", "£45.00"]
+
+
+def test_the_payments_list_ignores_a_month_it_cannot_read(staff_client, autumn_2025_payments):
+    text = page_text(staff_client.get("/admin/payments?month=2025-13"))
+    assert "Payments" in text and "net of refunds" not in text
+
+
+# --- CPD compliance ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def north_west_cpd():
+    """This CPD year, in the North West: two Link Workers (20 hours required) behind, one of them in grace;
+    one who has done 20 hours; a student (10 hours) with 12. Elsewhere, one behind in London. A lapsed
+    member behind and last year's hours count nowhere."""
+    year = current_year()
+    day = max(year.starts_on, london_today() - dt.timedelta(days=1))
+
+    def member(name, region=Region.NORTH_WEST, hours=0, **options):
+        membership = MembershipFactory(person__name=name, region=region, long_standing=True, **options)
+        if hours:
+            CpdEntryFactory(person=membership.person, hours=hours, done_on=day)
+        return membership
+
+    behind = member("Ada Behind", hours=5)
+    CpdEntryFactory(person=behind.person, hours=20, done_on=year.starts_on - dt.timedelta(days=1))  # last year
+    member("Grace Behind", grace=True)
+    member("Nina Done", hours=20)
+    member("Sam Student", hours=12, tier=tier_named("Student or Trainee"))
+    member("Lou London", region=Region.LONDON, hours=3)
+    member("Lapsed Larry", lapsed=True)
+
+
+def test_cpd_compliance_by_tier_and_region_for_the_current_year(staff_client, north_west_cpd):
+    response = staff_client.get("/admin/")
+
+    by_region = table(response, "Below the CPD requirement by region")
+    assert by_region["North West"] == ["4", "2"]  # members, below
+    assert by_region["London"] == ["1", "1"]
+    assert by_region["Wales"] == ["0", "0"]
+    by_tier = table(response, "Below the CPD requirement by tier")
+    assert by_tier["Link Worker"] == ["4", "3"]
+    assert by_tier["Student or Trainee"] == ["1", "0"]
+    assert "3 of 5 members in good standing are below their tier's requirement" in page_text(response)
+
+
+def test_who_in_the_north_west_is_behind_on_cpd_is_two_clicks_away(staff_client, north_west_cpd):
+    dashboard = staff_client.get("/admin/")  # click one: Dashboard in the staff menu
+    listed = staff_client.get(links_in_row(dashboard, "Below the CPD requirement by region", "North West")[0])
+
+    text = page_text(listed)
+    assert "2 members below the requirement" in text
+    names = set(table(listed, "Members below their CPD requirement"))
+    assert names == {"Ada Behind", "Grace Behind"}
+
+
+# --- Events and emails -------------------------------------------------------------------------------
+
+
+def test_upcoming_events_show_how_full_they_are_and_their_waiting_lists(staff_client, make_person):
+    full = EventFactory(title="Full roadshow", capacity=2)
+    for _ in range(2):
+        event_services.book_place(full, MembershipFactory().person)
+    event_services.join_waiting_list(full, MembershipFactory().person)
+    half = EventFactory(title="Half-full webinar", capacity=4, starts_at=utcnow() + dt.timedelta(days=40))
+    event_services.book_place(half, MembershipFactory().person)
+    event_services.book_place(half, make_person())
+    EventFactory(title="Draft event", draft=True)
+
+    events = table(staff_client.get("/admin/"), "The next 2 published events")
+
+    assert events["Full roadshow"][1:] == ["2 of 2", "100%", "1"]
+    assert events["Half-full webinar"][1:] == ["2 of 4", "50%", "0"]
+    assert "Draft event" not in events
+
+
+# --- The page: period, charts, queries ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("starts_on=2026-10-31&ends_on=2026-10-01", "ends_on", "Enter a last day on or after the first day"),
+        ("starts_on=2026-10-01", "ends_on", "Enter the last day of the period too"),
+        ("ends_on=2026-10-01", "starts_on", "Enter the first day of the period too"),
+        ("starts_on=31/10/2026&ends_on=2026-11-30", "starts_on", "Enter the first day of the period as a date"),
+        ("starts_on=2015-01-01&ends_on=2026-11-30", "ends_on", "Choose a period of at most 5 years"),
+        ("period=forever", "period", "Choose a period from the list"),
+    ],
+)
+def test_a_period_that_cannot_be_used_is_shown_at_its_field_and_the_last_12_months_shown(
+    staff_client, query, field, message
+):
+    response = staff_client.get(f"/admin/?{query}")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    error = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', html, re.S)
+    assert error and message in error.group(1)
+    assert 'aria-invalid="true"' in re.search(rf'<(input|select)[^>]*id="{field}"[^>]*>', html).group(0)
+    assert "There is a problem" in page_text(response)
+    assert "to " + f"{london_today().day} {london_today():%B %Y}" in page_text(response)
+
+
+def test_presets_choose_their_periods(staff_client):
+    today = london_today()
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    cases = {
+        "this_month": f"1 {today:%B %Y} to {today.day} {today:%B %Y}",
+        "last_month": f"1 {last_month_end:%B %Y} to {last_month_end.day} {last_month_end:%B %Y}",
+        "this_cpd_year": f"{current_year().starts_on.day} {current_year().starts_on:%B %Y} to {today.day}",
+    }
+    for preset, label in cases.items():
+        assert label in page_text(staff_client.get(f"/admin/?period={preset}")), preset
+
+
+def test_charts_are_named_images_with_their_figures_in_a_table(staff_client):
+    MembershipFactory(region=Region.NORTH_WEST)
+    html = staff_client.get("/admin/").get_data(as_text=True)
+
+    for chart_id in ("members-by-region-chart", "income-by-month-chart"):
+        svg = re.search(rf'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"[^>]*>', html)
+        assert svg, chart_id
+        assert f'<title id="{chart_id}-title">' in html and f'<desc id="{chart_id}-desc">' in html
+    assert "<script" not in html.split("<main", 1)[1]  # the charts need no JavaScript
+    assert "<style" not in html and ' style="' not in html  # nor inline style, which the policy refuses
+
+
+def test_the_chart_stylesheet_is_the_one_pygal_makes():
+    assert (ROOT / "static/css/charts.css").read_text() == chart_stylesheet()
+
+
+def _more_of_everything(count):
+    for number in range(count):
+        membership = MembershipFactory(region=list(Region)[number % 12], grace=number % 3 == 0)
+        CpdEntryFactory(person=membership.person, hours=2)
+        PaymentFactory(person=membership.person, refunded_pence=500)
+        event = EventFactory(title=f"Event {number}", capacity=3)
+        event_services.book_place(event, membership.person)
+        small = EventFactory(capacity=1, title=f"Small {number}")
+        event_services.book_place(small, MembershipFactory().person)
+        event_services.join_waiting_list(small, membership.person)
+    MembershipFactory(paid=True)
+    MembershipFactory(lapsed=True)
+
+
+def test_the_page_takes_the_same_queries_whatever_the_data(app, staff_client, count_queries):
+    _more_of_everything(2)
+    with count_queries() as few:
+        assert staff_client.get("/admin/").status_code == 200
+    _more_of_everything(12)
+    with count_queries() as many:
+        assert staff_client.get("/admin/").status_code == 200
+    assert len(many) == len(few)

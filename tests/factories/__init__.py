@@ -42,7 +42,7 @@ from tests.factories.members import (
     service_answers,
     tier_named,
 )
-from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_invoice
+from tests.factories.payments import PaymentFactory, pay_by_invoice, renew_by_invoice, saved_card
 
 __all__ = [
     "declared",
@@ -80,6 +80,7 @@ __all__ = [
     "png_file",
     "publish_new_code_version",
     "renew_by_invoice",
+    "saved_card",
     "service_answers",
     "standard",
     "staff_member",

@@ -14,7 +14,15 @@ from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.renewals import renewal_period_starts_on
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
+from nalw.payments.models import (
+    BillingProfile,
+    Payment,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
 from tests.factories.accounts import staff_member
 from tests.factories.base import BaseFactory
 
@@ -83,3 +91,19 @@ class PaymentFactory(BaseFactory):
                 )
             )
             db.session.flush()
+
+
+def saved_card(person) -> BillingProfile:
+    """A card saved for renewals, as the card form leaves the person's billing profile."""
+    profile = BillingProfile(
+        person_id=person.id,
+        stripe_customer_id=f"cus_{uuid.uuid4().hex[:14]}",
+        payment_method_id=f"pm_{uuid.uuid4().hex[:14]}",
+        card_brand="visa",
+        card_last4="4242",
+        card_exp_month=12,
+        card_exp_year=2099,
+    )
+    db.session.add(profile)
+    db.session.flush()
+    return profile

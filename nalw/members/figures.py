@@ -1,0 +1,64 @@
+"""Membership in numbers, for the staff dashboard: each figure is one aggregate query, whatever the size.
+
+Personal memberships only (an organisation's own membership is not a member); a seat is a member.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from nalw.extensions import db
+from nalw.members.models import IN_GOOD_STANDING, Membership, MembershipChange, MembershipStatus, Tier
+
+PERSONAL = Membership.for_organisation.is_(False)
+
+
+def in_good_standing_counts():
+    """Rows of (tier id, tier name, region, status, members) for memberships active or in grace. A person
+    holds one current membership, in the tier they are in now: a member who changed tier counts once, there."""
+    return db.session.execute(
+        sa.select(Tier.id, Tier.name, Membership.region, Membership.status, sa.func.count(Membership.id))
+        .join(Tier, Tier.id == Membership.tier_id)
+        .where(PERSONAL, Membership.status.in_(IN_GOOD_STANDING))
+        .group_by(Tier.id, Tier.name, Tier.position, Membership.region, Membership.status)
+        .order_by(Tier.position, Tier.name)
+    ).all()
+
+
+def applications() -> tuple[int, dt.datetime | None, int]:
+    """Applications paid and waiting for a decision; when the one waiting longest was paid (its latest move to
+    paid: the history row written when the fee succeeded); and applications not paid yet."""
+    waiting = Membership.status == MembershipStatus.PAID
+    paid_at = (
+        sa.select(MembershipChange.membership_id, sa.func.max(MembershipChange.changed_at).label("paid_at"))
+        .join(Membership, Membership.id == MembershipChange.membership_id)
+        .where(MembershipChange.to_status == MembershipStatus.PAID, waiting)
+        .group_by(MembershipChange.membership_id)
+        .subquery()
+    )
+    return db.session.execute(
+        sa.select(
+            sa.func.count(Membership.id).filter(waiting),
+            sa.func.min(paid_at.c.paid_at).filter(waiting),
+            sa.func.count(Membership.id).filter(Membership.status == MembershipStatus.APPLIED),
+        )
+        .select_from(Membership)
+        .outerjoin(paid_at, paid_at.c.membership_id == Membership.id)
+        .where(Membership.status.in_((MembershipStatus.PAID, MembershipStatus.APPLIED)))
+    ).one()
+
+
+def status_changes_between(starts_at: dt.datetime, ends_before: dt.datetime, statuses) -> dict:
+    """{status: how many personal memberships moved into it} between two moments (UTC)."""
+    rows = db.session.execute(
+        sa.select(MembershipChange.to_status, sa.func.count(MembershipChange.id))
+        .join(Membership, Membership.id == MembershipChange.membership_id)
+        .where(
+            PERSONAL,
+            MembershipChange.to_status.in_(statuses),
+            MembershipChange.changed_at >= starts_at,
+            MembershipChange.changed_at < ends_before,
+        )
+        .group_by(MembershipChange.to_status)
+    ).all()
+    return dict(rows)

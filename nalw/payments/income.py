@@ -1,0 +1,100 @@
+"""Money taken, by month and purpose, net of refunds, read from the payment and refund rows.
+
+A payment counts when it succeeded (card or recorded offline), on the day it succeeded; a refund counts
+on the day it was made (its row's date), in the month it was made, even when the payment it gives back
+was taken in an earlier month. Only refunds that went through count. Months are UK months: the caller
+gives the boundaries as aware UTC moments (midnight in London), so the figures match the UK calendar.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from nalw.core.time import london_to_utc
+from nalw.extensions import db
+from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentPurpose, Refund, RefundStatus
+
+
+@dataclass
+class Takings:
+    taken_pence: int = 0
+    refunded_pence: int = 0
+
+    @property
+    def net_pence(self):
+        return self.taken_pence - self.refunded_pence
+
+
+def _bucket(column, boundaries):
+    """Which interval [boundaries[i], boundaries[i + 1]) the moment falls in, as i: one CASE, so the database
+    groups by it (portable, and exact across the clock changes)."""
+    return sa.case(*[(column < boundary, index) for index, boundary in enumerate(boundaries[1:])])
+
+
+def takings_between(boundaries: list[dt.datetime]) -> dict[tuple[int, PaymentPurpose], Takings]:
+    """{(interval index, purpose): Takings} for consecutive intervals given by their `boundaries` (n + 1
+    moments for n intervals, ascending). Two aggregate queries, whatever the number of payments."""
+    starts_at, ends_before = boundaries[0], boundaries[-1]
+    taken_in = _bucket(Payment.succeeded_at, boundaries)
+    taken = db.session.execute(
+        sa.select(taken_in, Payment.purpose, sa.func.sum(Payment.amount_pence))
+        .where(
+            Payment.status.in_(MONEY_TAKEN_STATUSES),
+            Payment.succeeded_at >= starts_at,
+            Payment.succeeded_at < ends_before,
+        )
+        .group_by(taken_in, Payment.purpose)
+    ).all()
+    refunded_in = _bucket(Refund.created_at, boundaries)
+    refunded = db.session.execute(
+        sa.select(refunded_in, Payment.purpose, sa.func.sum(Refund.amount_pence))
+        .join(Payment, Payment.id == Refund.payment_id)
+        .where(
+            Refund.status == RefundStatus.SUCCEEDED,
+            Refund.created_at >= starts_at,
+            Refund.created_at < ends_before,
+        )
+        .group_by(refunded_in, Payment.purpose)
+    ).all()
+    takings: dict[tuple[int, PaymentPurpose], Takings] = {}
+    for index, purpose, pence in taken:
+        takings.setdefault((index, purpose), Takings()).taken_pence += pence
+    for index, purpose, pence in refunded:
+        takings.setdefault((index, purpose), Takings()).refunded_pence += pence
+    return takings
+
+
+def taken_or_refunded_between(starts_at: dt.datetime, ends_before: dt.datetime):
+    """A condition on Payment: it succeeded between the two moments, or a refund of it went through then (the
+    payments behind one month's figure)."""
+    refunded_then = (
+        sa.select(Refund.id)
+        .where(
+            Refund.payment_id == Payment.id,
+            Refund.status == RefundStatus.SUCCEEDED,
+            Refund.created_at >= starts_at,
+            Refund.created_at < ends_before,
+        )
+        .exists()
+    )
+    succeeded_then = sa.and_(
+        Payment.status.in_(MONEY_TAKEN_STATUSES), Payment.succeeded_at >= starts_at, Payment.succeeded_at < ends_before
+    )
+    return sa.or_(succeeded_then, refunded_then)
+
+
+def month_edges(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of the UK calendar month holding `month` and of the one after, as UTC."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return tuple(london_to_utc(dt.datetime.combine(day, dt.time())) for day in (first, following))
+
+
+def month_takings(month: dt.date) -> Takings:
+    """Everything taken and refunded in one UK calendar month, whatever it paid for."""
+    totals = Takings()
+    for takings in takings_between(list(month_edges(month))).values():
+        totals.taken_pence += takings.taken_pence
+        totals.refunded_pence += takings.refunded_pence
+    return totals

@@ -1,0 +1,54 @@
+"""axe-core finds no WCAG 2.2 A or AA problem on the staff dashboard (charts included, under the app's
+Content-Security-Policy) and the lists it leads to, and its two questions are answered by following its links."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from nalw.core.permissions import Role
+from nalw.core.regions import Region
+from nalw.core.time import london_today
+from nalw.events import services as event_services
+from nalw.extensions import db
+from nalw.members.models import MembershipStatus
+from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors
+from tests.factories import EventFactory, PaymentFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_membership):
+    report = AccessibilityReport(page)
+    staff = make_person(name="Dana Dashboard", roles=[Role.STAFF], two_factor=True)
+    behind = make_person(name="Nell Northwest")
+    make_membership(behind, region=Region.NORTH_WEST)
+    make_membership(make_person(name="Lon Don"), region=Region.LONDON)
+    make_membership(make_person(name="Pat Waiting"), status=MembershipStatus.PAID)
+    PaymentFactory(person=behind, refunded_pence=1000)
+    event = EventFactory(title="Dashboard roadshow", capacity=1, staff=staff)
+    event_services.book_place(event, behind)
+    db.session.commit()
+
+    sign_in(page, staff)
+    open_page(page, "/admin/")
+    expect(page.get_by_role("img", name="Members in good standing by region")).to_be_visible()
+    expect(page.get_by_role("img", name="Income by month, net of refunds")).to_be_visible()
+    report.check("staff dashboard")
+
+    page.get_by_label("From").fill("2026-10-31")
+    page.get_by_label("To").fill("2026-10-01")
+    submit_expecting_errors(page, "Show")
+    expect(page.get_by_role("alert")).to_contain_text("Enter a last day on or after the first day")
+    report.check("staff dashboard with a period it cannot use")
+
+    open_page(page, "/admin/")
+    page.get_by_role("link", name=re.compile(r"^\d+ below in North West$")).click()
+    expect(page.get_by_role("link", name="Nell Northwest")).to_be_visible()
+    report.check("compliance list from the dashboard")
+
+    open_page(page, "/admin/")
+    page.get_by_role("link", name=f"{london_today():%B %Y}", exact=True).click()
+    expect(page.get_by_text("net of refunds: ")).to_be_visible()
+    report.check("payments of a month from the dashboard")
+    report.assert_clean()
