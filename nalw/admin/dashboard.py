@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nalw.admin import services as admin_services
-from nalw.admin.charts import bar_chart
+from nalw.core.charts import bar_chart
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxStatus
 from nalw.core.regions import Region

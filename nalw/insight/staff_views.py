@@ -4,6 +4,7 @@ each figure, hiding a report, and the CSV."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from nalw.core.charts import line_chart
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import carry_out
 from nalw.core.paging import page_number
@@ -67,7 +68,13 @@ def staff_figures():
         months=months,
         month_label=charts.month_label,
         series=series,
-        trend=charts.trend_image(months, series),
+        trend=line_chart(
+            "trend",
+            "Reports per month for each theme",
+            "A line per theme. The same figures are in the table that follows.",
+            [charts.month_label(month) for month in months],
+            series,
+        ),
         tiles=charts.region_tiles(table.column_totals),
         reports_link=reports_link,
         csv_url=url_for("insight.staff_reports_csv", **period_args),

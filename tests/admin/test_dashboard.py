@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from nalw.admin.charts import chart_stylesheet
+from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
 from nalw.core.time import london_to_utc, london_today, utcnow
 from nalw.events import services as event_services
+from nalw.events import waiting_list
 from nalw.extensions import db
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
@@ -331,7 +332,7 @@ def test_upcoming_events_show_how_full_they_are_and_their_waiting_lists(staff_cl
     full = EventFactory(title="Full roadshow", capacity=2)
     for _ in range(2):
         event_services.book_place(full, MembershipFactory().person)
-    event_services.join_waiting_list(full, MembershipFactory().person)
+    waiting_list.join_waiting_list(full, MembershipFactory().person)
     half = EventFactory(title="Half-full webinar", capacity=4, starts_at=utcnow() + dt.timedelta(days=40))
     event_services.book_place(half, MembershipFactory().person)
     event_services.book_place(half, make_person())
@@ -409,7 +410,7 @@ def _more_of_everything(count):
         event_services.book_place(event, membership.person)
         small = EventFactory(capacity=1, title=f"Small {number}")
         event_services.book_place(small, MembershipFactory().person)
-        event_services.join_waiting_list(small, membership.person)
+        waiting_list.join_waiting_list(small, membership.person)
     MembershipFactory(paid=True)
     MembershipFactory(lapsed=True)
 

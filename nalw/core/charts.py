@@ -1,4 +1,4 @@
-"""Bar charts as inline SVG drawn on the server with pygal: no JavaScript, and no inline style either (the
+"""Charts (bars, and lines over time) as inline SVG drawn on the server with pygal: no JavaScript, and no inline style either (the
 pages' Content-Security-Policy allows stylesheets from the site only), so pygal's stylesheet is served as
 static/css/charts.css, made by `chart_stylesheet` (a test keeps the two the same).
 
@@ -21,7 +21,8 @@ from nalw.core.money import format_pence
 # find_spec, so every later import in the process warns (ImportWarning) and falls back: take it out again.
 sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
-# Bootstrap's text colour and five colours that stay apart for most kinds of colour blindness (Okabe and Ito).
+# Bootstrap's text colour, then the Okabe-Ito colours (apart for most kinds of colour blindness) and a few more
+# for charts with many lines; the table beside every chart gives each figure in words.
 STYLE = Style(
     background="white",
     plot_background="white",
@@ -30,7 +31,7 @@ STYLE = Style(
     foreground_subtle="#495057",
     opacity="1",
     opacity_hover="1",
-    colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"),
+    colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#8B6A00", "#6A3D9A"),
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
     label_font_size=12,
     major_label_font_size=12,
@@ -46,34 +47,42 @@ _STYLE_ATTRIBUTE = re.compile(r' style="[^"]*"')
 HIDDEN_TOOLTIP = ".pygal-chart .tooltip{opacity:0}"
 
 
-def _chart(horizontal=False, **options):
-    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    return chart_class(
-        style=STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        width=720,
-        height=360,
-        legend_at_bottom=True,
-        print_values=False,
-        truncate_label=-1,
-        truncate_legend=-1,
-        **options,
-    )
+def _chart(chart_class=pygal.Bar, **options):
+    settings = {
+        "style": STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "width": 720,
+        "height": 360,
+        "legend_at_bottom": True,
+        "print_values": False,
+        "truncate_label": -1,
+        "truncate_legend": -1,
+    }
+    return chart_class(**(settings | options))
 
 
 def bar_chart(chart_id, title, description, labels, series, horizontal=False, money=False) -> Markup:
     """An SVG bar chart: `series` is [(name, [value per label])], values in pence when `money` (drawn in pounds);
     `chart_id` names its title and description. The same figures give the same picture, so a picture is drawn
     once and kept (pygal takes tens of milliseconds to draw one)."""
-    frozen = tuple((name, tuple(values)) for name, values in series)
-    return _drawn(chart_id, title, description, tuple(labels), frozen, horizontal, money)
+    return _drawn_bars(chart_id, title, description, tuple(labels), _frozen(series), horizontal, money)
+
+
+def line_chart(chart_id, title, description, labels, series) -> Markup:
+    """An SVG line chart of counts over `labels` (months, say), a line per series: `series` as for `bar_chart`.
+    Drawn without dots: the table beside it gives each value, and dots would triple the drawing time."""
+    return _drawn_lines(chart_id, title, description, tuple(labels), _frozen(series))
+
+
+def _frozen(series):
+    return tuple((name, tuple(values)) for name, values in series)
 
 
 @functools.lru_cache(maxsize=64)
-def _drawn(chart_id, title, description, labels, series, horizontal, money) -> Markup:
+def _drawn_bars(chart_id, title, description, labels, series, horizontal, money) -> Markup:
     chart = _chart(
-        horizontal,
+        pygal.HorizontalBar if horizontal else pygal.Bar,
         show_legend=len(series) > 1,
         value_formatter=(lambda pounds: format_pence(round(pounds * 100))) if money else _whole_number,
         # Many labels side by side would run into each other: slant them.
@@ -84,6 +93,32 @@ def _drawn(chart_id, title, description, labels, series, horizontal, money) -> M
     chart.x_labels = labels[order]
     for name, values in series:
         chart.add(name, [value / 100 if money else value for value in values[order]])
+    return _named_svg(chart, chart_id, title, description)
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn_lines(chart_id, title, description, labels, series) -> Markup:
+    chart = _chart(
+        pygal.Line,
+        width=900,
+        height=420,
+        legend_at_bottom_columns=3,
+        show_minor_x_labels=len(labels) <= 12,
+        x_labels_major_every=max(1, len(labels) // 12),
+        x_label_rotation=30 if len(labels) > 6 else 0,
+        min_scale=1,
+        show_dots=False,
+        value_formatter=_whole_number,
+    )
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, values)
+    return _named_svg(chart, chart_id, title, description)
+
+
+def _named_svg(chart, chart_id, title, description) -> Markup:
+    """The chart's SVG without script or style (the stylesheet is served apart), one image named by its title
+    and description."""
     svg = _STYLE_ATTRIBUTE.sub("", _STYLE.sub("", _SCRIPT.sub("", chart.render(is_unicode=True))))
     svg = svg.replace("<title>Pygal</title>", "")
     opening_end = svg.index(">") + 1
