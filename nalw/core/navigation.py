@@ -27,7 +27,7 @@ STAFF_NAVIGATION = [
     ("Emails", "admin.outbox", Role.STAFF),
     ("Tiers", "members.tiers", Role.ADMIN),
     ("Code of practice", "code_of_practice.manage", Role.ADMIN),
-    ("Audit log", "admin.audit_log", Role.ADMIN),
+    ("Audit log", "admin.audit_log", Role.STAFF),
 ]
 
 

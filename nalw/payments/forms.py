@@ -3,8 +3,9 @@ from wtforms import HiddenField, SelectChoice, StringField, SubmitField, Validat
 from wtforms.validators import DataRequired, Regexp
 
 from nalw.core.forms import choice_field, text_field
+from nalw.core.listing import FilterForm, any_or_one_of, check_date_range, chosen, day_filter, enum_choices
 from nalw.core.money import InvalidAmount, parse_pounds
-from nalw.payments.models import PaymentMethod
+from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus
 
 
 class PoundsField(StringField):
@@ -65,3 +66,23 @@ class OfflinePaymentForm(FlaskForm):
         description="For example: agreed discount for a second link worker. Kept in the audit log.",
     )
     submit = SubmitField("Record payment")
+
+
+class PaymentFilterForm(FilterForm):
+    status = any_or_one_of("Status", enum_choices(PaymentStatus), any_label="Any status")
+    purpose = any_or_one_of("For", enum_choices(PaymentPurpose), any_label="Anything")
+    method = any_or_one_of("How paid", enum_choices(PaymentMethod), any_label="Any way")
+    made_from = day_filter("Made from")
+    made_to = day_filter("Made to")
+
+    def validate_made_to(self, field):
+        check_date_range(self.made_from, field)
+
+    def filters(self):
+        return {
+            "status": chosen(self.status, PaymentStatus),
+            "purpose": chosen(self.purpose, PaymentPurpose),
+            "method": chosen(self.method, PaymentMethod),
+            "made_from": self.made_from.data,
+            "made_to": self.made_to.data,
+        }

@@ -1,0 +1,30 @@
+"""What staff pages read about payments: the filtered list of every payment, and one person's payments."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from nalw.core.listing import london_day_bounds
+from nalw.extensions import db
+from nalw.payments.models import Payment
+
+
+def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_to=None) -> sa.Select:
+    """Every payment, newest first, narrowed by whichever filters are given (days are UK days)."""
+    statement = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
+    if status is not None:
+        statement = statement.where(Payment.status == status)
+    if purpose is not None:
+        statement = statement.where(Payment.purpose == purpose)
+    if method is not None:
+        statement = statement.where(Payment.method == method)
+    at_or_after, before = london_day_bounds(made_from, made_to)
+    if at_or_after is not None:
+        statement = statement.where(Payment.created_at >= at_or_after)
+    if before is not None:
+        statement = statement.where(Payment.created_at < before)
+    return statement
+
+
+def payments_of(person_id) -> list[Payment]:
+    """Every payment a person made, with its refunds (loaded with it), oldest first."""
+    return db.session.scalars(sa.select(Payment).where(Payment.person_id == person_id).order_by(Payment.id)).all()
