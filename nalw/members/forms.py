@@ -12,9 +12,11 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from nalw.core.forms import WholeNumberField, choice_field, text_field
+from nalw.core.listing import FilterForm, any_or_one_of, chosen
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
 from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
+from nalw.members.services import all_tiers as tiers_in_order
 from nalw.payments.forms import PoundsField
 
 
@@ -237,3 +239,19 @@ class TierForm(FlaskForm):
     def chosen_eligibility(self):
         """The Eligibility chosen, or None when the choice is missing or not one offered."""
         return next((choice for choice in Eligibility if choice.value == self.eligibility.data), None)
+
+
+class MembershipFilterForm(FilterForm):
+    """Filters every staff list of memberships has: the tier and the region."""
+
+    tier = any_or_one_of("Tier", [], any_label="Any tier")
+    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tier.choices = [SelectChoice("", "Any tier")] + [
+            SelectChoice(str(tier.id), tier.name) for tier in tiers_in_order()
+        ]
+
+    def filters(self):
+        return {"tier_id": int(self.tier.data) if self.tier.data else None, "region": chosen(self.region, Region)}

@@ -75,6 +75,7 @@ EXPECTED_AUDIENCE = {
     "members.remove_seat": ORGANISATION_ADMIN,
     "members.accept_invitation": SIGNED_IN,
     "members.applications": STAFF,
+    "members.applications_csv": STAFF,
     "members.staff_membership": STAFF,
     "members.approve": STAFF,
     "members.reject": STAFF,
