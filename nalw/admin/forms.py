@@ -1,11 +1,19 @@
+import datetime as dt
+
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.forms import text_field
+from nalw.core.labels import LabelledEnum
 from nalw.core.listing import FilterForm, any_or_one_of, check_date_range, chosen, day_filter, enum_choices
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
+from nalw.core.regions import region_choices
+from nalw.core.time import london_today
+from nalw.members.forms import MembershipFilterForm
+from nalw.members.models import EmployerType, MembershipStatus
 
 
 class PeopleSearchForm(FlaskForm):
@@ -101,3 +109,61 @@ class OutboxFilterForm(FilterForm):
             "written_from": self.written_from.data,
             "written_to": self.written_to.data,
         }
+
+
+class CpdStanding(LabelledEnum):
+    BEHIND = "behind", "Behind on CPD this year"
+    MET = "met", "Met this year's CPD requirement"
+
+
+def _coming_months(count=12, earlier=3):
+    """The months memberships renew in, as choices: a few past ones (lapsing now), then the coming year."""
+    this_month = london_today().replace(day=1)
+    months = []
+    for offset in range(-earlier, count):
+        year, month = divmod(this_month.month - 1 + offset, 12)
+        months.append(dt.date(this_month.year + year, month + 1, 1))
+    return [SelectChoice(month.strftime("%Y-%m"), month.strftime("%B %Y")) for month in months]
+
+
+class MemberSearchForm(MembershipFilterForm):
+    q = text_field(
+        "Name, email or membership number",
+        max_length=200,
+        too_long="Search must be 200 characters or fewer",
+        description="All or part of it, for example Shah, priya@ or NALW-000123.",
+    )
+    status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")
+    # Declared again so they come after the search box; MembershipFilterForm fills the tier's choices.
+    tier = any_or_one_of("Tier", [], any_label="Any tier")
+    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    employer_type = any_or_one_of("Employer type", enum_choices(EmployerType), any_label="Any employer")
+    renews_in = any_or_one_of("Renews in", [], any_label="Any month")
+    cpd = any_or_one_of("CPD this year", enum_choices(CpdStanding), any_label="Any")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renews_in.choices = [SelectChoice("", "Any month"), *_coming_months()]
+
+    def filters(self):
+        return {
+            **super().filters(),
+            "text": self.q.data,
+            "status": chosen(self.status, MembershipStatus),
+            "employer_type": chosen(self.employer_type, EmployerType),
+            "renews_in": dt.date.fromisoformat(self.renews_in.data + "-01") if self.renews_in.data else None,
+            "cpd": chosen(self.cpd, CpdStanding),
+        }
+
+
+class StaffNoteForm(FlaskForm):
+    body = text_field(
+        "Add a note",
+        max_length=NOTE_MAX_LENGTH,
+        required="Enter the note",
+        too_long=f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer",
+        rows=3,
+        description="Seen by staff only, never by the member; it is part of their data if they ask for it. "
+        "Write only what you would be happy for them to read.",
+    )
+    submit = SubmitField("Add note")

@@ -41,21 +41,6 @@ def people():
     return render_template("admin/people.html", form=form, page=page)
 
 
-@blueprint.route("/people/<int:person_id>")
-@requires(Role.STAFF)
-def person(person_id):
-    found = db.get_or_404(Person, person_id)
-    return render_template(
-        "admin/person.html",
-        person=found,
-        history=services.latest_audit_entries_about(found),
-        emails=services.latest_emails_to(found),
-        grant_form=RoleChangeForm(),
-        revoke_form=EmptyForm(),
-        can_manage_roles=current_user.has_role(Role.ADMIN),
-    )
-
-
 @blueprint.route("/people/<int:person_id>/roles", methods=["POST"])
 @requires(Role.ADMIN)
 def grant_role(person_id):

@@ -119,3 +119,9 @@ def render_migration_item(type_, obj, _autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def trigram_index(name, column_name):
+    """An index that answers `column ILIKE '%text%'` on PostgreSQL (pg_trgm, GIN): staff search by any part
+    of a name, email or number without reading every row. Created by the migrations on PostgreSQL only."""
+    return sa.Index(name, column_name, postgresql_using="gin", postgresql_ops={column_name: "gin_trgm_ops"})

@@ -18,6 +18,7 @@ MAIN_NAVIGATION = [
 # The staff area's own menu, on every staff page.
 STAFF_NAVIGATION = [
     ("Dashboard", "admin.dashboard", Role.STAFF),
+    ("Members", "admin.members", Role.STAFF),
     ("Applications", "members.applications", Role.STAFF),
     ("People", "admin.people", Role.STAFF),
     ("Payments", "payments.staff_payments", Role.STAFF),
