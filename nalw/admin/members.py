@@ -65,7 +65,7 @@ MEMBERS = Listing(
         Column("Renews on", lambda row: _member(row).expires_on),
         Column("Automatic renewal", lambda row: "yes" if _member(row).auto_renew else "no", on_page=False),
         Column("CPD this year", _cpd_this_year),
-        Column("CPD hours logged this year", lambda row: hours_from_quarters(row.quarters), on_page=False),
+        Column("CPD hours logged this year", lambda row: f"{hours_from_quarters(row.quarters):g}", on_page=False),
         Column("CPD hours required this year", lambda row: row.hours_required, on_page=False),
     ),
     endpoint="admin.members",
