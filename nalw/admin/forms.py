@@ -1,8 +1,8 @@
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, Optional
 
 from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.forms import text_field
@@ -46,26 +46,12 @@ class RoleChangeForm(FlaskForm):
 
 
 class AuditFilterForm(FilterForm):
-    actor = StringField(
-        "Done by",
-        validators=[Optional(), Length(max=254, message="Done by must be 254 characters or fewer")],
-        description="Part of their name or email address.",
+    actor = text_field("Done by", max_length=254, description="Part of their name or email address.")
+    action = text_field(
+        "What", max_length=80, description="An action or the start of one, for example role. or membership.approved"
     )
-    action = StringField(
-        "What",
-        validators=[Optional(), Length(max=80, message="What must be 80 characters or fewer")],
-        description="An action or the start of one, for example role. or membership.approved",
-    )
-    target_type = StringField(
-        "Record type",
-        validators=[Optional(), Length(max=50, message="Record type must be 50 characters or fewer")],
-        description="For example Person, Membership or Payment",
-    )
-    target_id = StringField(
-        "Record id",
-        validators=[Optional(), Length(max=50, message="Record id must be 50 characters or fewer")],
-        description="The number in the record's address.",
-    )
+    target_type = text_field("Record type", max_length=50, description="For example Person, Membership or Payment")
+    target_id = text_field("Record id", max_length=50, description="The number in the record's address.")
     done_from = day_filter("Done from")
     done_to = day_filter("Done to")
 
@@ -84,16 +70,8 @@ class AuditFilterForm(FilterForm):
 
 
 class OutboxFilterForm(FilterForm):
-    to = StringField(
-        "Sent to",
-        validators=[Optional(), Length(max=254, message="Sent to must be 254 characters or fewer")],
-        description="Part of an email address.",
-    )
-    subject = StringField(
-        "Subject",
-        validators=[Optional(), Length(max=200, message="Subject must be 200 characters or fewer")],
-        description="Part of the subject.",
-    )
+    to = text_field("Sent to", max_length=254, description="Part of an email address.")
+    subject = text_field("Subject", max_length=200, description="Part of the subject.")
     status = any_or_one_of("Status", enum_choices(OutboxStatus), any_label="Any status")
     written_from = day_filter("Written from")
     written_to = day_filter("Written to")

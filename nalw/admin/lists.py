@@ -9,7 +9,7 @@ from sqlalchemy.orm import defer, selectinload
 from nalw.accounts.models import Person
 from nalw.admin.forms import AuditFilterForm, OutboxFilterForm
 from nalw.core.audit import AuditEntry
-from nalw.core.listing import Column, Listing, london_day_bounds
+from nalw.core.listing import Column, Listing, contains_pattern, on_days
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import format_datetime
 
@@ -17,18 +17,12 @@ AUDIT_ENTRIES_PER_PAGE = 50
 EMAILS_PER_PAGE = 50
 
 
-def _contains(text):
-    """A LIKE pattern for `text` anywhere, its own % and _ taken literally."""
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def audit_log(*, actor=None, action=None, target_type=None, target_id=None, done_from=None, done_to=None):
     """The audit log, newest first: entries by someone whose name or email holds `actor`, whose action is
     or starts with `action`, about the record `target_type` `target_id`, done on those UK days."""
     statement = sa.select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if actor:
-        pattern = _contains(actor)
+        pattern = contains_pattern(actor)
         statement = statement.where(
             AuditEntry.actor_id.in_(
                 sa.select(Person.id).where(
@@ -44,12 +38,7 @@ def audit_log(*, actor=None, action=None, target_type=None, target_id=None, done
         statement = statement.where(AuditEntry.target_type == target_type.strip())
     if target_id:
         statement = statement.where(AuditEntry.target_id == target_id.strip())
-    at_or_after, before = london_day_bounds(done_from, done_to)
-    if at_or_after is not None:
-        statement = statement.where(AuditEntry.created_at >= at_or_after)
-    if before is not None:
-        statement = statement.where(AuditEntry.created_at < before)
-    return statement
+    return on_days(statement, AuditEntry.created_at, done_from, done_to)
 
 
 def _values(values):
@@ -96,17 +85,12 @@ def emails(*, to=None, subject=None, status=None, written_from=None, written_to=
     )
     statement = statement.order_by(OutboxMessage.id.desc())
     if to:
-        statement = statement.where(OutboxMessage.to_address.like(_contains(to), escape="\\"))
+        statement = statement.where(OutboxMessage.to_address.like(contains_pattern(to), escape="\\"))
     if subject:
-        statement = statement.where(sa.func.lower(OutboxMessage.subject).like(_contains(subject), escape="\\"))
+        statement = statement.where(sa.func.lower(OutboxMessage.subject).like(contains_pattern(subject), escape="\\"))
     if status is not None:
         statement = statement.where(OutboxMessage.status == status)
-    at_or_after, before = london_day_bounds(written_from, written_to)
-    if at_or_after is not None:
-        statement = statement.where(OutboxMessage.created_at >= at_or_after)
-    if before is not None:
-        statement = statement.where(OutboxMessage.created_at < before)
-    return statement
+    return on_days(statement, OutboxMessage.created_at, written_from, written_to)
 
 
 def _email_status(message):

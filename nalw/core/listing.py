@@ -218,6 +218,26 @@ def check_date_range(starts, ends):
         raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
 
 
+def contains_pattern(text):
+    """A LIKE pattern (with escape "\\") for `text` anywhere, lower case, its own % and _ taken literally."""
+    return f"%{escape_like(text.strip().lower())}%"
+
+
+def escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def on_days(statement, column, starts_on, ends_on):
+    """`statement` narrowed to rows whose `column` (a UTC moment) falls on the UK days from `starts_on` to
+    `ends_on`, either of which may be None."""
+    at_or_after, before = london_day_bounds(starts_on, ends_on)
+    if at_or_after is not None:
+        statement = statement.where(column >= at_or_after)
+    if before is not None:
+        statement = statement.where(column < before)
+    return statement
+
+
 def london_day_bounds(starts_on, ends_on):
     """The UTC moments that bound whole UK days from `starts_on` to `ends_on` (either may be None):
     (at or after, before)."""

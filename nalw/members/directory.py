@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from nalw.accounts.models import Person
+from nalw.core.listing import escape_like
 from nalw.extensions import db
 from nalw.members.models import CpdDeclaration, Membership, MembershipChange
 
@@ -18,13 +19,9 @@ from nalw.members.models import CpdDeclaration, Membership, MembershipChange
 EXACT, STARTS, HOLDS = 0, 1, 2
 
 
-def _escaped(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search_rank(text):
     """(where, rank): the condition a membership must meet to match `text`, and its rank as a column."""
-    needle = _escaped(text.strip().lower())
+    needle = escape_like(text.strip().lower())
     holds, starts, word_starts = f"%{needle}%", f"{needle}%", f"% {needle}%"
     name, email, number = Person.name, Person.email, Membership.number
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nalw.core.listing import london_day_bounds
+from nalw.core.listing import on_days
 from nalw.extensions import db
 from nalw.payments.models import Payment
 
@@ -17,12 +17,7 @@ def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_t
         statement = statement.where(Payment.purpose == purpose)
     if method is not None:
         statement = statement.where(Payment.method == method)
-    at_or_after, before = london_day_bounds(made_from, made_to)
-    if at_or_after is not None:
-        statement = statement.where(Payment.created_at >= at_or_after)
-    if before is not None:
-        statement = statement.where(Payment.created_at < before)
-    return statement
+    return on_days(statement, Payment.created_at, made_from, made_to)
 
 
 def payments_of(person_id) -> list[Payment]:

@@ -146,3 +146,18 @@ def test_an_export_with_a_filter_it_cannot_read_goes_back_to_the_list(staff_clie
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/admin/members?")
+
+
+def test_the_member_lists_query_count_does_not_grow_with_the_rows_on_it(staff_client, count_queries):
+    for number in range(2):
+        member(f"Few {number}", region=Region.WALES)
+    for number in range(12):
+        member(f"Many {number}", region=Region.LONDON)
+    staff_client.get("/admin/members")  # the first request loads what every request shares
+
+    with count_queries() as few:
+        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "wales"}))) == 2
+    with count_queries() as many:
+        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "london"}))) == 12
+
+    assert len(many) == len(few)

@@ -40,7 +40,9 @@ def test_staff_signs_in_with_code_and_opens_people_and_emails(page, make_person,
     # Only admins change roles.
     expect(page.get_by_role("button", name="Grant role")).to_have_count(0)
 
-    page.get_by_role("region", name="History").get_by_role("link", name="Email: Confirm your email address", exact=True).click()
+    page.get_by_role("region", name="History").get_by_role(
+        "link", name="Email: Confirm your email address", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     expect(page.get_by_role("main")).to_contain_text("SMTPRecipientsRefused")
     expect(page.get_by_role("main")).to_contain_text("Please confirm your email address by following this link")
