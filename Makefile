@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format demo-code bench-cpd bench-events clean install browser
+.PHONY: run test lint format demo-code bench-cpd bench-events bench-staff-members clean install browser
 
 run: $(STAMP)
 	NALW_DEMO_MODE=1 $(BIN)/python scripts/run_demo.py
@@ -30,6 +30,9 @@ bench-cpd: $(STAMP)
 
 bench-events: $(STAMP)
 	$(BIN)/python bench/events.py
+
+bench-staff-members: $(STAMP)
+	$(BIN)/python bench/staff_members.py
 
 # The current two-factor code of a demo account: make demo-code EMAIL=staff@demo.nalw.org.uk
 demo-code: $(STAMP)

@@ -141,14 +141,16 @@ class Listing:
             arguments = {name: value for name, value in request.args.items() if name not in self.csv_args}
             return redirect(url_for(self.endpoint, **arguments))
         statement = self.query(**filters)
-        result = db.session.execute(statement.execution_options(yield_per=CSV_BATCH))
-        rows = result.scalars() if _one_entity(statement) else result
         columns = [column for column in self.columns if column.in_csv]
-        return csv_stream_response(
-            self.filename,
-            [column.heading for column in columns],
-            ([column.value(row) for column in columns] for row in rows),
-        )
+
+        def rows():
+            # Run when the download is sent, not in the view: the view's transaction has ended by then
+            # (and a server-side cursor with it), and the rows are read in a transaction of their own.
+            result = db.session.execute(statement.execution_options(yield_per=CSV_BATCH))
+            for row in result.scalars() if _one_entity(statement) else result:
+                yield [column.value(row) for column in columns]
+
+        return csv_stream_response(self.filename, [column.heading for column in columns], rows())
 
 
 def _one_entity(statement) -> bool:

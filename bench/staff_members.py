@@ -1,0 +1,313 @@
+"""`make bench-staff-members`: the staff members list, its search and CSV export, and a member's page, at
+the body's real size, under concurrent load.
+
+1. Builds a PostgreSQL database `nalw_bench_staff_members` (or $NALW_BENCH_DB; fresh each run) with `bench/cpd.py`'s seeding:
+   10,000 members with active memberships and 500,000 CPD entries over ten years. Adds a fee payment and
+   two emails for every member, and gives member 1 a long history: 5 years of payments (with refunds),
+   200 emails, 100 events booked and attended and 50 staff notes.
+2. Serves the app with gunicorn (2 workers) on loopback in bench mode, as `bench/cpd.py` does.
+3. From this second process, with concurrent staff clients: p50/p95, throughput, its ratio to the
+   baseline page and queries per request for member searches (by number, by part of a name, ranked),
+   the list filtered by region and CPD standing, and the member page of a member with a short history and
+   of member 1 (the queries must be the same).
+4. The full member CSV export (10,000 rows) from a one-worker server: its time, size, rows, and the
+   worker's peak memory (VmHWM) against its size before the export.
+
+Usage: python bench/staff_members.py [--members 10000] [--entries 500000] [--seconds 8] [--concurrency 4]
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import aiohttp
+import cpd
+import psycopg
+from cpd import ADMIN_URL, BIN, ROOT, STAFF_TOTP, copy_rows, free_port, load, log, percentile, signed_in_session
+
+BENCH_DB = os.environ.get("NALW_BENCH_DB", "nalw_bench_staff_members")
+BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{BENCH_DB}"
+HEAVY_MEMBER = 1
+HEAVY_EVENTS, HEAVY_EMAILS, HEAVY_NOTES, HEAVY_YEARS = 100, 200, 50, 5
+
+
+# --- 1. Data -----------------------------------------------------------------------------------------
+
+
+def app_env():
+    return {**cpd.app_env(), "DATABASE_URL": BENCH_URL, "PYTHONPATH": str(ROOT)}
+
+
+def flask(*args):
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=app_env(), check=True, capture_output=True
+    )
+
+
+def build_database(members, entries):
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    flask("db", "upgrade")
+    flask("setup", "defaults")
+    started = time.monotonic()
+    cpd.BENCH_URL = BENCH_URL  # bench/cpd.py's seeding, into this database
+    cpd.seed(members, entries)
+    seed_history(members)
+    with psycopg.connect(BENCH_URL, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    log(f"seeded {members:,} members, {entries:,} CPD entries and their history in {time.monotonic() - started:.0f} s")
+
+
+PAYMENT_COLUMNS = ["person_id", "purpose", "subject_id", "period_starts_on", "description", "amount_pence",
+                   "refunded_pence", "currency", "status", "method", "idempotency_key", "off_session", "succeeded_at",
+                   "offline_reference", "created_at", "updated_at"]  # fmt: skip
+EMAIL_COLUMNS = ["created_at", "to_address", "person_id", "template", "subject", "body_text", "body_html", "status",
+                 "attempts", "next_attempt_at", "sent_at"]  # fmt: skip
+
+
+def seed_history(members):
+    now = dt.datetime.now(dt.UTC)
+    body = "Dear member,\n\nA realistic paragraph of an email about your membership.\n" * 5
+    with psycopg.connect(BENCH_URL) as connection, connection.cursor() as cursor:
+        membership_of = dict(cursor.execute("SELECT person_id, id FROM memberships").fetchall())
+        staff_id = cursor.execute("SELECT min(id) FROM people WHERE totp_secret IS NOT NULL").fetchone()[0]
+        payments = [
+            (person, "membership_fee", membership_of[person], None, "Link Worker membership fee", 4500, 0, "gbp",
+             "succeeded", "invoice", f"fee-{person}", False, now, "INV-1", now, now)
+            for person in range(1, members + 1)
+        ]  # fmt: skip
+        payments += [
+            (HEAVY_MEMBER, "renewal", membership_of[HEAVY_MEMBER], dt.date(now.year - year, 1, 1),
+             "Link Worker membership renewal", 4500, 500, "gbp", "partially_refunded", "invoice",
+             f"renewal-{year}", False, now - dt.timedelta(days=365 * year), "INV-2",
+             now - dt.timedelta(days=365 * year), now)
+            for year in range(1, HEAVY_YEARS + 1)
+        ]  # fmt: skip
+        copy_rows(cursor, "payments", PAYMENT_COLUMNS, payments)
+        refunded = cursor.execute("SELECT id FROM payments WHERE refunded_pence > 0").fetchall()
+        copy_rows(
+            cursor,
+            "refunds",
+            ["payment_id", "amount_pence", "reason", "idempotency_key", "status", "created_at", "created_by_id"],
+            [
+                (payment_id, 500, "Goodwill", f"refund-{payment_id}", "succeeded", now, staff_id)
+                for (payment_id,) in refunded
+            ],
+        )
+        emails = [
+            (now - dt.timedelta(days=n), f"member{person}@bench.nalw.org.uk", person, "members/renewal_reminder",
+             f"Your membership renews soon ({n})", body, f"<p>{body}</p>", "sent", 1, now, now)
+            for person in range(1, members + 1)
+            for n in range(1, 3)
+        ]  # fmt: skip
+        emails += [
+            (now - dt.timedelta(days=n), f"member{HEAVY_MEMBER}@bench.nalw.org.uk", HEAVY_MEMBER, "events/booked",
+             f"Your place is booked ({n})", body, f"<p>{body}</p>", "sent", 1, now, now)
+            for n in range(HEAVY_EMAILS)
+        ]  # fmt: skip
+        copy_rows(cursor, "outbox_messages", EMAIL_COLUMNS, emails)
+        seed_events(cursor, now)
+        copy_rows(
+            cursor,
+            "staff_notes",
+            ["person_id", "author_id", "body", "created_at"],
+            [
+                (HEAVY_MEMBER, staff_id, f"Note {n}: rang about an invoice.", now - dt.timedelta(days=n))
+                for n in range(HEAVY_NOTES)
+            ],
+        )
+        connection.commit()
+
+
+def seed_events(cursor, now):
+    """Member 1 booked and attended an event every few weeks for years."""
+    events = []
+    for n in range(1, HEAVY_EVENTS + 1):
+        starts_at = now - dt.timedelta(days=18 * n)
+        events.append(
+            (n, f"Roadshow {n}", "A day of talks.", "roadshow", "north_west", starts_at,
+             starts_at + dt.timedelta(hours=6), "in_person", "Bench Centre", "", 60, 0, 0,
+             starts_at - dt.timedelta(days=60), starts_at - dt.timedelta(hours=1), 24, 7, 24, 15, "published",
+             starts_at - dt.timedelta(days=90), "", now, now)
+        )  # fmt: skip
+    copy_rows(cursor, "events", EVENT_COLUMNS, events)
+    cursor.execute("SELECT setval('events_id_seq', %s)", (HEAVY_EVENTS,))
+    copy_rows(
+        cursor,
+        "bookings",
+        [
+            "event_id",
+            "person_id",
+            "status",
+            "price_pence",
+            "access_needs",
+            "dietary",
+            "confirmed_at",
+            "checked_in_at",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (n, HEAVY_MEMBER, "confirmed", 0, "", "", row[5], row[5], row[5], now)
+            for n, row in enumerate(events, start=1)
+        ],
+    )
+
+
+EVENT_COLUMNS = ["id", "title", "description", "kind", "region", "starts_at", "ends_at", "format", "venue",
+                 "joining_url", "capacity", "member_price_pence", "non_member_price_pence", "booking_opens_at",
+                 "booking_closes_at", "cpd_quarter_hours", "refund_cutoff_days", "offer_hours", "hold_minutes",
+                 "status", "published_at", "cancellation_reason", "created_at", "updated_at"]  # fmt: skip
+
+
+# --- 2. The server -----------------------------------------------------------------------------------
+
+
+def start_server(port, workers=2):
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "wsgi:app"],
+        cwd=ROOT,
+        env=app_env(),
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=15)
+
+
+def worker_memory_kb(master_pid):
+    """(resident now, peak resident) of the server's one worker, from /proc, in kB."""
+    with open(f"/proc/{master_pid}/task/{master_pid}/children") as children:
+        [worker] = children.read().split()
+    with open(f"/proc/{worker}/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+# --- 3. Load -------------------------------------------------------------------------------------------
+
+
+async def run(base, seconds, concurrency, members):
+    anonymous = [aiohttp.ClientSession(base_url=base) for _ in range(concurrency)]
+    await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), 2)  # warm both workers
+    results = {"baseline page (no query)": await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), seconds)}
+    staff = [
+        await signed_in_session(base, f"staff{n}@bench.nalw.org.uk", STAFF_TOTP) for n in range(1, concurrency + 1)
+    ]
+    short = members // 2
+    pages = [
+        ("members list, first page", "/admin/members"),
+        ("search: a whole number", f"/admin/members?q=NALW-{members // 3:06d}"),
+        ("search: part of a number", f"/admin/members?q={members // 7:04d}"),
+        ("search: part of a name", "/admin/members?q=member%2099"),
+        ("search: an email", f"/admin/members?q=member{members // 5}%40bench.nalw.org.uk"),
+        ("region, behind on CPD", "/admin/members?region=london&cpd=behind"),
+        ("member page, short history", f"/admin/people/{short}"),
+        ("member page, long history", f"/admin/people/{HEAVY_MEMBER}"),
+    ]
+    for name, path in pages:
+        await staff[0].get(path)  # warm
+        results[name] = await load(staff, lambda _n, path=path: ("GET", path, None), seconds)
+    for session in [*anonymous, *staff]:
+        await session.close()
+    return results
+
+
+async def warm(base):
+    async with aiohttp.ClientSession(base_url=base) as session:
+        await load([session], lambda _n: ("GET", "/bench/baseline", None), 1)
+
+
+async def export(base):
+    """Download the whole member CSV once: (seconds, bytes, rows)."""
+    session = await signed_in_session(base, "staff1@bench.nalw.org.uk", STAFF_TOTP)
+    await (await session.get("/admin/members")).read()  # the worker has loaded everything a request needs
+    started = time.perf_counter()
+    size = rows = 0
+    async with session.get("/admin/members.csv") as response:
+        async for piece in response.content.iter_chunked(64 * 1024):
+            size += len(piece)
+            rows += piece.count(b"\n")
+    elapsed = time.perf_counter() - started
+    await session.close()
+    return elapsed, size, rows - 1  # less the heading
+
+
+def report(results, exported, seconds, concurrency, members):
+    baseline_rate = results["baseline page (no query)"][3]
+    log(
+        f"\nStaff members benchmark: {concurrency} concurrent clients, {seconds} s per page, gunicorn 2 workers, PostgreSQL"
+    )
+    log(
+        f"{'page':30} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'vs baseline':>12} {'queries':>8}  statuses"
+    )
+    for name, (latencies, queries, statuses, rate) in results.items():
+        log(
+            f"{name:30} {len(latencies):9d} {statistics.median(latencies):8.1f} {percentile(latencies, 0.95):8.1f} "
+            f"{rate:8.1f} {rate / baseline_rate:12.2f} {'/'.join(map(str, sorted(set(queries)))):>8}  {statuses}"
+        )
+    short = sorted(set(results["member page, short history"][1]))
+    long = sorted(set(results["member page, long history"][1]))
+    log(
+        f"\nqueries on the member page: short history {short}; member {HEAVY_MEMBER} with {HEAVY_EVENTS} events, "
+        f"{HEAVY_EMAILS + 2} emails, {HEAVY_NOTES} notes, {HEAVY_YEARS + 1} payments: {long} "
+        f"({'the same' if short == long else 'DIFFERENT'})"
+    )
+    elapsed, size, rows, before_kb, peak_kb = exported
+    log(
+        f"\nfull member CSV export (one worker): {rows:,} rows, {size / 1024:.0f} KiB in {elapsed:.2f} s; "
+        f"worker resident {before_kb / 1024:.1f} MiB before, peak {peak_kb / 1024:.1f} MiB "
+        f"(+{(peak_kb - before_kb) / 1024:.1f} MiB while exporting)"
+    )
+    return rows == members and short == long
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--entries", type=int, default=500_000)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    build_database(args.members, args.entries)
+    port = free_port()
+    server = start_server(port)
+    try:
+        results = asyncio.run(run(f"http://127.0.0.1:{port}", args.seconds, args.concurrency, args.members))
+    finally:
+        stop_server(server)
+    port = free_port()
+    server = start_server(port, workers=1)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(warm(base))
+        before_kb, _ = worker_memory_kb(server.pid)
+        elapsed, size, rows = asyncio.run(export(base))
+        _, peak_kb = worker_memory_kb(server.pid)
+    finally:
+        stop_server(server)
+    passed = report(results, (elapsed, size, rows, before_kb, peak_kb), args.seconds, args.concurrency, args.members)
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()
