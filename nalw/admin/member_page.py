@@ -22,10 +22,10 @@ from nalw.core.hours import format_hours
 from nalw.core.money import format_pence
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.time import format_date
-from nalw.cpd import services as cpd_services
-from nalw.cpd.summaries import audit_selections_of
+from nalw.cpd.summaries import audit_selections_of, year_summary
 from nalw.events.summaries import bookings_of, waiting_list_entries_of
 from nalw.extensions import db
+from nalw.members.cpd_requirements import hours_required
 from nalw.members.directory import declarations_of, memberships_of
 from nalw.payments.lists import payments_of
 
@@ -215,6 +215,8 @@ def timeline(record) -> list[TimelineEvent]:
     return sorted(found, key=lambda event: event.at, reverse=True)
 
 
-def cpd_this_year(person):
-    """Their progress in the CPD year under way (hours logged against what their tier requires)."""
-    return cpd_services.progress(person, current_year())
+def cpd_this_year(record):
+    """The CPD year under way: hours logged against what their membership's tier requires (none without one)."""
+    year, membership = current_year(), record.current_membership
+    required = hours_required(membership.tier, year) if membership is not None else 0
+    return year_summary(record.person.id, year, required)

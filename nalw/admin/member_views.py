@@ -33,7 +33,7 @@ def _person_page(person, note_form):
         membership=record.current_membership,
         memberships=record.memberships,
         timeline=member_page.timeline(record),
-        cpd=member_page.cpd_this_year(person),
+        cpd=member_page.cpd_this_year(record),
         note_form=note_form,
         button=EmptyForm(),
         reason_form=ReasonForm(),

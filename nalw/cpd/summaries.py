@@ -1,11 +1,13 @@
 """What staff pages read about a person's CPD: the hours they logged in a year, as a column of a larger
 query, and the outcomes of the CPD audits that drew them."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from nalw.core.cpd_years import CpdYear
-from nalw.cpd.models import AuditSelection, CpdEntry, EntryStatus
+from nalw.cpd.models import AuditSelection, CpdEntry, EntryStatus, hours_from_quarters
 from nalw.extensions import db
 
 
@@ -32,3 +34,31 @@ def audit_selections_of(person_id) -> list[AuditSelection]:
         .options(raiseload(AuditSelection.entries), raiseload(AuditSelection.standard_outcomes))
         .order_by(AuditSelection.id)
     ).all()
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: CpdYear
+    logged_quarters: int
+    drafts: int
+    required_hours: int
+
+    @property
+    def logged_hours(self):
+        return hours_from_quarters(self.logged_quarters)
+
+    @property
+    def met(self):
+        return self.logged_hours >= self.required_hours
+
+
+def year_summary(person_id, year: CpdYear, required_hours) -> YearSummary:
+    """A person's CPD year in one query: the hours of complete entries, and how many drafts wait."""
+    complete = CpdEntry.status == EntryStatus.COMPLETE
+    logged, drafts = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(CpdEntry.quarter_hours).filter(complete), 0),
+            sa.func.count(CpdEntry.id).filter(~complete),
+        ).where(CpdEntry.person_id == person_id, CpdEntry.done_on >= year.starts_on, CpdEntry.done_on <= year.ends_on)
+    ).one()
+    return YearSummary(year=year, logged_quarters=logged, drafts=drafts, required_hours=required_hours)

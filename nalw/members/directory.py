@@ -54,7 +54,8 @@ def member_search(
     statement = (
         sa.select(Membership)
         .join(Person, Person.id == Membership.person_id)
-        .options(contains_eager(Membership.person))
+        # The list shows a person's name and email: their roles and secrets stay in the database.
+        .options(contains_eager(Membership.person).load_only(Person.name, Person.email).lazyload(Person.role_grants))
         .where(
             Membership.for_organisation.is_(False),
             ~sa.exists().where(
