@@ -6,13 +6,14 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.audit import record_audit
+from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.db import IdMixin, utc_now_default
 from nalw.core.errors import DomainError
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.extensions import db
 
 NOTE_MAX_LENGTH = 2000
+ERASED = "(erased)"
 
 
 class StaffNote(IdMixin, db.Model):
@@ -76,6 +77,14 @@ def export_notes(person):
 
 @personal_data_eraser
 def erase_notes(person):
-    """Notes about an erased person go: they hold nothing the body must keep (the audit log keeps that
-    a note was written)."""
+    """Notes about an erased person go, and so does what they said from the audit log, which keeps only
+    that a note was written, by whom and when."""
+    note_ids = [
+        str(note_id) for note_id in db.session.scalars(sa.select(StaffNote.id).where(StaffNote.person_id == person.id))
+    ]
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target_type == StaffNote.__name__, AuditEntry.target_id.in_(note_ids))
+    )
+    for entry in entries:
+        entry.after = {**(entry.after or {}), "body": ERASED}
     db.session.execute(sa.delete(StaffNote).where(StaffNote.person_id == person.id))

@@ -18,6 +18,7 @@ from nalw.extensions import db
 from nalw.payments import services as payment_services
 from nalw.payments.lists import payments_of
 from tests.factories import (
+    DEFAULT_PASSWORD,
     CpdAuditFactory,
     EventFactory,
     MembershipFactory,
@@ -198,3 +199,19 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
 
     assert page_text(response).count("Attended Webinar") == 3
     assert len(many) == len(few)
+
+
+def test_erasing_the_member_removes_the_notes_about_them_and_their_words_from_the_audit_log(client, staff):
+    member = MembershipFactory().person
+    note = staff_note(member, NOTE, author=staff)
+    note_id = note.id
+    sign_in(client, member)
+
+    response = client.post("/account/erase", data={"confirm": "ERASE", "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(StaffNote).where(StaffNote.person_id == member.id)).all() == []
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target_type == "StaffNote", AuditEntry.target_id == str(note_id))
+    ).all()
+    assert entry.after == {"person_id": member.id, "body": "(erased)"} and entry.actor_id == staff.id
