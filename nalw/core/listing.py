@@ -67,6 +67,8 @@ class ListingPage:
     form: Any
     page: Page
     csv_url: str | None
+    # The list's own address arguments (an event's id for its attendees), for its form, pager and export.
+    route_args: dict = field(default_factory=dict)
 
     @property
     def columns(self):
@@ -113,33 +115,34 @@ class Listing:
             return form, None
         return form, {**form.filters(), **self.fixed}
 
-    def page(self) -> ListingPage:
-        """The page asked for, with the form's errors shown and no rows when a filter is wrong."""
+    def page(self, **route_args) -> ListingPage:
+        """The page asked for, with the form's errors shown and no rows when a filter is wrong.
+        `route_args` are the list's own address arguments, as the view received them."""
         form, filters = self.read_filters()
         number = page_number(self.page_param)
         if filters is None:
-            return ListingPage(self, form, Page(items=[], page=1, per_page=self.per_page, total=0), None)
+            empty = Page(items=[], page=1, per_page=self.per_page, total=0)
+            return ListingPage(self, form, empty, None, route_args)
         statement = self.query(**filters)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
         result = db.session.execute(statement.limit(self.per_page).offset((number - 1) * self.per_page))
         items = (result.scalars() if _one_entity(statement) else result).all()
-        return ListingPage(
-            self, form, Page(items=items, page=number, per_page=self.per_page, total=total), self.csv_url()
-        )
+        page = Page(items=items, page=number, per_page=self.per_page, total=total)
+        return ListingPage(self, form, page, self.csv_url(route_args), route_args)
 
-    def csv_url(self):
+    def csv_url(self, route_args=None):
         if self.csv_endpoint is None:
             return None
         arguments = {name: value for name, value in request.args.items() if not name.endswith("page")}
-        return url_for(self.csv_endpoint, **arguments, **self.csv_args)
+        return url_for(self.csv_endpoint, **arguments, **self.csv_args, **(route_args or {}))
 
-    def csv(self):
+    def csv(self, **route_args):
         """Every row the filters select, streamed: read in batches and written as they come, so a list of
         any length never builds up in memory. Filters it cannot read send the person back to the list."""
         form, filters = self.read_filters()
         if filters is None:
             arguments = {name: value for name, value in request.args.items() if name not in self.csv_args}
-            return redirect(url_for(self.endpoint, **arguments))
+            return redirect(url_for(self.endpoint, **arguments, **route_args))
         statement = self.query(**filters)
         columns = [column for column in self.columns if column.in_csv]
 

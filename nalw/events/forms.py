@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from nalw.core.forms import WholeNumberField
+from nalw.core.listing import FilterForm
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
 from nalw.core.time import london_to_utc, to_london
@@ -280,12 +281,12 @@ class EventCancellationForm(FlaskForm):
     submit = SubmitField("Cancel the event and refund everyone")
 
 
-class AttendeeSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AttendeeSearchForm(FilterForm):
     q = StringField(
         "Search attendees",
         validators=[Optional(), Length(max=100, message="Search for at most 100 characters")],
         description="Name or email.",
     )
+
+    def filters(self):
+        return {"search": (self.q.data or "").strip()}

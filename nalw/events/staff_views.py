@@ -5,8 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
-from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.listing import Column, Listing
 from nalw.core.money import pounds_text
 from nalw.core.paging import Page, page_number
 from nalw.core.permissions import Role, requires
@@ -204,50 +204,56 @@ def _attendee_query(event, search):
     return query.order_by(Person.name, Booking.id)
 
 
+def _attendees(event, per_page=PER_PAGE) -> Listing:
+    """The event's confirmed places: searched, paged and exported as CSV the way every staff list is."""
+    return Listing(
+        caption="Confirmed places",
+        filter_form=AttendeeSearchForm,
+        query=lambda search: _attendee_query(event, search),
+        columns=(
+            Column("Name", lambda booking: booking.person.name),
+            Column("Email", lambda booking: booking.person.email),
+            Column("Paid (£)", lambda booking: pounds_text(booking.price_pence)),
+            Column("Confirmed", lambda booking: format_datetime(booking.confirmed_at)),
+            Column("Checked in", lambda booking: format_datetime(booking.checked_in_at)),
+            Column("Access needs", lambda booking: booking.access_needs),
+            Column("Dietary requirements", lambda booking: booking.dietary),
+        ),
+        endpoint="events.attendees",
+        csv_endpoint="events.attendees_csv",
+        filename=f"event-{event.id}-attendees.csv",
+        per_page=per_page,
+    )
+
+
 def _attendee_page(event, per_page):
-    form = AttendeeSearchForm(request.args)
-    search = (form.q.data or "").strip() if form.validate() else ""
-    query = _attendee_query(event, search)
-    number = page_number()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    bookings = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
-    return form, Page(items=bookings, page=number, per_page=per_page, total=total)
+    listing = _attendees(event, per_page).page(event_id=event.id)
+    return listing.form, listing.page, listing.csv_url
 
 
 @blueprint.route("/admin/events/<int:event_id>/attendees")
 @requires(Role.STAFF)
 def attendees(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, PER_PAGE)
-    return render_template("events/staff_attendees.html", event=event, form=form, page=page, button=EmptyForm())
+    form, page, csv_url = _attendee_page(event, PER_PAGE)
+    return render_template(
+        "events/staff_attendees.html", event=event, form=form, page=page, csv_url=csv_url, button=EmptyForm()
+    )
 
 
 @blueprint.route("/admin/events/<int:event_id>/attendees.csv")
 @requires(Role.STAFF)
 def attendees_csv(event_id):
+    """The attendees the page's search found (all of them without one)."""
     event = _event(event_id)
-    bookings = db.session.scalars(_attendee_query(event, "")).all()
-    rows = (
-        (
-            booking.person.name,
-            booking.person.email,
-            pounds_text(booking.price_pence),
-            format_datetime(booking.confirmed_at),
-            format_datetime(booking.checked_in_at),
-            booking.access_needs,
-            booking.dietary,
-        )
-        for booking in bookings
-    )
-    header = ("Name", "Email", "Paid (£)", "Confirmed", "Checked in", "Access needs", "Dietary requirements")
-    return csv_response(f"event-{event.id}-attendees.csv", header, rows)
+    return _attendees(event).csv(event_id=event.id)
 
 
 @blueprint.route("/admin/events/<int:event_id>/check-in")
 @requires(Role.STAFF)
 def check_in_page(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, 25)
+    form, page, _csv_url = _attendee_page(event, 25)
     return render_template("events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm())
 
 

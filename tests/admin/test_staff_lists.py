@@ -172,3 +172,22 @@ def test_a_listings_csv_is_streamed_in_pieces_not_built_in_memory(app, monkeypat
     assert response.is_streamed
     assert len(pieces) > 3
     assert len(re.findall(r"Member \d\d x", "".join(pieces))) == 30
+
+
+def test_an_events_attendee_csv_holds_the_attendees_its_search_found(staff_client):
+    from nalw.events import services as event_services
+    from tests.factories import EventFactory
+
+    client, staff = staff_client
+    event = EventFactory(staff=staff, capacity=5)
+    for name in ("Alice Able", "Alan Ash", "Bob Brown"):
+        event_services.book_place(event, PersonFactory(name=name), access_needs=f"Needs of {name}")
+    db.session.flush()
+
+    page = client.get(f"/admin/events/{event.id}/attendees", query_string={"q": "al"})
+    found = csv_rows(client.get(export_link(page)))
+    everyone = csv_rows(client.get(f"/admin/events/{event.id}/attendees.csv"))
+
+    assert [row["Name"] for row in found] == ["Alan Ash", "Alice Able"]
+    assert found[1]["Access needs"] == "Needs of Alice Able"
+    assert len(everyone) == 3
