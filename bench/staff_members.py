@@ -21,9 +21,7 @@ import asyncio
 import datetime as dt
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 
@@ -31,9 +29,6 @@ import aiohttp
 import cpd
 import psycopg
 from cpd import (
-    ADMIN_URL,
-    BIN,
-    ROOT,
     STAFF_ACCOUNTS,
     STAFF_TOTP,
     copy_rows,
@@ -46,6 +41,8 @@ from cpd import (
 
 BENCH_DB = os.environ.get("NALW_BENCH_DB", "nalw_bench_staff_members")
 BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{BENCH_DB}"
+# bench/cpd.py builds, seeds and serves this database: its helpers read these two.
+cpd.BENCH_DB, cpd.BENCH_URL = BENCH_DB, BENCH_URL
 HEAVY_MEMBER = 1
 # The member page is compared between member 1 and a member with one of everything: members // 2.
 HEAVY_EVENTS, HEAVY_EMAILS, HEAVY_NOTES, HEAVY_YEARS = 100, 200, 50, 5
@@ -54,29 +51,14 @@ HEAVY_EVENTS, HEAVY_EMAILS, HEAVY_NOTES, HEAVY_YEARS = 100, 200, 50, 5
 # --- 1. Data -----------------------------------------------------------------------------------------
 
 
-def app_env():
-    return {**cpd.app_env(), "DATABASE_URL": BENCH_URL, "PYTHONPATH": str(ROOT)}
-
-
-def flask(*args):
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=app_env(), check=True, capture_output=True
-    )
-
-
 def build_database(members, entries):
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    flask("db", "upgrade")
-    flask("setup", "defaults")
+    """`bench/cpd.py`'s database (members and CPD entries), then the history this bench reads."""
+    cpd.build_database(members, entries)
     started = time.monotonic()
-    cpd.BENCH_URL = BENCH_URL  # bench/cpd.py's seeding, into this database
-    cpd.seed(members, entries)
     seed_history(members)
     with psycopg.connect(BENCH_URL, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
-    log(f"seeded {members:,} members, {entries:,} CPD entries and their history in {time.monotonic() - started:.0f} s")
+    log(f"seeded payments, refunds, emails, bookings and notes in {time.monotonic() - started:.0f} s")
 
 
 PAYMENT_COLUMNS = ["person_id", "purpose", "subject_id", "period_starts_on", "description", "amount_pence",
@@ -188,24 +170,6 @@ EVENT_COLUMNS = ["id", "title", "description", "kind", "region", "starts_at", "e
 # --- 2. The server -----------------------------------------------------------------------------------
 
 
-def start_server(port, workers=2):
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "wsgi:app"],
-        cwd=ROOT,
-        env=app_env(),
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
-
-
 def stop_server(server):
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=15)
@@ -272,7 +236,7 @@ def measure_export():
     """On a one-worker server: a small export first (the worker has then loaded everything an export
     needs), the worker's peak memory, then the full export and the peak again."""
     port = free_port()
-    server = start_server(port, workers=1)
+    server = cpd.start_server(port, workers=1)
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(warm(base))
@@ -326,7 +290,7 @@ def main():
     if not args.reuse:
         build_database(args.members, args.entries)
     port = free_port()
-    server = start_server(port)
+    server = cpd.start_server(port)
     try:
         results = asyncio.run(run(f"http://127.0.0.1:{port}", args.seconds, args.concurrency, args.members))
     finally:
