@@ -16,10 +16,7 @@ from nalw.members.forms import MembershipFilterForm
 from nalw.members.models import EmployerType, MembershipStatus
 
 
-class PeopleSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class PeopleSearchForm(FilterForm):
     q = text_field(
         "Search people",
         max_length=200,

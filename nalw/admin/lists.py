@@ -1,4 +1,4 @@
-"""The staff lists the admin pages own (the audit log, the emails), each a `Listing`: filters, query, columns."""
+"""The staff lists the admin pages own (people, the audit log, the emails), each a `Listing`: filters, query, columns."""
 
 import json
 
@@ -6,15 +6,53 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import defer, selectinload
 
-from nalw.accounts.models import Person
-from nalw.admin.forms import AuditFilterForm, OutboxFilterForm
+from nalw.accounts.models import Person, RoleGrant
+from nalw.admin.forms import AuditFilterForm, OutboxFilterForm, PeopleSearchForm
 from nalw.core.audit import AuditEntry
 from nalw.core.listing import Column, Listing, contains_pattern, on_days
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import format_datetime
 
+PEOPLE_PER_PAGE = 50
 AUDIT_ENTRIES_PER_PAGE = 50
 EMAILS_PER_PAGE = 50
+
+
+def people(*, text=None, role=None):
+    """People not erased, by name, whose name or email holds `text` and who hold `role`."""
+    statement = (
+        sa.select(Person)
+        .where(Person.erased_at.is_(None))
+        .options(selectinload(Person.role_grants))
+        .order_by(Person.name, Person.id)
+    )
+    if text:
+        pattern = contains_pattern(text)
+        statement = statement.where(
+            sa.or_(sa.func.lower(Person.name).like(pattern, escape="\\"), Person.email.like(pattern, escape="\\"))
+        )
+    if role is not None:
+        statement = statement.where(Person.role_grants.any(RoleGrant.role == role))
+    return statement
+
+
+PEOPLE = Listing(
+    caption="People with accounts",
+    filter_form=PeopleSearchForm,
+    query=people,
+    columns=(
+        Column("Name", lambda person: person.name, link=lambda person: url_for("admin.person", person_id=person.id)),
+        Column("Email", lambda person: person.email),
+        Column("Roles", lambda person: ", ".join(sorted(role.label for role in person.roles)) or "Account holder"),
+        Column("Two-factor", lambda person: "On" if person.two_factor_enabled else "Off"),
+        Column("Joined", lambda person: format_datetime(person.created_at, with_time=False)),
+    ),
+    endpoint="admin.people",
+    csv_endpoint="admin.people_csv",
+    filename="people.csv",
+    per_page=PEOPLE_PER_PAGE,
+    empty="No one matches.",
+)
 
 
 def audit_log(*, actor=None, action=None, target_type=None, target_id=None, done_from=None, done_to=None):

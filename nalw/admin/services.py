@@ -4,13 +4,12 @@ and sending a failed email again. Each list has its own page size."""
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nalw.accounts.models import Person, RoleGrant
+from nalw.accounts.models import Person
 from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.outbox import OutboxMessage, OutboxStatus, retry_now
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
 
-PEOPLE_PER_PAGE = 50
 # A person's page shows their latest audit entries and their latest emails, this many of each.
 PERSON_PAGE_LATEST = 50
 
@@ -39,22 +38,6 @@ def dashboard_figures() -> dict[str, int]:
         "emails_waiting": emails.get(OutboxStatus.WAITING, 0),
         "emails_failed": emails.get(OutboxStatus.FAILED, 0),
     }
-
-
-def find_people(page, *, text=None, role=None):
-    """People not erased, by name, whose name or email holds `text` and who hold `role`."""
-    query = (
-        sa.select(Person)
-        .where(Person.erased_at.is_(None))
-        .options(selectinload(Person.role_grants))
-        .order_by(Person.name, Person.id)
-    )
-    if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-    if role is not None:
-        query = query.where(Person.role_grants.any(RoleGrant.role == role))
-    return db.paginate(query, page=page, per_page=PEOPLE_PER_PAGE, error_out=False)
 
 
 def latest_audit_entries_about(person) -> list[AuditEntry]:

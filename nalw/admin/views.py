@@ -1,15 +1,14 @@
 """Staff and admin pages for people, the audit log and the email outbox."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person
 from nalw.admin import blueprint, lists, services
-from nalw.admin.forms import PeopleSearchForm, RoleChangeForm
+from nalw.admin.forms import RoleChangeForm
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.outbox import OutboxMessage
-from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 
@@ -36,9 +35,13 @@ def dashboard():
 @blueprint.route("/people")
 @requires(Role.STAFF)
 def people():
-    form = PeopleSearchForm(request.args)
-    page = services.find_people(page_number(), **(form.filters() if form.validate() else {}))
-    return render_template("admin/people.html", form=form, page=page)
+    return render_template("admin/people.html", listing=lists.PEOPLE.page())
+
+
+@blueprint.route("/people.csv")
+@requires(Role.STAFF)
+def people_csv():
+    return lists.PEOPLE.csv()
 
 
 @blueprint.route("/people/<int:person_id>/roles", methods=["POST"])

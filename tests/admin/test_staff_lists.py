@@ -191,3 +191,17 @@ def test_an_events_attendee_csv_holds_the_attendees_its_search_found(staff_clien
     assert [row["Name"] for row in found] == ["Alan Ash", "Alice Able"]
     assert found[1]["Access needs"] == "Needs of Alice Able"
     assert len(everyone) == 3
+
+
+def test_people_csv_holds_the_people_the_filters_found(staff_client):
+    from nalw.core.permissions import Role
+
+    client, _ = staff_client
+    PersonFactory(name="Jo Judge", email="jo@example.org", roles=[Role.JUDGE], two_factor=True)
+    PersonFactory(name="Jo Member", email="jo.member@example.org", roles=[Role.MEMBER])
+    PersonFactory(name="Ann Judge", roles=[Role.JUDGE], two_factor=True)
+
+    page = client.get("/admin/people", query_string={"q": "jo", "role": "judge"})
+    rows = csv_rows(client.get(export_link(page)))
+
+    assert [(row["Name"], row["Email"], row["Roles"]) for row in rows] == [("Jo Judge", "jo@example.org", "Judge")]

@@ -45,6 +45,7 @@ EXPECTED_AUDIENCE = {
     "accounts.erase": SIGNED_IN,
     "admin.dashboard": STAFF,
     "admin.people": STAFF,
+    "admin.people_csv": STAFF,
     "admin.person": STAFF,
     "admin.add_note": STAFF,
     "admin.members": STAFF,
