@@ -285,8 +285,7 @@ def start_server(port, workers=2):
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "--workers",
-            str(workers),
+            f"--workers={workers}",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",

@@ -38,6 +38,7 @@ from cpd import (
     percentile,
     signed_in_session,
 )
+from events import EVENT_COLUMNS, event_row
 
 BENCH_DB = os.environ.get("NALW_BENCH_DB", "nalw_bench_staff_members")
 BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{BENCH_DB}"
@@ -127,15 +128,10 @@ def seed_history(members):
 
 def seed_events(cursor, now, short):
     """Member 1 booked and attended an event every few weeks for years; `short` attended one."""
-    events = []
-    for n in range(1, HEAVY_EVENTS + 1):
-        starts_at = now - dt.timedelta(days=18 * n)
-        events.append(
-            (n, f"Roadshow {n}", "A day of talks.", "roadshow", "north_west", starts_at,
-             starts_at + dt.timedelta(hours=6), "in_person", "Bench Centre", "", 60, 0, 0,
-             starts_at - dt.timedelta(days=60), starts_at - dt.timedelta(hours=1), 24, 7, 24, 15, "published",
-             starts_at - dt.timedelta(days=90), "", now, now)
-        )  # fmt: skip
+    events = [
+        event_row(n, f"Roadshow {n}", "roadshow", "north_west", now - dt.timedelta(days=18 * n), 60, 0, now)
+        for n in range(1, HEAVY_EVENTS + 1)
+    ]
     copy_rows(cursor, "events", EVENT_COLUMNS, events)
     cursor.execute("SELECT setval('events_id_seq', %s)", (HEAVY_EVENTS,))
     copy_rows(
@@ -159,12 +155,6 @@ def seed_events(cursor, now, short):
             for person in ((HEAVY_MEMBER, short) if n == 1 else (HEAVY_MEMBER,))
         ],
     )
-
-
-EVENT_COLUMNS = ["id", "title", "description", "kind", "region", "starts_at", "ends_at", "format", "venue",
-                 "joining_url", "capacity", "member_price_pence", "non_member_price_pence", "booking_opens_at",
-                 "booking_closes_at", "cpd_quarter_hours", "refund_cutoff_days", "offer_hours", "hold_minutes",
-                 "status", "published_at", "cancellation_reason", "created_at", "updated_at"]  # fmt: skip
 
 
 # --- 2. The server -----------------------------------------------------------------------------------
