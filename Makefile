@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format demo-code bench-cpd bench-events bench-insight bench-awards bench-staff clean install browser
+.PHONY: run test lint format demo-code bench-cpd bench-events bench-insight bench-awards bench-staff bench-staff-members clean install browser
 
 run: $(STAMP)
 	NALW_DEMO_MODE=1 $(BIN)/python scripts/run_demo.py
@@ -37,6 +37,8 @@ bench-awards: $(STAMP)
 	$(BIN)/python bench/awards.py
 bench-staff: $(STAMP)
 	$(BIN)/python bench/staff.py
+bench-staff-members: $(STAMP)
+	$(BIN)/python bench/staff_members.py
 
 # The current two-factor code of a demo account: make demo-code EMAIL=staff@demo.nalw.org.uk
 demo-code: $(STAMP)

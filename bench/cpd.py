@@ -287,10 +287,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(port, env=None):
-    """gunicorn with 2 workers on `port`, on the bench database (`env`: another bench's environment)."""
+def start_server(port, env=None, workers=2):
+    """gunicorn with `workers` workers on `port`, on the bench database (`env`: another bench's environment)."""
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        [
+            str(BIN / "gunicorn"),
+            f"--workers={workers}",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env or app_env(),
         start_new_session=True,

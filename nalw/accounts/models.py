@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, utc_now_default
+from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, trigram_index, utc_now_default
 from nalw.core.permissions import TWO_FACTOR_ROLES, Role, role_is_held
 from nalw.extensions import db
 
@@ -41,6 +41,12 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
 
     # The sign-in session this request runs in: set at sign-in and by the user loader, never stored.
     sign_in_session = None
+
+    # Staff find people by any part of their name or email (nalw/members/directory.py).
+    __table_args__ = (
+        trigram_index("ix_people_name_trigram", "name"),
+        trigram_index("ix_people_email_trigram", "email"),
+    )
 
     def __repr__(self):
         return f"<Person {self.id} {self.email}>"

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
-from nalw.admin import views  # noqa: E402,F401
+from nalw.admin import member_views, views  # noqa: E402,F401

@@ -1,31 +1,31 @@
 import datetime as dt
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, Optional
 
 from nalw.admin.dashboard import DEFAULT_PRESET, LONGEST_PERIOD_MONTHS, PRESETS, Period, months_between, preset_period
+from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.cpd_years import FIRST_YEAR
-from nalw.core.forms import text_field
+from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, text_field
+from nalw.core.labels import LabelledEnum
+from nalw.core.listing import check_date_range, chosen, day_filter
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
+from nalw.core.regions import region_choices
+from nalw.core.time import london_today
+from nalw.members.forms import MembershipFilterForm, tier_choices
+from nalw.members.models import EmployerType, MembershipStatus
 
 
-class PeopleSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class PeopleSearchForm(FilterForm):
     q = text_field(
         "Search people",
         max_length=200,
         too_long="Search must be 200 characters or fewer",
         description="Part of a name or email address.",
     )
-    role = SelectField(
-        "Role",
-        choices=[SelectChoice("", "Any role"), *[SelectChoice(role.value, role.label) for role in Role]],
-        validators=[Optional()],
-    )
+    role = any_or_one_of("Role", enum_choices(Role), any_label="Any role")
 
     def filters(self):
         return {"text": self.q.data, "role": Role(self.role.data) if self.role.data else None}
@@ -34,68 +34,112 @@ class PeopleSearchForm(FlaskForm):
 class RoleChangeForm(FlaskForm):
     role = SelectField(
         "Role",
-        choices=[SelectChoice(role.value, role.label) for role in Role],
+        choices=enum_choices(Role),
         validators=[DataRequired(message="Choose a role")],
     )
     submit = SubmitField("Grant role")
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
+class AuditFilterForm(FilterForm):
+    actor = text_field("Done by", max_length=254, description="Part of their name or email address.")
+    action = text_field(
+        "What", max_length=80, description="An action or the start of one, for example role. or membership.approved"
+    )
+    target_type = text_field("Record type", max_length=50, description="For example Person, Membership or Payment")
+    target_id = text_field("Record id", max_length=50, description="The number in the record's address.")
+    done_from = day_filter("Done from")
+    done_to = day_filter("Done to")
 
-    action = StringField("Action", validators=[Optional(), Length(max=80)], description="For example role.granted")
-    actor = StringField("Done by (email)", validators=[Optional(), Length(max=254)])
-    target_type = StringField("Record type", validators=[Optional(), Length(max=50)], description="For example Person")
-    target_id = StringField("Record id", validators=[Optional(), Length(max=50)])
+    def validate_done_to(self, field):
+        check_date_range(self.done_from, field)
 
     def filters(self):
         return {
+            "actor": self.actor.data,
             "action": self.action.data,
             "target_type": self.target_type.data,
             "target_id": self.target_id.data,
-            "actor_email": self.actor.data,
+            "done_from": self.done_from.data,
+            "done_to": self.done_to.data,
         }
 
 
-class OutboxFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
+class OutboxFilterForm(FilterForm):
+    to = text_field("Sent to", max_length=254, description="Part of an email address.")
+    subject = text_field("Subject", max_length=200, description="Part of the subject.")
+    status = any_or_one_of("Status", enum_choices(OutboxStatus), any_label="Any status")
+    written_from = day_filter("Written from")
+    written_to = day_filter("Written to")
 
-    to = StringField("Sent to", validators=[Optional(), Length(max=254)], description="Part of an email address.")
-    status = SelectField(
-        "Status",
-        choices=[
-            SelectChoice("", "Any status"),
-            *[SelectChoice(status.value, status.label) for status in OutboxStatus],
-        ],
-        validators=[Optional()],
-    )
+    def validate_written_to(self, field):
+        check_date_range(self.written_from, field)
 
     def filters(self):
-        return {"to": self.to.data, "status": OutboxStatus(self.status.data) if self.status.data else None}
+        return {
+            "to": self.to.data,
+            "subject": self.subject.data,
+            "status": chosen(self.status, OutboxStatus),
+            "written_from": self.written_from.data,
+            "written_to": self.written_to.data,
+        }
 
 
-class DayField(DateField):
-    """A date whose unreadable input gets the field's own message, naming it and saying what to type, instead of
-    WTForms' "Not a valid date value."."""
-
-    def __init__(self, label, unreadable, **options):
-        super().__init__(label, **options)
-        self.unreadable = unreadable
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.unreadable) from error
+class CpdStanding(LabelledEnum):
+    BEHIND = "behind", "Behind on CPD this year"
+    MET = "met", "Met this year's CPD requirement"
 
 
-class DashboardPeriodForm(FlaskForm):
+def _coming_months(count=12, earlier=3):
+    """The months memberships renew in, as choices: a few past ones (lapsing now), then the coming year."""
+    this_month = london_today().replace(day=1)
+    months = []
+    for offset in range(-earlier, count):
+        year, month = divmod(this_month.month - 1 + offset, 12)
+        months.append(dt.date(this_month.year + year, month + 1, 1))
+    return [SelectChoice(month.strftime("%Y-%m"), month.strftime("%B %Y")) for month in months]
+
+
+class MemberSearchForm(MembershipFilterForm):
+    q = text_field(
+        "Name, email or membership number",
+        max_length=200,
+        too_long="Search must be 200 characters or fewer",
+        description="All or part of it, for example Shah, priya@ or NALW-000123.",
+    )
+    status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")
+    # Declared again so they come after the search box.
+    tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
+    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    employer_type = any_or_one_of("Employer type", enum_choices(EmployerType), any_label="Any employer")
+    renews_in = any_or_one_of("Renews in", lambda _form, _field: _coming_months(), any_label="Any month")
+    cpd = any_or_one_of("CPD this year", enum_choices(CpdStanding), any_label="Any")
+
+    def filters(self):
+        return {
+            **super().filters(),
+            "text": self.q.data,
+            "status": chosen(self.status, MembershipStatus),
+            "employer_type": chosen(self.employer_type, EmployerType),
+            "renews_in": dt.date.fromisoformat(self.renews_in.data + "-01") if self.renews_in.data else None,
+            "cpd": chosen(self.cpd, CpdStanding),
+        }
+
+
+class StaffNoteForm(FlaskForm):
+    body = text_field(
+        "Add a note",
+        max_length=NOTE_MAX_LENGTH,
+        required="Enter the note",
+        too_long=f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer",
+        rows=3,
+        description="Seen by staff only, never by the member; it is part of their data if they ask for it. "
+        "Write only what you would be happy for them to read.",
+    )
+    submit = SubmitField("Add note")
+
+
+class DashboardPeriodForm(FilterForm):
     """The dashboard's period: a named one, or the days between two dates (which, when given, win)."""
-
-    class Meta:
-        csrf = False
 
     period = SelectField(
         "Period",
@@ -105,18 +149,8 @@ class DashboardPeriodForm(FlaskForm):
         invalid_choice_message="Choose a period from the list",
         description="Or give the first and last day below.",
     )
-    starts_on = DayField(
-        "From",
-        "Enter the first day of the period as a date, for example 2026-10-01",
-        validators=[Optional()],
-        description="The first day, included.",
-    )
-    ends_on = DayField(
-        "To",
-        "Enter the last day of the period as a date, for example 2026-10-31",
-        validators=[Optional()],
-        description="The last day, included.",
-    )
+    starts_on = day_filter("From", description="The first day, included: for example 01/10/2026.")
+    ends_on = day_filter("To", description="The last day, included: for example 31/10/2026.")
 
     def validate(self, extra_validators=None):
         """Each field alone, then the two dates together (a date left empty skips its own checks, so the pair's

@@ -5,13 +5,12 @@ from flask_login import current_user
 
 from nalw.accounts import services as account_services
 from nalw.accounts.models import Person
-from nalw.admin import blueprint, services
+from nalw.admin import blueprint, lists, services
 from nalw.admin import dashboard as staff_dashboard
 from nalw.admin.dashboard import DEFAULT_PRESET, preset_period
-from nalw.admin.forms import AuditFilterForm, DashboardPeriodForm, OutboxFilterForm, PeopleSearchForm, RoleChangeForm
+from nalw.admin.forms import DashboardPeriodForm, RoleChangeForm
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.outbox import OutboxMessage
-from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
@@ -31,24 +30,13 @@ def dashboard():
 @blueprint.route("/people")
 @requires(Role.STAFF)
 def people():
-    form = PeopleSearchForm(request.args)
-    page = services.find_people(page_number(), **(form.filters() if form.validate() else {}))
-    return render_template("admin/people.html", form=form, page=page)
+    return render_template("admin/people.html", listing=lists.PEOPLE.page())
 
 
-@blueprint.route("/people/<int:person_id>")
+@blueprint.route("/people.csv")
 @requires(Role.STAFF)
-def person(person_id):
-    found = db.get_or_404(Person, person_id)
-    return render_template(
-        "admin/person.html",
-        person=found,
-        history=services.latest_audit_entries_about(found),
-        emails=services.latest_emails_to(found),
-        grant_form=RoleChangeForm(),
-        revoke_form=EmptyForm(),
-        can_manage_roles=current_user.has_role(Role.ADMIN),
-    )
+def people_csv():
+    return lists.PEOPLE.csv()
 
 
 @blueprint.route("/people/<int:person_id>/roles", methods=["POST"])
@@ -83,19 +71,28 @@ def revoke_role(person_id, role):
 
 
 @blueprint.route("/audit")
-@requires(Role.ADMIN)
+@requires(Role.STAFF)
 def audit_log():
-    form = AuditFilterForm(request.args)
-    page = services.audit_entries(page_number(), **(form.filters() if form.validate() else {}))
-    return render_template("admin/audit_log.html", form=form, page=page)
+    """Staff read the log too (it is read-only); admins as well."""
+    return render_template("admin/audit_log.html", listing=lists.AUDIT_LOG.page())
+
+
+@blueprint.route("/audit.csv")
+@requires(Role.STAFF)
+def audit_log_csv():
+    return lists.AUDIT_LOG.csv()
 
 
 @blueprint.route("/emails")
 @requires(Role.STAFF)
 def outbox():
-    form = OutboxFilterForm(request.args)
-    page = services.find_emails(page_number(), **(form.filters() if form.validate() else {}))
-    return render_template("admin/outbox.html", form=form, page=page)
+    return render_template("admin/outbox.html", listing=lists.EMAILS.page())
+
+
+@blueprint.route("/emails.csv")
+@requires(Role.STAFF)
+def outbox_csv():
+    return lists.EMAILS.csv()
 
 
 @blueprint.route("/emails/<int:message_id>")

@@ -41,6 +41,25 @@ class AuditEntry(IdMixin, db.Model):
         keys = sorted(set(before) | set(after))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
 
+    def side_by_side(self):
+        """(field, before, after, changed) for every field either side names, the values as text, to show
+        the two side by side."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [
+            (key, _shown(before.get(key)), _shown(after.get(key)), before.get(key) != after.get(key)) for key in keys
+        ]
+
+
+def _shown(value):
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
 
 def record_audit(actor, action, target, *, before=None, after=None, summary=""):
     """Add an audit entry for `actor` doing `action` to `target` (a model instance).

@@ -29,10 +29,15 @@ class EmptyForm(FlaskForm):
 
 
 class FilterForm(FlaskForm):
-    """A list's filters, read from the query string: a GET changes nothing, so it carries no CSRF token."""
+    """A list's filters, read from the query string: a GET changes nothing, so it carries no CSRF token. A list
+    of `nalw/core/listing.py` asks `filters()` for its query's keyword arguments (a filter left empty is None, so
+    the query leaves it out)."""
 
     class Meta:
         csrf = False
+
+    def filters(self) -> dict:
+        raise NotImplementedError
 
 
 class WholeNumberField(IntegerField):
@@ -118,9 +123,17 @@ def enum_choices(members, placeholder=None):
     return [SelectChoice("", placeholder), *choices] if placeholder else choices
 
 
-def optional_choice_field(label, choices, **field_options):
-    """A choice that may be left at its empty first option (a filter's "Any ...")."""
-    return SelectField(label, choices=choices, validators=[Optional()], **field_options)
+def any_or_one_of(label, choices, *, any_label, description=None):
+    """A choice that may be left at "any" (or "none": `any_label`, the empty first option), as a list's filter or
+    an optional field. `choices` may be a callable `(form, field)` for choices read when the form is built."""
+    first = SelectChoice("", any_label)
+    return SelectField(
+        label,
+        choices=(lambda form, field: [first, *choices(form, field)]) if callable(choices) else [first, *choices],
+        validators=[Optional()],
+        invalid_choice_message=f"Choose {label.lower()} from the list",
+        description=description,
+    )
 
 
 def choice_field(label, choices, *, message, radios=False, **field_options):

@@ -23,6 +23,7 @@ MAIN_NAVIGATION = [
 # The staff area's own menu, on every staff page.
 STAFF_NAVIGATION = [
     ("Dashboard", "admin.dashboard", Role.STAFF),
+    ("Members", "admin.members", Role.STAFF),
     ("Applications", "members.applications", Role.STAFF),
     ("People", "admin.people", Role.STAFF),
     ("Payments", "payments.staff_payments", Role.STAFF),
@@ -34,7 +35,7 @@ STAFF_NAVIGATION = [
     ("Emails", "admin.outbox", Role.STAFF),
     ("Tiers", "members.tiers", Role.ADMIN),
     ("Code of practice", "code_of_practice.manage", Role.ADMIN),
-    ("Audit log", "admin.audit_log", Role.ADMIN),
+    ("Audit log", "admin.audit_log", Role.STAFF),
 ]
 
 

@@ -13,9 +13,9 @@ from wtforms.validators import URL, Length, Optional, Regexp
 from nalw.core.forms import (
     FilterForm,
     UkTimeField,
+    any_or_one_of,
     choice_field,
     enum_choices,
-    optional_choice_field,
     search_field,
     text_field,
     whole_number_field,
@@ -60,9 +60,9 @@ class PlacePaymentForm(FlaskForm):
 class EventFilterForm(FilterForm):
     """The public list's filters, read from the query string."""
 
-    region = optional_choice_field("Region", [SelectChoice("", "Any region"), *region_choices()])
-    kind = optional_choice_field("Kind of event", enum_choices(EventKind, "Any kind"))
-    format = optional_choice_field("Format", enum_choices(EventFormat, "Any format"))
+    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    kind = any_or_one_of("Kind of event", enum_choices(EventKind), any_label="Any kind")
+    format = any_or_one_of("Format", enum_choices(EventFormat), any_label="Any format")
     month = StringField(
         "Month",
         validators=[
@@ -92,10 +92,8 @@ class EventForm(FlaskForm):
     title = text_field("Title", max_length=200, required="Enter the event's title")
     description = text_field("Description", max_length=10000, rows=5)
     kind = choice_field("Kind of event", enum_choices(EventKind), message="Choose the kind of event")
-    region = optional_choice_field(
-        "Region",
-        [SelectChoice("", "No region"), *region_choices()],
-        description="Required for a regional roadshow.",
+    region = any_or_one_of(
+        "Region", region_choices(), any_label="No region", description="Required for a regional roadshow."
     )
     starts_at = UkTimeField("Starts", message="Enter when the event starts, like 14/07/2027 09:30")
     ends_at = UkTimeField("Ends", message="Enter when the event ends, like 14/07/2027 16:30")
@@ -227,3 +225,6 @@ class EventCancellationForm(FlaskForm):
 
 class AttendeeSearchForm(FilterForm):
     q = search_field("Search attendees", description="Name or email.")
+
+    def filters(self):
+        return {"search": (self.q.data or "").strip()}

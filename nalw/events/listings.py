@@ -66,14 +66,6 @@ def attendee_query(event, search=""):
     return query.order_by(Person.name, Booking.id)
 
 
-def attendees(event, page, per_page, search=""):
-    return paginate_models(attendee_query(event, search), page, per_page)
-
-
-def all_attendees(event) -> list[Booking]:
-    return db.session.scalars(attendee_query(event)).all()
-
-
 def upcoming_with_places(now, limit) -> list[tuple[Event, int, int]]:
     """The next `limit` published events to start, each with its places taken (as `places_taken` counts them)
     and how many are waiting for a place: three queries, whatever the number of bookings."""

@@ -4,8 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
-from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, validate_all
+from nalw.core.listing import Column, Listing
 from nalw.core.money import pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
@@ -136,46 +136,56 @@ def settle_event_cancellation(event_id):
 # --- Attendees -----------------------------------------------------------------------------------
 
 
+def _attendees(event, per_page=listings.STAFF_PAGE_SIZE) -> Listing:
+    """The event's confirmed places: searched, paged and exported as CSV the way every staff list is."""
+    return Listing(
+        caption="Confirmed places",
+        filter_form=AttendeeSearchForm,
+        query=lambda search: listings.attendee_query(event, search),
+        columns=(
+            Column("Name", lambda booking: booking.person.name),
+            Column("Email", lambda booking: booking.person.email),
+            Column("Paid (£)", lambda booking: pounds_text(booking.price_pence)),
+            Column("Confirmed", lambda booking: format_datetime(booking.confirmed_at)),
+            Column("Checked in", lambda booking: format_datetime(booking.checked_in_at)),
+            Column("Access needs", lambda booking: booking.access_needs),
+            Column("Dietary requirements", lambda booking: booking.dietary),
+        ),
+        endpoint="events.attendees",
+        csv_endpoint="events.attendees_csv",
+        filename=f"event-{event.id}-attendees.csv",
+        per_page=per_page,
+    )
+
+
 def _attendee_page(event, per_page):
-    form = AttendeeSearchForm(request.args)
-    search = (form.q.data or "").strip() if form.validate() else ""
-    return form, listings.attendees(event, page_number(), per_page, search)
+    listing = _attendees(event, per_page).page(event_id=event.id)
+    return listing.form, listing.page, listing.csv_url
 
 
 @blueprint.route("/admin/events/<int:event_id>/attendees")
 @requires(Role.STAFF)
 def attendees(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, listings.STAFF_PAGE_SIZE)
-    return render_template("events/staff_attendees.html", event=event, form=form, page=page, button=EmptyForm())
+    form, page, csv_url = _attendee_page(event, listings.STAFF_PAGE_SIZE)
+    return render_template(
+        "events/staff_attendees.html", event=event, form=form, page=page, csv_url=csv_url, button=EmptyForm()
+    )
 
 
 @blueprint.route("/admin/events/<int:event_id>/attendees.csv")
 @requires(Role.STAFF)
 def attendees_csv(event_id):
+    """The attendees the page's search found (all of them without one)."""
     event = _event(event_id)
-    bookings = listings.all_attendees(event)
-    rows = (
-        (
-            booking.person.name,
-            booking.person.email,
-            pounds_text(booking.price_pence),
-            format_datetime(booking.confirmed_at),
-            format_datetime(booking.checked_in_at),
-            booking.access_needs,
-            booking.dietary,
-        )
-        for booking in bookings
-    )
-    header = ("Name", "Email", "Paid (£)", "Confirmed", "Checked in", "Access needs", "Dietary requirements")
-    return csv_response(f"event-{event.id}-attendees.csv", header, rows)
+    return _attendees(event).csv(event_id=event.id)
 
 
 @blueprint.route("/admin/events/<int:event_id>/check-in")
 @requires(Role.STAFF)
 def check_in_page(event_id):
     event = _event(event_id)
-    form, page = _attendee_page(event, CHECK_IN_PAGE_SIZE)
+    form, page, _csv_url = _attendee_page(event, CHECK_IN_PAGE_SIZE)
     return render_template("events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm())
 
 

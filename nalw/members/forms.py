@@ -11,10 +11,19 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from nalw.core.forms import FilterForm, choice_field, enum_choices, text_field, whole_number_field
+from nalw.core.forms import (
+    FilterForm,
+    any_or_one_of,
+    choice_field,
+    enum_choices,
+    text_field,
+    whole_number_field,
+)
+from nalw.core.listing import chosen
 from nalw.core.regions import Region, region_choices
 from nalw.members.models import Eligibility, EmployerType
 from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
+from nalw.members.services import all_tiers as tiers_in_order
 from nalw.payments.forms import pounds_field
 
 
@@ -243,3 +252,18 @@ class TierForm(FlaskForm):
     def chosen_eligibility(self):
         """The Eligibility chosen, or None when the choice is missing or not one offered."""
         return next((choice for choice in Eligibility if choice.value == self.eligibility.data), None)
+
+
+def tier_choices():
+    """Every tier, in the order staff see them, as choices."""
+    return [SelectChoice(str(tier.id), tier.name) for tier in tiers_in_order()]
+
+
+class MembershipFilterForm(FilterForm):
+    """Filters every staff list of memberships has: the tier and the region."""
+
+    tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
+    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+
+    def filters(self):
+        return {"tier_id": int(self.tier.data) if self.tier.data else None, "region": chosen(self.region, Region)}

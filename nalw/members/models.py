@@ -5,7 +5,15 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nalw.core.db import IdMixin, TimestampMixin, cut_to_fit_column, enum_column, partial_index, utc_now_default
+from nalw.core.db import (
+    IdMixin,
+    TimestampMixin,
+    cut_to_fit_column,
+    enum_column,
+    partial_index,
+    trigram_index,
+    utc_now_default,
+)
 from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
 from nalw.extensions import db
@@ -132,6 +140,8 @@ class Membership(IdMixin, TimestampMixin, db.Model):
             where=f"NOT for_organisation AND status IN {CURRENT_STATUSES}",
         ),
         sa.CheckConstraint("years_in_role >= 0 AND years_in_role <= 60", name="years_in_role_range"),
+        # Staff find a member by any part of their membership number (nalw/members/directory.py).
+        trigram_index("ix_memberships_number_trigram", "number"),
     )
 
     @property

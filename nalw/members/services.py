@@ -330,15 +330,15 @@ def fee_paid(payment):
 APPLICATIONS_PER_PAGE = 50
 
 
-def applications(status, page):
-    """One page of the applications in `status` (paid: waiting for a decision; applied: not paid yet),
-    oldest first."""
-    return db.paginate(
-        sa.select(Membership).where(Membership.status == status).order_by(Membership.created_at, Membership.id),
-        page=page,
-        per_page=APPLICATIONS_PER_PAGE,
-        error_out=False,
-    )
+def applications(status, *, tier_id=None, region=None) -> sa.Select:
+    """The applications in `status` (paid: waiting for a decision; applied: not paid yet), oldest first,
+    in the tier and region when given."""
+    statement = sa.select(Membership).where(Membership.status == status).order_by(Membership.created_at, Membership.id)
+    if tier_id is not None:
+        statement = statement.where(Membership.tier_id == tier_id)
+    if region is not None:
+        statement = statement.where(Membership.region == region)
+    return statement
 
 
 def membership_history(membership) -> list[MembershipChange]:

@@ -1,32 +1,77 @@
 """Staff pages for applications and memberships, and the admin's tier settings."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.listing import Column, Listing
 from nalw.core.money import format_pence, pounds_text
-from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
+from nalw.core.time import format_datetime
 from nalw.extensions import db
 from nalw.members import blueprint, cpd_requirements, renewals, services
-from nalw.members.forms import ReasonForm, TierForm
+from nalw.members.forms import MembershipFilterForm, ReasonForm, TierForm
 from nalw.members.models import Membership, MembershipStatus, Tier
 from nalw.payments import checkout
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
 from nalw.payments.models import PaymentMethod
 
+# The two lists of applications, by the status that puts an application in each.
+APPLICATION_STAGES = {
+    "paid": (MembershipStatus.PAID, "Paid applications waiting for a decision", "paid_page"),
+    "unpaid": (MembershipStatus.APPLIED, "Applications not paid yet", "unpaid_page"),
+}
+
+
+def _applications(stage) -> Listing:
+    status, caption, page_param = APPLICATION_STAGES[stage]
+    return Listing(
+        caption=caption,
+        filter_form=MembershipFilterForm,
+        query=services.applications,
+        columns=(
+            Column(
+                "Applicant",
+                lambda membership: membership.person.name,
+                link=lambda membership: url_for("members.staff_membership", membership_id=membership.id),
+            ),
+            Column("Email", lambda membership: membership.person.email, on_page=False),
+            Column("Membership", lambda membership: membership.tier.name),
+            Column("Job and employer", lambda membership: f"{membership.job_title}, {membership.employer_name}"),
+            Column("Employer type", lambda membership: membership.employer_type.label, on_page=False),
+            Column("Region", lambda membership: membership.region.label),
+            Column("Applied", lambda membership: format_datetime(membership.created_at, with_time=False)),
+        ),
+        endpoint="members.applications",
+        csv_endpoint="members.applications_csv",
+        filename=f"applications-{stage}.csv",
+        per_page=services.APPLICATIONS_PER_PAGE,
+        page_param=page_param,
+        empty="None match these filters.",
+        fixed={"status": status},
+        csv_args={"stage": stage},
+    )
+
 
 @blueprint.route("/admin/applications")
 @requires(Role.STAFF)
 def applications():
-    """Two lists, each paged on its own (?paid_page=2, ?unpaid_page=3)."""
+    """Two lists, each paged on its own (?paid_page=2, ?unpaid_page=3), filtered alike."""
     return render_template(
-        "members/staff_applications.html",
-        paid=services.applications(MembershipStatus.PAID, page_number("paid_page")),
-        unpaid=services.applications(MembershipStatus.APPLIED, page_number("unpaid_page")),
+        "members/staff_applications.html", paid=_applications("paid").page(), unpaid=_applications("unpaid").page()
     )
+
+
+@blueprint.route("/admin/applications.csv")
+@requires(Role.STAFF)
+def applications_csv():
+    """One of the two lists (?stage=paid or unpaid), with the page's filters."""
+    stage = request.args.get("stage", "paid")
+    if stage not in APPLICATION_STAGES:
+        abort(404)
+    return _applications(stage).csv()
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>")

@@ -1,10 +1,13 @@
+import datetime as dt
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Regexp
 
-from nalw.core.forms import choice_field, enum_choices, text_field
+from nalw.core.forms import FilterForm, any_or_one_of, choice_field, enum_choices, text_field
+from nalw.core.listing import check_date_range, chosen, day_filter, month_filter
 from nalw.core.money import InvalidAmount, parse_pounds
-from nalw.payments.models import PaymentMethod
+from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus
 
 
 class PoundsField(StringField):
@@ -68,3 +71,30 @@ class OfflinePaymentForm(FlaskForm):
         description="For example: agreed discount for a second link worker. Kept in the audit log.",
     )
     submit = SubmitField("Record payment")
+
+
+class PaymentFilterForm(FilterForm):
+    status = any_or_one_of("Status", enum_choices(PaymentStatus), any_label="Any status")
+    purpose = any_or_one_of("For", enum_choices(PaymentPurpose), any_label="Anything")
+    method = any_or_one_of("How paid", enum_choices(PaymentMethod), any_label="Any way")
+    made_from = day_filter("Made from")
+    made_to = day_filter("Made to")
+
+    month = month_filter("Money in or out in", description="Payments taken, or refunded, in that month: like 2026-10")
+
+    def validate_made_to(self, field):
+        check_date_range(self.made_from, field)
+
+    def month_starts(self):
+        """The first day of the month asked for, or None."""
+        return dt.date.fromisoformat(f"{self.month.data}-01") if self.month.data else None
+
+    def filters(self):
+        return {
+            "status": chosen(self.status, PaymentStatus),
+            "purpose": chosen(self.purpose, PaymentPurpose),
+            "method": chosen(self.method, PaymentMethod),
+            "made_from": self.made_from.data,
+            "made_to": self.made_to.data,
+            "month": self.month_starts(),
+        }

@@ -1,22 +1,20 @@
 """Stripe's webhook, members' receipts, and the staff payment pages."""
 
-import datetime as dt
-import re
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from nalw.core.forms import carry_out
+from nalw.core.listing import Column, Listing
 from nalw.core.money import format_pence, pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires, safe_next, signed_in
 from nalw.core.records import belonging_or_404
+from nalw.core.time import format_datetime
 from nalw.core.web import allow_card_field
 from nalw.extensions import csrf, db, limiter
-from nalw.payments import blueprint, checkout, gateway, income, purposes, services
-from nalw.payments.forms import RefundForm
+from nalw.payments import blueprint, checkout, gateway, income, lists, purposes, services
+from nalw.payments.forms import PaymentFilterForm, RefundForm
 from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentStatus
 
 # Rows on a page of the staff payments list, and of a member's own payments.
@@ -82,33 +80,51 @@ def receipt(payment_id):
     return render_template("payments/receipt.html", payment=payment)
 
 
+STAFF_PAYMENTS = Listing(
+    caption="Payments, newest first",
+    filter_form=PaymentFilterForm,
+    query=lists.staff_list,
+    columns=(
+        Column(
+            "Receipt",
+            lambda payment: payment.receipt_number,
+            link=lambda p: url_for("payments.staff_payment", payment_id=p.id),
+        ),
+        Column("Date", lambda payment: format_datetime(payment.created_at)),
+        Column("Person", lambda payment: payment.person.name),
+        Column("Email", lambda payment: payment.person.email, on_page=False),
+        Column("For", lambda payment: payment.description),
+        Column("Amount", lambda payment: format_pence(payment.amount_pence)),
+        Column("Refunded", lambda payment: format_pence(payment.refunded_pence)),
+        Column("How", lambda payment: payment.method.label),
+        Column("Reference", lambda payment: payment.offline_reference, on_page=False),
+        Column("Status", lambda payment: payment.status.label),
+    ),
+    endpoint="payments.staff_payments",
+    csv_endpoint="payments.staff_payments_csv",
+    filename="payments.csv",
+    per_page=STAFF_PAYMENTS_PER_PAGE,
+    empty="No payments match these filters.",
+)
+
+
 @blueprint.route("/admin/payments")
 @requires(Role.STAFF)
 def staff_payments():
-    status = request.args.get("status", "")
-    query = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
-    if status in {s.value for s in PaymentStatus}:
-        query = query.where(Payment.status == PaymentStatus(status))
-    # ?month=2026-10 (from the staff dashboard): the payments behind that month's income, and its totals.
-    month = _month_argument()
-    if month is not None:
-        query = query.where(income.taken_or_refunded_between(*income.month_edges(month)))
-    page = db.paginate(query, page=page_number(), per_page=STAFF_PAYMENTS_PER_PAGE, error_out=False)
+    listing = STAFF_PAYMENTS.page()
+    month = listing.form.month_starts() if not listing.form.errors else None
     return render_template(
         "payments/staff_list.html",
-        page=page,
-        status=status,
-        statuses=list(PaymentStatus),
+        listing=listing,
         month=month,
         month_takings=income.month_takings(month) if month is not None else None,
     )
 
 
-def _month_argument() -> dt.date | None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", request.args.get("month", ""))
-    if match is None or not (2000 <= int(match.group(1)) <= 9999 and 1 <= int(match.group(2)) <= 12):
-        return None
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+@blueprint.route("/admin/payments.csv")
+@requires(Role.STAFF)
+def staff_payments_csv():
+    return STAFF_PAYMENTS.csv()
 
 
 @blueprint.route("/admin/payments/<int:payment_id>")

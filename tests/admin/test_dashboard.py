@@ -354,7 +354,7 @@ def test_upcoming_events_show_how_full_they_are_and_their_waiting_lists(staff_cl
         ("starts_on=2026-10-31&ends_on=2026-10-01", "ends_on", "Enter a last day on or after the first day"),
         ("starts_on=2026-10-01", "ends_on", "Enter the last day of the period too"),
         ("ends_on=2026-10-01", "starts_on", "Enter the first day of the period too"),
-        ("starts_on=31/10/2026&ends_on=2026-11-30", "starts_on", "Enter the first day of the period as a date"),
+        ("starts_on=31.10.2026&ends_on=2026-11-30", "starts_on", "Enter from as a date, like 31/10/2026"),
         ("starts_on=2015-01-01&ends_on=2026-11-30", "ends_on", "Choose a period of at most 5 years"),
         ("period=forever", "period", "Choose a period from the list"),
     ],

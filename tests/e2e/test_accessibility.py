@@ -185,7 +185,7 @@ def test_pages_staff_see(page, make_person, failed_email):
     expect(page.get_by_role("status")).to_have_text("The email will be sent again within a minute.")
     report.check("email queued again")
 
-    open_page(page, "/admin/audit", status=403)
+    open_page(page, "/admin/tiers", status=403)
     report.check("admin page refused to staff (403)")
 
     report.assert_clean()

@@ -26,7 +26,8 @@ def test_staff_signs_in_with_code_and_opens_people_and_emails(page, make_person,
     expect(page.get_by_role("heading", level=1)).to_have_text("Staff dashboard")
     expect(page.get_by_text("Signed in as Sam Staff")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Staff")
-    expect(navigation.get_by_role("link", name="Audit log")).to_have_count(0)
+    expect(navigation.get_by_role("link", name="Audit log")).to_be_visible()
+    expect(navigation.get_by_role("link", name="Tiers")).to_have_count(0)
 
     navigation.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
@@ -39,7 +40,9 @@ def test_staff_signs_in_with_code_and_opens_people_and_emails(page, make_person,
     # Only admins change roles.
     expect(page.get_by_role("button", name="Grant role")).to_have_count(0)
 
-    page.get_by_role("region", name="Emails sent").get_by_role("link", name="Confirm your email address").click()
+    page.get_by_role("region", name="History").get_by_role(
+        "link", name="Email: Confirm your email address", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     expect(page.get_by_role("main")).to_contain_text("SMTPRecipientsRefused")
     expect(page.get_by_role("main")).to_contain_text("Please confirm your email address by following this link")
@@ -48,7 +51,7 @@ def test_staff_signs_in_with_code_and_opens_people_and_emails(page, make_person,
     expect(page.get_by_role("heading", level=1)).to_have_text("Emails")
     expect(page.get_by_role("cell", name=failed_email.to_address)).to_be_visible()
 
-    open_page(page, "/admin/audit", status=403)
+    open_page(page, "/admin/tiers", status=403)
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot open this page")
 
 

@@ -6,6 +6,7 @@ Import from here: `from tests.factories import MembershipFactory, CpdEntryFactor
 """
 
 from tests.factories.accounts import DEFAULT_PASSWORD, PersonFactory, staff_member
+from tests.factories.admin import staff_note
 from tests.factories.awards import (
     AwardCategoryFactory,
     AwardCycleFactory,
@@ -84,6 +85,7 @@ __all__ = [
     "service_answers",
     "standard",
     "staff_member",
+    "staff_note",
     "tier_named",
     "windows_exe_file",
 ]

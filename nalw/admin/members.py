@@ -1,0 +1,76 @@
+"""The staff list of members: the members domain's search with this CPD year's standing beside each row."""
+
+import sqlalchemy as sa
+from flask import url_for
+
+from nalw.admin.forms import CpdStanding, MemberSearchForm
+from nalw.core.cpd_years import current_year
+from nalw.core.hours import format_hours
+from nalw.core.listing import Column, Listing
+from nalw.cpd.models import hours_from_quarters, quarters_from_hours
+from nalw.cpd.summaries import complete_quarters_in
+from nalw.members.cpd_requirements import requirements_in_force
+from nalw.members.directory import member_search
+from nalw.members.models import Membership
+
+MEMBERS_PER_PAGE = 50
+
+
+def member_list(*, cpd=None, **filters) -> sa.Select:
+    """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
+    the search and filters, and `cpd` (behind or met this year's requirement) when given."""
+    year = current_year()
+    logged = complete_quarters_in(year, Membership.person_id)
+    required = requirements_in_force(year)
+    hours_required = sa.func.coalesce(required.c.hours_required, 0)
+    statement = (
+        member_search(**filters)
+        .outerjoin(required, required.c.tier_id == Membership.tier_id)
+        .add_columns(logged.label("quarters"), hours_required.label("hours_required"))
+    )
+    if cpd is CpdStanding.BEHIND:
+        statement = statement.where(logged < quarters_from_hours(hours_required))
+    elif cpd is CpdStanding.MET:
+        statement = statement.where(logged >= quarters_from_hours(hours_required))
+    return statement
+
+
+def _cpd_this_year(row):
+    return f"{format_hours(hours_from_quarters(row.quarters))} of {format_hours(row.hours_required)}"
+
+
+def _member(row) -> Membership:
+    return row.Membership
+
+
+MEMBERS = Listing(
+    caption="Members",
+    filter_form=MemberSearchForm,
+    query=member_list,
+    columns=(
+        Column(
+            "Name",
+            lambda row: _member(row).person.name,
+            link=lambda row: url_for("admin.person", person_id=_member(row).person_id),
+        ),
+        Column("Email", lambda row: _member(row).person.email),
+        Column("Membership number", lambda row: _member(row).number),
+        Column("Tier", lambda row: _member(row).tier.name),
+        Column("Status", lambda row: _member(row).status.label),
+        Column("Region", lambda row: _member(row).region.label),
+        Column("Employer", lambda row: _member(row).employer_name, on_page=False),
+        Column("Employer type", lambda row: _member(row).employer_type.label),
+        Column("Job title", lambda row: _member(row).job_title, on_page=False),
+        Column("Member since", lambda row: _member(row).started_on, on_page=False),
+        Column("Renews on", lambda row: _member(row).expires_on),
+        Column("Automatic renewal", lambda row: "yes" if _member(row).auto_renew else "no", on_page=False),
+        Column("CPD this year", _cpd_this_year),
+        Column("CPD hours logged this year", lambda row: f"{hours_from_quarters(row.quarters):g}", on_page=False),
+        Column("CPD hours required this year", lambda row: row.hours_required, on_page=False),
+    ),
+    endpoint="admin.members",
+    csv_endpoint="admin.members_csv",
+    filename="members.csv",
+    per_page=MEMBERS_PER_PAGE,
+    empty="No members match. Try part of the name, the email or the membership number.",
+)

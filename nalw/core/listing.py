@@ -1,0 +1,237 @@
+"""One way for every staff list to filter, page and export as CSV.
+
+A `Listing` declares its filters (a GET form whose `filters()` gives the query's keyword arguments),
+its query (a function of those filters returning a SELECT) and its columns. The page and the CSV
+read the same filters through the same query, so the CSV of a filtered list holds exactly the rows
+the list pages through. The view is a line or two:
+
+    MEMBERS = Listing(caption="Members", filter_form=MemberFilterForm, query=services.member_list,
+                      columns=(Column("Name", lambda member: member.name), ...),
+                      endpoint="admin.members", csv_endpoint="admin.members_csv", filename="members.csv")
+
+    @blueprint.route("/admin/members")
+    @requires(Role.STAFF)
+    def members():
+        return render_template("admin/members.html", listing=MEMBERS.page())
+
+    @blueprint.route("/admin/members.csv")
+    @requires(Role.STAFF)
+    def members_csv():
+        return MEMBERS.csv()
+
+and the template calls `{{ listing_page(listing) }}` from `_macros/listing.html` (filters, the export
+link, the table and the pager), or its pieces when it needs its own cells.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import redirect, request, url_for
+from wtforms import DateField, StringField, ValidationError
+from wtforms.validators import Optional, Regexp
+
+from nalw.core.csv_export import csv_stream_response
+from nalw.core.paging import Page, page_number
+from nalw.core.time import london_to_utc
+from nalw.extensions import db
+
+# The CSV is read from the database this many rows at a time (a server-side cursor on PostgreSQL).
+CSV_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the list: its heading, its value for a row (the same on the page and in the CSV), and
+    optionally the link its cell on the page goes to. `on_page`/`in_csv` keep a column to one of them."""
+
+    heading: str
+    value: Callable[[Any], Any]
+    link: Callable[[Any], str] | None = None
+    on_page: bool = True
+    in_csv: bool = True
+
+    def text(self, row) -> str:
+        value = self.value(row)
+        return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """What a list's page shows: the filter form, one page of rows, the columns and the links."""
+
+    listing: "Listing"
+    form: Any
+    page: Page
+    csv_url: str | None
+    # The list's own address arguments (an event's id for its attendees), for its form, pager and export.
+    route_args: dict = field(default_factory=dict)
+
+    @property
+    def columns(self):
+        return [column for column in self.listing.columns if column.on_page]
+
+    @property
+    def caption(self):
+        return self.listing.caption
+
+    @property
+    def page_param(self):
+        return self.listing.page_param
+
+    @property
+    def endpoint(self):
+        return self.listing.endpoint
+
+    @property
+    def empty(self):
+        return self.listing.empty
+
+
+@dataclass(frozen=True)
+class Listing:
+    caption: str
+    filter_form: type
+    query: Callable[..., sa.Select]
+    columns: tuple[Column, ...]
+    endpoint: str
+    csv_endpoint: str | None
+    filename: str = "list.csv"
+    per_page: int = 50
+    page_param: str = "page"
+    empty: str = "Nothing matches these filters."
+    # Filters this list always has, whatever the form says (two lists of one query on a page).
+    fixed: dict = field(default_factory=dict)
+    # Query-string arguments the export link adds (to tell the CSV view which fixed list it is).
+    csv_args: dict = field(default_factory=dict)
+
+    def read_filters(self):
+        """(form, filters): filters is None when the form holds something it cannot filter by."""
+        form = self.filter_form(request.args)
+        if not form.validate():
+            return form, None
+        return form, {**form.filters(), **self.fixed}
+
+    def page(self, **route_args) -> ListingPage:
+        """The page asked for, with the form's errors shown and no rows when a filter is wrong.
+        `route_args` are the list's own address arguments, as the view received them."""
+        form, filters = self.read_filters()
+        number = page_number(self.page_param)
+        if filters is None:
+            empty = Page(items=[], page=1, per_page=self.per_page, total=0)
+            return ListingPage(self, form, empty, None, route_args)
+        statement = self.query(**filters)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+        result = db.session.execute(statement.limit(self.per_page).offset((number - 1) * self.per_page))
+        items = (result.scalars() if _one_entity(statement) else result).all()
+        page = Page(items=items, page=number, per_page=self.per_page, total=total)
+        return ListingPage(self, form, page, self.csv_url(route_args), route_args)
+
+    def csv_url(self, route_args=None):
+        if self.csv_endpoint is None:
+            return None
+        arguments = {name: value for name, value in request.args.items() if not name.endswith("page")}
+        return url_for(self.csv_endpoint, **arguments, **self.csv_args, **(route_args or {}))
+
+    def csv(self, **route_args):
+        """Every row the filters select, streamed: read in batches and written as they come, so a list of
+        any length never builds up in memory. Filters it cannot read send the person back to the list."""
+        form, filters = self.read_filters()
+        if filters is None:
+            arguments = {name: value for name, value in request.args.items() if name not in self.csv_args}
+            return redirect(url_for(self.endpoint, **arguments, **route_args))
+        statement = self.query(**filters)
+        columns = [column for column in self.columns if column.in_csv]
+
+        def rows():
+            # Run when the download is sent, not in the view: the view's transaction has ended by then
+            # (and a server-side cursor with it), and the rows are read in a transaction of their own.
+            result = db.session.execute(statement.execution_options(yield_per=CSV_BATCH))
+            for row in result.scalars() if _one_entity(statement) else result:
+                yield [column.value(row) for column in columns]
+
+        return csv_stream_response(self.filename, [column.heading for column in columns], rows())
+
+
+def _one_entity(statement) -> bool:
+    """Whether the statement selects whole objects of one model (rows are then the objects themselves)."""
+    described = statement.column_descriptions
+    return len(described) == 1 and described[0]["entity"] is not None and described[0]["type"] is described[0]["entity"]
+
+
+# --- Filter forms ---------------------------------------------------------------------------------
+
+
+def chosen(field, enum_class):
+    """The enum member a filter select holds, or None for "any"."""
+    return enum_class.parse(field.data)
+
+
+class DayField(DateField):
+    """A day typed as 31/10/2026 or picked (2026-10-31); anything else is an error naming the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"Enter {self.label.text.lower()} as a date, like 31/10/2026") from None
+
+
+def day_filter(label, description="For example 31/10/2026"):
+    return DayField(
+        label,
+        validators=[Optional()],
+        description=description,
+        format=["%Y-%m-%d", "%d/%m/%Y"],
+        render_kw={"type": "date"},
+    )
+
+
+def month_filter(label, description="Year and month, like 2026-10"):
+    """A UK calendar month, typed as 2026-10 (or picked, where the browser offers a month picker)."""
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=f"Enter the month as year and month, like 2026-10 ({label})"),
+        ],
+        description=description,
+        render_kw={"type": "month"},
+    )
+
+
+def check_date_range(starts, ends):
+    """Field check for the end of a from/to pair: the end may not come before the start."""
+    if starts.data and ends.data and ends.data < starts.data:
+        raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
+
+
+def contains_pattern(text):
+    """A LIKE pattern (with escape "\\") for `text` anywhere, lower case, its own % and _ taken literally."""
+    return f"%{escape_like(text.strip().lower())}%"
+
+
+def escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def on_days(statement, column, starts_on, ends_on):
+    """`statement` narrowed to rows whose `column` (a UTC moment) falls on the UK days from `starts_on` to
+    `ends_on`, either of which may be None."""
+    at_or_after, before = london_day_bounds(starts_on, ends_on)
+    if at_or_after is not None:
+        statement = statement.where(column >= at_or_after)
+    if before is not None:
+        statement = statement.where(column < before)
+    return statement
+
+
+def london_day_bounds(starts_on, ends_on):
+    """The UTC moments that bound whole UK days from `starts_on` to `ends_on` (either may be None):
+    (at or after, before)."""
+    at_or_after = london_to_utc(dt.datetime.combine(starts_on, dt.time())) if starts_on else None
+    before = london_to_utc(dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time())) if ends_on else None
+    return at_or_after, before

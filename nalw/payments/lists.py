@@ -1,0 +1,29 @@
+"""What staff pages read about payments: the filtered list of every payment, and one person's payments."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from nalw.core.listing import on_days
+from nalw.extensions import db
+from nalw.payments import income
+from nalw.payments.models import Payment
+
+
+def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_to=None, month=None) -> sa.Select:
+    """Every payment, newest first, narrowed by whichever filters are given (days are UK days; `month`, its first
+    day: the payments that succeeded in that month or had a refund made in it, which its net income counts)."""
+    statement = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
+    if status is not None:
+        statement = statement.where(Payment.status == status)
+    if purpose is not None:
+        statement = statement.where(Payment.purpose == purpose)
+    if method is not None:
+        statement = statement.where(Payment.method == method)
+    if month is not None:
+        statement = statement.where(income.taken_or_refunded_between(*income.month_edges(month)))
+    return on_days(statement, Payment.created_at, made_from, made_to)
+
+
+def payments_of(person_id) -> list[Payment]:
+    """Every payment a person made, with its refunds (loaded with it), oldest first."""
+    return db.session.scalars(sa.select(Payment).where(Payment.person_id == person_id).order_by(Payment.id)).all()

@@ -1,0 +1,217 @@
+"""One page per member for staff: their whole story on one time line, every action, and notes the member never sees."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from nalw.accounts import services as account_services
+from nalw.admin.notes import StaffNote
+from nalw.core.audit import AuditEntry
+from nalw.core.permissions import Role, access_rule_for
+from nalw.cpd.models import CpdEntry
+from nalw.cpd.summaries import audit_selections_of
+from nalw.events import attendance
+from nalw.events import services as event_services
+from nalw.events.summaries import bookings_of
+from nalw.extensions import db
+from nalw.payments import services as payment_services
+from nalw.payments.lists import payments_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    CpdAuditFactory,
+    EventFactory,
+    MembershipFactory,
+    PersonFactory,
+    staff_member,
+    staff_note,
+)
+from tests.helpers import page_text, rows_of, sign_in
+
+NOTE = "Rang to say the invoice is with their finance team."
+
+
+@pytest.fixture
+def staff(app):
+    return staff_member(name="Sam Staff")
+
+
+def full_history(staff, person=None):
+    """A member with something from every source: application, approval, a payment and its refund, a CPD
+    audit, a booking they attended, emails, a role granted and a staff note."""
+    membership = MembershipFactory(person=person or PersonFactory(name="Priya Shah"), staff=staff)
+    member = membership.person
+    [fee] = payments_of(member.id)
+    payment_services.request_refund(staff, fee, 500, "Overcharged by £5")
+    CpdAuditFactory(staff=staff)
+    event = EventFactory(title="North West roadshow", staff=staff)
+    booking = event_services.book_place(event, member)
+    attendance.check_in(staff, booking)
+    account_services.grant_role(staff, member, Role.JUDGE)
+    staff_note(member, NOTE, author=staff)
+    db.session.flush()
+    return membership
+
+
+def test_the_time_line_holds_every_part_of_the_members_story_newest_first(client, staff):
+    membership = full_history(staff)
+    sign_in(client, staff)
+
+    text = page_text(client.get(f"/admin/people/{membership.person_id}"))
+    history = text.split("newest first", 1)[1]
+
+    for expected in (
+        "Applied for Link Worker membership",
+        "Paid, awaiting approval → Active",
+        "Link Worker membership fee: £",
+        "Refund of £5.00 on R-",
+        "Drawn for the CPD audit of",
+        "Booked North West roadshow",
+        "Attended North West roadshow",
+        "Email: ",
+        "Granted Judge to Priya Shah",
+        NOTE,
+    ):
+        assert expected in history, expected
+    assert history.index(NOTE) < history.index("Attended North West roadshow") < history.index("Applied for")
+    assert "Sam Staff" in history
+    assert "0 hours of 20 hours logged (behind); 1 draft entry not counted" in text
+
+
+def test_the_member_page_offers_every_staff_action_on_the_member(client, staff):
+    membership = full_history(staff)
+    sign_in(client, staff)
+
+    html = client.get(f"/admin/people/{membership.person_id}").get_data(as_text=True)
+
+    assert f'action="/admin/memberships/{membership.id}/suspend"' in html
+    assert f'href="/admin/memberships/{membership.id}#offline-payment"' in html
+    assert re.search(r'href="/admin/payments/\d+/refund"', html)
+    assert f'href="/admin/cpd/people/{membership.person_id}"' in html
+    assert f'action="/admin/people/{membership.person_id}/notes"' in html
+
+
+def test_a_paid_application_can_be_approved_or_rejected_from_the_member_page(client, staff):
+    membership = MembershipFactory(paid=True)
+    sign_in(client, staff)
+
+    html = client.get(f"/admin/people/{membership.person_id}").get_data(as_text=True)
+
+    assert f'action="/admin/memberships/{membership.id}/approve"' in html
+    assert f'action="/admin/memberships/{membership.id}/reject"' in html
+
+
+def test_staff_add_a_note_and_the_audit_log_says_who_wrote_it(client, staff):
+    member = MembershipFactory().person
+    sign_in(client, staff)
+
+    response = client.post(f"/admin/people/{member.id}/notes", data={"body": "  Prefers phone calls.  "})
+
+    assert response.status_code == 302
+    [note] = db.session.scalars(sa.select(StaffNote).where(StaffNote.person_id == member.id)).all()
+    assert note.body == "Prefers phone calls." and note.author_id == staff.id
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "staff_note.added")).all()
+    assert entry.actor_id == staff.id and entry.target_id == str(note.id)
+    assert entry.after == {"person_id": member.id, "body": "Prefers phone calls."}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("   ", "Enter the note"), ("x" * 2001, "The note must be 2,000 characters or fewer")],
+)
+def test_a_note_with_a_problem_is_shown_at_its_field_and_nothing_is_saved(client, staff, body, message):
+    member = MembershipFactory().person
+    sign_in(client, staff)
+    before = rows_of(StaffNote, AuditEntry)
+
+    response = client.post(f"/admin/people/{member.id}/notes", data={"body": body})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="body-error"' in html and message in page_text(response)
+    assert 'aria-invalid="true"' in html
+    assert rows_of(StaffNote, AuditEntry) == before
+
+
+def member_page_paths(app, ids):
+    """Every page the member may open (any GET page that is not staff's), once for each of their own
+    records where the page shows one (`ids`: {"payment_id": [...], ...}). Pages for others' records
+    (tokens, files) are left out."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        access = access_rule_for(app, rule.endpoint)
+        if "GET" not in rule.methods or access is None or rule.endpoint.endswith("static"):
+            continue
+        if set(access.roles or ()) & {Role.STAFF, Role.ADMIN, Role.JUDGE}:
+            continue
+        if not set(rule._converters) <= set(ids):
+            continue
+        choices = [{}]
+        for name in rule._converters:
+            choices = [{**values, name: option} for values in choices for option in ids[name]]
+        with app.test_request_context():
+            paths.extend(app.url_for(rule.endpoint, **values) for values in choices)
+    return paths
+
+
+def test_notes_never_appear_on_the_members_own_pages_but_are_in_their_data_download(app, client, staff):
+    membership = full_history(staff)
+    member = membership.person
+    sign_in(client, member)
+
+    bookings = bookings_of(member.id)
+    ids = {
+        "payment_id": [payment.id for payment in payments_of(member.id)],
+        "booking_id": [booking.id for booking in bookings],
+        "event_id": [booking.event_id for booking in bookings],
+        "membership_id": [membership.id],
+        "selection_id": [selection.id for selection in audit_selections_of(member.id)],
+        "entry_id": db.session.scalars(sa.select(CpdEntry.id).where(CpdEntry.person_id == member.id)).all(),
+        "kind": ["csv"],
+    }
+
+    download = client.get("/account/data")
+    seen = {path: client.get(path) for path in member_page_paths(app, ids) if path != "/account/data"}
+
+    assert {"/account/", "/membership", "/cpd", "/account/bookings", "/cpd/export.csv"} <= set(seen)
+    assert len([path for path in seen if re.search(r"/\d+", path)]) >= 6
+    for path, response in seen.items():
+        assert NOTE.encode() not in response.get_data(), path
+    assert download.status_code == 200
+    assert [note["note"] for note in download.json["staff_notes"]] == [NOTE]
+
+
+def test_the_member_pages_query_count_does_not_grow_with_the_history(client, staff, count_queries):
+    short = full_history(staff)
+    long = full_history(staff, PersonFactory(name="Long Story"))
+    for number in range(3):
+        event = EventFactory(title=f"Webinar {number}", staff=staff)
+        attendance.check_in(staff, event_services.book_place(event, long.person))
+        staff_note(long.person, f"Note {number}", author=staff)
+    db.session.flush()
+    sign_in(client, staff)
+    client.get(f"/admin/people/{short.person_id}")  # the first request loads what every request shares
+
+    with count_queries() as few:
+        assert client.get(f"/admin/people/{short.person_id}").status_code == 200
+    with count_queries() as many:
+        response = client.get(f"/admin/people/{long.person_id}")
+
+    assert page_text(response).count("Attended Webinar") == 3
+    assert len(many) == len(few)
+
+
+def test_erasing_the_member_removes_the_notes_about_them_and_their_words_from_the_audit_log(client, staff):
+    member = MembershipFactory().person
+    note = staff_note(member, NOTE, author=staff)
+    note_id = note.id
+    sign_in(client, member)
+
+    response = client.post("/account/erase", data={"confirm": "ERASE", "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    assert db.session.scalars(sa.select(StaffNote).where(StaffNote.person_id == member.id)).all() == []
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target_type == "StaffNote", AuditEntry.target_id == str(note_id))
+    ).all()
+    assert entry.after == {"person_id": member.id, "body": "(erased)"} and entry.actor_id == staff.id

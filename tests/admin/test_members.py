@@ -1,0 +1,163 @@
+"""Staff find members by name, email or membership number, narrow the list, and export exactly what they found."""
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from nalw.admin import member_views
+from nalw.core.cpd_years import current_year
+from nalw.core.regions import Region
+from nalw.members.models import EmployerType
+from tests.factories import CpdEntryFactory, MembershipFactory, PersonFactory, staff_member, tier_named
+from tests.helpers import page_text, sign_in
+
+
+def names_listed(response):
+    """The members on the page, in order (each name links to the member's page)."""
+    assert response.status_code == 200
+    return re.findall(r'href="/admin/people/\d+">([^<]+)</a>', response.get_data(as_text=True))
+
+
+def csv_rows(response):
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+@pytest.fixture
+def staff_client(client):
+    sign_in(client, staff_member())
+    return client
+
+
+def member(name, email=None, **fields):
+    person = PersonFactory(name=name, **({"email": email} if email else {}))
+    return MembershipFactory(person=person, **fields)
+
+
+def test_staff_find_a_member_by_their_membership_number_whole_or_in_part(staff_client):
+    priya = member("Priya Shah")
+    member("Tom Jones")
+    digits = priya.number.split("-")[1].lstrip("0")
+
+    assert names_listed(staff_client.get("/admin/members", query_string={"q": priya.number})) == ["Priya Shah"]
+    assert names_listed(staff_client.get("/admin/members", query_string={"q": priya.number.lower()})) == ["Priya Shah"]
+    assert "Priya Shah" in names_listed(staff_client.get("/admin/members", query_string={"q": digits}))
+
+
+def test_search_ranks_the_exact_email_then_what_starts_with_the_text_then_what_holds_it(staff_client):
+    member("Anna Holdsmith", "anna@example.org")  # holds "smith" in her name
+    member("Zed Smithers", "zed@example.org")  # a word of the name starts with it
+    member("Bob Brown", "smith@example.org")  # the email exactly
+    member("Smith Carter", "carter@example.org")  # the name starts with it
+    member("Nobody Else", "else@example.org")
+
+    by_email = names_listed(staff_client.get("/admin/members", query_string={"q": "smith@example.org"}))
+    by_name = names_listed(staff_client.get("/admin/members", query_string={"q": "SMITH"}))
+
+    assert by_email == ["Bob Brown"]
+    assert by_name == ["Bob Brown", "Smith Carter", "Zed Smithers", "Anna Holdsmith"]
+
+
+def test_search_takes_percent_and_underscore_literally(staff_client):
+    member("Percy Vale", "percy@example.org")
+
+    assert names_listed(staff_client.get("/admin/members", query_string={"q": "%"})) == []
+    assert names_listed(staff_client.get("/admin/members", query_string={"q": "_"})) == []
+
+
+def test_each_filter_narrows_the_list(staff_client):
+    member("London Member", region=Region.LONDON)
+    member("Trust Member", employer_type=EmployerType.NHS_TRUST)
+    member("Lapsed Member", lapsed=True)
+    member("Student Member", tier=tier_named("Student or Trainee"))
+
+    def listed(**filters):
+        return names_listed(staff_client.get("/admin/members", query_string=filters))
+
+    assert listed(region="london") == ["London Member"]
+    assert listed(employer_type="nhs_trust") == ["Trust Member"]
+    assert listed(status="lapsed") == ["Lapsed Member"]
+    assert listed(tier=str(tier_named("Student or Trainee").id)) == ["Student Member"]
+    assert listed(region="london", status="lapsed") == []
+
+
+def test_renewal_month_lists_those_whose_membership_ends_that_month(staff_client):
+    this_month = dt.date.today().replace(day=1)
+    next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
+    member("Renews Next Month", expires_on=next_month + dt.timedelta(days=9))
+    member("Renews Later", expires_on=next_month + dt.timedelta(days=70))
+
+    response = staff_client.get("/admin/members", query_string={"renews_in": next_month.strftime("%Y-%m")})
+
+    assert names_listed(response) == ["Renews Next Month"]
+
+
+def test_cpd_filter_splits_members_behind_from_those_who_met_this_years_requirement(staff_client):
+    on_track = member("On Track", long_standing=True)
+    member("Behind Member", long_standing=True)
+    year = current_year()
+    for day in (year.starts_on, year.starts_on + dt.timedelta(days=1)):
+        CpdEntryFactory(person=on_track.person, hours=10, done_on=day)
+
+    behind = staff_client.get("/admin/members", query_string={"cpd": "behind"})
+    met = staff_client.get("/admin/members", query_string={"cpd": "met"})
+
+    assert "On Track" not in names_listed(behind) and "Behind Member" in names_listed(behind)
+    assert names_listed(met) == ["On Track"]
+    assert "20 hours of 20 hours" in page_text(met)
+
+
+def test_a_filter_it_cannot_read_is_shown_at_its_field_and_lists_nothing(staff_client):
+    member("Someone")
+
+    response = staff_client.get("/admin/members", query_string={"region": "atlantis"})
+
+    assert names_listed(response) == []
+    assert "Choose region from the list" in page_text(response)
+
+
+def test_the_csv_of_a_filtered_list_holds_exactly_the_rows_it_found_across_every_page(staff_client, monkeypatch):
+    monkeypatch.setattr(member_views, "MEMBERS", dataclasses.replace(member_views.MEMBERS, per_page=2))
+    for number in range(5):
+        member(f"North West {number}", region=Region.NORTH_WEST)
+    for number in range(3):
+        member(f"London {number}", region=Region.LONDON)
+    member('=HYPERLINK("http://evil")', region=Region.NORTH_WEST)
+
+    page = staff_client.get("/admin/members", query_string={"region": "north_west"})
+    export_link = re.search(r'href="(/admin/members\.csv[^"]*)"', page.get_data(as_text=True)).group(1)
+    rows = csv_rows(staff_client.get(export_link.replace("&amp;", "&")))
+
+    assert sorted(row["Name"] for row in rows) == sorted(
+        ['\'=HYPERLINK("http://evil")', *(f"North West {number}" for number in range(5))]
+    )
+    assert {row["Region"] for row in rows} == {"North West"}
+    assert "6 members found" in page_text(page) and "Page 1 of 3" in page_text(page)
+    assert len(names_listed(page)) == 2
+
+
+def test_an_export_with_a_filter_it_cannot_read_goes_back_to_the_list(staff_client):
+    response = staff_client.get("/admin/members.csv", query_string={"status": "nonsense"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/members?")
+
+
+def test_the_member_lists_query_count_does_not_grow_with_the_rows_on_it(staff_client, count_queries):
+    for number in range(2):
+        member(f"Few {number}", region=Region.WALES)
+    for number in range(12):
+        member(f"Many {number}", region=Region.LONDON)
+    staff_client.get("/admin/members")  # the first request loads what every request shares
+
+    with count_queries() as few:
+        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "wales"}))) == 2
+    with count_queries() as many:
+        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "london"}))) == 12
+
+    assert len(many) == len(few)

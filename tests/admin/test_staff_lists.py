@@ -1,0 +1,207 @@
+"""Every staff list pages, filters and exports the same way: the CSV holds exactly the rows the filters find."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from nalw.core.audit import record_audit
+from nalw.core.outbox import OutboxStatus, queue_email
+from nalw.core.time import london_to_utc
+from nalw.extensions import db
+from nalw.payments.models import PaymentMethod, PaymentStatus
+from tests.factories import PaymentFactory, PersonFactory, staff_member
+from tests.helpers import page_text, sign_in
+
+
+def csv_rows(response):
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def export_link(page):
+    """The page's link to the CSV of what it lists."""
+    assert page.status_code == 200
+    link = re.search(r'href="(/[^"]+\.csv[^"]*)" download', page.get_data(as_text=True))
+    assert link, "no CSV link on the page"
+    return link.group(1).replace("&amp;", "&")
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = staff_member(name="Sam Staff", email="sam.staff@example.org")
+    sign_in(client, staff)
+    return client, staff
+
+
+def at_uk_noon(day):
+    return london_to_utc(dt.datetime.combine(day, dt.time(12)))
+
+
+def test_audit_log_filters_by_who_what_record_and_days_and_its_csv_holds_just_those(staff_client):
+    client, staff = staff_client
+    other = staff_member(name="Olive Other")
+    alice, bob = PersonFactory(name="Alice"), PersonFactory(name="Bob")
+    entries = [
+        record_audit(staff, "membership.suspended", alice, before={"status": "active"}, after={"status": "suspended"}),
+        record_audit(staff, "membership.reinstated", alice, summary="Back"),
+        record_audit(other, "membership.suspended", bob, summary="Bob suspended"),
+        record_audit(staff, "role.granted", bob, summary="Granted"),
+    ]
+    for entry, day in zip(
+        entries, (dt.date(2026, 10, 1), dt.date(2026, 10, 15), dt.date(2026, 10, 20), dt.date(2026, 11, 2)), strict=True
+    ):
+        entry.created_at = at_uk_noon(day)
+    db.session.flush()
+    filters = {"actor": "sam", "action": "membership.", "done_from": "2026-10-01", "done_to": "31/10/2026"}
+
+    page = client.get("/admin/audit", query_string=filters)
+    rows = csv_rows(client.get(export_link(page)))
+
+    assert [(row["Action"], row["Record id"]) for row in rows] == [
+        ("membership.reinstated", str(alice.id)),
+        ("membership.suspended", str(alice.id)),
+    ]
+    assert rows[1]["Before"] == '{"status": "active"}' and rows[1]["After"] == '{"status": "suspended"}'
+    assert "2 entries found" in page_text(page)
+    assert "status (changed) active suspended" in page_text(page)
+    by_record = client.get("/admin/audit", query_string={"target_type": "Person", "target_id": str(bob.id)})
+    assert "Bob suspended" in page_text(by_record) and "Back" not in page_text(by_record)
+
+
+def test_a_date_range_that_ends_before_it_starts_is_shown_at_its_field(staff_client):
+    client, _ = staff_client
+
+    response = client.get("/admin/audit", query_string={"done_from": "2026-10-10", "done_to": "2026-10-01"})
+
+    assert "Done to must be the same day as done from or later" in page_text(response)
+    assert 'id="done_to-error"' in response.get_data(as_text=True)
+    assert client.get("/admin/audit.csv", query_string={"done_to": "not a day"}).status_code == 302
+
+
+def test_payments_list_and_csv_filter_by_status_method_and_day(staff_client):
+    client, _ = staff_client
+    person = PersonFactory(name="Payer")
+    kept = PaymentFactory(person=person, description="Kept", refunded_pence=4500, status=PaymentStatus.REFUNDED)
+    PaymentFactory(person=person, description="Other status")
+    PaymentFactory(
+        person=person, description="Other method", status=PaymentStatus.REFUNDED, method=PaymentMethod.INVOICE
+    )
+    early = PaymentFactory(person=person, description="Too early", status=PaymentStatus.REFUNDED)
+    kept.created_at, early.created_at = at_uk_noon(dt.date(2026, 10, 31)), at_uk_noon(dt.date(2026, 9, 30))
+    db.session.flush()
+
+    page = client.get(
+        "/admin/payments", query_string={"status": "refunded", "method": "card", "made_from": "2026-10-01"}
+    )
+    rows = csv_rows(client.get(export_link(page)))
+
+    assert [row["For"] for row in rows] == ["Kept"]
+    assert rows[0]["Receipt"] == kept.receipt_number and rows[0]["Refunded"] == "£45.00"
+    assert "Kept" in page_text(page) and "Other" not in page_text(page) and "Too early" not in page_text(page)
+
+
+def test_emails_list_and_csv_filter_by_address_subject_and_status_and_hold_no_message_bodies(staff_client):
+    client, _ = staff_client
+    kept = queue_email(
+        "carol@example.org", "accounts/email_changed", "Your address changed", name="C", new_email="x@y.z"
+    )
+    queue_email("carol@example.org", "accounts/email_changed", "Something else", name="C", new_email="x@y.z")
+    queue_email("dave@example.org", "accounts/email_changed", "Your address changed", name="D", new_email="x@y.z")
+    failed = queue_email(
+        "carol@example.org", "accounts/email_changed", "Your address changed", name="C", new_email="q@y.z"
+    )
+    failed.status = OutboxStatus.FAILED
+    db.session.flush()
+
+    page = client.get("/admin/emails", query_string={"to": "CAROL", "subject": "address", "status": "waiting"})
+    response = client.get(export_link(page))
+    rows = csv_rows(response)
+
+    assert [(row["To"], row["Subject"], row["Status"]) for row in rows] == [
+        ("carol@example.org", "Your address changed", "Waiting")
+    ]
+    assert kept.body_text.strip().splitlines()[0] not in response.get_data(as_text=True)
+    assert "1 email found" in page_text(page)
+
+
+def test_applications_csv_holds_the_one_list_it_was_asked_for_with_the_page_filters(client):
+    from nalw.core.regions import Region
+    from tests.factories import MembershipFactory
+
+    staff = staff_member()
+    MembershipFactory(paid=True, person=PersonFactory(name="Paid London"), region=Region.LONDON, staff=staff)
+    MembershipFactory(paid=True, person=PersonFactory(name="Paid Wales"), region=Region.WALES, staff=staff)
+    MembershipFactory(applied=True, person=PersonFactory(name="Unpaid London"), region=Region.LONDON)
+    sign_in(client, staff)
+
+    page = client.get("/admin/applications", query_string={"region": "london"})
+    links = re.findall(r'href="(/admin/applications\.csv[^"]*)" download', page.get_data(as_text=True))
+    paid, unpaid = (csv_rows(client.get(link.replace("&amp;", "&"))) for link in links)
+
+    assert [row["Applicant"] for row in paid] == ["Paid London"]
+    assert [row["Applicant"] for row in unpaid] == ["Unpaid London"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text(staff_client):
+    client, _ = staff_client
+    PaymentFactory(person=PersonFactory(name="=cmd|' /C calc'!A0"), description="@SUM(A1)")
+
+    rows = csv_rows(client.get("/admin/payments.csv"))
+
+    assert rows[0]["Person"] == "'=cmd|' /C calc'!A0" and rows[0]["For"] == "'@SUM(A1)"
+
+
+def test_a_listings_csv_is_streamed_in_pieces_not_built_in_memory(app, monkeypatch):
+    from nalw.admin.members import MEMBERS
+    from nalw.core import csv_export
+    from tests.factories import MembershipFactory
+
+    for number in range(30):
+        MembershipFactory(person=PersonFactory(name=f"Member {number:02d} " + "x" * 150))
+    monkeypatch.setattr(csv_export, "_STREAM_CHUNK", 1000)
+
+    with app.test_request_context("/admin/members.csv"):
+        response = MEMBERS.csv()
+        pieces = list(response.response)
+
+    assert response.is_streamed
+    assert len(pieces) > 3
+    assert len(re.findall(r"Member \d\d x", "".join(pieces))) == 30
+
+
+def test_an_events_attendee_csv_holds_the_attendees_its_search_found(staff_client):
+    from nalw.events import services as event_services
+    from tests.factories import EventFactory
+
+    client, staff = staff_client
+    event = EventFactory(staff=staff, capacity=5)
+    for name in ("Alice Able", "Alan Ash", "Bob Brown"):
+        event_services.book_place(event, PersonFactory(name=name), access_needs=f"Needs of {name}")
+    db.session.flush()
+
+    page = client.get(f"/admin/events/{event.id}/attendees", query_string={"q": "al"})
+    found = csv_rows(client.get(export_link(page)))
+    everyone = csv_rows(client.get(f"/admin/events/{event.id}/attendees.csv"))
+
+    assert [row["Name"] for row in found] == ["Alan Ash", "Alice Able"]
+    assert found[1]["Access needs"] == "Needs of Alice Able"
+    assert len(everyone) == 3
+
+
+def test_people_csv_holds_the_people_the_filters_found(staff_client):
+    from nalw.core.permissions import Role
+
+    client, _ = staff_client
+    PersonFactory(name="Jo Judge", email="jo@example.org", roles=[Role.JUDGE], two_factor=True)
+    PersonFactory(name="Jo Member", email="jo.member@example.org", roles=[Role.MEMBER])
+    PersonFactory(name="Ann Judge", roles=[Role.JUDGE], two_factor=True)
+
+    page = client.get("/admin/people", query_string={"q": "jo", "role": "judge"})
+    rows = csv_rows(client.get(export_link(page)))
+
+    assert [(row["Name"], row["Email"], row["Roles"]) for row in rows] == [("Jo Judge", "jo@example.org", "Judge")]
