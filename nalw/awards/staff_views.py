@@ -106,34 +106,27 @@ def add_default_categories(cycle_id):
     return _cycle_page(cycle)
 
 
-@blueprint.route("/admin/awards/cycles/<int:cycle_id>/categories/new", methods=["GET", "POST"])
-@requires(Role.STAFF)
-def new_category(cycle_id):
-    cycle = db.get_or_404(AwardCycle, cycle_id)
-    form = CategoryForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            category = cycles.add_category(current_user, cycle, **form.category_values())
-        if call.succeeded:
-            flash(f"{category.name} added. Now add its criteria.", "success")
-            return _cycle_page(cycle)
-    return render_template("awards/staff_category_form.html", form=form, cycle=cycle, category=None)
-
-
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/categories/new", methods=["GET", "POST"], endpoint="new_category")
 @blueprint.route("/admin/awards/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @requires(Role.STAFF)
-def edit_category(category_id):
-    category = db.get_or_404(AwardCategory, category_id)
+def edit_category(cycle_id=None, category_id=None):
+    """A new category of a cycle, or changes to one (both refused once nominations open)."""
+    category = db.get_or_404(AwardCategory, category_id) if category_id is not None else None
+    cycle = category.cycle if category is not None else db.get_or_404(AwardCycle, cycle_id)
     form = CategoryForm()
-    if not form.is_submitted():
+    if category is not None and not form.is_submitted():
         form.show(category)
     if form.validate_on_submit():
         with carry_out(form) as call:
-            cycles.edit_category(current_user, category, **form.category_values())
+            if category is None:
+                added = cycles.add_category(current_user, cycle, **form.category_values())
+            else:
+                cycles.edit_category(current_user, category, **form.category_values())
         if call.succeeded:
-            flash(f"{category.name} saved.", "success")
-            return _cycle_page(category.cycle)
-    return render_template("awards/staff_category_form.html", form=form, cycle=category.cycle, category=category)
+            done = f"{added.name} added. Now add its criteria." if category is None else f"{category.name} saved."
+            flash(done, "success")
+            return _cycle_page(cycle)
+    return render_template("awards/staff_category_form.html", form=form, cycle=cycle, category=category)
 
 
 @blueprint.route("/admin/awards/categories/<int:category_id>/delete", methods=["POST"])
@@ -150,36 +143,28 @@ def delete_category(category_id):
     return _cycle_page(cycle)
 
 
-@blueprint.route("/admin/awards/categories/<int:category_id>/criteria/new", methods=["GET", "POST"])
-@requires(Role.STAFF)
-def new_criterion(category_id):
-    category = db.get_or_404(AwardCategory, category_id)
-    form = CriterionForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            cycles.add_criterion(current_user, category, **form.criterion_values())
-        if call.succeeded:
-            flash(f"Criterion added to {category.name}.", "success")
-            return _cycle_page(category.cycle)
-    return render_template("awards/staff_criterion_form.html", form=form, category=category, criterion=None)
-
-
+@blueprint.route(
+    "/admin/awards/categories/<int:category_id>/criteria/new", methods=["GET", "POST"], endpoint="new_criterion"
+)
 @blueprint.route("/admin/awards/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @requires(Role.STAFF)
-def edit_criterion(criterion_id):
-    criterion = db.get_or_404(AwardCriterion, criterion_id)
+def edit_criterion(category_id=None, criterion_id=None):
+    """A new criterion of a category, or changes to one (both refused once nominations open)."""
+    criterion = db.get_or_404(AwardCriterion, criterion_id) if criterion_id is not None else None
+    category = criterion.category if criterion is not None else db.get_or_404(AwardCategory, category_id)
     form = CriterionForm()
-    if not form.is_submitted():
+    if criterion is not None and not form.is_submitted():
         form.show(criterion)
     if form.validate_on_submit():
         with carry_out(form) as call:
-            cycles.edit_criterion(current_user, criterion, **form.criterion_values())
+            if criterion is None:
+                cycles.add_criterion(current_user, category, **form.criterion_values())
+            else:
+                cycles.edit_criterion(current_user, criterion, **form.criterion_values())
         if call.succeeded:
-            flash("Criterion saved.", "success")
-            return _cycle_page(criterion.category.cycle)
-    return render_template(
-        "awards/staff_criterion_form.html", form=form, category=criterion.category, criterion=criterion
-    )
+            flash(f"Criterion added to {category.name}." if criterion is None else "Criterion saved.", "success")
+            return _cycle_page(category.cycle)
+    return render_template("awards/staff_criterion_form.html", form=form, category=category, criterion=criterion)
 
 
 @blueprint.route("/admin/awards/criteria/<int:criterion_id>/delete", methods=["POST"])
