@@ -91,7 +91,7 @@ def cycle_refusals(values, cycle=None, now=None) -> list[AwardsError]:
     if results_due and judging_closes and results_due < judging_closes.date():
         refuse("Results are due no earlier than judging closes", "results_due_on")
     if cycle is not None and cycle.criteria_frozen(now):
-        if opens and opens != cycle.nominations_open_at:
+        if opens and _to_the_minute(opens) != _to_the_minute(cycle.nominations_open_at):
             refuse(
                 f"Nominations opened on {format_datetime(cycle.nominations_open_at)}: that date can no longer change",
                 "nominations_open_at",
@@ -99,6 +99,11 @@ def cycle_refusals(values, cycle=None, now=None) -> list[AwardsError]:
         if values.get("blind") is not None and values["blind"] != cycle.blind:
             refuse("Whether judging is blind cannot change once nominations have opened", "blind")
     return refusals
+
+
+def _to_the_minute(moment):
+    """Forms give times to the minute: a stored time with seconds is the same time to them."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def _check(refusals):

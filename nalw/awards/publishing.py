@@ -123,6 +123,12 @@ def publish_results(actor, cycle, now):
         raise judging.JudgingError("Judging is still open. Publish once it has closed.")
     first_time = cycle.published_at is None
     if first_time:
+        undecided = categories_without_a_winner(cycle)
+        if undecided:
+            raise judging.JudgingError(
+                f"Choose a winner in {', '.join(undecided)} before publishing: every nominator there would "
+                "otherwise be told their nomination did not win."
+            )
         cycle.published_at = now
         record_audit(actor, "awards.results_published", cycle, after={"published_at": now}, summary=cycle.title)
     queued = 0
@@ -160,6 +166,24 @@ def publish_results(actor, cycle, now):
             f"The results were published on {format_datetime(cycle.published_at)}. Nobody was emailed again."
         )
     return queued
+
+
+def categories_without_a_winner(cycle) -> list[str]:
+    """The names of the cycle's categories that have eligible nominations but no winner chosen yet."""
+    winners = sa.select(Nomination.category_id).where(Nomination.outcome == AwardOutcome.WINNER)
+    return list(
+        db.session.scalars(
+            sa.select(AwardCategory.name)
+            .join(Nomination, Nomination.category_id == AwardCategory.id)
+            .where(
+                AwardCategory.cycle_id == cycle.id,
+                Nomination.status == NominationStatus.ELIGIBLE,
+                AwardCategory.id.not_in(winners),
+            )
+            .group_by(AwardCategory.id, AwardCategory.name, AwardCategory.position)
+            .order_by(AwardCategory.position, AwardCategory.id)
+        )
+    )
 
 
 def published_outcomes(cycle):

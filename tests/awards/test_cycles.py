@@ -232,6 +232,20 @@ def test_the_default_categories_are_the_specs_with_weighted_criteria_and_seeding
         assert all(criterion.weight >= 1 and criterion.word_limit >= 100 for criterion in category.criteria)
 
 
+def test_an_opening_stored_with_seconds_is_the_same_opening_as_the_form_gives_to_the_minute(app):
+    cycle = AwardCycleFactory(phase="nominating")
+    cycle.nominations_open_at = cycle.nominations_open_at.replace(second=35, microsecond=524070)
+    values = {name: getattr(cycle, name) for name in cycles.CYCLE_FIELDS}
+    as_the_form_sends_it = cycle.nominations_open_at.replace(second=0, microsecond=0)
+    later = cycle.judging_closes_at + dt.timedelta(days=2)
+
+    cycles.edit_cycle(
+        staff_member(), cycle, **{**values, "nominations_open_at": as_the_form_sends_it, "judging_closes_at": later}
+    )
+
+    assert cycle.judging_closes_at == later
+
+
 def test_staff_edit_a_cycle_on_a_form_showing_its_dates_in_uk_time(client):
     cycle = AwardCycleFactory(phase="not_open", year=2032)
     sign_in(client, staff_member())

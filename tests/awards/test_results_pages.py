@@ -221,6 +221,22 @@ def test_publishing_is_refused_while_judging_is_open(category):
     assert category.cycle.published_at is None
 
 
+def test_publishing_is_refused_while_a_category_with_eligible_nominations_has_no_winner(category):
+    other = AwardCategoryFactory(cycle=category.cycle, name="Team of the Year")
+    chosen = NominationFactory(category=category, status="eligible")
+    NominationFactory(category=other, status="eligible")
+    AwardCategoryFactory(cycle=category.cycle, name="Community Group")  # no eligible nominations: no winner needed
+    closed(category)
+    staff = staff_member()
+    publishing.choose_outcome(staff, chosen, AwardOutcome.WINNER, utcnow())
+
+    with pytest.raises(JudgingError, match="Choose a winner in Team of the Year before publishing"):
+        publishing.publish_results(staff, category.cycle, utcnow())
+
+    assert category.cycle.published_at is None
+    assert not [message for message in db.session.scalars(sa.select(OutboxMessage)) if "result" in message.template]
+
+
 def test_the_results_page_takes_the_same_queries_for_few_or_many_nominations(staff_client, category, count_queries):
     judges = [judge_of(category) for _ in range(2)]
     made = []
