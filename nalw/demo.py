@@ -90,6 +90,10 @@ REGISTER_MEMBERS = [
     ("Hannah Clarke", Region.EAST_OF_ENGLAND),
     ("Imran Hussain", Region.EAST_MIDLANDS),
     ("Jade Thompson", Region.SOUTH_EAST),
+    # The North West, for the staff dashboard's question: who there is behind on CPD this year?
+    ("Kieran Walsh", Region.NORTH_WEST),
+    ("Laura Bennett", Region.NORTH_WEST),
+    ("Mohammed Ali", Region.NORTH_WEST),
 ]
 
 
@@ -212,6 +216,30 @@ def seed_demo_memberships(created):
         demo_membership(
             person, "Link Worker", "Demo Primary Care Network", EmployerType.GP_PRACTICE_OR_PCN, region, staff, True
         )
+
+
+def seed_demo_income():
+    """The register members' fees, paid by invoice, dated across the last six months (as if they had joined
+    month by month), and one of them partly refunded the month after, so the dashboard's income by month, net
+    of refunds, has something to show."""
+    from nalw.payments import services as payment_services
+    from nalw.payments.models import Payment, Refund
+
+    people = [_person(f"register{index}@demo.nalw.org.uk") for index in range(1, len(REGISTER_MEMBERS) + 1)]
+    fees = db.session.scalars(
+        sa.select(Payment).where(Payment.person_id.in_([person.id for person in people])).order_by(Payment.id)
+    ).all()
+    if not fees or db.session.scalar(
+        sa.select(sa.func.count(Refund.id)).where(Refund.payment_id.in_([fee.id for fee in fees]))
+    ):
+        return
+    now = utcnow()
+    for index, fee in enumerate(fees):
+        fee.created_at = fee.succeeded_at = now - dt.timedelta(days=30 * (index % 6) + 10)
+    refunded = fees[2]  # paid about two months ago, refunded a month later
+    refund = payment_services.request_refund(_person("admin@demo.nalw.org.uk"), refunded, 1000, "Paid twice by invoice")
+    refund.created_at = refunded.succeeded_at + dt.timedelta(days=30)
+    db.session.flush()
 
 
 def seed_demo_audit():
@@ -470,6 +498,7 @@ def seed_command():
         raise click.ClickException("Demo data is never seeded in production.")
     created = seed_demo_people()
     seed_demo_memberships(created)
+    seed_demo_income()
     seed_demo_audit()
     seed_demo_events()
     seed_demo_insight()
