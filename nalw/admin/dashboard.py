@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nalw.admin import services as admin_services
+from nalw.awards import figures as award_figures
 from nalw.core.charts import bar_chart
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxStatus
@@ -224,6 +225,23 @@ def events_section(_period, now):
     return {"events": event_listings.upcoming_with_places(now, UPCOMING_EVENTS)}
 
 
+def awards_section(_period, now):
+    """The current awards cycle: nominations per category by screening status, and judging progress."""
+    figures = award_figures.dashboard_figures(now)
+    statuses = award_figures.COUNTED_STATUSES
+    chart = None
+    if figures.categories:
+        chart = bar_chart(
+            "nominations-by-category-chart",
+            "Nominations by category",
+            "Submitted nominations in each category by screening status; the table beside gives the figures.",
+            [category.name for category in figures.categories],
+            [(status.label, [category.count(status) for category in figures.categories]) for status in statuses],
+            horizontal=True,
+        )
+    return {"figures": figures, "statuses": statuses, "chart": chart}
+
+
 # (name: the template admin/dashboard/_<name>.html, heading, the function giving what it shows), in page order.
 SECTIONS = (
     ("members", "Members", members_section),
@@ -233,6 +251,7 @@ SECTIONS = (
     ("income", "Income", income_section),
     ("compliance", "CPD compliance", compliance_section),
     ("events", "Upcoming events", events_section),
+    ("awards", "Awards", awards_section),
     ("emails", "Emails", emails_section),
 )
 

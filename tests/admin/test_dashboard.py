@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from nalw.awards.models import AwardCycle
 from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
@@ -19,11 +20,17 @@ from nalw.extensions import db
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
 from tests.factories import (
+    AwardCategoryFactory,
+    AwardCycleFactory,
     CpdEntryFactory,
     EventFactory,
     MembershipFactory,
+    NominationFactory,
     PaymentFactory,
+    declared,
+    judge_of,
     saved_card,
+    scored,
     tier_named,
 )
 from tests.helpers import page_text
@@ -401,6 +408,73 @@ def test_the_chart_stylesheet_is_the_one_pygal_makes():
     assert (ROOT / "static/css/charts.css").read_text() == chart_stylesheet()
 
 
+# --- Awards ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def awards_in_judging():
+    """The 2041 cycle is judging: "Practice" has 1 submitted, 2 eligible, 1 not eligible and a draft; two judges,
+    one scored one nomination, the other declared a conflict on the other. "Team" has one eligible and no judges.
+    The 2040 cycle (published) and the 2042 cycle (not open) must not count."""
+    old = AwardCategoryFactory(cycle=AwardCycleFactory(year=2040, phase="published"), name="Old")
+    NominationFactory(category=old, status="eligible")
+    AwardCategoryFactory(cycle=AwardCycleFactory(year=2042, phase="not_open"), name="Next year")
+    cycle = AwardCycleFactory(year=2041, phase="judging")
+    practice = AwardCategoryFactory(cycle=cycle, name="Practice")
+    team = AwardCategoryFactory(cycle=cycle, name="Team")
+    NominationFactory(category=practice, status="submitted")
+    first, second = (NominationFactory(category=practice, status="eligible") for _ in range(2))
+    NominationFactory(category=practice, status="ineligible")
+    NominationFactory(category=practice, status="draft")
+    NominationFactory(category=team, status="eligible")
+    scorer, conflicted = judge_of(practice), judge_of(practice)
+    scored(scorer, first, 4)
+    declared(conflicted, second, conflicted=True)
+    return cycle
+
+
+def test_nominations_per_category_by_status_in_the_current_cycle(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    nominations = table(response, "Nominations by category, Link Worker Day Awards 2041")
+    assert nominations == {"Practice": ["1", "2", "1", "4"], "Team": ["0", "1", "0", "1"]}
+    assert "Old" not in nominations and "Next year" not in nominations
+
+
+def test_judging_progress_per_category_counts_sheets_due_scored_and_conflicts(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    # Practice: the scorer has both eligible nominations due, the conflicted judge one (the conflict leaves it).
+    assert table(response, "Judging progress by category") == {
+        "Practice": ["2", "1", "3", "1", "0"],
+        "Team": ["0", "0", "0", "0", "0"],
+    }
+    judging_page = f"/admin/awards/cycles/{awards_in_judging.id}/judges"
+    assert set(links_in_row(response, "Judging progress by category", "Practice")) == {judging_page}
+
+
+def _rows_of_list(client, link):
+    response = client.get(link)
+    assert response.status_code == 200
+    for caption, rows in tables_of(response).items():
+        if caption.startswith("Nominations"):
+            return [row[0][0] for row in rows if len(row) > 1]
+    raise AssertionError("no list of nominations")
+
+
+def test_each_nominations_figure_links_to_the_screening_list_of_exactly_those(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    figures = table(response, "Nominations by category")
+    for category in ("Practice", "Team"):
+        links = links_in_row(response, "Nominations by category", category)
+        assert len(links) == 4
+        for figure, link in zip(figures[category], links, strict=True):
+            assert f"/admin/awards/cycles/{awards_in_judging.id}/nominations?" in link
+            assert len(_rows_of_list(staff_client, link)) == int(figure), link
+
+
+def test_with_no_awards_cycle_the_section_says_so(staff_client):
+    assert "No awards cycle yet" in page_text(staff_client.get("/admin/"))
+
+
 def _more_of_everything(count):
     for number in range(count):
         membership = MembershipFactory(region=list(Region)[number % 12], grace=number % 3 == 0)
@@ -413,6 +487,19 @@ def _more_of_everything(count):
         waiting_list.join_waiting_list(small, membership.person)
     MembershipFactory(paid=True)
     MembershipFactory(lapsed=True)
+    category = AwardCategoryFactory(cycle=_cycle_for_counting())
+    for status in ("submitted", "eligible", "ineligible"):
+        NominationFactory(category=category, status=status)
+    judge = judge_of(category)
+    for nomination in [NominationFactory(category=category, status="eligible") for _ in range(count)]:
+        scored(judge, nomination, 3)
+
+
+def _cycle_for_counting():
+    """The one judging cycle the query count test fills: made the first time, then found again."""
+    return db.session.scalar(sa.select(AwardCycle).where(AwardCycle.year == 2041)) or AwardCycleFactory(
+        year=2041, phase="judging"
+    )
 
 
 def test_the_page_takes_the_same_queries_whatever_the_data(app, staff_client, count_queries):
