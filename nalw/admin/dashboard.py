@@ -117,7 +117,15 @@ def members_section(_period, _now):
         [("Active", [row[1] for row in regions]), ("In grace", [row[2] for row in regions])],
         horizontal=True,
     )
-    return {"tiers": tiers, "regions": regions, "active": active, "grace": grace, "chart": chart}
+    return {
+        "tiers": tiers,
+        "regions": regions,
+        "active": active,
+        "grace": grace,
+        "chart": chart,
+        # The members list's status filter for each column: the rows behind each figure.
+        "statuses": (MembershipStatus.ACTIVE.value, MembershipStatus.GRACE.value),
+    }
 
 
 def applications_section(_period, now):
@@ -130,7 +138,20 @@ def renewals_section(_period, _now):
     today = london_today()
     last_day = today + dt.timedelta(days=RENEWALS_AHEAD_DAYS)
     due, automatic = renewals.renewals_due_between(today, last_day)
-    return {"due": due, "automatic": automatic, "by_hand": due - automatic, "last_day": last_day}
+    # The members list filters by the month a membership ends in: the whole of each month the 30 days touch,
+    # with its own figure, so each link leads to a list of exactly the members its figure counts.
+    months = [
+        (month, renewals.renewals_due_between(month, _next_month(month) - dt.timedelta(days=1))[0])
+        for month in Period(today, last_day).months()
+    ]
+    return {
+        "due": due,
+        "automatic": automatic,
+        "by_hand": due - automatic,
+        "last_day": last_day,
+        "months": months,
+        "status": MembershipStatus.ACTIVE.value,
+    }
 
 
 def leavers_section(period, _now):
@@ -141,6 +162,8 @@ def leavers_section(period, _now):
     return {
         "lapsed": changes.get(MembershipStatus.LAPSED, 0),
         "resigned": changes.get(MembershipStatus.RESIGNED, 0),
+        "lapsed_status": MembershipStatus.LAPSED.value,
+        "resigned_status": MembershipStatus.RESIGNED.value,
     }
 
 

@@ -150,6 +150,76 @@ def test_members_by_tier_and_region_count_active_and_grace_once_each_in_their_cu
     assert "4 members in good standing: 3 active and 1 in their grace period" in page_text(response)
 
 
+def _members_listed(client, link):
+    """The names on the members list a dashboard link leads to (every page: the test lists are short)."""
+    assert link.startswith("/admin/members?"), link
+    response = client.get(link)
+    assert response.status_code == 200
+    for caption, rows in tables_of(response).items():
+        if caption.startswith("Members"):
+            return sorted(row[0][0] for row in rows if len(row) > 1)
+    raise AssertionError("no list of members")
+
+
+def test_each_members_figure_links_to_the_members_list_of_exactly_those(staff_client):
+    north_west = {"region": Region.NORTH_WEST}
+    MembershipFactory(person__name="Active NW", **north_west)
+    MembershipFactory(person__name="Grace NW", grace=True, **north_west)
+    MembershipFactory(person__name="Lapsed NW", lapsed=True, **north_west)
+    MembershipFactory(person__name="Active London", region=Region.LONDON)
+    student = MembershipFactory(tier=tier_named("Student or Trainee"), resigned=True, region=Region.WALES)
+    MembershipFactory(person=student.person, region=Region.WALES)
+    MembershipFactory(person__name="Student", tier=tier_named("Student or Trainee"), region=Region.WALES)
+
+    response = staff_client.get("/admin/")
+
+    for caption in ("Members in good standing by tier", "Members in good standing by region"):
+        for first_cell, figures in table(response, caption).items():
+            links = links_in_row(response, caption, first_cell)
+            assert len(links) == 2  # active and in grace; the total adds them up
+            for figure, link in zip(figures[:2], links, strict=True):
+                assert len(_members_listed(staff_client, link)) == int(figure), (first_cell, link)
+    link_worker = links_in_row(response, "Members in good standing by tier", "Link Worker")
+    assert "status=active" in link_worker[0] and "status=grace" in link_worker[1]
+    assert _members_listed(staff_client, link_worker[1]) == ["Grace NW"]
+    north_west_grace = links_in_row(response, "Members in good standing by region", "North West")[1]
+    assert "region=north_west" in north_west_grace
+    assert _members_listed(staff_client, north_west_grace) == ["Grace NW"]
+
+
+def test_renewal_months_link_to_the_members_renewing_in_each(staff_client):
+    today = london_today()
+    following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    MembershipFactory(person__name="Ends This Month", expires_on=today)
+    MembershipFactory(person__name="Ends Next Month", expires_on=following + dt.timedelta(days=2))
+    MembershipFactory(person__name="Ends In Grace", grace=True, expires_on=today)  # not active: not due
+    db.session.flush()
+
+    response = staff_client.get("/admin/")
+    months = table(response, "Active memberships ending in each month")
+
+    assert months[f"{today:%B %Y}"] == ["1"] and months[f"{following:%B %Y}"] == ["1"]
+    for month, figures in months.items():
+        [link] = links_in_row(response, "Active memberships ending in each month", month)
+        assert "status=active" in link and "renews_in=" in link
+        assert len(_members_listed(staff_client, link)) == int(figures[0])
+    [this_month] = links_in_row(response, "Active memberships ending in each month", f"{today:%B %Y}")
+    assert _members_listed(staff_client, this_month) == ["Ends This Month"]
+
+
+def test_lapses_and_resignations_link_to_the_members_list_by_status(staff_client):
+    MembershipFactory(person__name="Lapsed One", lapsed=True)
+    MembershipFactory(person__name="Lapsed Two", lapsed=True)
+    MembershipFactory(person__name="Resigned One", resigned=True)
+    MembershipFactory(person__name="Still Here")
+
+    response = staff_client.get("/admin/?period=this_month")
+
+    assert "Lapsed 2 memberships lapsed" in page_text(response)
+    assert _members_listed(staff_client, href(response, "Every member lapsed now")) == ["Lapsed One", "Lapsed Two"]
+    assert _members_listed(staff_client, href(response, "Every member resigned now")) == ["Resigned One"]
+
+
 # --- Applications and renewals -----------------------------------------------------------------------
 
 
