@@ -13,7 +13,7 @@ from nalw.events import services as event_services
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors
-from tests.factories import EventFactory, PaymentFactory
+from tests.factories import AwardCategoryFactory, EventFactory, NominationFactory, PaymentFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +28,27 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     PaymentFactory(person=behind, refunded_pence=1000)
     event = EventFactory(title="Dashboard roadshow", capacity=1, staff=staff)
     event_services.book_place(event, behind)
+    category = AwardCategoryFactory(name="Link Worker of the Year", staff=staff)
+    NominationFactory(category=category, nominee_name="Nia Nominee", staff=staff)
     db.session.commit()
 
     sign_in(page, staff)
     open_page(page, "/admin/")
     expect(page.get_by_role("img", name="Members in good standing by region")).to_be_visible()
     expect(page.get_by_role("img", name="Income by month, net of refunds")).to_be_visible()
+    expect(page.get_by_role("img", name="Nominations by category")).to_be_visible()
     report.check("staff dashboard")
+
+    page.get_by_role("row", name=re.compile("^Link Worker of the Year 1 ")).get_by_role("link").first.click()
+    expect(page.get_by_role("link", name="Nia Nominee")).to_be_visible()
+    report.check("screening list from the dashboard")
+
+    open_page(page, "/admin/")
+    page.get_by_role("link", name=re.compile(r"^2 active$")).click()
+    expect(page.get_by_role("link", name="Nell Northwest")).to_be_visible()
+    report.check("members list from the dashboard")
+
+    open_page(page, "/admin/")
 
     page.get_by_label("From").fill("2026-10-31")
     page.get_by_label("To").fill("2026-10-01")
