@@ -16,7 +16,7 @@ from flask import url_for
 from sqlalchemy.orm import defer, selectinload
 
 from nalw.admin.notes import notes_about
-from nalw.awards.screening import nominations_of_person
+from nalw.awards.summaries import nominations_of
 from nalw.core.audit import AuditEntry
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
@@ -193,7 +193,7 @@ def account_changes(record) -> Iterable[TimelineEvent]:
 def award_nominations(record) -> Iterable[TimelineEvent]:
     """Nominations they made and nominations naming them (by their email), once submitted; staff only."""
     person = record.person
-    for nomination in nominations_of_person(person.id, person.email):
+    for nomination in nominations_of(person.id, person.email):
         cycle = nomination.category.cycle
         made = nomination.nominator_id == person.id
         named = (nomination.nominee_email or "") == (person.email or "").lower()

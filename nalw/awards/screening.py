@@ -6,9 +6,8 @@ callers commit.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import lazyload
 
-from nalw.accounts.models import Person
 from nalw.awards.errors import AwardsError
 from nalw.awards.models import AwardCategory, AwardCycle, Nomination, NominationStatus
 from nalw.core.audit import record_audit
@@ -119,30 +118,3 @@ def mark_ineligible(actor, nomination, reason, now=None) -> Nomination:
         link=absolute_link("awards.my_nominations"),
     )
     return nomination
-
-
-def nominations_of_person(person_id, email) -> list[Nomination]:
-    """For staff only (the member page's time line): the submitted nominations a person made, and those naming
-    them (their email is the nominee's), oldest first, in one query. Never for judges: it names the nominator
-    and the nominee whatever a blind cycle hides."""
-    email = (email or "").lower()
-    naming = Nomination.nominee_email == email if email else sa.false()
-    return (
-        db.session.scalars(
-            sa.select(Nomination)
-            .options(
-                lazyload(Nomination.answers),
-                lazyload(Nomination.evidence),
-                joinedload(Nomination.category).joinedload(AwardCategory.cycle),
-                joinedload(Nomination.category).lazyload(AwardCategory.criteria),
-                joinedload(Nomination.nominator).lazyload(Person.role_grants),
-            )
-            .where(
-                Nomination.status != NominationStatus.DRAFT,
-                sa.or_(Nomination.nominator_id == person_id, naming),
-            )
-            .order_by(Nomination.submitted_at, Nomination.id)
-        )
-        .unique()
-        .all()
-    )
