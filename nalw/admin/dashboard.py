@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nalw.admin import services as admin_services
+from nalw.awards import figures as award_figures
 from nalw.core.charts import bar_chart
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxStatus
@@ -116,7 +117,15 @@ def members_section(_period, _now):
         [("Active", [row[1] for row in regions]), ("In grace", [row[2] for row in regions])],
         horizontal=True,
     )
-    return {"tiers": tiers, "regions": regions, "active": active, "grace": grace, "chart": chart}
+    return {
+        "tiers": tiers,
+        "regions": regions,
+        "active": active,
+        "grace": grace,
+        "chart": chart,
+        # The members list's status filter for each column: the rows behind each figure.
+        "statuses": (MembershipStatus.ACTIVE.value, MembershipStatus.GRACE.value),
+    }
 
 
 def applications_section(_period, now):
@@ -129,7 +138,20 @@ def renewals_section(_period, _now):
     today = london_today()
     last_day = today + dt.timedelta(days=RENEWALS_AHEAD_DAYS)
     due, automatic = renewals.renewals_due_between(today, last_day)
-    return {"due": due, "automatic": automatic, "by_hand": due - automatic, "last_day": last_day}
+    # The members list filters by the month a membership ends in: the whole of each month the 30 days touch,
+    # with its own figure, so each link leads to a list of exactly the members its figure counts.
+    months = [
+        (month, renewals.renewals_due_between(month, _next_month(month) - dt.timedelta(days=1))[0])
+        for month in Period(today, last_day).months()
+    ]
+    return {
+        "due": due,
+        "automatic": automatic,
+        "by_hand": due - automatic,
+        "last_day": last_day,
+        "months": months,
+        "status": MembershipStatus.ACTIVE.value,
+    }
 
 
 def leavers_section(period, _now):
@@ -140,6 +162,8 @@ def leavers_section(period, _now):
     return {
         "lapsed": changes.get(MembershipStatus.LAPSED, 0),
         "resigned": changes.get(MembershipStatus.RESIGNED, 0),
+        "lapsed_status": MembershipStatus.LAPSED.value,
+        "resigned_status": MembershipStatus.RESIGNED.value,
     }
 
 
@@ -224,6 +248,23 @@ def events_section(_period, now):
     return {"events": event_listings.upcoming_with_places(now, UPCOMING_EVENTS)}
 
 
+def awards_section(_period, now):
+    """The current awards cycle: nominations per category by screening status, and judging progress."""
+    figures = award_figures.dashboard_figures(now)
+    statuses = award_figures.COUNTED_STATUSES
+    chart = None
+    if figures.categories:
+        chart = bar_chart(
+            "nominations-by-category-chart",
+            "Nominations by category",
+            "Submitted nominations in each category by screening status; the table beside gives the figures.",
+            [category.name for category in figures.categories],
+            [(status.label, [category.count(status) for category in figures.categories]) for status in statuses],
+            horizontal=True,
+        )
+    return {"figures": figures, "statuses": statuses, "chart": chart}
+
+
 # (name: the template admin/dashboard/_<name>.html, heading, the function giving what it shows), in page order.
 SECTIONS = (
     ("members", "Members", members_section),
@@ -233,6 +274,7 @@ SECTIONS = (
     ("income", "Income", income_section),
     ("compliance", "CPD compliance", compliance_section),
     ("events", "Upcoming events", events_section),
+    ("awards", "Awards", awards_section),
     ("emails", "Emails", emails_section),
 )
 

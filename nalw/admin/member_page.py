@@ -16,6 +16,7 @@ from flask import url_for
 from sqlalchemy.orm import defer, selectinload
 
 from nalw.admin.notes import notes_about
+from nalw.awards.summaries import nominations_of
 from nalw.core.audit import AuditEntry
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
@@ -189,6 +190,31 @@ def account_changes(record) -> Iterable[TimelineEvent]:
         yield TimelineEvent(entry.created_at, "Account", entry.summary or entry.action, by=_name(entry.actor))
 
 
+def award_nominations(record) -> Iterable[TimelineEvent]:
+    """Nominations they made and nominations naming them (by their email), once submitted; staff only."""
+    person = record.person
+    for nomination in nominations_of(person.id, person.email):
+        cycle = nomination.category.cycle
+        made = nomination.nominator_id == person.id
+        named = (nomination.nominee_email or "") == (person.email or "").lower()
+        if made and named:
+            title = f"Nominated themselves for {nomination.category.name} ({cycle.title})"
+        elif made:
+            title = f"Nominated {nomination.nominee_name} for {nomination.category.name} ({cycle.title})"
+        else:
+            title = f"Nominated for {nomination.category.name} ({cycle.title}) by {nomination.nominator.name}"
+        detail = nomination.status.label
+        if nomination.outcome is not None and cycle.published_at is not None:
+            detail += f"; {nomination.outcome.label}"
+        yield TimelineEvent(
+            nomination.submitted_at,
+            "Awards",
+            title,
+            detail,
+            link=url_for("awards.staff_nomination", nomination_id=nomination.id),
+        )
+
+
 def staff_notes(record) -> Iterable[TimelineEvent]:
     for note in notes_about(record.person.id):
         yield TimelineEvent(note.created_at, "Note", "Staff note", note.body, by=_name(note.author))
@@ -201,6 +227,7 @@ TIMELINE_SOURCES = [
     events,
     emails,
     account_changes,
+    award_nominations,
     staff_notes,
 ]
 

@@ -11,7 +11,8 @@ from nalw.awards.nominations import MOST_EVIDENCE_FILES, answer_field
 from nalw.awards.screening import LONGEST_REASON
 from nalw.awards.words import count_words
 from nalw.core.evidence_files import evidence_size_limit
-from nalw.core.forms import UkTimeField, choice_field, text_field, whole_number_field
+from nalw.core.forms import FilterForm, UkTimeField, choice_field, text_field, whole_number_field
+from nalw.core.listing import chosen
 from nalw.core.regions import Region, region_choices
 
 
@@ -242,11 +243,8 @@ def _any(choices):
     return [SelectChoice("", "Any"), *choices]
 
 
-class ScreeningFilterForm(FlaskForm):
+class ScreeningFilterForm(FilterForm):
     """The screening list's filters, read from the query string; the view passes the cycle's categories."""
-
-    class Meta:
-        csrf = False
 
     category = SelectField(
         "Category", choices=lambda form, _field: _any(form.categories_offered), validators=[Optional()]
@@ -266,3 +264,9 @@ class ScreeningFilterForm(FlaskForm):
     def __init__(self, *args, categories=(), **kwargs):
         self.categories_offered = [SelectChoice(str(category.id), category.name) for category in categories]
         super().__init__(*args, **kwargs)
+
+    def filters(self) -> dict:
+        return {
+            "category_id": int(self.category.data) if self.category.data else None,
+            "status": chosen(self.status, NominationStatus),
+        }

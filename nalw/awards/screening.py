@@ -5,8 +5,6 @@ nominations and the list they see must not shift under them. Every decision is a
 callers commit.
 """
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
@@ -15,7 +13,6 @@ from nalw.awards.models import AwardCategory, AwardCycle, Nomination, Nomination
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
-from nalw.core.paging import Page
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members import services as member_services
@@ -24,21 +21,17 @@ SCREENED_STATUSES = (NominationStatus.SUBMITTED, NominationStatus.ELIGIBLE, Nomi
 LONGEST_REASON = 2000
 
 
-@dataclass
-class ScreeningRow:
-    nomination: Nomination
-    # The nominee's current membership, where their email is a member's; None otherwise.
-    membership: object = None
-
-
-def screening_page(cycle, *, page, per_page, category_id=None, status=None) -> Page:
-    """A page of a cycle's submitted nominations (never drafts), oldest first, each with the nominee's
-    membership where their email matches a member's."""
+def screening_list(cycle, *, category_id=None, status=None):
+    """A cycle's submitted nominations (never drafts), oldest first, in `category_id` and `status` where given:
+    rows of (nomination, the nominee's membership status, its number), the membership where the nominee's
+    email is a current member's (None otherwise)."""
+    membership = member_services.current_memberships_by_email_subquery()
     statement = (
-        sa.select(Nomination)
+        sa.select(Nomination, membership.c.status, membership.c.number)
         # The list shows no answers or files: leave them unloaded.
         .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
         .join(Nomination.category)
+        .outerjoin(membership, membership.c.email == Nomination.nominee_email)
         .where(AwardCategory.cycle_id == cycle.id, Nomination.status.in_(SCREENED_STATUSES))
         .order_by(Nomination.submitted_at, Nomination.id)
     )
@@ -46,11 +39,7 @@ def screening_page(cycle, *, page, per_page, category_id=None, status=None) -> P
         statement = statement.where(Nomination.category_id == category_id)
     if status is not None:
         statement = statement.where(Nomination.status == status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    nominations = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    memberships = member_services.current_memberships_by_email(nomination.nominee_email for nomination in nominations)
-    rows = [ScreeningRow(nomination, memberships.get(nomination.nominee_email or "")) for nomination in nominations]
-    return Page(items=rows, page=page, per_page=per_page, total=total)
+    return statement
 
 
 def counts_by_category(cycle) -> dict[int, dict[NominationStatus, int]]:

@@ -1,7 +1,9 @@
 """Staff pages of the awards: cycles with their dates, categories and criteria (fixed once nominations
 open), the default categories, and screening nominations."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import functools
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from nalw.awards import blueprint, cycles, defaults, nominations, screening
@@ -16,9 +18,9 @@ from nalw.awards.models import (
 )
 from nalw.core import evidence_files
 from nalw.core.forms import EmptyForm, carry_out, validate_all
-from nalw.core.paging import page_number
+from nalw.core.listing import Column, Listing
 from nalw.core.permissions import Role, requires
-from nalw.core.time import utcnow
+from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
 PER_PAGE = 50
@@ -183,19 +185,61 @@ def delete_criterion(criterion_id):
 # --- Screening ----------------------------------------------------------------------------------------
 
 
+def _standing(row):
+    nomination, status, number = row
+    if status is not None:
+        return f"{status.label} ({number})" if number else status.label
+    return "No membership found" if nomination.nominee_email else "No email given"
+
+
+def _nominee(row):
+    nomination = row[0]
+    text = nomination.nominee_name
+    if nomination.nominee_organisation:
+        text += f", {nomination.nominee_organisation}"
+    return f"{text} (self-nomination)" if nomination.is_self_nomination else text
+
+
+def _screening(cycle) -> Listing:
+    """The cycle's submitted nominations: filtered, paged and exported as CSV the way every staff list is."""
+    return Listing(
+        caption=f"Nominations for {cycle.title}, oldest first",
+        filter_form=functools.partial(ScreeningFilterForm, categories=cycle.categories),
+        query=functools.partial(screening.screening_list, cycle),
+        columns=(
+            Column("Nominee", _nominee, link=lambda row: url_for("awards.staff_nomination", nomination_id=row[0].id)),
+            Column("Nominee email", lambda row: row[0].nominee_email, on_page=False),
+            Column("Category", lambda row: row[0].category.name),
+            Column("Nominated by", lambda row: row[0].nominator.name),
+            Column("Nominator email", lambda row: row[0].nominator.email, on_page=False),
+            Column("Submitted", lambda row: format_datetime(row[0].submitted_at)),
+            Column("Member standing", _standing),
+            Column("Status", lambda row: row[0].status.label),
+            Column("Reason not eligible", lambda row: row[0].ineligible_reason, on_page=False),
+        ),
+        endpoint="awards.screening_list",
+        csv_endpoint="awards.screening_list_csv",
+        filename=f"nominations-{cycle.year}.csv",
+        per_page=PER_PAGE,
+        empty="No nominations match these filters.",
+    )
+
+
 @blueprint.route("/admin/awards/cycles/<int:cycle_id>/nominations")
 @requires(Role.STAFF)
 def screening_list(cycle_id):
     cycle = db.get_or_404(AwardCycle, cycle_id)
-    form = ScreeningFilterForm(request.args, categories=cycle.categories)
-    category_id = status = None
-    if form.validate():
-        category_id = int(form.category.data) if form.category.data else None
-        status = NominationStatus(form.status.data) if form.status.data else None
-    page = screening.screening_page(
-        cycle, page=page_number(), per_page=PER_PAGE, category_id=category_id, status=status
+    return render_template(
+        "awards/staff_screening.html", cycle=cycle, listing=_screening(cycle).page(cycle_id=cycle.id)
     )
-    return render_template("awards/staff_screening.html", cycle=cycle, page=page, form=form)
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/nominations.csv")
+@requires(Role.STAFF)
+def screening_list_csv(cycle_id):
+    """The nominations the list's filters select, every one of them."""
+    cycle = db.get_or_404(AwardCycle, cycle_id)
+    return _screening(cycle).csv(cycle_id=cycle.id)
 
 
 def _screening_page(nomination, ineligible_form):

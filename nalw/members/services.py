@@ -546,6 +546,20 @@ def save_tier(
     return tier
 
 
+def current_memberships_by_email_subquery():
+    """(email, status, number) of each account's current personal membership, as a subquery another domain's
+    list joins on an email (awards screening: the nominee's standing beside each nomination, in the same query)."""
+    return (
+        sa.select(Person.email.label("email"), Membership.status.label("status"), Membership.number.label("number"))
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.for_organisation.is_(False),
+            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+        )
+        .subquery("current_membership")
+    )
+
+
 def current_memberships_by_email(emails) -> dict[str, Membership]:
     """The current personal membership of each account among `emails` (lower-case) that has one: how other
     domains (awards screening) show a person's standing beside what they know of them, in one query."""

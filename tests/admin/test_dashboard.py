@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from nalw.awards.models import AwardCycle
 from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
@@ -19,11 +20,17 @@ from nalw.extensions import db
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
 from tests.factories import (
+    AwardCategoryFactory,
+    AwardCycleFactory,
     CpdEntryFactory,
     EventFactory,
     MembershipFactory,
+    NominationFactory,
     PaymentFactory,
+    declared,
+    judge_of,
     saved_card,
+    scored,
     tier_named,
 )
 from tests.helpers import page_text
@@ -141,6 +148,76 @@ def test_members_by_tier_and_region_count_active_and_grace_once_each_in_their_cu
     assert by_region["Wales"] == ["1", "0", "1"]
     assert by_region["Scotland"] == ["0", "0", "0"]
     assert "4 members in good standing: 3 active and 1 in their grace period" in page_text(response)
+
+
+def _members_listed(client, link):
+    """The names on the members list a dashboard link leads to (every page: the test lists are short)."""
+    assert link.startswith("/admin/members?"), link
+    response = client.get(link)
+    assert response.status_code == 200
+    for caption, rows in tables_of(response).items():
+        if caption.startswith("Members"):
+            return sorted(row[0][0] for row in rows if len(row) > 1)
+    raise AssertionError("no list of members")
+
+
+def test_each_members_figure_links_to_the_members_list_of_exactly_those(staff_client):
+    north_west = {"region": Region.NORTH_WEST}
+    MembershipFactory(person__name="Active NW", **north_west)
+    MembershipFactory(person__name="Grace NW", grace=True, **north_west)
+    MembershipFactory(person__name="Lapsed NW", lapsed=True, **north_west)
+    MembershipFactory(person__name="Active London", region=Region.LONDON)
+    student = MembershipFactory(tier=tier_named("Student or Trainee"), resigned=True, region=Region.WALES)
+    MembershipFactory(person=student.person, region=Region.WALES)
+    MembershipFactory(person__name="Student", tier=tier_named("Student or Trainee"), region=Region.WALES)
+
+    response = staff_client.get("/admin/")
+
+    for caption in ("Members in good standing by tier", "Members in good standing by region"):
+        for first_cell, figures in table(response, caption).items():
+            links = links_in_row(response, caption, first_cell)
+            assert len(links) == 2  # active and in grace; the total adds them up
+            for figure, link in zip(figures[:2], links, strict=True):
+                assert len(_members_listed(staff_client, link)) == int(figure), (first_cell, link)
+    link_worker = links_in_row(response, "Members in good standing by tier", "Link Worker")
+    assert "status=active" in link_worker[0] and "status=grace" in link_worker[1]
+    assert _members_listed(staff_client, link_worker[1]) == ["Grace NW"]
+    north_west_grace = links_in_row(response, "Members in good standing by region", "North West")[1]
+    assert "region=north_west" in north_west_grace
+    assert _members_listed(staff_client, north_west_grace) == ["Grace NW"]
+
+
+def test_renewal_months_link_to_the_members_renewing_in_each(staff_client):
+    today = london_today()
+    following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    MembershipFactory(person__name="Ends This Month", expires_on=today)
+    MembershipFactory(person__name="Ends Next Month", expires_on=following + dt.timedelta(days=2))
+    MembershipFactory(person__name="Ends In Grace", grace=True, expires_on=today)  # not active: not due
+    db.session.flush()
+
+    response = staff_client.get("/admin/")
+    months = table(response, "Active memberships ending in each month")
+
+    assert months[f"{today:%B %Y}"] == ["1"] and months[f"{following:%B %Y}"] == ["1"]
+    for month, figures in months.items():
+        [link] = links_in_row(response, "Active memberships ending in each month", month)
+        assert "status=active" in link and "renews_in=" in link
+        assert len(_members_listed(staff_client, link)) == int(figures[0])
+    [this_month] = links_in_row(response, "Active memberships ending in each month", f"{today:%B %Y}")
+    assert _members_listed(staff_client, this_month) == ["Ends This Month"]
+
+
+def test_lapses_and_resignations_link_to_the_members_list_by_status(staff_client):
+    MembershipFactory(person__name="Lapsed One", lapsed=True)
+    MembershipFactory(person__name="Lapsed Two", lapsed=True)
+    MembershipFactory(person__name="Resigned One", resigned=True)
+    MembershipFactory(person__name="Still Here")
+
+    response = staff_client.get("/admin/?period=this_month")
+
+    assert "Lapsed 2 memberships lapsed" in page_text(response)
+    assert _members_listed(staff_client, href(response, "Every member lapsed now")) == ["Lapsed One", "Lapsed Two"]
+    assert _members_listed(staff_client, href(response, "Every member resigned now")) == ["Resigned One"]
 
 
 # --- Applications and renewals -----------------------------------------------------------------------
@@ -401,6 +478,73 @@ def test_the_chart_stylesheet_is_the_one_pygal_makes():
     assert (ROOT / "static/css/charts.css").read_text() == chart_stylesheet()
 
 
+# --- Awards ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def awards_in_judging():
+    """The 2041 cycle is judging: "Practice" has 1 submitted, 2 eligible, 1 not eligible and a draft; two judges,
+    one scored one nomination, the other declared a conflict on the other. "Team" has one eligible and no judges.
+    The 2040 cycle (published) and the 2042 cycle (not open) must not count."""
+    old = AwardCategoryFactory(cycle=AwardCycleFactory(year=2040, phase="published"), name="Old")
+    NominationFactory(category=old, status="eligible")
+    AwardCategoryFactory(cycle=AwardCycleFactory(year=2042, phase="not_open"), name="Next year")
+    cycle = AwardCycleFactory(year=2041, phase="judging")
+    practice = AwardCategoryFactory(cycle=cycle, name="Practice")
+    team = AwardCategoryFactory(cycle=cycle, name="Team")
+    NominationFactory(category=practice, status="submitted")
+    first, second = (NominationFactory(category=practice, status="eligible") for _ in range(2))
+    NominationFactory(category=practice, status="ineligible")
+    NominationFactory(category=practice, status="draft")
+    NominationFactory(category=team, status="eligible")
+    scorer, conflicted = judge_of(practice), judge_of(practice)
+    scored(scorer, first, 4)
+    declared(conflicted, second, conflicted=True)
+    return cycle
+
+
+def test_nominations_per_category_by_status_in_the_current_cycle(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    nominations = table(response, "Nominations by category, Link Worker Day Awards 2041")
+    assert nominations == {"Practice": ["1", "2", "1", "4"], "Team": ["0", "1", "0", "1"]}
+    assert "Old" not in nominations and "Next year" not in nominations
+
+
+def test_judging_progress_per_category_counts_sheets_due_scored_and_conflicts(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    # Practice: the scorer has both eligible nominations due, the conflicted judge one (the conflict leaves it).
+    assert table(response, "Judging progress by category") == {
+        "Practice": ["2", "1", "3", "1", "0"],
+        "Team": ["0", "0", "0", "0", "0"],
+    }
+    judging_page = f"/admin/awards/cycles/{awards_in_judging.id}/judges"
+    assert set(links_in_row(response, "Judging progress by category", "Practice")) == {judging_page}
+
+
+def _rows_of_list(client, link):
+    response = client.get(link)
+    assert response.status_code == 200
+    for caption, rows in tables_of(response).items():
+        if caption.startswith("Nominations"):
+            return [row[0][0] for row in rows if len(row) > 1]
+    raise AssertionError("no list of nominations")
+
+
+def test_each_nominations_figure_links_to_the_screening_list_of_exactly_those(staff_client, awards_in_judging):
+    response = staff_client.get("/admin/")
+    figures = table(response, "Nominations by category")
+    for category in ("Practice", "Team"):
+        links = links_in_row(response, "Nominations by category", category)
+        assert len(links) == 4
+        for figure, link in zip(figures[category], links, strict=True):
+            assert f"/admin/awards/cycles/{awards_in_judging.id}/nominations?" in link
+            assert len(_rows_of_list(staff_client, link)) == int(figure), link
+
+
+def test_with_no_awards_cycle_the_section_says_so(staff_client):
+    assert "No awards cycle yet" in page_text(staff_client.get("/admin/"))
+
+
 def _more_of_everything(count):
     for number in range(count):
         membership = MembershipFactory(region=list(Region)[number % 12], grace=number % 3 == 0)
@@ -413,6 +557,19 @@ def _more_of_everything(count):
         waiting_list.join_waiting_list(small, membership.person)
     MembershipFactory(paid=True)
     MembershipFactory(lapsed=True)
+    category = AwardCategoryFactory(cycle=_cycle_for_counting())
+    for status in ("submitted", "eligible", "ineligible"):
+        NominationFactory(category=category, status=status)
+    judge = judge_of(category)
+    for nomination in [NominationFactory(category=category, status="eligible") for _ in range(count)]:
+        scored(judge, nomination, 3)
+
+
+def _cycle_for_counting():
+    """The one judging cycle the query count test fills: made the first time, then found again."""
+    return db.session.scalar(sa.select(AwardCycle).where(AwardCycle.year == 2041)) or AwardCycleFactory(
+        year=2041, phase="judging"
+    )
 
 
 def test_the_page_takes_the_same_queries_whatever_the_data(app, staff_client, count_queries):

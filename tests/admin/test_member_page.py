@@ -19,10 +19,13 @@ from nalw.payments import services as payment_services
 from nalw.payments.lists import payments_of
 from tests.factories import (
     DEFAULT_PASSWORD,
+    AwardCategoryFactory,
     CpdAuditFactory,
     EventFactory,
     MembershipFactory,
+    NominationFactory,
     PersonFactory,
+    judge,
     staff_member,
     staff_note,
 )
@@ -184,10 +187,13 @@ def test_notes_never_appear_on_the_members_own_pages_but_are_in_their_data_downl
 def test_the_member_pages_query_count_does_not_grow_with_the_history(client, staff, count_queries):
     short = full_history(staff)
     long = full_history(staff, PersonFactory(name="Long Story"))
+    category = AwardCategoryFactory(name="Team", staff=staff)
     for number in range(3):
         event = EventFactory(title=f"Webinar {number}", staff=staff)
         attendance.check_in(staff, event_services.book_place(event, long.person))
         staff_note(long.person, f"Note {number}", author=staff)
+        NominationFactory(category=category, nominator=long.person, nominee_name=f"Nominee {number}")
+        NominationFactory(category=category, nominee_email=long.person.email)
     db.session.flush()
     sign_in(client, staff)
     client.get(f"/admin/people/{short.person_id}")  # the first request loads what every request shares
@@ -198,7 +204,35 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
         response = client.get(f"/admin/people/{long.person_id}")
 
     assert page_text(response).count("Attended Webinar") == 3
+    assert page_text(response).count("Nominated for Team") == 3
     assert len(many) == len(few)
+
+
+def test_the_time_line_shows_nominations_they_made_and_those_naming_them_to_staff_only(client, staff):
+    member = MembershipFactory(person=PersonFactory(name="Priya Shah", email="priya.shah@example.org")).person
+    nominator = PersonFactory(name="Dee Nominator")
+    practice = AwardCategoryFactory(name="Practice", staff=staff)
+    made = NominationFactory(category=practice, nominator=member, nominee_name="Omar Khan", status="eligible")
+    naming = NominationFactory(category=practice, nominator=nominator, nominee_email="Priya.Shah@example.org")
+    NominationFactory(category=practice, nominator=member, nominee_name="Not Sent Yet", status="draft")
+    NominationFactory(
+        category=practice, nominator=nominator, nominee_name="Someone Else", nominee_email="x@example.org"
+    )
+    title = practice.cycle.title
+
+    sign_in(client, staff)
+    response = client.get(f"/admin/people/{member.id}")
+    text = page_text(response)
+
+    assert f"Nominated Omar Khan for Practice ({title})" in text
+    assert f"Nominated for Practice ({title}) by Dee Nominator" in text
+    assert "Not Sent Yet" not in text and "Someone Else" not in text
+    html = response.get_data(as_text=True)
+    assert f"/admin/awards/nominations/{made.id}" in html and f"/admin/awards/nominations/{naming.id}" in html
+    # A judge (and the member) cannot open the member page at all.
+    for outsider in (judge(), member):
+        sign_in(client, outsider)
+        assert client.get(f"/admin/people/{member.id}").status_code in (403, 404)
 
 
 def test_erasing_the_member_removes_the_notes_about_them_and_their_words_from_the_audit_log(client, staff):

@@ -171,6 +171,7 @@ EXPECTED_AUDIENCE = {
     "awards.edit_criterion": STAFF,
     "awards.delete_criterion": STAFF,
     "awards.screening_list": STAFF,
+    "awards.screening_list_csv": STAFF,
     "awards.staff_nomination": STAFF,
     "awards.mark_eligible": STAFF,
     "awards.mark_ineligible": STAFF,

@@ -13,7 +13,7 @@ from nalw.events import services as event_services
 from nalw.extensions import db
 from nalw.members.models import MembershipStatus
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors
-from tests.factories import EventFactory, PaymentFactory
+from tests.factories import AwardCategoryFactory, EventFactory, NominationFactory, PaymentFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -28,12 +28,15 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     PaymentFactory(person=behind, refunded_pence=1000)
     event = EventFactory(title="Dashboard roadshow", capacity=1, staff=staff)
     event_services.book_place(event, behind)
+    category = AwardCategoryFactory(name="Link Worker of the Year", staff=staff)
+    NominationFactory(category=category, nominee_name="Nia Nominee", staff=staff)
     db.session.commit()
 
     sign_in(page, staff)
     open_page(page, "/admin/")
     expect(page.get_by_role("img", name="Members in good standing by region")).to_be_visible()
     expect(page.get_by_role("img", name="Income by month, net of refunds")).to_be_visible()
+    expect(page.get_by_role("img", name="Nominations by category")).to_be_visible()
     report.check("staff dashboard")
 
     page.get_by_label("From").fill("2026-10-31")
@@ -42,13 +45,28 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     expect(page.get_by_role("alert")).to_contain_text("Enter a last day on or after the first day")
     report.check("staff dashboard with a period it cannot use")
 
-    open_page(page, "/admin/")
-    page.get_by_role("link", name=re.compile(r"^\d+ below in North West$")).click()
-    expect(page.get_by_role("link", name="Nell Northwest")).to_be_visible()
-    report.check("compliance list from the dashboard")
-
-    open_page(page, "/admin/")
-    page.get_by_role("link", name=f"{london_today():%B %Y}", exact=True).click()
-    expect(page.get_by_text("net of refunds: ")).to_be_visible()
-    report.check("payments of a month from the dashboard")
+    # (the dashboard's link to follow, what it leads to, the page's name in the report)
+    nell = page.get_by_role("link", name="Nell Northwest")
+    for link, shown, name in (
+        (
+            page.get_by_role("row", name=re.compile("^Link Worker of the Year 1 ")).get_by_role("link").first,
+            page.get_by_role("link", name="Nia Nominee"),
+            "screening list from the dashboard",
+        ),
+        (page.get_by_role("link", name=re.compile(r"^2 active$")), nell, "members list from the dashboard"),
+        (
+            page.get_by_role("link", name=re.compile(r"^\d+ below in North West$")),
+            nell,
+            "compliance list from the dashboard",
+        ),
+        (
+            page.get_by_role("link", name=f"{london_today():%B %Y}", exact=True),
+            page.get_by_text("net of refunds: "),
+            "payments of a month from the dashboard",
+        ),
+    ):
+        open_page(page, "/admin/")
+        link.click()
+        expect(shown).to_be_visible()
+        report.check(name)
     report.assert_clean()
