@@ -13,7 +13,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from nalw.awards import cycles, defaults, nominations, screening
-from nalw.awards.models import AwardCycle, AwardOutcome, JudgeAssignment, Nomination
+from nalw.awards.models import AwardCycle, AwardOutcome, JudgeAssignment, Nomination, NomineeKind
 from nalw.core.regions import Region
 from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
@@ -21,14 +21,26 @@ from nalw.extensions import db
 DAY = dt.timedelta(days=1)
 JUDGED_CATEGORIES = ("Link Worker of the Year", "Rising Star")
 
-# (nominee, organisation, region): nominated in every category of the cycles that have nominations.
-NOMINEES = [
-    ("Amara Okafor", "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER),
-    ("Tom Evans", "Cardiff Bay Wellbeing Hub", Region.WALES),
-    ("Grace Lindqvist", "Tyneside Community Connectors", Region.NORTH_EAST),
-    ("Harbour Lights Walking Group", "Harbour Lights Trust", Region.SOUTH_WEST),
-    ("Deepa Sharma", "Leicester City PCN", Region.EAST_MIDLANDS),
-]
+# (nominee, organisation, region) of each kind a category takes: people, teams and community groups.
+NOMINEES = {
+    NomineeKind.MEMBER: [
+        ("Amara Okafor", "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER),
+        ("Tom Evans", "Cardiff Bay Wellbeing Hub", Region.WALES),
+        ("Grace Lindqvist", "Tyneside Community Connectors", Region.NORTH_EAST),
+        ("Deepa Sharma", "Leicester City PCN", Region.EAST_MIDLANDS),
+        ("Kieran Walsh", "Salford Together", Region.NORTH_WEST),
+    ],
+    NomineeKind.TEAM: [
+        ("Riverside Social Prescribing Team", "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER),
+        ("Cardiff Bay Link Workers", "Cardiff Bay Wellbeing Hub", Region.WALES),
+        ("Salford Together Connectors", "Salford Together", Region.NORTH_WEST),
+    ],
+    NomineeKind.COMMUNITY_GROUP: [
+        ("Harbour Lights Walking Group", "Harbour Lights Trust", Region.SOUTH_WEST),
+        ("Tyneside Men's Shed", "Tyneside Men's Shed", Region.NORTH_EAST),
+        ("Leicester Warm Welcome Café", "St Mark's Community Centre", Region.EAST_MIDLANDS),
+    ],
+}
 ANSWERS = [
     "She meets people where they are, often at home, and stays with them until the first visit to a group is done. "
     "Forty people last year found a regular group through her; most still go.",
@@ -80,10 +92,11 @@ def _nominated_and_screened(staff, nominators, cycle, count):
     submitted_at = cycle.nominations_open_at + 5 * DAY
     screened_at = cycle.nominations_close_at + DAY
     made = {}
-    for category in cycle.categories:
+    for place, category in enumerate(cycle.categories):
         made[category.name] = []
+        candidates = NOMINEES[category.nominee_kind]
         for number in range(count):
-            nominee = NOMINEES[number % len(NOMINEES)]
+            nominee = candidates[(number + place) % len(candidates)]  # a different winner in each category
             nomination = _nominate(nominators[number % len(nominators)], category, nominee, submitted_at)
             screening.mark_eligible(staff, nomination, now=screened_at)
             made[category.name].append(nomination)
@@ -125,10 +138,11 @@ def seed_demo_awards(staff, judge, member, nominators):
 
     taking = _cycle(staff, year + 1, now - 10 * DAY)
     first = taking.categories[0]
-    _nominate(member, first, NOMINEES[0], now - DAY)
-    _nominate(member, first, NOMINEES[1], now - DAY, submit=False)
+    _nominate(member, first, NOMINEES[first.nominee_kind][1], now - DAY)
+    _nominate(member, first, NOMINEES[first.nominee_kind][2], now - DAY, submit=False)
     member_nominee = (member.name, "Riverside Primary Care Network", Region.YORKSHIRE_AND_THE_HUMBER)
     _nominate(nominators[0], first, member_nominee, now - 3 * DAY, email=member.email)
     for number, category in enumerate(taking.categories[:3]):
-        _nominate(nominators[number % len(nominators)], category, NOMINEES[(number + 2) % len(NOMINEES)], now - 2 * DAY)
+        candidates = NOMINEES[category.nominee_kind]
+        _nominate(nominators[number % len(nominators)], category, candidates[number % len(candidates)], now - 2 * DAY)
     db.session.flush()

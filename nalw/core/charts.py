@@ -8,6 +8,7 @@ named by its title and description), and the table is where the figures are read
 
 import functools
 import html
+import math
 import re
 import sys
 
@@ -93,6 +94,8 @@ def _drawn_bars(chart_id, title, description, labels, series, horizontal, money)
     chart.x_labels = labels[order]
     for name, values in series:
         chart.add(name, [value / 100 if money else value for value in values[order]])
+    if not money:
+        chart.y_labels = _whole_ticks(series)
     return _named_svg(chart, chart_id, title, description)
 
 
@@ -113,7 +116,15 @@ def _drawn_lines(chart_id, title, description, labels, series) -> Markup:
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
+    chart.y_labels = _whole_ticks(series)
     return _named_svg(chart, chart_id, title, description)
+
+
+def _whole_ticks(series, most=8):
+    """Ticks for counts: whole numbers only (pygal would put 0.5 between 0 and 1 and print both as "0")."""
+    top = max((max(values, default=0) for _name, values in series), default=0)
+    step = max(1, math.ceil(top / most))
+    return list(range(0, top + step, step))
 
 
 def _named_svg(chart, chart_id, title, description) -> Markup:
