@@ -13,7 +13,8 @@
 
 More pages: add a (name, address) pair to PAGES.
 
-Usage: python bench/staff.py [--members 10000] [--entries 500000] [--seconds 8] [--concurrency 4]
+Usage: python bench/staff.py [--members 10000] [--entries 500000] [--seconds 8] [--concurrency 4] [--reuse]
+       [--only compliance]  (only the pages whose name holds the word; NALW_BENCH_DB names the database)
 """
 
 import argparse
@@ -46,7 +47,7 @@ from cpd import (
 from cpd import signed_in_session as sign_in
 from events import ARGON2_MEMORY_COST, ARGON2_TIME_COST, BOOKING_COLUMNS, EVENT_COLUMNS, calendar_rows, seed_people
 
-BENCH_DB = "nalw_bench_staff"
+BENCH_DB = os.environ.get("NALW_BENCH_DB", "nalw_bench_staff")  # the small one: its name + "_small"
 SMALL_SHARE = 10  # the small database has a tenth of everything
 YEARS = 5
 
@@ -271,11 +272,11 @@ async def staff_sessions(base, count, first=1):
     return [await sign_in(base, f"staff{n}@bench.nalw.org.uk", STAFF_TOTP) for n in range(first, first + count)]
 
 
-async def queries_per_page(base):
+async def queries_per_page(base, pages):
     """Each page once, for its X-Query-Count (and that it answers 200)."""
     (session,) = await staff_sessions(base, 1, first=STAFF_ACCOUNTS)  # not one of those `measure` signs in
     counts = {}
-    for name, path in PAGES:
+    for name, path in pages:
         async with session.get(path) as response:
             await response.read()
             counts[name] = (response.status, int(response.headers.get("X-Query-Count", "-1")))
@@ -283,13 +284,13 @@ async def queries_per_page(base):
     return counts
 
 
-async def measure(base, seconds, concurrency):
+async def measure(base, pages, seconds, concurrency):
     anonymous = [aiohttp.ClientSession(base_url=base) for _ in range(concurrency)]
     # The port opens before both workers have loaded the app: warm them before measuring anything.
     await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), 2)
     results = {"baseline page (no query)": await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), seconds)}
     staff = await staff_sessions(base, concurrency)
-    for name, path in PAGES:
+    for name, path in pages:
         results[name] = await load(staff, lambda _n, path=path: ("GET", path, None), seconds)
     for session in [*anonymous, *staff]:
         await session.close()
@@ -305,7 +306,7 @@ def on_server(name, work):
         stop_server(server)
 
 
-def report(results, small_counts, full_counts, seconds, concurrency, members):
+def report(results, pages, small_counts, full_counts, seconds, concurrency, members):
     baseline_rate = results["baseline page (no query)"][3]
     log(f"\nStaff benchmark: {concurrency} concurrent clients, {seconds} s per page, gunicorn 2 workers, PostgreSQL")
     log(
@@ -318,7 +319,7 @@ def report(results, small_counts, full_counts, seconds, concurrency, members):
         )
     log(f"\nqueries per request: {members // SMALL_SHARE:,} members against {members:,}")
     steady = True
-    for name, _path in PAGES:
+    for name, _path in pages:
         (small_status, small), (full_status, full) = small_counts[name], full_counts[name]
         same = small == full and small_status == full_status == 200
         steady = steady and same
@@ -335,15 +336,17 @@ def main():
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=4, help="clients at once (two per gunicorn worker)")
     parser.add_argument("--reuse", action="store_true", help="keep the databases from the last run")
+    parser.add_argument("--only", default="", help="only the pages whose name holds this word (case ignored)")
     args = parser.parse_args()
+    pages = [(name, path) for name, path in PAGES if args.only.lower() in name.lower()]
     small_db = f"{BENCH_DB}_small"
     if not args.reuse:
         build_database(small_db, args.members // SMALL_SHARE, args.entries // SMALL_SHARE)
         build_database(BENCH_DB, args.members, args.entries)
-    small_counts = on_server(small_db, queries_per_page)
-    full_counts = on_server(BENCH_DB, queries_per_page)
-    results = on_server(BENCH_DB, lambda base: measure(base, args.seconds, args.concurrency))
-    steady = report(results, small_counts, full_counts, args.seconds, args.concurrency, args.members)
+    small_counts = on_server(small_db, lambda base: queries_per_page(base, pages))
+    full_counts = on_server(BENCH_DB, lambda base: queries_per_page(base, pages))
+    results = on_server(BENCH_DB, lambda base: measure(base, pages, args.seconds, args.concurrency))
+    steady = report(results, pages, small_counts, full_counts, args.seconds, args.concurrency, args.members)
     sys.exit(0 if steady else 1)
 
 

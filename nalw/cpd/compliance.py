@@ -37,36 +37,52 @@ def _with_year_hours(statement, year: CpdYear):
     return statement, sa.func.coalesce(hours.c.quarters, 0), required.c.hours_required
 
 
-def below_requirement(year: CpdYear, tier_id=None, region=None):
-    """One statement: members in good standing, their complete hours in the year, and what their tier
-    requires in that year, keeping only those below it. Uses the (date, person) index on complete entries."""
-    # The names as a block of their own: PostgreSQL never merges a subquery with an OFFSET into the query around
-    # it, so it hash-joins the names once instead of looking thousands of people up one by one by id (at 10,000
-    # members, half the statement's time).
-    people = sa.select(Person.id, Person.name).offset(0).subquery("people")
-    statement, logged, required = _with_year_hours(
-        sa.select(Membership).join(people, people.c.id == Membership.person_id), year
-    )
-    statement = (
-        statement.with_only_columns(
-            people.c.id.label("person_id"),
-            people.c.name,
-            Membership.number,
-            Membership.region,
-            Tier.name.label("tier"),
-            required.label("required"),
-            logged.label("quarters"),
-            maintain_column_froms=True,
-        )
-        .where(logged < quarters_from_hours(required))
-        # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
-        .order_by(Tier.name, Membership.region, people.c.name, people.c.id)
-    )
+def _members_behind(year: CpdYear, tier_id=None, region=None):
+    """The members below their tier's requirement for `year`, without their names: membership, tier,
+    hours required and logged. A block of its own (a CTE) so the page and its total read it once."""
+    statement, logged, required = _with_year_hours(sa.select(Membership), year)
+    statement = statement.with_only_columns(
+        Membership.person_id,
+        Membership.number,
+        Membership.region,
+        Tier.name.label("tier"),
+        required.label("required"),
+        logged.label("quarters"),
+        maintain_column_froms=True,
+    ).where(logged < quarters_from_hours(required))
     if tier_id:
         statement = statement.where(Membership.tier_id == tier_id)
     if region is not None:
         statement = statement.where(Membership.region == region)
-    return statement
+    return statement.cte("members_behind")
+
+
+def below_requirement(year: CpdYear, tier_id=None, region=None):
+    """One statement: members in good standing, their complete hours in the year, and what their tier
+    requires in that year, keeping only those below it. The year's hours come from the (date, person) index
+    on complete entries, the members from the index on those in good standing; names join only the members
+    kept."""
+    return _below_requirement(_members_behind(year, tier_id, region))
+
+
+def _below_requirement(behind):
+    # The names as a block of their own: PostgreSQL never merges a subquery with an OFFSET into the query around
+    # it, so it hash-joins the names once instead of looking thousands of people up one by one by id.
+    people = sa.select(Person.id, Person.name).offset(0).subquery("people")
+    return (
+        sa.select(
+            people.c.id.label("person_id"),
+            people.c.name,
+            behind.c.number,
+            behind.c.region,
+            behind.c.tier,
+            behind.c.required,
+            behind.c.quarters,
+        )
+        .join_from(behind, people, people.c.id == behind.c.person_id)
+        # The id last: namesakes must keep one order, or paging with OFFSET repeats some and skips others.
+        .order_by(behind.c.tier, behind.c.region, people.c.name, people.c.id)
+    )
 
 
 def compliance_counts(year: CpdYear):
@@ -88,12 +104,14 @@ def compliance_counts(year: CpdYear):
 
 
 def compliance_page(year, page, tier_id=None, region=None):
-    """One page of the list. The total rides along on each row (a window count), so the year's
-    entries are summed once per request, not twice."""
+    """One page of the list. The total rides along on each row, counted from the same block of members
+    behind, so the year's entries are summed once per request, not twice."""
     page = max(1, page or 1)
-    statement = below_requirement(year, tier_id, region)
+    behind = _members_behind(year, tier_id, region)
+    statement = _below_requirement(behind)
+    total = sa.select(sa.func.count()).select_from(behind).scalar_subquery()
     rows = db.session.execute(
-        statement.add_columns(sa.func.count().over().label("total")).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        statement.add_columns(total.label("total")).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
     if rows:
         return Page(items=rows, page=page, per_page=PER_PAGE, total=rows[0].total)

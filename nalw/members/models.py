@@ -94,6 +94,9 @@ class MembershipStatus(LabelledEnum):
 CURRENT_STATUSES = ("applied", "paid", "active", "grace", "lapsed", "suspended")
 # Members in good standing: the member role, member prices, the register.
 IN_GOOD_STANDING = (MembershipStatus.ACTIVE, MembershipStatus.GRACE)
+# The rows of IN_GOOD_STANDING personal memberships, as SQL written as the compliance queries filter them (an
+# index's condition must be one PostgreSQL can match to the query's).
+GOOD_STANDING_PERSONAL = f"status IN {tuple(s.value for s in IN_GOOD_STANDING)} AND for_organisation IS false"
 
 
 class Membership(IdMixin, TimestampMixin, db.Model):
@@ -140,6 +143,14 @@ class Membership(IdMixin, TimestampMixin, db.Model):
             where=f"NOT for_organisation AND status IN {CURRENT_STATUSES}",
         ),
         sa.CheckConstraint("years_in_role >= 0 AND years_in_role <= 60", name="years_in_role_range"),
+        # The CPD compliance list and its counts read every personal member in good standing: this index holds
+        # all they read of them, so PostgreSQL answers from the index alone (nalw/cpd/compliance.py).
+        partial_index(
+            "ix_memberships_in_good_standing",
+            "person_id",
+            postgresql_include=["tier_id", "region", "number"],
+            where=GOOD_STANDING_PERSONAL,
+        ),
         # Staff find a member by any part of their membership number (nalw/members/directory.py).
         trigram_index("ix_memberships_number_trigram", "number"),
     )

@@ -1,0 +1,28 @@
+"""cpd compliance list: an index of the personal members in good standing, holding all the list reads of them
+
+Revision ID: compliance_list_speed
+Revises: staff_members_search_and_notes
+Create Date: 2026-12-02 13:40:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'compliance_list_speed'
+down_revision = 'staff_members_search_and_notes'
+branch_labels = None
+depends_on = None
+
+GOOD_STANDING_PERSONAL = "status IN ('active', 'grace') AND for_organisation IS false"
+
+
+def upgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.create_index('ix_memberships_in_good_standing', ['person_id'], unique=False, postgresql_include=['tier_id', 'region', 'number'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
+
+
+def downgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_index('ix_memberships_in_good_standing', postgresql_include=['tier_id', 'region', 'number'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
