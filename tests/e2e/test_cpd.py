@@ -97,7 +97,7 @@ def test_member_logs_an_entry_with_the_keyboard_only_and_sees_it_counted(page, m
     expect(page.get_by_role("status").filter(has_text="Entry saved.")).to_be_visible()
     expect(heading(page)).to_have_text("Safeguarding adults level 2")
     back = page.get_by_role("link", name="Back to My CPD")
-    tab_until(page, back, most=40)
+    tab_until(page, back, most=60)
     page.keyboard.press("Enter")
 
     expect(heading(page)).to_have_text("My CPD")
@@ -138,7 +138,7 @@ def test_member_logs_an_entry_with_the_keyboard_only_and_sees_it_counted(page, m
 
     expect(page.get_by_role("status").filter(has_text="Entry saved as a draft")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="This is a draft.")).to_be_visible()
-    tab_until(page, page.get_by_role("link", name="Back to My CPD"), most=40)
+    tab_until(page, page.get_by_role("link", name="Back to My CPD"), most=60)
     page.keyboard.press("Enter")
 
     expect(main).to_contain_text("1.5 of 20 hours logged.")

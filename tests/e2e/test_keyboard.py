@@ -56,6 +56,7 @@ def test_error_summary_links_take_keyboard_focus_to_the_field(page):
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()  # the page comes back with focus on what went wrong
     tab_until(page, summary.get_by_role("link", name="Enter your email address"))
     page.keyboard.press("Enter")
     expect(page.get_by_label("Email address")).to_be_focused()
