@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nalw.accounts.models import Person
 from nalw.awards import judging, publishing
-from nalw.awards.models import AwardCycle, Nomination, Score
+from nalw.awards.models import AwardCycle, AwardOutcome, Nomination, Score
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -21,11 +21,14 @@ PRESSES = 4
 
 def test_publishing_pressed_at_once_sends_each_email_once(committing_app):
     category = AwardCategoryFactory(phase="judging")
-    for number in range(3):
+    made = [
         NominationFactory(category=category, status="eligible", nominee_email=f"nominee{number}@example.org")
+        for number in range(3)
+    ]
     for name, value in dates_of_phase("judging_closed").items():
         setattr(category.cycle, name, value)
     staff_ids = [staff_member().id for _ in range(PRESSES)]
+    publishing.choose_outcome(db.session.get(Person, staff_ids[0]), made[0], AwardOutcome.WINNER, utcnow())
     cycle_id = category.cycle_id
     db.session.commit()
 

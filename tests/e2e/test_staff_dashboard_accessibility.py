@@ -53,7 +53,8 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
             page.get_by_role("link", name="Nia Nominee"),
             "screening list from the dashboard",
         ),
-        (page.get_by_role("link", name=re.compile(r"^2 active$")), nell, "members list from the dashboard"),
+        # Other browser tests' members may be there too (their data is committed): any count will do.
+        (page.get_by_role("link", name=re.compile(r"^\d+ active$")), nell, "members list from the dashboard"),
         (
             page.get_by_role("link", name=re.compile(r"^\d+ below in North West$")),
             nell,
