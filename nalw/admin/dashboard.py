@@ -15,7 +15,7 @@ from nalw.core.charts import bar_chart
 from nalw.core.cpd_years import current_year
 from nalw.core.outbox import OutboxStatus
 from nalw.core.regions import Region
-from nalw.core.time import format_date, london_to_utc, london_today
+from nalw.core.time import Period, london_today, next_month
 from nalw.cpd import compliance
 from nalw.events import listings as event_listings
 from nalw.members import figures as member_figures
@@ -31,37 +31,6 @@ LONGEST_PERIOD_MONTHS = 60
 
 
 # --- The period -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole UK days from `starts_on` to `ends_on`, both included."""
-
-    starts_on: dt.date
-    ends_on: dt.date
-
-    @property
-    def label(self):
-        return f"{format_date(self.starts_on)} to {format_date(self.ends_on)}"
-
-    def months(self) -> list[dt.date]:
-        """The first day of each calendar month the period touches."""
-        month = self.starts_on.replace(day=1)
-        months = []
-        while month <= self.ends_on:
-            months.append(month)
-            month = _next_month(month)
-        return months
-
-    def boundaries(self) -> list[dt.datetime]:
-        """Midnight in London, as UTC, at the start of the period, at each new month inside it, and after its last
-        day: the edges of its months (the first and last may be part months)."""
-        days = [self.starts_on, *self.months()[1:], self.ends_on + dt.timedelta(days=1)]
-        return [london_to_utc(dt.datetime.combine(day, dt.time())) for day in days]
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def months_between(first: dt.date, last: dt.date) -> int:
@@ -141,7 +110,7 @@ def renewals_section(_period, _now):
     # The members list filters by the month a membership ends in: the whole of each month the 30 days touch,
     # with its own figure, so each link leads to a list of exactly the members its figure counts.
     months = [
-        (month, renewals.renewals_due_between(month, _next_month(month) - dt.timedelta(days=1))[0])
+        (month, renewals.renewals_due_between(month, next_month(month) - dt.timedelta(days=1))[0])
         for month in Period(today, last_day).months()
     ]
     return {

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
-from nalw.admin.dashboard import DEFAULT_PRESET, LONGEST_PERIOD_MONTHS, PRESETS, Period, months_between, preset_period
+from nalw.admin.dashboard import DEFAULT_PRESET, LONGEST_PERIOD_MONTHS, PRESETS, months_between, preset_period
 from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.cpd_years import FIRST_YEAR
 from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, text_field
@@ -13,7 +13,7 @@ from nalw.core.listing import check_date_range, chosen, day_filter
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
 from nalw.core.regions import region_choices
-from nalw.core.time import london_today
+from nalw.core.time import Period, london_today
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
 

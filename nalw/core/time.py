@@ -1,6 +1,7 @@
 """Time is stored as aware UTC; Europe/London appears only here, for display and form input."""
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -40,3 +41,44 @@ def format_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     return f"{day.day} {day:%B %Y}"
+
+
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after the one `month` falls in."""
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole UK days from `starts_on` to `ends_on`, both included: what the staff dashboard and the figures of
+    gaps and barriers are counted over."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @classmethod
+    def year(cls, year):
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def this_year(cls, today=None):
+        today = today or london_today()
+        return cls(dt.date(today.year, 1, 1), today)
+
+    @property
+    def label(self):
+        return f"{format_date(self.starts_on)} to {format_date(self.ends_on)}"
+
+    def months(self) -> list[dt.date]:
+        """The first day of each calendar month the period touches, in order."""
+        month, months = self.starts_on.replace(day=1), []
+        while month <= self.ends_on:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    def boundaries(self) -> list[dt.datetime]:
+        """Midnight in London, as UTC, at the start of the period, at each new month inside it, and after its last
+        day: the edges of its months (the first and last may be part months)."""
+        days = [self.starts_on, *self.months()[1:], self.ends_on + dt.timedelta(days=1)]
+        return [london_to_utc(dt.datetime.combine(day, dt.time())) for day in days]

@@ -5,43 +5,15 @@ queries however many reports there are. A withdrawn or hidden report is in none 
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from nalw.core.regions import Region
-from nalw.core.time import london_today
+from nalw.core.time import Period, london_today
 from nalw.extensions import db
 from nalw.insight.models import Report, ReportStatus, Theme
 
 LEADING_THEMES_SHOWN = 3
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `starts_on` to `ends_on`, both days included."""
-
-    starts_on: dt.date
-    ends_on: dt.date
-
-    @classmethod
-    def year(cls, year):
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-    @classmethod
-    def this_year(cls, today=None):
-        today = today or london_today()
-        return cls(dt.date(today.year, 1, 1), today)
-
-    @property
-    def months(self):
-        """(year, month) of every month the period touches, in order."""
-        year, month = self.starts_on.year, self.starts_on.month
-        months = []
-        while (year, month) <= (self.ends_on.year, self.ends_on.month):
-            months.append((year, month))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return months
 
 
 def _active_in(period):

@@ -10,7 +10,7 @@ from nalw.core.forms import carry_out
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.regions import Region
-from nalw.core.time import format_date
+from nalw.core.time import Period, format_date
 from nalw.extensions import db
 from nalw.insight import blueprint, charts, figures, services
 from nalw.insight.forms import HideForm, PeriodForm
@@ -23,7 +23,7 @@ PER_PAGE = 25
 def _period():
     form = PeriodForm(request.args)
     form.validate()
-    return form, figures.Period(*form.period_days())
+    return form, Period(*form.period_days())
 
 
 def _enum_argument(enum_class, name):
@@ -45,7 +45,7 @@ def staff_figures():
     counts = figures.summed(detail, lambda theme, region, _month: (theme, region))
     by_month = figures.summed(detail, lambda theme, _region, month: (theme, month))
     table = unsuppressed(figures.THEMES, figures.REGIONS, counts)
-    months = tuple(period.months)
+    months = tuple((month.year, month.month) for month in period.months())
     series = tuple(
         (theme.label, tuple(by_month.get((theme, month), 0) for month in months)) for theme in figures.THEMES
     )

@@ -8,7 +8,7 @@ from nalw.core.forms import EmptyForm, carry_out, show_refusal
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, signed_in
 from nalw.core.regions import Region
-from nalw.core.time import london_today
+from nalw.core.time import Period, london_today
 from nalw.extensions import db
 from nalw.insight import blueprint, charts, figures, services
 from nalw.insight.forms import ReportForm, YearForm
@@ -111,7 +111,7 @@ def _public_year():
 
 
 def _public_table(year):
-    counts = figures.counts_by_theme_and_region(figures.Period.year(year))
+    counts = figures.counts_by_theme_and_region(Period.year(year))
     return suppress(figures.THEMES, figures.REGIONS, counts)
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from nalw import demo
 from nalw.core.regions import Region
-from nalw.core.time import london_today
+from nalw.core.time import Period, london_today
 from nalw.extensions import db
 from nalw.insight import figures
 from nalw.insight.models import Report, Theme
@@ -24,7 +24,7 @@ def test_demo_seed_adds_a_year_of_reports_once_with_transport_leading_in_the_nor
 
     assert db.session.scalar(sa.select(sa.func.count(Report.id))) == demo.DEMO_REPORTS
     today = london_today()
-    counts = figures.counts_by_theme_and_region(figures.Period(today - dt.timedelta(days=364), today))
+    counts = figures.counts_by_theme_and_region(Period(today - dt.timedelta(days=364), today))
     leading = figures.leading_theme_by_region(counts)
     assert sum(counts.values()) == demo.DEMO_REPORTS  # all in the last 12 months (most of them this year)
     assert leading[Region.NORTH_WEST][0] is Theme.TRANSPORT
