@@ -270,11 +270,36 @@ def seed_entries(cursor, members, entries, standard_ids, rng, today, now):
         ),
     )
     cursor.execute("SELECT setval('cpd_entries_id_seq', %s)", (entries,))
+    fill_year_totals(cursor)
     copy_rows(
         cursor,
         "cpd_entry_standards",
         ["entry_id", "standard_id"],
         ((n, standard) for n in range(1, entries + 1) for standard in rng.sample(standard_ids, 1 + n % 2)),
+    )
+
+
+def fill_year_totals(cursor):
+    """The CPD year totals the app keeps with every entry, from the entries COPY wrote: one INSERT ... SELECT,
+    CPD years starting on the app's default day (1 April), as nalw.core.cpd_years names them."""
+    month, day = (int(part) for part in os.environ.get("NALW_CPD_YEAR_STARTS", "04-01").split("-"))
+    cursor.execute(
+        """
+        INSERT INTO cpd_year_totals (person_id, year_starts_on, quarter_hours)
+        SELECT person_id, year_starts_on, sum(quarter_hours)
+        FROM (
+            SELECT person_id, quarter_hours,
+                make_date(
+                    extract(year FROM done_on)::int
+                        - CASE WHEN (extract(month FROM done_on), extract(day FROM done_on)) < (%(month)s, %(day)s)
+                          THEN 1 ELSE 0 END,
+                    %(month)s, %(day)s
+                ) AS year_starts_on
+            FROM cpd_entries WHERE status = 'complete'
+        ) AS dated
+        GROUP BY person_id, year_starts_on
+        """,
+        {"month": month, "day": day},
     )
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import CpdYear
 from nalw.core.paging import Page, paginate_rows
-from nalw.cpd.models import CpdEntry, EntryStatus, quarters_from_hours
+from nalw.cpd.models import CpdYearTotal, quarters_from_hours
 from nalw.extensions import db
 from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
@@ -15,26 +15,19 @@ PER_PAGE = 50
 
 def _with_year_hours(statement, year: CpdYear):
     """`statement` over members in good standing (personal memberships), joined to their tier, the tier's
-    requirement for `year` and their complete hours in it; returns it with the hours logged (quarter hours)
-    and required (hours) as columns to select."""
-    hours = (
-        sa.select(CpdEntry.person_id, sa.func.sum(CpdEntry.quarter_hours).label("quarters"))
-        .where(
-            CpdEntry.status == EntryStatus.COMPLETE,
-            CpdEntry.done_on >= year.starts_on,
-            CpdEntry.done_on <= year.ends_on,
-        )
-        .group_by(CpdEntry.person_id)
-        .subquery()
-    )
+    requirement for `year` and their complete hours in it (kept per year in cpd_year_totals); returns it with
+    the hours logged (quarter hours) and required (hours) as columns to select."""
     required = requirements_in_force(year)
     statement = (
         statement.join(Tier, Tier.id == Membership.tier_id)
         .join(required, required.c.tier_id == Membership.tier_id)
-        .outerjoin(hours, hours.c.person_id == Membership.person_id)
+        .outerjoin(
+            CpdYearTotal,
+            sa.and_(CpdYearTotal.person_id == Membership.person_id, CpdYearTotal.year_starts_on == year.starts_on),
+        )
         .where(Membership.status.in_(IN_GOOD_STANDING), Membership.for_organisation.is_(False))
     )
-    return statement, sa.func.coalesce(hours.c.quarters, 0), required.c.hours_required
+    return statement, sa.func.coalesce(CpdYearTotal.quarter_hours, 0), required.c.hours_required
 
 
 def _members_behind(year: CpdYear, tier_id=None, region=None):
@@ -59,8 +52,8 @@ def _members_behind(year: CpdYear, tier_id=None, region=None):
 
 def below_requirement(year: CpdYear, tier_id=None, region=None):
     """One statement: members in good standing, their complete hours in the year, and what their tier
-    requires in that year, keeping only those below it. The year's hours come from the (date, person) index
-    on complete entries, the members from the index on those in good standing; names join only the members
+    requires in that year, keeping only those below it. The year's hours come from the (year, person) index
+    on the totals, the members from the index on those in good standing; names join only the members
     kept."""
     return _below_requirement(_members_behind(year, tier_id, region))
 
@@ -105,7 +98,7 @@ def compliance_counts(year: CpdYear):
 
 def compliance_page(year, page, tier_id=None, region=None):
     """One page of the list. The total rides along on each row, counted from the same block of members
-    behind, so the year's entries are summed once per request, not twice."""
+    behind, so the members behind are found once per request, not twice."""
     page = max(1, page or 1)
     behind = _members_behind(year, tier_id, region)
     statement = _below_requirement(behind)

@@ -103,6 +103,23 @@ class CpdEntry(IdMixin, TimestampMixin, db.Model):
         return self.status is EntryStatus.COMPLETE
 
 
+class CpdYearTotal(db.Model):
+    """A person's complete hours in one CPD year (named by the day it starts), kept by nalw.cpd.totals in the
+    same transaction as every change to their entries, so the compliance list reads one row per member
+    instead of summing the year's entries."""
+
+    __tablename__ = "cpd_year_totals"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    year_starts_on: Mapped[dt.date] = mapped_column(primary_key=True)
+    quarter_hours: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    __table_args__ = (
+        # The compliance list reads one year's totals for every member: this index holds all it reads.
+        sa.Index("ix_cpd_year_totals_by_year", "year_starts_on", "person_id", postgresql_include=["quarter_hours"]),
+    )
+
+
 class Evidence(IdMixin, db.Model):
     """A file kept outside the web root under a random name; only its owner and staff may read it."""
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.cpd import totals
 from nalw.cpd.models import CpdEntry
 from nalw.cpd.services import delete_files, evidence_path
 from nalw.extensions import db
@@ -38,5 +39,6 @@ def erase_cpd(person):
     for entry in entries:
         db.session.delete(entry)
     db.session.flush()
+    totals.forget(person.id)
     # The files go with the request that erases: should it fail, the person asked to be erased anyway.
     delete_files(paths)

@@ -16,6 +16,7 @@ from nalw.core.errors import DomainError
 from nalw.core.hours import format_hours
 from nalw.core.records import get_belonging
 from nalw.core.time import format_date, london_today, utcnow
+from nalw.cpd import totals
 from nalw.cpd.models import (
     HOURS_IN_A_DAY,
     MAX_QUARTER_HOURS_IN_A_DAY,
@@ -141,6 +142,7 @@ def save_entry(
     if entry is None:
         entry = CpdEntry(person_id=person.id)
         db.session.add(entry)
+    day_before = entry.done_on
     entry.done_on = done_on
     entry.title = title.strip()
     entry.activity_type = activity_type
@@ -151,6 +153,7 @@ def save_entry(
         setattr(entry, field, value)
     entry.status = EntryStatus.COMPLETE if complete else EntryStatus.DRAFT
     db.session.flush()
+    totals.recount_days(person.id, day_before, done_on)
     return entry
 
 
@@ -184,6 +187,7 @@ def delete_entry(person, entry) -> list[Path]:
     paths = [evidence_path(evidence) for evidence in entry.evidence]
     db.session.delete(entry)
     db.session.flush()
+    totals.recount_days(person.id, entry.done_on)
     return paths
 
 
@@ -367,6 +371,7 @@ def credit_event_attendance(person, *, source_key, done_on, title, quarter_hours
     entry.standards = list(db.session.scalars(sa.select(Standard).where(Standard.id.in_(standard_ids or [0]))))
     db.session.add(entry)
     db.session.flush()
+    totals.recount_days(person.id, done_on)
     return entry
 
 
@@ -388,4 +393,5 @@ def withdraw_event_credit(person, source_key) -> bool:
         return False
     db.session.delete(entry)
     db.session.flush()
+    totals.recount_days(person.id, entry.done_on)
     return True
