@@ -23,7 +23,7 @@ from nalw.accounts.forms import (
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, provisioning_uri, qr_code_svg
 from nalw.core.forms import carry_out, show_refusal
-from nalw.core.permissions import public, safe_next, signed_in
+from nalw.core.permissions import Role, public, safe_next, signed_in
 from nalw.extensions import db, limiter
 
 PENDING_SIGN_IN_SECONDS = 300
@@ -147,8 +147,13 @@ def sign_in():
             if person.two_factor_required:
                 flash("Your role needs two-factor sign-in. Set it up to continue.", "warning")
                 return redirect(url_for("accounts.two_factor_setup"))
-            return redirect(next_path or url_for("core.home"))
+            return redirect(next_path or _home_of(person))
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _home_of(person):
+    """Where a sign-in with nowhere else to go lands: staff at their dashboard, everyone else at home."""
+    return url_for("admin.dashboard") if person.has_role(Role.STAFF) else url_for("core.home")
 
 
 def _pending_person():
@@ -190,7 +195,7 @@ def sign_in_two_factor():
                     f"You used a recovery code. You have {left} left; you can make new ones on your account page.",
                     "warning",
                 )
-            return redirect(safe_next(pending.get("next")) or url_for("core.home"))
+            return redirect(safe_next(pending.get("next")) or _home_of(person))
     return render_template("accounts/sign_in_two_factor.html", form=form)
 
 

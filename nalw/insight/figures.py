@@ -74,11 +74,15 @@ def leading_themes(region, today=None, limit=LEADING_THEMES_SHOWN, at_least=5) -
 
 
 def leading_theme_by_region(counts) -> dict:
-    """Region -> (theme, count) most reported there, from `counts_by_theme_and_region`; regions with none left out."""
+    """Region -> (themes, count): the theme most reported there, or every theme tied for most, in the order
+    themes are listed; from `counts_by_theme_and_region`, regions with none left out."""
     leading = {}
     for (theme, region), count in sorted(counts.items(), key=lambda item: (item[0][1].value, item[0][0].value)):
-        if count > leading.get(region, (None, 0))[1]:
-            leading[region] = (theme, count)
+        themes, most = leading.get(region, ((), 0))
+        if count > most:
+            leading[region] = ((theme,), count)
+        elif count == most and count:
+            leading[region] = (tuple(sorted((*themes, theme), key=THEMES.index)), count)
     return leading
 
 

@@ -219,6 +219,19 @@ def test_enrolment_code_cannot_be_used_again_to_sign_in(client, make_person, clo
     assert is_signed_in(client)
 
 
+def test_staff_land_on_their_dashboard_after_signing_in_with_nowhere_else_to_go(client, person_as, clock):
+    staff = person_as("staff", email="sam.staff@example.org")
+    person_as("member", email="mo.member@example.org")
+
+    submit_sign_in(client, "sam.staff@example.org")
+    to_staff = submit_code(client, totp_code(staff.totp_secret))
+    sign_out(client)
+    member_lands = submit_sign_in(client, "mo.member@example.org")
+
+    assert to_staff.location == "/admin/"
+    assert member_lands.location == "/"
+
+
 def test_recovery_code_works_once(client, make_person):
     person = make_person(two_factor=True, email="robin@example.org")
     codes = recovery_codes_for(person)

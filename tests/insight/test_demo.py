@@ -27,5 +27,5 @@ def test_demo_seed_adds_a_year_of_reports_once_with_transport_leading_in_the_nor
     counts = figures.counts_by_theme_and_region(Period(today - dt.timedelta(days=364), today))
     leading = figures.leading_theme_by_region(counts)
     assert sum(counts.values()) == demo.DEMO_REPORTS  # all in the last 12 months (most of them this year)
-    assert leading[Region.NORTH_WEST][0] is Theme.TRANSPORT
-    assert leading[Region.WALES][0] is Theme.TRANSPORT
+    assert leading[Region.NORTH_WEST][0] == (Theme.TRANSPORT,)
+    assert leading[Region.WALES][0] == (Theme.TRANSPORT,)

@@ -210,3 +210,20 @@ def test_the_reports_behind_a_figure_come_a_page_at_a_time(signed_in_client):
 
     assert "26 active reports" in first and "Page 1 of 2" in first
     assert "The oldest report of all" not in first and "The oldest report of all" in second
+
+
+def test_a_tie_for_the_leading_theme_names_every_theme_tied():
+    from nalw.insight import figures
+
+    counts = {
+        (Theme.TRANSPORT, Region.WALES): 6,
+        (Theme.HOUSING, Region.WALES): 6,
+        (Theme.ISOLATION, Region.WALES): 2,
+        (Theme.TRANSPORT, Region.LONDON): 3,
+        (Theme.HOUSING, Region.LONDON): 0,
+    }
+
+    leading = figures.leading_theme_by_region(counts)
+
+    assert leading[Region.WALES] == ((Theme.TRANSPORT, Theme.HOUSING), 6)
+    assert leading[Region.LONDON] == ((Theme.TRANSPORT,), 3)
