@@ -89,7 +89,7 @@ def register_blueprints(app):
     app.register_blueprint(awards.blueprint)
     members.register_payment_handlers()
     events.register_payment_handlers()
-    insight.register_event_panels()
+    register_event_panels()
     declare_public(app, "static", "bootstrap.static")
     if app.config["BENCH_MODE"]:
         from nalw.core.benchmarking import register_bench_mode
@@ -99,6 +99,22 @@ def register_blueprints(app):
         from nalw.core.demo_mail import register_demo_mail
 
         register_demo_mail(app)
+
+
+def register_event_panels():
+    """Domains that may not import each other meet here: a roadshow's page shows what members reported in its
+    region (events does not import insight, and insight reads only members)."""
+    from nalw.events import panels
+
+    panels.register(_leading_themes_panel)
+
+
+def _leading_themes_panel(event):
+    from nalw.events.panels import EventPanel
+    from nalw.insight.panels import leading_themes_panel
+
+    parts = leading_themes_panel(event)
+    return EventPanel(**parts) if parts else None
 
 
 def register_template_helpers(app):
