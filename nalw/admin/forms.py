@@ -13,7 +13,7 @@ from nalw.core.listing import check_date_range, chosen, day_filter
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
 from nalw.core.regions import region_choices
-from nalw.core.time import Period, london_today
+from nalw.core.time import Period, london_today, month_of
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
 
@@ -120,7 +120,7 @@ class MemberSearchForm(MembershipFilterForm):
             "text": self.q.data,
             "status": chosen(self.status, MembershipStatus),
             "employer_type": chosen(self.employer_type, EmployerType),
-            "renews_in": dt.date.fromisoformat(self.renews_in.data + "-01") if self.renews_in.data else None,
+            "renews_in": month_of(self.renews_in.data),
             "cpd": chosen(self.cpd, CpdStanding),
         }
 

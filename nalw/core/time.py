@@ -48,6 +48,17 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def month_of(text) -> dt.date | None:
+    """The first day of the month written "2026-10" (as a month field sends it), or None for nothing."""
+    return dt.date.fromisoformat(f"{text}-01") if text else None
+
+
+def month_edges(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of the UK calendar month holding `month` and of the one after, as UTC."""
+    first = month.replace(day=1)
+    return tuple(london_to_utc(dt.datetime.combine(day, dt.time())) for day in (first, next_month(first)))
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole UK days from `starts_on` to `ends_on`, both included: what the staff dashboard and the figures of

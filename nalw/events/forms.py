@@ -22,6 +22,7 @@ from nalw.core.forms import (
 )
 from nalw.core.money import pounds_text
 from nalw.core.regions import Region, region_choices
+from nalw.core.time import month_of
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
 from nalw.payments.forms import pounds_field
@@ -79,7 +80,7 @@ class EventFilterForm(FilterForm):
             "region": Region.parse(self.region.data),
             "kind": EventKind.parse(self.kind.data),
             "event_format": EventFormat.parse(self.format.data),
-            "month": self.month.data or None,
+            "month": month_of(self.month.data),
         }
 
 

@@ -1,26 +1,16 @@
 """What the events lists show, a page at a time: the public programme, the staff list and an event's attendees."""
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from nalw.accounts.models import Person
 from nalw.core.paging import paginate_models
-from nalw.core.time import london_to_utc, utcnow
+from nalw.core.time import month_edges, utcnow
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
 from nalw.extensions import db
 
 PUBLIC_PAGE_SIZE = 20
 STAFF_PAGE_SIZE = 50
-
-
-def month_range(text) -> tuple[dt.datetime, dt.datetime]:
-    """The UK calendar month "2026-07" as the UTC moments it starts and ends."""
-    year, month = (int(part) for part in text.split("-"))
-    start = dt.datetime(year, month, 1)
-    end = dt.datetime(year + month // 12, month % 12 + 1, 1)
-    return london_to_utc(start), london_to_utc(end)
 
 
 def published_events(page, *, region=None, kind=None, event_format=None, month=None):
@@ -30,7 +20,7 @@ def published_events(page, *, region=None, kind=None, event_format=None, month=N
         if wanted is not None:
             query = query.where(column == wanted)
     if month:
-        start, end = month_range(month)
+        start, end = month_edges(month)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)
     else:
         query = query.where(Event.ends_at > utcnow())

@@ -4,13 +4,12 @@ On PostgreSQL the search is served by trigram (pg_trgm) GIN indexes on the perso
 the membership number, which answer `ILIKE '%text%'` without reading every row; SQLite reads the rows.
 """
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from nalw.accounts.models import Person
 from nalw.core.listing import escape_like
+from nalw.core.time import next_month
 from nalw.extensions import db
 from nalw.members.models import CpdDeclaration, Membership, MembershipChange
 
@@ -35,12 +34,6 @@ def search_rank(text):
         else_=HOLDS,
     )
     return where, rank
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following
 
 
 def member_search(
@@ -76,7 +69,8 @@ def member_search(
     if employer_type is not None:
         statement = statement.where(Membership.employer_type == employer_type)
     if renews_in is not None:
-        starts, following = month_bounds(renews_in)
+        starts = renews_in.replace(day=1)
+        following = next_month(starts)
         statement = statement.where(Membership.expires_on >= starts, Membership.expires_on < following)
     return statement
 

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Regexp
@@ -7,6 +5,7 @@ from wtforms.validators import DataRequired, Regexp
 from nalw.core.forms import FilterForm, any_or_one_of, choice_field, enum_choices, text_field
 from nalw.core.listing import check_date_range, chosen, day_filter, month_filter
 from nalw.core.money import InvalidAmount, parse_pounds
+from nalw.core.time import month_of
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus
 
 
@@ -87,7 +86,7 @@ class PaymentFilterForm(FilterForm):
 
     def month_starts(self):
         """The first day of the month asked for, or None."""
-        return dt.date.fromisoformat(f"{self.month.data}-01") if self.month.data else None
+        return month_of(self.month.data)
 
     def filters(self):
         return {

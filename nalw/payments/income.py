@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from nalw.core.time import london_to_utc
+from nalw.core.time import month_edges
 from nalw.extensions import db
 from nalw.payments.models import MONEY_TAKEN_STATUSES, Payment, PaymentPurpose, Refund, RefundStatus
 
@@ -82,13 +82,6 @@ def taken_or_refunded_between(starts_at: dt.datetime, ends_before: dt.datetime):
         Payment.status.in_(MONEY_TAKEN_STATUSES), Payment.succeeded_at >= starts_at, Payment.succeeded_at < ends_before
     )
     return sa.or_(succeeded_then, refunded_then)
-
-
-def month_edges(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The start of the UK calendar month holding `month` and of the one after, as UTC."""
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return tuple(london_to_utc(dt.datetime.combine(day, dt.time())) for day in (first, following))
 
 
 def month_takings(month: dt.date) -> Takings:

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from nalw.core.listing import on_days
+from nalw.core.time import month_edges
 from nalw.extensions import db
 from nalw.payments import income
 from nalw.payments.models import Payment
@@ -20,7 +21,7 @@ def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_t
     if method is not None:
         statement = statement.where(Payment.method == method)
     if month is not None:
-        statement = statement.where(income.taken_or_refunded_between(*income.month_edges(month)))
+        statement = statement.where(income.taken_or_refunded_between(*month_edges(month)))
     return on_days(statement, Payment.created_at, made_from, made_to)
 
 
