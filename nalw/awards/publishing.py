@@ -7,7 +7,7 @@ counted scores, see `judging.counted_sheets`) and records what staff decide.
 import dataclasses
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from nalw.accounts.models import Person
 from nalw.awards import judging
@@ -184,6 +184,23 @@ def categories_without_a_winner(cycle) -> list[str]:
             .order_by(AwardCategory.position, AwardCategory.id)
         )
     )
+
+
+def past_winners():
+    """Winners and Highly Commended of published cycles only, newest cycle first, then by category."""
+    return db.session.scalars(
+        sa.select(Nomination)
+        # The page shows no answers or files; each category's cycle comes with it.
+        .options(
+            lazyload(Nomination.answers),
+            lazyload(Nomination.evidence),
+            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
+        )
+        .join(Nomination.category)
+        .join(AwardCategory.cycle)
+        .where(AwardCycle.published_at.is_not(None), Nomination.outcome.is_not(None))
+        .order_by(AwardCycle.year.desc(), AwardCategory.position, Nomination.outcome.desc(), Nomination.nominee_name)
+    ).all()
 
 
 def published_outcomes(cycle):

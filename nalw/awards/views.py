@@ -1,13 +1,11 @@
 """Public and nominator pages of the awards: the awards page, nominating, and a nominator's nominations."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, lazyload
 
-from nalw.awards import blueprint, cycles, nominations
+from nalw.awards import blueprint, cycles, nominations, publishing
 from nalw.awards.forms import nomination_form
-from nalw.awards.models import AwardCategory, AwardCycle, Nomination, NominationEvidence, NominationStatus
+from nalw.awards.models import AwardCategory, Nomination, NominationEvidence, NominationStatus
 from nalw.core import evidence_files
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import public, signed_in
@@ -15,27 +13,10 @@ from nalw.core.time import utcnow
 from nalw.extensions import db
 
 
-def published_outcomes():
-    """Winners and Highly Commended of published cycles only, newest cycle first, then by category."""
-    return db.session.scalars(
-        sa.select(Nomination)
-        # The page shows no answers or files; each category's cycle comes with it.
-        .options(
-            lazyload(Nomination.answers),
-            lazyload(Nomination.evidence),
-            contains_eager(Nomination.category).contains_eager(AwardCategory.cycle),
-        )
-        .join(Nomination.category)
-        .join(AwardCategory.cycle)
-        .where(AwardCycle.published_at.is_not(None), Nomination.outcome.is_not(None))
-        .order_by(AwardCycle.year.desc(), AwardCategory.position, Nomination.outcome.desc(), Nomination.nominee_name)
-    ).all()
-
-
 @blueprint.route("/awards")
 @public
 def awards_page():
-    outcomes = published_outcomes()
+    outcomes = publishing.past_winners()
     by_cycle = {}
     for nomination in outcomes:
         by_cycle.setdefault(nomination.category.cycle, []).append(nomination)

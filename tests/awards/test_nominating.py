@@ -259,6 +259,9 @@ def test_nobody_else_sees_or_edits_a_nomination_or_its_files(client):
     assert client.post(f"/awards/nominations/{nomination.id}/delete").status_code == 404
     assert client.get(f"/awards/evidence/{evidence.id}").status_code == 404
     assert client.post(f"/awards/evidence/{evidence.id}/delete").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Nomination, nomination.id) is not None  # the refused deletes deleted nothing
+    assert db.session.get(NominationEvidence, evidence.id) is not None
 
 
 def test_evidence_is_checked_by_its_content_not_its_name(app):
