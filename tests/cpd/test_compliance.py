@@ -220,6 +220,19 @@ def test_the_list_is_paged(staff_client, members, monkeypatch):
     assert len(csv_rows(staff_client.get("/admin/cpd/compliance.csv"))) == 1 + 5
 
 
+def test_the_list_runs_by_tier_region_and_membership_number_and_the_csv_keeps_that_order(staff_client, app):
+    later_tier = tier_named("Student or Trainee")
+    zoe = member_with_hours("Zoe First", 1)  # joined first, so the lower membership number
+    amy = member_with_hours("Amy Second", 2)
+    wales = member_with_hours("Bea Wales", 3, region=Region.WALES)
+    student = member_with_hours("Cy Student", 1, tier=later_tier.name)
+    db.session.commit()
+
+    expected = [zoe.number, amy.number, wales.number, student.number]
+    assert [row[1] for row in listed(staff_client.get("/admin/cpd/compliance"))] == expected
+    assert [row[1] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))[1:]] == expected
+
+
 def test_members_with_the_same_name_each_appear_once_across_pages(staff_client, app, monkeypatch):
     monkeypatch.setattr(compliance, "PER_PAGE", 2)
     namesakes = [member_with_hours("Sam Smith", hours) for hours in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)]
