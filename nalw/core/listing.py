@@ -218,6 +218,15 @@ def escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def where_equal(statement, *columns_and_values):
+    """`statement` narrowed to rows whose column equals its value, for each (column, value) pair given; a value
+    of None (a filter left at "any") narrows nothing."""
+    for column, value in columns_and_values:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
 def on_days(statement, column, starts_on, ends_on):
     """`statement` narrowed to rows whose `column` (a UTC moment) falls on the UK days from `starts_on` to
     `ends_on`, either of which may be None."""
