@@ -180,10 +180,12 @@ class DayField(DateField):
             raise ValueError(f"Enter {self.label.text.lower()} as a date, like 31/10/2026") from None
 
 
-def day_filter(label, description="For example 31/10/2026"):
+def day_filter(label, description="For example 31/10/2026", *, not_before=None):
+    """A day to filter by; `not_before` names the form's "from" field when this is its "to" field, which may not
+    come before it."""
     return DayField(
         label,
-        validators=[Optional()],
+        validators=[Optional(), *([_not_before(not_before)] if not_before else [])],
         description=description,
         format=["%Y-%m-%d", "%d/%m/%Y"],
         render_kw={"type": "date"},
@@ -203,10 +205,15 @@ def month_filter(label, description="Year and month, like 2026-10"):
     )
 
 
-def check_date_range(starts, ends):
-    """Field check for the end of a from/to pair: the end may not come before the start."""
-    if starts.data and ends.data and ends.data < starts.data:
-        raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
+def _not_before(starts_name):
+    """Field check for the end of a from/to pair: the end may not come before the start (the field `starts_name`)."""
+
+    def check(form, ends):
+        starts = form[starts_name]
+        if starts.data and ends.data and ends.data < starts.data:
+            raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
+
+    return check
 
 
 def contains_pattern(text):
