@@ -12,7 +12,7 @@ from nalw.core.labels import LabelledEnum
 from nalw.core.listing import chosen, day_filter
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
-from nalw.core.regions import region_choices
+from nalw.core.regions import Region
 from nalw.core.time import Period, london_today, month_of
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
@@ -103,7 +103,7 @@ class MemberSearchForm(MembershipFilterForm):
     status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")
     # Declared again so they come after the search box.
     tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
-    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    region = any_or_one_of("Region", enum_choices(Region), any_label="Any region")
     employer_type = any_or_one_of("Employer type", enum_choices(EmployerType), any_label="Any employer")
     renews_in = any_or_one_of("Renews in", lambda _form, _field: _coming_months(), any_label="Any month")
     cpd = any_or_one_of("CPD this year", enum_choices(CpdStanding), any_label="Any")
