@@ -9,10 +9,10 @@ from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.cpd_years import FIRST_YEAR
 from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, text_field
 from nalw.core.labels import LabelledEnum
-from nalw.core.listing import check_date_range, chosen, day_filter
+from nalw.core.listing import chosen, day_filter
 from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
-from nalw.core.regions import region_choices
+from nalw.core.regions import Region
 from nalw.core.time import Period, london_today, month_of
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
@@ -48,10 +48,7 @@ class AuditFilterForm(FilterForm):
     target_type = text_field("Record type", max_length=50, description="For example Person, Membership or Payment")
     target_id = text_field("Record id", max_length=50, description="The number in the record's address.")
     done_from = day_filter("Done from")
-    done_to = day_filter("Done to")
-
-    def validate_done_to(self, field):
-        check_date_range(self.done_from, field)
+    done_to = day_filter("Done to", not_before="done_from")
 
     def filters(self):
         return {
@@ -69,10 +66,7 @@ class OutboxFilterForm(FilterForm):
     subject = text_field("Subject", max_length=200, description="Part of the subject.")
     status = any_or_one_of("Status", enum_choices(OutboxStatus), any_label="Any status")
     written_from = day_filter("Written from")
-    written_to = day_filter("Written to")
-
-    def validate_written_to(self, field):
-        check_date_range(self.written_from, field)
+    written_to = day_filter("Written to", not_before="written_from")
 
     def filters(self):
         return {
@@ -109,7 +103,7 @@ class MemberSearchForm(MembershipFilterForm):
     status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")
     # Declared again so they come after the search box.
     tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
-    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    region = any_or_one_of("Region", enum_choices(Region), any_label="Any region")
     employer_type = any_or_one_of("Employer type", enum_choices(EmployerType), any_label="Any employer")
     renews_in = any_or_one_of("Renews in", lambda _form, _field: _coming_months(), any_label="Any month")
     cpd = any_or_one_of("CPD this year", enum_choices(CpdStanding), any_label="Any")

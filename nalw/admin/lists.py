@@ -13,10 +13,6 @@ from nalw.core.listing import Column, Listing, contains_pattern, on_days
 from nalw.core.outbox import OutboxMessage
 from nalw.core.time import format_datetime
 
-PEOPLE_PER_PAGE = 50
-AUDIT_ENTRIES_PER_PAGE = 50
-EMAILS_PER_PAGE = 50
-
 
 def people(*, text=None, role=None):
     """People not erased, by name, whose name or email holds `text` and who hold `role`."""
@@ -48,9 +44,7 @@ PEOPLE = Listing(
         Column("Joined", lambda person: format_datetime(person.created_at, with_time=False)),
     ),
     endpoint="admin.people",
-    csv_endpoint="admin.people_csv",
     filename="people.csv",
-    per_page=PEOPLE_PER_PAGE,
     empty="No one matches.",
 )
 
@@ -104,9 +98,7 @@ AUDIT_LOG = Listing(
         Column("After", lambda entry: _values(entry.after), on_page=False),
     ),
     endpoint="admin.audit_log",
-    csv_endpoint="admin.audit_log_csv",
     filename="audit-log.csv",
-    per_page=AUDIT_ENTRIES_PER_PAGE,
     empty="No entries match.",
 )
 
@@ -152,8 +144,6 @@ EMAILS = Listing(
         Column("Last error", lambda message: message.last_error, on_page=False),
     ),
     endpoint="admin.outbox",
-    csv_endpoint="admin.outbox_csv",
     filename="emails.csv",
-    per_page=EMAILS_PER_PAGE,
     empty="No emails match.",
 )

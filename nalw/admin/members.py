@@ -13,8 +13,6 @@ from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.directory import member_search
 from nalw.members.models import Membership
 
-MEMBERS_PER_PAGE = 50
-
 
 def member_list(*, cpd=None, **filters) -> sa.Select:
     """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
@@ -69,8 +67,6 @@ MEMBERS = Listing(
         Column("CPD hours required this year", lambda row: row.hours_required, on_page=False),
     ),
     endpoint="admin.members",
-    csv_endpoint="admin.members_csv",
     filename="members.csv",
-    per_page=MEMBERS_PER_PAGE,
     empty="No members match. Try part of the name, the email or the membership number.",
 )

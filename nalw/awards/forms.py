@@ -11,9 +11,9 @@ from nalw.awards.nominations import MOST_EVIDENCE_FILES, answer_field
 from nalw.awards.screening import LONGEST_REASON
 from nalw.awards.words import count_words
 from nalw.core.evidence_files import evidence_size_limit
-from nalw.core.forms import FilterForm, UkTimeField, choice_field, text_field, whole_number_field
+from nalw.core.forms import FilterForm, UkTimeField, choice_field, enum_choices, text_field, whole_number_field
 from nalw.core.listing import chosen
-from nalw.core.regions import Region, region_choices
+from nalw.core.regions import Region
 
 
 class CycleForm(FlaskForm):
@@ -74,7 +74,7 @@ class CategoryForm(FlaskForm):
     )
     nominee_kind = choice_field(
         "Who may be nominated",
-        [SelectChoice(kind.value, kind.label) for kind in NomineeKind],
+        enum_choices(NomineeKind),
         message="Choose who may be nominated: a member, a team or a community group",
         radios=True,
     )
@@ -153,7 +153,7 @@ class NominationForm(FlaskForm):
     # No region is chosen for the nominator: a silent default would be wrong for most nominees.
     nominee_region = choice_field(
         "Nominee's region",
-        [SelectChoice("", "Choose a region"), *region_choices()],
+        enum_choices(Region, placeholder="Choose a region"),
         message="Choose the nominee's region",
     )
     nominee_email = StringField(
@@ -251,13 +251,7 @@ class ScreeningFilterForm(FilterForm):
     )
     status = SelectField(
         "Status",
-        choices=_any(
-            [
-                SelectChoice(status.value, status.label)
-                for status in NominationStatus
-                if status is not NominationStatus.DRAFT
-            ]
-        ),
+        choices=_any(enum_choices(status for status in NominationStatus if status is not NominationStatus.DRAFT)),
         validators=[Optional()],
     )
 

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from nalw.awards.judging import COMMENT_MAX_LENGTH
 from nalw.awards.models import HIGHEST_SCORE, LOWEST_SCORE, AwardOutcome
-from nalw.core.forms import WholeNumberField, choice_field, text_field
+from nalw.core.forms import WholeNumberField, choice_field, enum_choices, text_field
 
 NO_CONFLICT, CONFLICT = "none", "conflict"
 NO_OUTCOME = "none"
@@ -144,10 +144,7 @@ class ReopenJudgingForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     outcome = choice_field(
         "Outcome",
-        [
-            SelectChoice(NO_OUTCOME, "No award"),
-            *(SelectChoice(outcome.value, outcome.label) for outcome in AwardOutcome),
-        ],
+        [SelectChoice(NO_OUTCOME, "No award"), *enum_choices(AwardOutcome)],
         message="Choose the outcome: winner, Highly Commended or no award",
     )
     submit = SubmitField("Save outcome")

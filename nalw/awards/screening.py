@@ -12,6 +12,7 @@ from nalw.awards.errors import AwardsError
 from nalw.awards.models import AwardCategory, AwardCycle, Nomination, NominationStatus
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
+from nalw.core.listing import where_equal
 from nalw.core.outbox import queue_email
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -35,11 +36,7 @@ def screening_list(cycle, *, category_id=None, status=None):
         .where(AwardCategory.cycle_id == cycle.id, Nomination.status.in_(SCREENED_STATUSES))
         .order_by(Nomination.submitted_at, Nomination.id)
     )
-    if category_id is not None:
-        statement = statement.where(Nomination.category_id == category_id)
-    if status is not None:
-        statement = statement.where(Nomination.status == status)
-    return statement
+    return where_equal(statement, (Nomination.category_id, category_id), (Nomination.status, status))
 
 
 def counts_by_category(cycle) -> dict[int, dict[NominationStatus, int]]:

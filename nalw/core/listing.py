@@ -7,7 +7,7 @@ the list pages through. The view is a line or two:
 
     MEMBERS = Listing(caption="Members", filter_form=MemberFilterForm, query=services.member_list,
                       columns=(Column("Name", lambda member: member.name), ...),
-                      endpoint="admin.members", csv_endpoint="admin.members_csv", filename="members.csv")
+                      endpoint="admin.members", filename="members.csv")
 
     @blueprint.route("/admin/members")
     @requires(Role.STAFF)
@@ -40,6 +40,9 @@ from nalw.extensions import db
 
 # The CSV is read from the database this many rows at a time (a server-side cursor on PostgreSQL).
 CSV_BATCH = 1000
+
+# A list's rows on a page, unless it says otherwise.
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,10 @@ class Listing:
     query: Callable[..., sa.Select]
     columns: tuple[Column, ...]
     endpoint: str
-    csv_endpoint: str | None
+    # The view of its CSV; by default the list's endpoint and "_csv" (admin.members_csv for admin.members).
+    csv_endpoint: str | None = None
     filename: str = "list.csv"
-    per_page: int = 50
+    per_page: int = PER_PAGE
     page_param: str = "page"
     empty: str = "Nothing matches these filters."
     # Filters this list always has, whatever the form says (two lists of one query on a page).
@@ -130,10 +134,9 @@ class Listing:
         return ListingPage(self, form, page, self.csv_url(route_args), route_args)
 
     def csv_url(self, route_args=None):
-        if self.csv_endpoint is None:
-            return None
         arguments = {name: value for name, value in request.args.items() if not name.endswith("page")}
-        return url_for(self.csv_endpoint, **arguments, **self.csv_args, **(route_args or {}))
+        endpoint = self.csv_endpoint or f"{self.endpoint}_csv"
+        return url_for(endpoint, **arguments, **self.csv_args, **(route_args or {}))
 
     def csv(self, **route_args):
         """Every row the filters select, streamed: read in batches and written as they come, so a list of
@@ -180,10 +183,12 @@ class DayField(DateField):
             raise ValueError(f"Enter {self.label.text.lower()} as a date, like 31/10/2026") from None
 
 
-def day_filter(label, description="For example 31/10/2026"):
+def day_filter(label, description="For example 31/10/2026", *, not_before=None):
+    """A day to filter by; `not_before` names the form's "from" field when this is its "to" field, which may not
+    come before it."""
     return DayField(
         label,
-        validators=[Optional()],
+        validators=[Optional(), *([_not_before(not_before)] if not_before else [])],
         description=description,
         format=["%Y-%m-%d", "%d/%m/%Y"],
         render_kw={"type": "date"},
@@ -203,10 +208,15 @@ def month_filter(label, description="Year and month, like 2026-10"):
     )
 
 
-def check_date_range(starts, ends):
-    """Field check for the end of a from/to pair: the end may not come before the start."""
-    if starts.data and ends.data and ends.data < starts.data:
-        raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
+def _not_before(starts_name):
+    """Field check for the end of a from/to pair: the end may not come before the start (the field `starts_name`)."""
+
+    def check(form, ends):
+        starts = form[starts_name]
+        if starts.data and ends.data and ends.data < starts.data:
+            raise ValidationError(f"{ends.label.text} must be the same day as {starts.label.text.lower()} or later")
+
+    return check
 
 
 def contains_pattern(text):
@@ -216,6 +226,15 @@ def contains_pattern(text):
 
 def escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def where_equal(statement, *columns_and_values):
+    """`statement` narrowed to rows whose column equals its value, for each (column, value) pair given; a value
+    of None (a filter left at "any") narrows nothing."""
+    for column, value in columns_and_values:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
 
 
 def on_days(statement, column, starts_on, ends_on):

@@ -16,10 +16,3 @@ class Region(LabelledEnum):
     WALES = "wales", "Wales"
     SCOTLAND = "scotland", "Scotland"
     NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
-
-
-def region_choices():
-    """Choices for a form's region field (WTForms SelectChoice)."""
-    from wtforms import SelectChoice
-
-    return [SelectChoice(region.value, region.label) for region in Region]

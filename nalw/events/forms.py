@@ -21,7 +21,7 @@ from nalw.core.forms import (
     whole_number_field,
 )
 from nalw.core.money import pounds_text
-from nalw.core.regions import Region, region_choices
+from nalw.core.regions import Region
 from nalw.core.time import month_of
 from nalw.cpd.forms import CheckboxesField, QuarterHoursField
 from nalw.events.models import EventFormat, EventKind
@@ -61,7 +61,7 @@ class PlacePaymentForm(FlaskForm):
 class EventFilterForm(FilterForm):
     """The public list's filters, read from the query string."""
 
-    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    region = any_or_one_of("Region", enum_choices(Region), any_label="Any region")
     kind = any_or_one_of("Kind of event", enum_choices(EventKind), any_label="Any kind")
     format = any_or_one_of("Format", enum_choices(EventFormat), any_label="Any format")
     month = StringField(
@@ -94,7 +94,7 @@ class EventForm(FlaskForm):
     description = text_field("Description", max_length=10000, rows=5)
     kind = choice_field("Kind of event", enum_choices(EventKind), message="Choose the kind of event")
     region = any_or_one_of(
-        "Region", region_choices(), any_label="No region", description="Required for a regional roadshow."
+        "Region", enum_choices(Region), any_label="No region", description="Required for a regional roadshow."
     )
     starts_at = UkTimeField("Starts", message="Enter when the event starts, like 14/07/2027 09:30")
     ends_at = UkTimeField("Ends", message="Enter when the event ends, like 14/07/2027 16:30")

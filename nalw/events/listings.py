@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from nalw.accounts.models import Person
+from nalw.core.listing import where_equal
 from nalw.core.paging import paginate_models
 from nalw.core.time import month_edges, utcnow
 from nalw.events.models import Booking, BookingStatus, Event, EventStatus, WaitingListEntry, WaitingStatus
@@ -16,9 +17,7 @@ STAFF_PAGE_SIZE = 50
 def published_events(page, *, region=None, kind=None, event_format=None, month=None):
     """Published events in date order, filtered; without a month, only those not yet over."""
     query = sa.select(Event).where(Event.status == EventStatus.PUBLISHED)
-    for column, wanted in ((Event.region, region), (Event.kind, kind), (Event.format, event_format)):
-        if wanted is not None:
-            query = query.where(column == wanted)
+    query = where_equal(query, (Event.region, region), (Event.kind, kind), (Event.format, event_format))
     if month:
         start, end = month_edges(month)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)

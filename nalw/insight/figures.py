@@ -8,6 +8,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from nalw.core.listing import where_equal
 from nalw.core.regions import Region
 from nalw.core.time import Period, london_today
 from nalw.extensions import db
@@ -96,10 +97,7 @@ def reports_in(period, theme=None, region=None):
     """The active reports behind a cell (theme and region), a row or column (one of them) or the whole table,
     newest first: a statement to page."""
     statement = sa.select(Report).where(*_active_in(period))
-    if theme is not None:
-        statement = statement.where(Report.theme == theme)
-    if region is not None:
-        statement = statement.where(Report.region == region)
+    statement = where_equal(statement, (Report.theme, theme), (Report.region, region))
     return statement.order_by(Report.reported_on.desc(), Report.id.desc())
 
 

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from nalw.core.forms import choice_field, text_field
-from nalw.core.regions import Region, region_choices
+from nalw.core.forms import choice_field, enum_choices, text_field
+from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.insight.local_authorities import local_authority_choices
 from nalw.insight.models import DESCRIPTION_LENGTH, HIDDEN_REASON_LENGTH, AffectedBand, ServiceState, Theme
@@ -18,21 +18,17 @@ LEAVE_OUT = (
 )
 
 
-def _choices(enum_class):
-    return [SelectChoice(member.value, member.label) for member in enum_class]
-
-
 class ReportForm(FlaskForm):
     theme = choice_field(
         "What is it about?",
-        _choices(Theme),
+        enum_choices(Theme),
         message="Choose what the gap or barrier is about",
         radios=True,
         description="Choose the closest; “Other” for anything else.",
     )
     region = choice_field(
         "Region",
-        region_choices(),
+        enum_choices(Region),
         message="Choose the region where people met it",
         description="Where people met the gap or barrier. We start with your membership's region.",
     )
@@ -52,14 +48,14 @@ class ReportForm(FlaskForm):
     )
     affected = choice_field(
         "How many people did it affect in the last month?",
-        _choices(AffectedBand),
+        enum_choices(AffectedBand),
         message="Choose how many people it affected in the last month",
         radios=True,
         description="People you or your team supported. A rough idea is fine.",
     )
     service_state = choice_field(
         "Is there a service for this?",
-        _choices(ServiceState),
+        enum_choices(ServiceState),
         message="Choose whether a service exists for this",
         radios=True,
         description="A gap is a need nothing meets; a barrier keeps people from a service that exists.",

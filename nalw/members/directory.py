@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from nalw.accounts.models import Person
-from nalw.core.listing import escape_like
+from nalw.core.listing import escape_like, where_equal
 from nalw.core.time import next_month
 from nalw.extensions import db
 from nalw.members.models import CpdDeclaration, Membership, MembershipChange
@@ -60,14 +60,13 @@ def member_search(
         where, rank = search_rank(text)
         statement = statement.where(where).order_by(rank)
     statement = statement.order_by(Person.name, Membership.id)
-    if status is not None:
-        statement = statement.where(Membership.status == status)
-    if tier_id is not None:
-        statement = statement.where(Membership.tier_id == tier_id)
-    if region is not None:
-        statement = statement.where(Membership.region == region)
-    if employer_type is not None:
-        statement = statement.where(Membership.employer_type == employer_type)
+    statement = where_equal(
+        statement,
+        (Membership.status, status),
+        (Membership.tier_id, tier_id),
+        (Membership.region, region),
+        (Membership.employer_type, employer_type),
+    )
     if renews_in is not None:
         starts = renews_in.replace(day=1)
         following = next_month(starts)

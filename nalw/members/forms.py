@@ -20,7 +20,7 @@ from nalw.core.forms import (
     whole_number_field,
 )
 from nalw.core.listing import chosen
-from nalw.core.regions import Region, region_choices
+from nalw.core.regions import Region
 from nalw.members.models import Eligibility, EmployerType
 from nalw.members.renewals import AUTO_CHARGE_DAYS_BEFORE
 from nalw.members.services import all_tiers as tiers_in_order
@@ -75,7 +75,7 @@ class ApplicationAnswers(AcceptsCode):
     )
     region = choice_field(
         "UK region you work in",
-        [SelectChoice("", "Choose a region"), *region_choices()],
+        enum_choices(Region, placeholder="Choose a region"),
         message="Choose the UK region you work in",
     )
     years_in_role = whole_number_field(
@@ -263,7 +263,7 @@ class MembershipFilterForm(FilterForm):
     """Filters every staff list of memberships has: the tier and the region."""
 
     tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
-    region = any_or_one_of("Region", region_choices(), any_label="Any region")
+    region = any_or_one_of("Region", enum_choices(Region), any_label="Any region")
 
     def filters(self):
         return {"tier_id": int(self.tier.data) if self.tier.data else None, "region": chosen(self.region, Region)}

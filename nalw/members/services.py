@@ -15,6 +15,7 @@ from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
+from nalw.core.listing import where_equal
 from nalw.core.money import format_pence
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
@@ -334,11 +335,7 @@ def applications(status, *, tier_id=None, region=None) -> sa.Select:
     """The applications in `status` (paid: waiting for a decision; applied: not paid yet), oldest first,
     in the tier and region when given."""
     statement = sa.select(Membership).where(Membership.status == status).order_by(Membership.created_at, Membership.id)
-    if tier_id is not None:
-        statement = statement.where(Membership.tier_id == tier_id)
-    if region is not None:
-        statement = statement.where(Membership.region == region)
-    return statement
+    return where_equal(statement, (Membership.tier_id, tier_id), (Membership.region, region))
 
 
 def membership_history(membership) -> list[MembershipChange]:

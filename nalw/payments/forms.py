@@ -3,7 +3,7 @@ from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Regexp
 
 from nalw.core.forms import FilterForm, any_or_one_of, choice_field, enum_choices, text_field
-from nalw.core.listing import check_date_range, chosen, day_filter, month_filter
+from nalw.core.listing import chosen, day_filter, month_filter
 from nalw.core.money import InvalidAmount, parse_pounds
 from nalw.core.time import month_of
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus
@@ -77,12 +77,9 @@ class PaymentFilterForm(FilterForm):
     purpose = any_or_one_of("For", enum_choices(PaymentPurpose), any_label="Anything")
     method = any_or_one_of("How paid", enum_choices(PaymentMethod), any_label="Any way")
     made_from = day_filter("Made from")
-    made_to = day_filter("Made to")
+    made_to = day_filter("Made to", not_before="made_from")
 
     month = month_filter("Money in or out in", description="Payments taken, or refunded, in that month: like 2026-10")
-
-    def validate_made_to(self, field):
-        check_date_range(self.made_from, field)
 
     def month_starts(self):
         """The first day of the month asked for, or None."""

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nalw.core.listing import on_days
+from nalw.core.listing import on_days, where_equal
 from nalw.core.time import month_edges
 from nalw.extensions import db
 from nalw.payments import income
@@ -14,12 +14,7 @@ def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_t
     """Every payment, newest first, narrowed by whichever filters are given (days are UK days; `month`, its first
     day: the payments that succeeded in that month or had a refund made in it, which its net income counts)."""
     statement = sa.select(Payment).options(selectinload(Payment.person)).order_by(Payment.id.desc())
-    if status is not None:
-        statement = statement.where(Payment.status == status)
-    if purpose is not None:
-        statement = statement.where(Payment.purpose == purpose)
-    if method is not None:
-        statement = statement.where(Payment.method == method)
+    statement = where_equal(statement, (Payment.status, status), (Payment.purpose, purpose), (Payment.method, method))
     if month is not None:
         statement = statement.where(income.taken_or_refunded_between(*month_edges(month)))
     return on_days(statement, Payment.created_at, made_from, made_to)
