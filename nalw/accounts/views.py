@@ -22,7 +22,7 @@ from nalw.accounts.forms import (
 )
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, provisioning_uri, qr_code_svg
-from nalw.core.forms import carry_out, show_refusal
+from nalw.core.forms import carry_out, carry_out_button, show_refusal
 from nalw.core.permissions import Role, public, safe_next, signed_in
 from nalw.extensions import db, limiter
 
@@ -104,11 +104,11 @@ def verify_email(token):
 @signed_in
 @limiter.limit("5 per hour")
 def resend_verification():
-    form = EmptyForm()
-    if form.validate_on_submit() and not current_user.email_verified:
-        services.send_verification_email(current_user)
-        db.session.commit()
-        flash(f"We have sent a new confirmation link to {current_user.email}.", "success")
+    if not current_user.email_verified:
+        carry_out_button(
+            lambda: services.send_verification_email(current_user),
+            done=f"We have sent a new confirmation link to {current_user.email}.",
+        )
     return redirect(url_for("accounts.account"))
 
 

@@ -9,7 +9,7 @@ from nalw.admin import blueprint, lists, services
 from nalw.admin import dashboard as staff_dashboard
 from nalw.admin.dashboard import DEFAULT_PRESET, preset_period
 from nalw.admin.forms import DashboardPeriodForm, RoleChangeForm
-from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.forms import EmptyForm, carry_out_button
 from nalw.core.outbox import OutboxMessage
 from nalw.core.permissions import Role, requires
 from nalw.core.time import london_today, utcnow
@@ -62,11 +62,9 @@ def revoke_role(person_id, role):
         role = Role(role)
     except ValueError:
         abort(404)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            account_services.revoke_role(current_user, found, role)
-        if call.succeeded:
-            flash(f"{found.name} is no longer {role.label}.", "success")
+    carry_out_button(
+        lambda: account_services.revoke_role(current_user, found, role), done=f"{found.name} is no longer {role.label}."
+    )
     return redirect(url_for("admin.person", person_id=person_id))
 
 

@@ -23,7 +23,7 @@ from nalw.awards.models import (
 )
 from nalw.awards.results import TIE_BREAK_RULE
 from nalw.core.csv_export import csv_response
-from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button
 from nalw.core.permissions import Role, public, requires
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -78,11 +78,7 @@ def staff_judging(cycle_id):
 def unassign_judge(assignment_id):
     assignment = db.get_or_404(JudgeAssignment, assignment_id)
     cycle_id = assignment.category.cycle_id
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            judging.unassign_judge(current_user, assignment)
-        if call.succeeded:
-            flash("Judge taken off the category.", "success")
+    carry_out_button(lambda: judging.unassign_judge(current_user, assignment), done="Judge taken off the category.")
     return redirect(url_for("awards.staff_judging", cycle_id=cycle_id))
 
 
@@ -201,11 +197,10 @@ def choose_outcome(nomination_id):
 @requires(Role.STAFF)
 def publish_results(cycle_id):
     cycle = _cycle(cycle_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            queued = publishing.publish_results(current_user, cycle, utcnow())
-        if call.succeeded:
-            flash(f"The results are published. {queued} emails are on their way.", "success")
+    carry_out_button(
+        lambda: publishing.publish_results(current_user, cycle, utcnow()),
+        done=lambda queued: f"The results are published. {queued} emails are on their way.",
+    )
     return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
 
 

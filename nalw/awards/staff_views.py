@@ -17,7 +17,7 @@ from nalw.awards.models import (
     NominationStatus,
 )
 from nalw.core import evidence_files
-from nalw.core.forms import EmptyForm, carry_out, validate_all
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button, validate_all
 from nalw.core.listing import Column, Listing
 from nalw.core.permissions import Role, requires
 from nalw.core.time import format_datetime, utcnow
@@ -97,14 +97,12 @@ def staff_cycle(cycle_id):
 @requires(Role.STAFF)
 def add_default_categories(cycle_id):
     cycle = db.get_or_404(AwardCycle, cycle_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            added = defaults.seed_default_categories(current_user, cycle)
-        if call.succeeded:
-            flash(
-                f"Added {added} default categories." if added else "The cycle already has every default category.",
-                "success",
-            )
+    carry_out_button(
+        lambda: defaults.seed_default_categories(current_user, cycle),
+        done=lambda added: (
+            f"Added {added} default categories." if added else "The cycle already has every default category."
+        ),
+    )
     return _cycle_page(cycle)
 
 
@@ -136,12 +134,7 @@ def edit_category(cycle_id=None, category_id=None):
 def delete_category(category_id):
     category = db.get_or_404(AwardCategory, category_id)
     cycle = category.cycle
-    if EmptyForm().validate_on_submit():
-        name = category.name
-        with carry_out() as call:
-            cycles.remove_category(current_user, category)
-        if call.succeeded:
-            flash(f"{name} removed.", "success")
+    carry_out_button(lambda: cycles.remove_category(current_user, category), done=f"{category.name} removed.")
     return _cycle_page(cycle)
 
 
@@ -174,11 +167,7 @@ def edit_criterion(category_id=None, criterion_id=None):
 def delete_criterion(criterion_id):
     criterion = db.get_or_404(AwardCriterion, criterion_id)
     cycle = criterion.category.cycle
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            cycles.remove_criterion(current_user, criterion)
-        if call.succeeded:
-            flash("Criterion removed.", "success")
+    carry_out_button(lambda: cycles.remove_criterion(current_user, criterion), done="Criterion removed.")
     return _cycle_page(cycle)
 
 
@@ -271,11 +260,10 @@ def staff_nomination(nomination_id):
 @requires(Role.STAFF)
 def mark_eligible(nomination_id):
     nomination = _submitted_nomination(nomination_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            screening.mark_eligible(current_user, nomination)
-        if call.succeeded:
-            flash(f"The nomination of {nomination.nominee_name} is eligible.", "success")
+    carry_out_button(
+        lambda: screening.mark_eligible(current_user, nomination),
+        done=f"The nomination of {nomination.nominee_name} is eligible.",
+    )
     return redirect(url_for("awards.staff_nomination", nomination_id=nomination.id))
 
 

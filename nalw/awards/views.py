@@ -9,6 +9,7 @@ from nalw.awards.models import AwardCategory, Nomination, NominationEvidence, No
 from nalw.core import evidence_files
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import public, signed_in
+from nalw.core.records import found_or_404
 from nalw.core.time import utcnow
 from nalw.extensions import db
 
@@ -80,10 +81,7 @@ def nominate(category_id):
 
 
 def _own_nomination_or_404(nomination_id) -> Nomination:
-    nomination = nominations.own_nomination(current_user, nomination_id)
-    if nomination is None:
-        abort(404)
-    return nomination
+    return found_or_404(nominations.own_nomination(current_user, nomination_id))
 
 
 @blueprint.route("/awards/nominations/<int:nomination_id>", methods=["GET", "POST"])
@@ -111,13 +109,9 @@ def delete_nomination(nomination_id):
     """GET asks; only the POST from that page deletes the draft."""
     nomination = _own_nomination_or_404(nomination_id)
     form = EmptyForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            paths = nominations.delete_draft(current_user, nomination)
-        if call.succeeded:
-            evidence_files.delete_files(paths)
-            flash("Draft deleted.", "success")
-            return redirect(url_for("awards.my_nominations"))
+    if evidence_files.delete_when_confirmed(form, lambda: nominations.delete_draft(current_user, nomination)):
+        flash("Draft deleted.", "success")
+        return redirect(url_for("awards.my_nominations"))
     return render_template("awards/confirm_delete.html", form=form, nomination=nomination, evidence=None)
 
 
@@ -151,11 +145,7 @@ def delete_evidence(evidence_id):
     evidence = _own_evidence_or_404(evidence_id)
     nomination = evidence.nomination
     form = EmptyForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            path = nominations.remove_evidence(current_user, evidence)
-        if call.succeeded:
-            evidence_files.delete_files([path])
-            flash("File removed.", "success")
-            return redirect(url_for("awards.edit_nomination", nomination_id=nomination.id))
+    if evidence_files.delete_when_confirmed(form, lambda: [nominations.remove_evidence(current_user, evidence)]):
+        flash("File removed.", "success")
+        return redirect(url_for("awards.edit_nomination", nomination_id=nomination.id))
     return render_template("awards/confirm_delete.html", form=form, nomination=nomination, evidence=evidence)

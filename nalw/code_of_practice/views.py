@@ -8,18 +8,16 @@ from flask_login import current_user
 from nalw.code_of_practice import blueprint, services
 from nalw.code_of_practice.forms import DraftForm, StandardForm
 from nalw.code_of_practice.models import Standard
-from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button
 from nalw.core.permissions import Role, public, requires
-from nalw.core.records import belonging_or_404
+from nalw.core.records import belonging_or_404, found_or_404
 from nalw.extensions import db
 
 
 @blueprint.route("/code-of-practice")
 @public
 def current():
-    version = services.current_version()
-    if version is None:
-        abort(404)
+    version = found_or_404(services.current_version())
     return render_template(
         "code_of_practice/version.html", version=version, is_current=True, versions=services.published_versions()
     )
@@ -54,11 +52,9 @@ def manage():
 @blueprint.route("/admin/code-of-practice/draft", methods=["POST"])
 @requires(Role.ADMIN)
 def start_draft():
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            services.start_draft(current_user)
-        if call.succeeded:
-            flash("A new draft has been started from the current version.", "success")
+    carry_out_button(
+        lambda: services.start_draft(current_user), done="A new draft has been started from the current version."
+    )
     return redirect(url_for("code_of_practice.edit_draft"))
 
 
@@ -120,11 +116,10 @@ def save_standard(draft, standard_id=None):
 def remove_standard(standard_id):
     draft = services.open_draft() or abort(404)
     standard = belonging_or_404(Standard, standard_id, version_id=draft.id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            services.remove_standard(current_user, draft, standard)
-        if call.succeeded:
-            flash(f"Standard {standard.code} removed from the draft.", "success")
+    carry_out_button(
+        lambda: services.remove_standard(current_user, draft, standard),
+        done=f"Standard {standard.code} removed from the draft.",
+    )
     return redirect(url_for("code_of_practice.edit_draft"))
 
 
@@ -132,10 +127,9 @@ def remove_standard(standard_id):
 @requires(Role.ADMIN)
 @with_open_draft
 def publish(draft):
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            services.publish(current_user, draft)
-        if not call.succeeded:
-            return redirect(url_for("code_of_practice.edit_draft"))
-        flash(f"{draft.label} is published. Members accept it when they join or renew.", "success")
-    return redirect(url_for("code_of_practice.manage"))
+    published = carry_out_button(
+        lambda: services.publish(current_user, draft),
+        done=f"{draft.label} is published. Members accept it when they join or renew.",
+    )
+    # A refused publication goes back to the draft, where what is missing can be put right.
+    return redirect(url_for("code_of_practice.manage" if published else "code_of_practice.edit_draft"))

@@ -13,6 +13,7 @@ import filetype
 from flask import abort, current_app, send_file
 
 from nalw.core.errors import DomainError
+from nalw.core.forms import carry_out
 
 # What evidence may be, judged from the file's content (never its name).
 ALLOWED_EVIDENCE = {
@@ -133,6 +134,26 @@ def delete_files(paths):
     """After the commit: remove files whose records are gone."""
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def delete_when_confirmed(form, delete) -> bool:
+    """The POST from a page that asks before deleting (its `form` one button): carry out `delete()`, which takes
+    records away and returns the paths of their files, and remove the files only once that is committed, so a
+    refusal (shown on `form`) leaves every file in place. True when deleted; on a GET, False: the view asks.
+
+        form = EmptyForm()
+        if evidence_files.delete_when_confirmed(form, lambda: services.delete_entry(current_user, entry)):
+            flash("Entry deleted.", "success")
+            return redirect(url_for("cpd.my_cpd"))
+        return render_template("cpd/confirm_delete.html", form=form, entry=entry, evidence=None)
+    """
+    if not form.validate_on_submit():
+        return False
+    with carry_out(form) as call:
+        paths = delete()
+    if call.succeeded:
+        delete_files(paths)
+    return call.succeeded
 
 
 def download_response(path: Path, content_type: str, download_name: str):

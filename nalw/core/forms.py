@@ -1,4 +1,5 @@
-"""Form pieces every domain uses, and the one way a view carries out a service call."""
+"""Form pieces every domain uses, and the one way a view carries out a service call (`carry_out`, and
+`carry_out_button` for a form that is one button)."""
 
 import contextlib
 from dataclasses import dataclass
@@ -201,3 +202,21 @@ def carry_out(form=None):
     else:
         db.session.commit()
         call.succeeded = True
+
+
+def carry_out_button(action, done) -> bool:
+    """What a one-button form (an `EmptyForm`: its CSRF token only) does when it is posted: carry out
+    `action()` as `carry_out` does, a refusal shown as a banner; once the change is committed, flash `done` as
+    a success. `done` is the message, or a function of what `action` returned that gives it (read after the
+    commit). True when the change was committed; the view then redirects either way.
+
+        carry_out_button(lambda: programme.publish_event(current_user, event), done=f"{event.title} is published.")
+        return redirect(url_for("events.staff_event", event_id=event.id))
+    """
+    if not EmptyForm().validate_on_submit():
+        return False
+    with carry_out() as call:
+        result = action()
+    if call.succeeded:
+        flash(done(result) if callable(done) else done, "success")
+    return call.succeeded

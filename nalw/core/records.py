@@ -20,3 +20,14 @@ def belonging_or_404(model, row_id, **owner):
     if row is None:
         abort(404)
     return row
+
+
+def found_or_404(found):
+    """What a view looked up (someone's own record, a secret link's events), or Not Found when the lookup found
+    nothing (None):
+
+        selection = found_or_404(audits.own_selection(current_user, selection_id))
+    """
+    if found is None:
+        abort(404)
+    return found

@@ -10,6 +10,7 @@ from nalw.core.errors import render_error
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, signed_in
+from nalw.core.records import found_or_404
 from nalw.cpd import audits, blueprint, exports, services, suggestions
 from nalw.cpd.forms import AcceptCodeForm, EntryForm, ProfileForm
 from nalw.members import services as member_services
@@ -27,10 +28,7 @@ def year_from_request():
 
 
 def _own_entry_or_404(entry_id):
-    entry = services.own_entry(current_user, entry_id)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(services.own_entry(current_user, entry_id))
 
 
 @blueprint.route("/cpd")
@@ -185,13 +183,9 @@ def delete_entry(entry_id):
     """GET asks, saying what will go; only the POST from that page deletes."""
     entry = _own_entry_or_404(entry_id)
     form = EmptyForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            paths = services.delete_entry(current_user, entry)
-        if call.succeeded:
-            services.delete_files(paths)
-            flash("Entry deleted.", "success")
-            return redirect(url_for("cpd.my_cpd"))
+    if evidence_files.delete_when_confirmed(form, lambda: services.delete_entry(current_user, entry)):
+        flash("Entry deleted.", "success")
+        return redirect(url_for("cpd.my_cpd"))
     return render_template("cpd/confirm_delete.html", form=form, entry=entry, evidence=None)
 
 
@@ -199,9 +193,7 @@ def delete_entry(entry_id):
 @signed_in
 def evidence_file(evidence_id):
     """Served to the owner and to staff only, always as a download, never from the web root."""
-    evidence = services.own_evidence(current_user, evidence_id, staff=current_user.has_role(Role.STAFF))
-    if evidence is None:
-        abort(404)
+    evidence = found_or_404(services.own_evidence(current_user, evidence_id, staff=current_user.has_role(Role.STAFF)))
     return evidence_files.download_response(
         services.evidence_path(evidence), evidence.content_type, services.download_name(evidence)
     )
@@ -211,18 +203,12 @@ def evidence_file(evidence_id):
 @signed_in
 def delete_evidence(evidence_id):
     """GET asks, naming the file; only the POST from that page removes it."""
-    evidence = services.own_evidence(current_user, evidence_id)
-    if evidence is None:
-        abort(404)
+    evidence = found_or_404(services.own_evidence(current_user, evidence_id))
     entry_id = evidence.entry_id
     form = EmptyForm()
-    if form.validate_on_submit():
-        with carry_out(form) as call:
-            path = services.remove_evidence(current_user, evidence)
-        if call.succeeded:
-            services.delete_files([path])
-            flash("File removed.", "success")
-            return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor="evidence-heading"))
+    if evidence_files.delete_when_confirmed(form, lambda: [services.remove_evidence(current_user, evidence)]):
+        flash("File removed.", "success")
+        return redirect(url_for("cpd.edit_entry", entry_id=entry_id, _anchor="evidence-heading"))
     return render_template("cpd/confirm_delete.html", form=form, entry=evidence.entry, evidence=evidence)
 
 
@@ -248,9 +234,7 @@ def my_audits():
 @blueprint.route("/cpd/audit/<int:selection_id>", methods=["GET", "POST"])
 @signed_in
 def audit_profile(selection_id):
-    selection = audits.own_selection(current_user, selection_id)
-    if selection is None:
-        abort(404)
+    selection = found_or_404(audits.own_selection(current_user, selection_id))
     year = selection.audit.year
     candidates = [entry for entry in services.entries_for_export(current_user, year) if entry.is_complete]
     form = ProfileForm(obj=selection if request.method == "GET" else None, entries_offered=candidates)

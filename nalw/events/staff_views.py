@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
-from nalw.core.forms import EmptyForm, carry_out, validate_all
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button, validate_all
 from nalw.core.listing import Column, Listing
 from nalw.core.money import pounds_text
 from nalw.core.paging import page_number
@@ -89,11 +89,7 @@ def staff_event(event_id):
 @requires(Role.STAFF)
 def publish_event(event_id):
     event = _event(event_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            programme.publish_event(current_user, event)
-        if call.succeeded:
-            flash(f"{event.title} is published.", "success")
+    carry_out_button(lambda: programme.publish_event(current_user, event), done=f"{event.title} is published.")
     return redirect(url_for("events.staff_event", event_id=event.id))
 
 
@@ -210,11 +206,7 @@ def undo_check_in(event_id, booking_id):
 def _change_attendance(event_id, booking_id, change, done):
     event = _event(event_id)
     booking = _booking_of(event, booking_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            change(current_user, booking)
-        if call.succeeded:
-            flash(done.format(name=booking.person.name), "success")
+    carry_out_button(lambda: change(current_user, booking), done=done.format(name=booking.person.name))
     return redirect(_back_to(event))
 
 
@@ -222,10 +214,9 @@ def _change_attendance(event_id, booking_id, change, done):
 @requires(Role.STAFF)
 def mark_attendance(event_id):
     event = _event(event_id)
-    if EmptyForm().validate_on_submit():
-        chosen = [value for value in request.form.getlist("booking") if value.isdigit() and len(value) < 10]
-        with carry_out() as call:
-            marked = attendance.mark_attended(current_user, event, chosen, utcnow())
-        if call.succeeded:
-            flash(f"{marked} {'attendee' if marked == 1 else 'attendees'} marked as attended.", "success")
+    chosen = [value for value in request.form.getlist("booking") if value.isdigit() and len(value) < 10]
+    carry_out_button(
+        lambda: attendance.mark_attended(current_user, event, chosen, utcnow()),
+        done=lambda marked: f"{marked} {'attendee' if marked == 1 else 'attendees'} marked as attended.",
+    )
     return redirect(url_for("events.attendees", event_id=event.id))

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button
 from nalw.core.paging import page_number as requested_page
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, signed_in
-from nalw.core.records import belonging_or_404
+from nalw.core.records import belonging_or_404, found_or_404
 from nalw.core.time import utcnow
 from nalw.events import (
     attendance,
@@ -37,9 +37,7 @@ from nalw.payments.models import PaymentStatus
 
 def _visible_event(event_id) -> Event:
     """Published and cancelled events are public; drafts only for staff."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     if event.status is EventStatus.DRAFT and not (current_user.is_authenticated and current_user.has_role(Role.STAFF)):
         abort(404)
     return event
@@ -172,16 +170,14 @@ def my_bookings():
 def reset_calendar_address():
     """Make (or remake) the secret address of the person's bookings calendar."""
     had_one = feeds.feed_token(current_user) is not None
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            feeds.reset_feed_token(current_user)
-        if call.succeeded:
-            flash(
-                "Your calendar has a new address: the old one no longer works. Subscribe to the new one below."
-                if had_one
-                else "Your calendar address is below: add it to your calendar app as a subscription.",
-                "success",
-            )
+    carry_out_button(
+        lambda: feeds.reset_feed_token(current_user),
+        done=(
+            "Your calendar has a new address: the old one no longer works. Subscribe to the new one below."
+            if had_one
+            else "Your calendar address is below: add it to your calendar app as a subscription."
+        ),
+    )
     return redirect(url_for("events.my_bookings"))
 
 
@@ -190,9 +186,7 @@ def reset_calendar_address():
 def my_calendar(secret):
     """A person's confirmed places, with joining links, for their calendar app; the secret is the access."""
     # Not a one-time link: a calendar app asking with an old or made-up secret is simply not found.
-    events = feeds.events_for_token(secret)
-    if events is None:
-        abort(404)
+    events = found_or_404(feeds.events_for_token(secret))
     return Response(
         calendar_text(events, with_joining_link=True),
         mimetype="text/calendar",
@@ -224,11 +218,10 @@ def cancel_booking(booking_id):
 @signed_in
 def join_waiting_list(event_id):
     event = _visible_event(event_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            waiting_list.join_waiting_list(event, current_user)
-        if call.succeeded:
-            flash("You are on the waiting list. We will email you if a place frees.", "success")
+    carry_out_button(
+        lambda: waiting_list.join_waiting_list(event, current_user),
+        done="You are on the waiting list. We will email you if a place frees.",
+    )
     return redirect(url_for("events.event_page", event_id=event.id))
 
 
@@ -236,12 +229,12 @@ def join_waiting_list(event_id):
 @signed_in
 def leave_waiting_list(event_id):
     event = _visible_event(event_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            entry = waiting_list.leave_waiting_list(event, current_user)
-        if call.succeeded:
-            declined = entry.status is WaitingStatus.DECLINED
-            flash("You declined the place." if declined else "You have left the waiting list.", "success")
+    carry_out_button(
+        lambda: waiting_list.leave_waiting_list(event, current_user),
+        done=lambda entry: (
+            "You declined the place." if entry.status is WaitingStatus.DECLINED else "You have left the waiting list."
+        ),
+    )
     return redirect(url_for("events.event_page", event_id=event.id))
 
 
@@ -269,9 +262,7 @@ def calendar_feed():
 def certificate(event_id):
     """A certificate of attendance, for people checked in at the event only."""
     event = _visible_event(event_id)
-    booking = attendance.attended(event, current_user)
-    if booking is None:
-        abort(404)
+    booking = found_or_404(attendance.attended(event, current_user))
     return render_pdf(
         "events/certificate.html", f"certificate-of-attendance-{event.id}.pdf", event=event, booking=booking
     )

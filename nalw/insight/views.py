@@ -1,12 +1,13 @@
 """Members' pages (report a gap or barrier, see, change and withdraw their own) and the public figures."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.core.csv_export import csv_response
-from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button, show_refusal
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, signed_in
+from nalw.core.records import belonging_or_404
 from nalw.core.regions import Region
 from nalw.core.time import Period, london_today
 from nalw.extensions import db
@@ -19,10 +20,7 @@ OPEN_GOVERNMENT_LICENCE = "https://www.nationalarchives.gov.uk/doc/open-governme
 
 
 def _own_report(report_id) -> Report:
-    report = db.session.get(Report, report_id)
-    if report is None or report.reporter_id != current_user.id:
-        abort(404)
-    return report
+    return belonging_or_404(Report, report_id, reporter_id=current_user.id)
 
 
 def _save(form, save):
@@ -90,11 +88,10 @@ def edit_report(report_id):
 @signed_in
 def withdraw_report(report_id):
     report = _own_report(report_id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            services.withdraw_report(current_user, report)
-        if call.succeeded:
-            flash("Report withdrawn. It no longer counts in any figure.", "success")
+    carry_out_button(
+        lambda: services.withdraw_report(current_user, report),
+        done="Report withdrawn. It no longer counts in any figure.",
+    )
     return redirect(url_for("insight.my_reports"))
 
 

@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
 from nalw.core.cpd_years import current_year
-from nalw.core.forms import EmptyForm, carry_out
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button
 from nalw.core.links import absolute_link
 from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
 from nalw.core.permissions import Role, public, requires, signed_in
-from nalw.core.records import belonging_or_404
+from nalw.core.records import belonging_or_404, found_or_404
 from nalw.core.time import format_date
 from nalw.extensions import db, limiter
 from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
@@ -331,10 +331,7 @@ def register():
 
 
 def _my_organisation():
-    organisation = organisations.organisation_for_admin(current_user)
-    if organisation is None:
-        abort(404)
-    return organisation
+    return found_or_404(organisations.organisation_for_admin(current_user))
 
 
 @blueprint.route("/organisation", methods=["GET", "POST"])
@@ -364,11 +361,10 @@ def organisation():
 def remove_seat(invitation_id):
     organisation = _my_organisation()
     invitation = belonging_or_404(SeatInvitation, invitation_id, organisation_id=organisation.id)
-    if EmptyForm().validate_on_submit():
-        with carry_out() as call:
-            organisations.remove_seat(current_user, organisation, invitation)
-        if call.succeeded:
-            flash(f"The seat of {invitation.email} is free again.", "success")
+    carry_out_button(
+        lambda: organisations.remove_seat(current_user, organisation, invitation),
+        done=f"The seat of {invitation.email} is free again.",
+    )
     return redirect(url_for("members.organisation"))
 
 
