@@ -5,13 +5,19 @@ and the public results page."""
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from nalw.accounts.models import Person
 from nalw.awards import blueprint, conflicts, judging, publishing
-from nalw.awards.judging_forms import AssignJudgeForm, OutcomeForm, RecusalForm, ReopenJudgingForm
+from nalw.awards.judging_forms import (
+    AssignJudgeForm,
+    OutcomeForm,
+    RecusalForm,
+    ReopenJudgingForm,
+    WithdrawConflictForm,
+)
 from nalw.awards.models import (
     AwardCategory,
     AwardCycle,
@@ -70,6 +76,7 @@ def staff_judging(cycle_id):
         button=EmptyForm(),
         state=judging.judging_state(cycle, utcnow()),
         closed=utcnow() >= cycle.judging_closes_at,
+        judging_open=cycle.judging_open(utcnow()),
     )
 
 
@@ -98,6 +105,26 @@ def reopen_judging(cycle_id):
     return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
 
 
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/judges/close", methods=["GET", "POST"])
+@requires(Role.STAFF)
+def close_judging(cycle_id):
+    """Asks first (GET), then closes judging at once (POST); the judging page offers it while judging is open."""
+    cycle = _cycle(cycle_id)
+    if request.method == "POST":
+        carry_out_button(
+            lambda: judging.close_judging_now(current_user, cycle, utcnow()),
+            done="Judging is closed: judges can no longer change their scores. You can reopen it below.",
+        )
+        return redirect(url_for("awards.staff_judging", cycle_id=cycle.id))
+    return render_template(
+        "awards/results/close_judging.html",
+        cycle=cycle,
+        button=EmptyForm(),
+        state=judging.judging_state(cycle, utcnow()),
+        open=cycle.judging_open(utcnow()),
+    )
+
+
 def _results_of(nomination):
     return url_for("awards.staff_results", cycle_id=nomination.category.cycle_id, category_id=nomination.category_id)
 
@@ -115,7 +142,7 @@ def _recusal_form(nomination):
 @requires(Role.STAFF)
 def staff_nomination_judging(nomination_id):
     """Every judge of the nomination's category: their declaration, the conflicts the system suggests, their
-    scores and comments, and recusal; recusing posts here."""
+    scores and comments, recusal and withdrawing a conflict; recusing posts here."""
     nomination = _nomination(nomination_id)
     form, judges = _recusal_form(nomination)
     if form.validate_on_submit():
@@ -125,12 +152,55 @@ def staff_nomination_judging(nomination_id):
         if call.succeeded:
             flash(f"{judge.name} is recused from this nomination. Their scores stay on record.", "success")
             return redirect(url_for("awards.staff_nomination_judging", nomination_id=nomination.id))
-    declarations = {
+    declarations = _declarations(nomination)
+    return _nomination_judging_page(
+        nomination, judges, declarations, form, _withdraw_form(judges, declarations, formdata=None)
+    )
+
+
+@blueprint.route("/admin/awards/nominations/<int:nomination_id>/judging/withdraw-conflict", methods=["POST"])
+@requires(Role.STAFF)
+def withdraw_conflict(nomination_id):
+    """Withdraw a conflict a judge declared in error: the judge declares again before opening the nomination."""
+    nomination = _nomination(nomination_id)
+    judges = judging.judges_of_category(nomination.category_id)
+    declarations = _declarations(nomination)
+    form = _withdraw_form(judges, declarations)
+    if not form.judges_offered:
+        flash(
+            "No judge has a conflict of interest declared on this nomination: there is nothing to withdraw.", "danger"
+        )
+        return redirect(url_for("awards.staff_nomination_judging", nomination_id=nomination.id))
+    if form.validate_on_submit():
+        judge = db.session.get(Person, form.judge.data)
+        with carry_out(form) as call:
+            judging.withdraw_conflict(current_user, nomination, judge, form.reason.data)
+        if call.succeeded:
+            flash(
+                f"{judge.name}'s conflict of interest is withdrawn. They see the nomination again and must declare "
+                "before opening it.",
+                "success",
+            )
+            return redirect(url_for("awards.staff_nomination_judging", nomination_id=nomination.id))
+    return _nomination_judging_page(nomination, judges, declarations, RecusalForm(formdata=None, judges=judges), form)
+
+
+def _declarations(nomination):
+    return {
         d.judge_id: d
         for d in db.session.scalars(
             sa.select(ConflictDeclaration).where(ConflictDeclaration.nomination_id == nomination.id)
         )
     }
+
+
+def _withdraw_form(judges, declarations, **kwargs):
+    conflicted = [judge for judge in judges if judge.id in declarations and declarations[judge.id].conflicted]
+    # Its own prefix: the recusal form on the same page has fields of the same names.
+    return WithdrawConflictForm(judges=conflicted, prefix="withdraw", **kwargs)
+
+
+def _nomination_judging_page(nomination, judges, declarations, form, withdraw_form):
     recusals = {
         r.judge_id: r for r in db.session.scalars(sa.select(Recusal).where(Recusal.nomination_id == nomination.id))
     }
@@ -153,6 +223,7 @@ def staff_nomination_judging(nomination_id):
             for judge in judges
         },
         form=form,
+        withdraw_form=withdraw_form,
     )
 
 

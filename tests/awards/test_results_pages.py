@@ -283,3 +283,105 @@ def test_staff_assign_judges_and_see_every_judges_progress(staff_client, categor
     assert "Busy Judge 1 of 3 2 1 0 0" in page
     assert "New Judge 0 of 3 3 0 0 0 Take off category" in page
     assert judging.is_assigned(newcomer, category.id)
+
+
+# --- Closing judging now, withdrawing a conflict -----------------------------------------------------------
+
+
+def test_staff_close_judging_now_from_the_judging_page_after_confirming(staff_client, category):
+    judging_page = f"/admin/awards/cycles/{category.cycle_id}/judges"
+    close = f"/admin/awards/cycles/{category.cycle_id}/judges/close"
+    assert "Close judging now" in page_text(staff_client.get(judging_page))
+    assert "Reopen judging" not in page_text(staff_client.get(judging_page))
+
+    asked = page_text(staff_client.get(close))
+    assert "Close judging of" in asked and "judges can no longer declare conflicts or change their scores" in asked
+    assert category.cycle.judging_open(utcnow())  # asking changes nothing
+    done = page_text(staff_client.post(close, follow_redirects=True))
+
+    assert "Judging is closed: judges can no longer change their scores" in done
+    assert not category.cycle.judging_open(utcnow())
+    assert "Reopen judging" in done and "Close judging now" not in done
+    again = page_text(staff_client.post(close, follow_redirects=True))
+    assert "Judging has already closed: there is nothing to close." in again
+    assert "there is nothing to close" in page_text(staff_client.get(close))
+    assert staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/reopen", data={"days": "2"})
+    assert category.cycle.judging_open(utcnow())
+
+
+def test_closing_judging_before_it_opens_is_refused_with_the_date(staff_client, category):
+    with cycle_in_phase(category.cycle, "nominating"):
+        db.session.flush()
+        page = page_text(
+            staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/close", follow_redirects=True)
+        )
+        assert "Judging has not opened yet: it opens on" in page
+        assert not db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "awards.judging_closed"))
+
+
+def test_a_judge_cannot_score_after_staff_close_judging(client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    person = judge_of(category)
+    declared(person, nomination)
+    sign_in(client, staff_member())
+    client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/close")
+    sign_in(client, person)
+
+    form = {f"score_{c.id}": "8" for c in category.criteria} | {f"comment_{c.id}": "Fine." for c in category.criteria}
+    refused = page_text(client.post(f"/judging/nominations/{nomination.id}", data=form))
+
+    assert "Judging has closed, so nothing can be changed" in refused
+    assert judging.scores_of(person, nomination.id) == {}
+
+
+def test_staff_withdraw_a_conflict_from_the_nomination_page_and_the_judge_declares_again(client, category):
+    nomination = NominationFactory(category=category, status="eligible", nominee_name="Returning Person")
+    mistaken = judge_of(category, judge(name="Mistaken Judge"))
+    other = judge_of(category, judge(name="Other Judge"))
+    scored(other, nomination, 9, comment="The other judge's private comment.")
+    declared(mistaken, nomination, conflicted=True, note="Meant the nomination before.")
+    page_url = f"/admin/awards/nominations/{nomination.id}/judging"
+    withdraw = f"{page_url}/withdraw-conflict"
+    sign_in(client, staff_member())
+
+    offered = page_text(client.get(page_url))
+    assert "Withdraw a conflict declared in error" in offered and "Judge whose conflict to withdraw" in offered
+    refused = client.post(withdraw, data={"withdraw-judge": mistaken.id, "withdraw-reason": ""})
+    assert refused.status_code == 200
+    assert "Give the reason for withdrawing the conflict, for the record" in page_text(refused)
+    assert judging.declaration_of(mistaken, nomination.id).conflicted
+    done = client.post(
+        withdraw, data={"withdraw-judge": mistaken.id, "withdraw-reason": "Wrong nomination."}, follow_redirects=True
+    )
+    assert "Mistaken Judge's conflict of interest is withdrawn" in page_text(done)
+    assert "Mistaken Judge Has not declared yet." in page_text(done)
+
+    sign_in(client, mistaken)
+    assert "Returning Person" in page_text(client.get(f"/judging?category={category.id}"))
+    assert (
+        client.get(f"/judging/nominations/{nomination.id}")
+        .headers["Location"]
+        .endswith(f"/judging/nominations/{nomination.id}/declare")
+    )
+    client.post(f"/judging/nominations/{nomination.id}/declare", data={"declaration": "none"})
+    opened = client.get(f"/judging/nominations/{nomination.id}")
+    assert opened.status_code == 200
+    assert "The other judge's private comment." not in opened.get_data(as_text=True)
+    assert 'value="9"' not in opened.get_data(as_text=True)
+
+
+def test_only_judges_who_declared_a_conflict_are_offered_for_withdrawal(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    judge_of(category, judge(name="Undeclared Judge"))
+    clear = judge_of(category, judge(name="Clear Judge"))
+    declared(clear, nomination)
+
+    page = page_text(staff_client.get(f"/admin/awards/nominations/{nomination.id}/judging"))
+    assert "Withdraw a conflict declared in error" not in page
+    refused = staff_client.post(
+        f"/admin/awards/nominations/{nomination.id}/judging/withdraw-conflict",
+        data={"withdraw-judge": clear.id, "withdraw-reason": "Asked to."},
+        follow_redirects=True,
+    )
+    assert "No judge has a conflict of interest declared on this nomination" in page_text(refused)
+    assert judging.declaration_of(clear, nomination.id) is not None
