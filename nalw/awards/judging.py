@@ -494,25 +494,30 @@ def progress_for(assignments):
 def counted_sheets(category):
     """Every complete set of scores that counts in the category's results: eligible nominations only, from a
     judge who declared no conflict on the nomination and was not recused from it."""
+    return counted_sheets_of([category])[category.id]
+
+
+def counted_sheets_of(categories):
+    """category id -> its counted sheets (as `counted_sheets`), for several categories in one query."""
     excluded = _excluded_pairs()
     rows = db.session.execute(
-        sa.select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.score)
+        sa.select(Nomination.category_id, Score.judge_id, Score.nomination_id, Score.criterion_id, Score.score)
         .join(Nomination, Nomination.id == Score.nomination_id)
         .join(ConflictDeclaration, _declared_none())
         .outerjoin(
             excluded, sa.and_(excluded.c.judge_id == Score.judge_id, excluded.c.nomination_id == Score.nomination_id)
         )
-        .where(_eligible_in([category.id]), excluded.c.judge_id.is_(None))
+        .where(_eligible_in([category.id for category in categories]), excluded.c.judge_id.is_(None))
     )
     by_sheet = defaultdict(dict)
-    for judge_id, nomination_id, criterion_id, score in rows:
-        by_sheet[(judge_id, nomination_id)][criterion_id] = score
-    criteria = {criterion.id for criterion in category.criteria}
-    return [
-        Sheet(judge_id, nomination_id, scores)
-        for (judge_id, nomination_id), scores in sorted(by_sheet.items())
-        if set(scores) == criteria
-    ]
+    for category_id, judge_id, nomination_id, criterion_id, score in rows:
+        by_sheet[(category_id, judge_id, nomination_id)][criterion_id] = score
+    sheets = {category.id: [] for category in categories}
+    criteria = {category.id: {criterion.id for criterion in category.criteria} for category in categories}
+    for (category_id, judge_id, nomination_id), scores in sorted(by_sheet.items()):
+        if set(scores) == criteria[category_id]:
+            sheets[category_id].append(Sheet(judge_id, nomination_id, scores))
+    return sheets
 
 
 def eligible_in_category(category):

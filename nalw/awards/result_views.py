@@ -30,6 +30,7 @@ from nalw.awards.models import (
 from nalw.awards.results import TIE_BREAK_RULE
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import EmptyForm, carry_out, carry_out_button
+from nalw.core.paging import page_number
 from nalw.core.permissions import Role, public, requires
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -125,8 +126,13 @@ def close_judging(cycle_id):
     )
 
 
-def _results_of(nomination):
-    return url_for("awards.staff_results", cycle_id=nomination.category.cycle_id, category_id=nomination.category_id)
+def _results_of(nomination, page=1):
+    return url_for(
+        "awards.staff_results",
+        cycle_id=nomination.category.cycle_id,
+        category_id=nomination.category_id,
+        **({"page": page} if page > 1 else {}),
+    )
 
 
 def _nomination(nomination_id) -> Nomination:
@@ -227,9 +233,31 @@ def _nomination_judging_page(nomination, judges, declarations, form, withdraw_fo
     )
 
 
+def _may_choose(cycle):
+    return not cycle.is_published and utcnow() >= cycle.judging_closes_at
+
+
+@blueprint.route("/admin/awards/cycles/<int:cycle_id>/results")
+@requires(Role.STAFF)
+def staff_cycle_results(cycle_id):
+    """Each category's first nominations by rank, with the choice of outcome; every nomination of a category is
+    on that category's own (paged) page."""
+    cycle = _cycle(cycle_id)
+    return render_template(
+        "awards/results/cycle.html",
+        cycle=cycle,
+        standings=publishing.top_of_each_category(cycle),
+        top=publishing.TOP_OF_CATEGORY,
+        tie_break=TIE_BREAK_RULE,
+        outcome_form=OutcomeForm(),
+        may_choose=_may_choose(cycle),
+    )
+
+
 @blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/<int:category_id>")
 @requires(Role.STAFF)
 def staff_results(cycle_id, category_id):
+    """Every eligible nomination of one category by rank, a page at a time, with the choice of outcome."""
     category = db.session.scalars(
         sa.select(AwardCategory)
         .options(joinedload(AwardCategory.cycle))
@@ -237,21 +265,23 @@ def staff_results(cycle_id, category_id):
     ).one_or_none()
     if category is None:
         abort(404)
-    standing = publishing.standing_of(category)
+    standing, page = publishing.standing_page(category, page_number())
     return render_template(
         "awards/results/category.html",
         category=category,
         cycle=category.cycle,
         standing=standing,
+        page=page,
         tie_break=TIE_BREAK_RULE,
         outcome_form=OutcomeForm(),
-        may_choose=not category.cycle.is_published and utcnow() >= category.cycle.judging_closes_at,
+        may_choose=_may_choose(category.cycle),
     )
 
 
 @blueprint.route("/admin/awards/nominations/<int:nomination_id>/outcome", methods=["POST"])
 @requires(Role.STAFF)
 def choose_outcome(nomination_id):
+    """Posted from the results of every category (?back=cycle) or a page of one category's (?page=N): back there."""
     nomination = _nomination(nomination_id)
     form = OutcomeForm()
     if form.validate_on_submit():
@@ -261,7 +291,15 @@ def choose_outcome(nomination_id):
             flash(f"Nomination {nomination.id}: {form.chosen.label if form.chosen else 'no award'}.", "success")
     else:
         flash(" ".join(form.outcome.errors) or "The form expired. Try again.", "danger")
-    return redirect(_results_of(nomination))
+    if request.args.get("back") == "cycle":
+        return redirect(
+            url_for(
+                "awards.staff_cycle_results",
+                cycle_id=nomination.category.cycle_id,
+                _anchor=f"category-{nomination.category_id}",
+            )
+        )
+    return redirect(_results_of(nomination, page_number()))
 
 
 @blueprint.route("/admin/awards/cycles/<int:cycle_id>/results/publish", methods=["POST"])

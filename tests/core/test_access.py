@@ -188,6 +188,7 @@ EXPECTED_AUDIENCE = {
     "awards.close_judging": STAFF,
     "awards.staff_nomination_judging": STAFF,
     "awards.withdraw_conflict": STAFF,
+    "awards.staff_cycle_results": STAFF,
     "awards.staff_results": STAFF,
     "awards.choose_outcome": STAFF,
     "awards.publish_results": STAFF,
