@@ -55,16 +55,6 @@ class CategoryStanding:
         return len(self.results.nominations)
 
 
-def eligible_nominations(category_ids):
-    """Eligible nominations of these categories, without their answers and evidence (not needed here)."""
-    return db.session.scalars(
-        sa.select(Nomination)
-        .options(*judging.LIST_OPTIONS)
-        .where(Nomination.category_id.in_(category_ids or [0]), Nomination.status == NominationStatus.ELIGIBLE)
-        .order_by(Nomination.id)
-    ).all()
-
-
 def _standings(categories, shown_of):
     """Each category's standing, ranking every eligible nomination but loading only the nominations
     `shown_of(results)` picks: a fixed number of queries, however many categories and nominations."""
@@ -130,19 +120,8 @@ def standing_page(category, number, per_page=RESULTS_PER_PAGE):
 def standing_of(category):
     """The category's figures and ranking from the counted scores, with every nomination, in a fixed number of
     queries: for the export."""
-    nominations = {nomination.id: nomination for nomination in eligible_nominations([category.id])}
-    sheets = judging.counted_sheets(category)
-    results = category_results(
-        {criterion.id: criterion.weight for criterion in category.criteria},
-        sheets,
-        nomination_ids=nominations,
-        min_scores=category.cycle.min_scores_to_standardise,
-    )
-    judge_ids = sorted({sheet.judge_id for sheet in sheets})
-    judges = {
-        person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(judge_ids or [0])))
-    }
-    return CategoryStanding(category, results, nominations, judges)
+    (standing,) = _standings([category], lambda results: results.nominations)
+    return standing
 
 
 def _check_outcomes_may_change(cycle, now):
