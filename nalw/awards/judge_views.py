@@ -81,7 +81,11 @@ def _judge_rows(judge, category, page):
             "id": nomination.id,
             "title": judge_title(nomination.id, nomination.nominee_name, blind),
             "region": nomination.nominee_region.label,
-            "state": "scored" if nomination.id in scored else "to score" if nomination.id in declared else "declare",
+            "state": "declare"
+            if nomination.id not in declared
+            else "scored"
+            if nomination.id in scored
+            else "to score",
             "suggested": nomination.id not in declared and nomination.id in suggested,
         }
         for nomination in page.items

@@ -306,6 +306,30 @@ def recuse(actor, nomination, judge, reason):
     return recusal
 
 
+def withdraw_conflict(actor, nomination, judge, reason):
+    """Staff withdraw a conflict of interest a judge declared in error (only staff can change one). The
+    declaration goes, so the judge sees the nomination again and must declare (a conflict or none) before
+    opening it; until they declare none, none of their scores on it count. Audited with the reason and the
+    withdrawn note. Not once the results are published."""
+    if not reason.strip():
+        raise JudgingError("Give the reason for withdrawing the conflict, for the record.", field="reason")
+    if nomination.category.cycle.published_at is not None:
+        raise JudgingError("The results are published, so declarations can no longer change.")
+    declaration = declaration_of(judge, nomination.id)
+    if declaration is None or not declaration.conflicted:
+        raise JudgingError(f"{judge.name} has not declared a conflict with this nomination.", field="judge")
+    record_audit(
+        actor,
+        "awards.conflict_withdrawn",
+        declaration,
+        before={"nomination": nomination.id, "judge": judge.email, "note": declaration.note},
+        after={"reason": reason.strip()},
+        summary=f"Conflict of interest of {judge.name} on nomination {nomination.id} withdrawn",
+    )
+    db.session.delete(declaration)
+    db.session.flush()
+
+
 def reopen_judging(actor, cycle, until, now):
     """Staff reopen judging after it closed, until a time they choose, so judges can change scores."""
     if cycle.published_at is not None:
@@ -323,6 +347,34 @@ def reopen_judging(actor, cycle, until, now):
         before=before,
         after={"judging_reopened_until": until},
         summary=f"Judging reopened until {format_datetime(until)}",
+    )
+    db.session.flush()
+
+
+def close_judging_now(actor, cycle, now):
+    """Staff close judging at once, instead of editing its dates: the judging close time becomes now (and a
+    reopening ends now). Refused before judging opens and once it has closed. Staff may reopen it as before."""
+    if cycle.published_at is not None:
+        raise JudgingError("The results are published: judging closed before that.")
+    if now <= cycle.judging_opens_at:
+        raise JudgingError(
+            f"Judging has not opened yet: it opens on {format_datetime(cycle.judging_opens_at)}. "
+            "Change the cycle's dates instead."
+        )
+    if not cycle.judging_open(now):
+        raise JudgingError("Judging has already closed: there is nothing to close.")
+    before = {"judging_closes_at": cycle.judging_closes_at, "judging_reopened_until": cycle.judging_reopened_until}
+    if now < cycle.judging_closes_at:
+        cycle.judging_closes_at = now
+    if cycle.judging_reopened_until is not None and cycle.judging_reopened_until > now:
+        cycle.judging_reopened_until = now
+    record_audit(
+        actor,
+        "awards.judging_closed",
+        cycle,
+        before=before,
+        after={"judging_closes_at": cycle.judging_closes_at, "judging_reopened_until": cycle.judging_reopened_until},
+        summary=f"Judging closed early at {format_datetime(now)}",
     )
     db.session.flush()
 
@@ -351,6 +403,16 @@ def _excluded_pairs():
     )
     recusals = sa.select(Recusal.judge_id, Recusal.nomination_id)
     return sa.union(conflicts, recusals).subquery()
+
+
+def _declared_none():
+    """A score counts only where its judge declared no conflict on its nomination: a conflict staff withdrew
+    leaves the judge to declare again, and their earlier scores wait for that."""
+    return sa.and_(
+        ConflictDeclaration.judge_id == Score.judge_id,
+        ConflictDeclaration.nomination_id == Score.nomination_id,
+        ConflictDeclaration.conflicted.is_(False),
+    )
 
 
 def _eligible_in(category_ids):
@@ -403,8 +465,12 @@ def progress_for(assignments):
     left_out = per_judge_category(
         sa.join(excluded, Nomination, Nomination.id == excluded.c.nomination_id), excluded.c.judge_id
     )
-    scored_from = sa.join(Score, Nomination, Nomination.id == Score.nomination_id).outerjoin(
-        excluded, sa.and_(excluded.c.judge_id == Score.judge_id, excluded.c.nomination_id == Score.nomination_id)
+    scored_from = (
+        sa.join(Score, Nomination, Nomination.id == Score.nomination_id)
+        .join(ConflictDeclaration, _declared_none())
+        .outerjoin(
+            excluded, sa.and_(excluded.c.judge_id == Score.judge_id, excluded.c.nomination_id == Score.nomination_id)
+        )
     )
     scored = per_judge_category(scored_from, Score.judge_id, excluded.c.judge_id.is_(None))
     progress = {}
@@ -426,26 +492,32 @@ def progress_for(assignments):
 
 
 def counted_sheets(category):
-    """Every complete set of scores that counts in the category's results: eligible nominations only, without
-    the scores of a judge who declared a conflict on the nomination or was recused from it."""
+    """Every complete set of scores that counts in the category's results: eligible nominations only, from a
+    judge who declared no conflict on the nomination and was not recused from it."""
+    return counted_sheets_of([category])[category.id]
+
+
+def counted_sheets_of(categories):
+    """category id -> its counted sheets (as `counted_sheets`), for several categories in one query."""
     excluded = _excluded_pairs()
     rows = db.session.execute(
-        sa.select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.score)
+        sa.select(Nomination.category_id, Score.judge_id, Score.nomination_id, Score.criterion_id, Score.score)
         .join(Nomination, Nomination.id == Score.nomination_id)
+        .join(ConflictDeclaration, _declared_none())
         .outerjoin(
             excluded, sa.and_(excluded.c.judge_id == Score.judge_id, excluded.c.nomination_id == Score.nomination_id)
         )
-        .where(_eligible_in([category.id]), excluded.c.judge_id.is_(None))
+        .where(_eligible_in([category.id for category in categories]), excluded.c.judge_id.is_(None))
     )
     by_sheet = defaultdict(dict)
-    for judge_id, nomination_id, criterion_id, score in rows:
-        by_sheet[(judge_id, nomination_id)][criterion_id] = score
-    criteria = {criterion.id for criterion in category.criteria}
-    return [
-        Sheet(judge_id, nomination_id, scores)
-        for (judge_id, nomination_id), scores in sorted(by_sheet.items())
-        if set(scores) == criteria
-    ]
+    for category_id, judge_id, nomination_id, criterion_id, score in rows:
+        by_sheet[(category_id, judge_id, nomination_id)][criterion_id] = score
+    sheets = {category.id: [] for category in categories}
+    criteria = {category.id: {criterion.id for criterion in category.criteria} for category in categories}
+    for (category_id, judge_id, nomination_id), scores in sorted(by_sheet.items()):
+        if set(scores) == criteria[category_id]:
+            sheets[category_id].append(Sheet(judge_id, nomination_id, scores))
+    return sheets
 
 
 def eligible_in_category(category):

@@ -2,14 +2,11 @@
 so staff see results with figures, a raw-score note and a conflict of interest, while the demo judge's own
 sheets are left for whoever signs in as them. Made through the judging services; idempotent."""
 
-import secrets
-
 import sqlalchemy as sa
 
 from nalw.accounts import services as account_services
-from nalw.accounts.models import Person
-from nalw.accounts.security import hash_password
 from nalw.awards import judging
+from nalw.awards.demo import demo_person
 from nalw.awards.models import AwardCycle, JudgeAssignment, Score
 from nalw.core.permissions import Role
 from nalw.core.time import utcnow
@@ -24,11 +21,8 @@ COMMENTS = ["Clear difference to people's lives.", "Good, though the evidence is
 
 
 def _other_judge(name, email):
-    person = account_services.find_by_email(email)
-    if person is None:
-        person = Person(name=name, email=email, password_hash=hash_password(secrets.token_urlsafe(24)))
-        db.session.add(person)
-        db.session.flush()
+    person = demo_person(name, email)
+    if not person.was_granted(Role.JUDGE):
         account_services.grant_role(None, person, Role.JUDGE)
     return person
 

@@ -1,5 +1,5 @@
 """Forms of judging and results: declaring a conflict, the score sheet, and staff's assignments, recusals,
-reopening and outcomes."""
+conflicts withdrawn, reopening and outcomes."""
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SubmitField
@@ -125,6 +125,29 @@ class RecusalForm(FlaskForm):
 
     def __init__(self, *args, judges=(), **kwargs):
         """`judges`: the judges of the nomination's category."""
+        self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
+        super().__init__(*args, **kwargs)
+
+
+class WithdrawConflictForm(FlaskForm):
+    judge = choice_field(
+        "Judge whose conflict to withdraw",
+        lambda form, _field: form.judges_offered,
+        message="Choose the judge whose conflict of interest to withdraw",
+        coerce=int,
+    )
+    reason = text_field(
+        "Reason",
+        max_length=1000,
+        required="Give the reason for withdrawing the conflict, for the record",
+        rows=2,
+        description="For the record: for example, the judge declared it on the wrong nomination. The judge must "
+        "declare again before opening the nomination.",
+    )
+    submit = SubmitField("Withdraw conflict")
+
+    def __init__(self, *args, judges=(), **kwargs):
+        """`judges`: the judges who declared a conflict with the nomination."""
         self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
         super().__init__(*args, **kwargs)
 

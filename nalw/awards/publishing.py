@@ -25,48 +25,103 @@ from nalw.awards.results import category_results
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
+from nalw.core.paging import Page
 from nalw.core.time import format_datetime
 from nalw.extensions import db
+
+# The results of every category show this many nominations each; the rest are on the category's own pages.
+TOP_OF_CATEGORY = 20
+RESULTS_PER_PAGE = 50
 
 
 @dataclasses.dataclass(frozen=True)
 class CategoryStanding:
-    """A category's results with the nominations and judges they name, for the staff page and the export."""
+    """A category's results with the nominations and judges they name, for the staff pages and the export.
+    `shown` are the results on the page (all of them when None); `nominations` holds at least those."""
 
     category: AwardCategory
     results: object  # results.CategoryResults
     nominations: dict  # id -> Nomination
     judges: dict  # id -> Person
+    shown: tuple | None = None
 
     def rows(self):
-        return [(result, self.nominations[result.nomination_id]) for result in self.results.nominations]
+        shown = self.results.nominations if self.shown is None else self.shown
+        return [(result, self.nominations[result.nomination_id]) for result in shown]
+
+    @property
+    def total(self):
+        """How many eligible nominations the category has, shown or not."""
+        return len(self.results.nominations)
 
 
-def eligible_nominations(category_ids):
-    """Eligible nominations of these categories, without their answers and evidence (not needed here)."""
-    return db.session.scalars(
-        sa.select(Nomination)
-        .options(*judging.LIST_OPTIONS)
+def _standings(categories, shown_of):
+    """Each category's standing, ranking every eligible nomination but loading only the nominations
+    `shown_of(results)` picks: a fixed number of queries, however many categories and nominations."""
+    category_ids = [category.id for category in categories]
+    eligible = {category_id: [] for category_id in category_ids}
+    for nomination_id, category_id in db.session.execute(
+        sa.select(Nomination.id, Nomination.category_id)
         .where(Nomination.category_id.in_(category_ids or [0]), Nomination.status == NominationStatus.ELIGIBLE)
         .order_by(Nomination.id)
-    ).all()
-
-
-def standing_of(category):
-    """The category's figures and ranking from the counted scores, in a fixed number of queries."""
-    nominations = {nomination.id: nomination for nomination in eligible_nominations([category.id])}
-    sheets = judging.counted_sheets(category)
-    results = category_results(
-        {criterion.id: criterion.weight for criterion in category.criteria},
-        sheets,
-        nomination_ids=nominations,
-        min_scores=category.cycle.min_scores_to_standardise,
-    )
-    judge_ids = sorted({sheet.judge_id for sheet in sheets})
+    ):
+        eligible[category_id].append(nomination_id)
+    sheets = judging.counted_sheets_of(categories)
+    figures = {
+        category.id: category_results(
+            {criterion.id: criterion.weight for criterion in category.criteria},
+            sheets[category.id],
+            nomination_ids=eligible[category.id],
+            min_scores=category.cycle.min_scores_to_standardise,
+        )
+        for category in categories
+    }
+    shown = {category_id: tuple(shown_of(results)) for category_id, results in figures.items()}
+    wanted = [result.nomination_id for results in shown.values() for result in results]
+    nominations = {
+        nomination.id: nomination
+        for nomination in db.session.scalars(
+            sa.select(Nomination).options(*judging.LIST_OPTIONS).where(Nomination.id.in_(wanted or [0]))
+        )
+    }
+    judge_ids = sorted({sheet.judge_id for category_sheets in sheets.values() for sheet in category_sheets})
     judges = {
         person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(judge_ids or [0])))
     }
-    return CategoryStanding(category, results, nominations, judges)
+    return [
+        CategoryStanding(category, figures[category.id], nominations, judges, shown[category.id])
+        for category in categories
+    ]
+
+
+def top_of_each_category(cycle, top=TOP_OF_CATEGORY):
+    """Every category of the cycle, each ranked in full with its first `top` nominations by rank shown."""
+    return _standings(cycle.categories, lambda results: results.nominations[:top])
+
+
+def standing_page(category, number, per_page=RESULTS_PER_PAGE):
+    """The category ranked in full with page `number` of its nominations, by rank, shown (the last page when
+    `number` is past it); and that page of (result, nomination) rows."""
+
+    def page_of(total):
+        last = Page(items=[], page=1, per_page=per_page, total=total).pages
+        return Page(items=[], page=min(number, last), per_page=per_page, total=total)
+
+    def shown(results):
+        start = (page_of(len(results.nominations)).page - 1) * per_page
+        return results.nominations[start : start + per_page]
+
+    (standing,) = _standings([category], shown)
+    page = page_of(standing.total)
+    page.items = standing.rows()
+    return standing, page
+
+
+def standing_of(category):
+    """The category's figures and ranking from the counted scores, with every nomination, in a fixed number of
+    queries: for the export."""
+    (standing,) = _standings([category], lambda results: results.nominations)
+    return standing
 
 
 def _check_outcomes_may_change(cycle, now):

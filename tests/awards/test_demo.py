@@ -4,10 +4,11 @@ taking nominations with the demo member's own and some waiting to be screened.""
 import sqlalchemy as sa
 
 from nalw import demo
+from nalw.awards import conflicts
 from nalw.awards.models import AwardCycle, CyclePhase, JudgeAssignment, Nomination, NominationStatus
 from nalw.core.time import utcnow
 from nalw.extensions import db
-from tests.helpers import page_text
+from tests.helpers import page_text, sign_in
 
 
 def seed():
@@ -58,3 +59,45 @@ def test_the_demo_member_has_a_draft_and_a_submitted_nomination_and_staff_have_s
     assert sorted(status.value for status in own) == ["draft", "submitted"]
     assert len(waiting) >= 4
     assert any(nomination.nominee_email == member.email for nomination in waiting)
+
+
+def test_the_demo_judge_is_told_of_one_possible_conflict_only(client):
+    seed()
+    judge = demo._person("judge@demo.nalw.org.uk")
+    categories = db.session.scalars(sa.select(JudgeAssignment.category_id).where(JudgeAssignment.judge_id == judge.id))
+    judged = db.session.scalars(sa.select(Nomination).where(Nomination.category_id.in_(categories.all()))).all()
+
+    employers = conflicts.employers_of([judge.id, *(nomination.nominator_id for nomination in judged)])
+    suggested = conflicts.suggested_conflicts(judge, conflicts.contacts_of(judged), employers)
+
+    assert len(judged) == 8
+    ((nomination_id, reasons),) = suggested.items()
+    assert db.session.get(Nomination, nomination_id).category.name == "Rising Star"
+    assert reasons == ["The nominator's email address is at demo.nalw.org.uk, as yours is."]
+    sign_in(client, judge)
+    pages = [
+        page_text(client.get(f"/judging?category={category_id}")) for category_id in {n.category_id for n in judged}
+    ]
+    assert sum(page.count("Possible conflict of interest") for page in pages) == 1
+
+
+def test_demo_nominees_and_nominators_are_at_varied_example_organisation_domains(app):
+    seed()
+    member = demo._person("member@demo.nalw.org.uk")
+    colleague = demo._person("orgadmin@demo.nalw.org.uk")
+    nominations = db.session.scalars(sa.select(Nomination)).all()
+
+    addresses = [
+        email
+        for nomination in nominations
+        for email in (nomination.nominee_email, nomination.nominator.email)
+        if email and email not in (member.email, colleague.email)
+    ]
+    domains = {email.rsplit("@", 1)[1] for email in addresses}
+
+    assert all(domain.endswith((".example.org", ".example.net")) for domain in domains), domains
+    assert len(domains) >= 10
+    from_colleague = [
+        n for n in nominations if n.nominator_id == colleague.id and n.category.cycle.judging_open(utcnow())
+    ]
+    assert len(from_colleague) == 1

@@ -272,3 +272,102 @@ def test_progress_counts_eligible_nominations_less_conflicts(category):
     assert (progress.to_score, progress.scored, progress.left) == (3, 1, 2)
     assert (progress.declared, progress.conflicts, progress.recused) == (3, 1, 1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ConflictDeclaration)) == 3
+
+
+# --- Closing judging at once, and conflicts withdrawn by staff -----------------------------------------
+
+
+def test_staff_close_judging_now_then_no_score_changes_until_they_reopen_audited(category):
+    nomination = NominationFactory(category=category, status="eligible")
+    person = judge_of(category)
+    scored(person, nomination, 4)
+    cycle, staff = category.cycle, staff_member()
+    planned_close = cycle.judging_closes_at
+    now = utcnow()
+
+    judging.close_judging_now(staff, cycle, now)
+
+    assert cycle.judging_closes_at == now < planned_close
+    assert not cycle.judging_open(utcnow())
+    with pytest.raises(JudgingClosed, match="Judging has closed"):
+        judging.save_scores(person, nomination, entries(category, 9, 9, 9), utcnow())
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "awards.judging_closed"))
+    assert entry.actor_id == staff.id and entry.target_id == str(cycle.id)
+    assert entry.before["judging_closes_at"] != entry.after["judging_closes_at"]
+    judging.reopen_judging(staff, cycle, utcnow() + dt.timedelta(days=2), utcnow())
+    judging.save_scores(person, nomination, entries(category, 9, 9, 9), utcnow())
+    assert {s.score for s in judging.scores_of(person, nomination.id).values()} == {9}
+
+
+def test_closing_judging_is_refused_before_it_opens_and_once_it_has_closed(category):
+    cycle, staff = category.cycle, staff_member()
+    with cycle_in_phase(cycle, "nominating"), pytest.raises(JudgingError, match="Judging has not opened yet"):
+        judging.close_judging_now(staff, cycle, utcnow())
+    judging.close_judging_now(staff, cycle, utcnow())
+    closed_at = cycle.judging_closes_at
+    with pytest.raises(JudgingError, match="Judging has already closed"):
+        judging.close_judging_now(staff, cycle, utcnow() + dt.timedelta(minutes=1))
+
+    assert cycle.judging_closes_at == closed_at
+    assert audit_actions().count("awards.judging_closed") == 1
+
+
+def test_closing_judging_while_staff_have_reopened_it_ends_the_reopening(category):
+    cycle, staff = category.cycle, staff_member()
+    with cycle_in_phase(cycle, "judging_closed"):
+        judging.reopen_judging(staff, cycle, utcnow() + dt.timedelta(days=3), utcnow())
+        assert cycle.judging_open(utcnow())
+        now = utcnow()
+        judging.close_judging_now(staff, cycle, now)
+
+        assert cycle.judging_reopened_until == now
+        assert not cycle.judging_open(utcnow())
+
+
+def test_staff_withdraw_a_conflict_then_the_judge_must_declare_again(category):
+    nomination = NominationFactory(category=category, status="eligible")
+    person, staff = judge_of(category), staff_member()
+    declared(person, nomination, conflicted=True, note="Wrong nomination, sorry.")
+
+    with pytest.raises(JudgingError, match="Give the reason for withdrawing the conflict") as refusal:
+        judging.withdraw_conflict(staff, nomination, person, "  ")
+    assert refusal.value.field == "reason"
+    judging.withdraw_conflict(staff, nomination, person, "Declared on the wrong nomination.")
+
+    assert judging.declaration_of(person, nomination.id) is None
+    assert judging.nomination_for_judge(person, nomination.id) == (None, "declare")
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "awards.conflict_withdrawn"))
+    assert entry.actor_id == staff.id
+    assert entry.before["note"] == "Wrong nomination, sorry."
+    assert entry.after == {"reason": "Declared on the wrong nomination."}
+    declared(person, nomination)
+    assert judging.nomination_for_judge(person, nomination.id) == (nomination, None)
+
+
+def test_only_a_declared_conflict_can_be_withdrawn(category):
+    nomination = NominationFactory(category=category, status="eligible")
+    undeclared, no_conflict = judge_of(category), judge_of(category)
+    declared(no_conflict, nomination)
+
+    for person in (undeclared, no_conflict):
+        with pytest.raises(JudgingError, match="has not declared a conflict with this nomination"):
+            judging.withdraw_conflict(staff_member(), nomination, person, "Asked to.")
+
+    assert judging.declaration_of(no_conflict, nomination.id).conflicted is False
+    assert "awards.conflict_withdrawn" not in audit_actions()
+
+
+def test_scores_from_before_a_withdrawn_conflict_count_only_once_the_judge_declares_none(category):
+    nomination = NominationFactory(category=category, status="eligible")
+    person = judge_of(category)
+    scored(person, nomination, 7)
+    judging.declare(person, nomination, conflicted=True, note="I thought I knew them.", now=utcnow())
+
+    judging.withdraw_conflict(staff_member(), nomination, person, "They do not know the nominee.")
+    (assignment,) = judging.assignments_of(person)
+    assert judging.counted_sheets(category) == []
+    assert judging.progress_for([assignment])[(person.id, category.id)].scored == 0
+    declared(person, nomination)
+
+    assert [sheet.judge_id for sheet in judging.counted_sheets(category)] == [person.id]
+    assert judging.progress_for([assignment])[(person.id, category.id)].scored == 1

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -283,3 +284,222 @@ def test_staff_assign_judges_and_see_every_judges_progress(staff_client, categor
     assert "Busy Judge 1 of 3 2 1 0 0" in page
     assert "New Judge 0 of 3 3 0 0 0 Take off category" in page
     assert judging.is_assigned(newcomer, category.id)
+
+
+# --- Closing judging now, withdrawing a conflict -----------------------------------------------------------
+
+
+def test_staff_close_judging_now_from_the_judging_page_after_confirming(staff_client, category):
+    judging_page = f"/admin/awards/cycles/{category.cycle_id}/judges"
+    close = f"/admin/awards/cycles/{category.cycle_id}/judges/close"
+    assert "Close judging now" in page_text(staff_client.get(judging_page))
+    assert "Reopen judging" not in page_text(staff_client.get(judging_page))
+
+    asked = page_text(staff_client.get(close))
+    assert "Close judging of" in asked and "judges can no longer declare conflicts or change their scores" in asked
+    assert category.cycle.judging_open(utcnow())  # asking changes nothing
+    done = page_text(staff_client.post(close, follow_redirects=True))
+
+    assert "Judging is closed: judges can no longer change their scores" in done
+    assert not category.cycle.judging_open(utcnow())
+    assert "Reopen judging" in done and "Close judging now" not in done
+    again = page_text(staff_client.post(close, follow_redirects=True))
+    assert "Judging has already closed: there is nothing to close." in again
+    assert "there is nothing to close" in page_text(staff_client.get(close))
+    assert staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/reopen", data={"days": "2"})
+    assert category.cycle.judging_open(utcnow())
+
+
+def test_closing_judging_before_it_opens_is_refused_with_the_date(staff_client, category):
+    with cycle_in_phase(category.cycle, "nominating"):
+        db.session.flush()
+        page = page_text(
+            staff_client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/close", follow_redirects=True)
+        )
+        assert "Judging has not opened yet: it opens on" in page
+        assert not db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "awards.judging_closed"))
+
+
+def test_a_judge_cannot_score_after_staff_close_judging(client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    person = judge_of(category)
+    declared(person, nomination)
+    sign_in(client, staff_member())
+    client.post(f"/admin/awards/cycles/{category.cycle_id}/judges/close")
+    sign_in(client, person)
+
+    form = {f"score_{c.id}": "8" for c in category.criteria} | {f"comment_{c.id}": "Fine." for c in category.criteria}
+    refused = page_text(client.post(f"/judging/nominations/{nomination.id}", data=form))
+
+    assert "Judging has closed, so nothing can be changed" in refused
+    assert judging.scores_of(person, nomination.id) == {}
+
+
+def test_staff_withdraw_a_conflict_from_the_nomination_page_and_the_judge_declares_again(client, category):
+    nomination = NominationFactory(category=category, status="eligible", nominee_name="Returning Person")
+    mistaken = judge_of(category, judge(name="Mistaken Judge"))
+    other = judge_of(category, judge(name="Other Judge"))
+    scored(other, nomination, 9, comment="The other judge's private comment.")
+    declared(mistaken, nomination, conflicted=True, note="Meant the nomination before.")
+    page_url = f"/admin/awards/nominations/{nomination.id}/judging"
+    withdraw = f"{page_url}/withdraw-conflict"
+    sign_in(client, staff_member())
+
+    offered = page_text(client.get(page_url))
+    assert "Withdraw a conflict declared in error" in offered and "Judge whose conflict to withdraw" in offered
+    refused = client.post(withdraw, data={"withdraw-judge": mistaken.id, "withdraw-reason": ""})
+    assert refused.status_code == 200
+    assert "Give the reason for withdrawing the conflict, for the record" in page_text(refused)
+    assert judging.declaration_of(mistaken, nomination.id).conflicted
+    done = client.post(
+        withdraw, data={"withdraw-judge": mistaken.id, "withdraw-reason": "Wrong nomination."}, follow_redirects=True
+    )
+    assert "Mistaken Judge's conflict of interest is withdrawn" in page_text(done)
+    assert "Mistaken Judge Has not declared yet." in page_text(done)
+
+    sign_in(client, mistaken)
+    assert "Returning Person" in page_text(client.get(f"/judging?category={category.id}"))
+    assert (
+        client.get(f"/judging/nominations/{nomination.id}")
+        .headers["Location"]
+        .endswith(f"/judging/nominations/{nomination.id}/declare")
+    )
+    client.post(f"/judging/nominations/{nomination.id}/declare", data={"declaration": "none"})
+    opened = client.get(f"/judging/nominations/{nomination.id}")
+    assert opened.status_code == 200
+    assert "The other judge's private comment." not in opened.get_data(as_text=True)
+    assert 'value="9"' not in opened.get_data(as_text=True)
+
+
+def test_only_judges_who_declared_a_conflict_are_offered_for_withdrawal(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    judge_of(category, judge(name="Undeclared Judge"))
+    clear = judge_of(category, judge(name="Clear Judge"))
+    declared(clear, nomination)
+
+    page = page_text(staff_client.get(f"/admin/awards/nominations/{nomination.id}/judging"))
+    assert "Withdraw a conflict declared in error" not in page
+    refused = staff_client.post(
+        f"/admin/awards/nominations/{nomination.id}/judging/withdraw-conflict",
+        data={"withdraw-judge": clear.id, "withdraw-reason": "Asked to."},
+        follow_redirects=True,
+    )
+    assert "No judge has a conflict of interest declared on this nomination" in page_text(refused)
+    assert judging.declaration_of(clear, nomination.id) is not None
+
+
+# --- The results of every category, and one category's pages ---------------------------------------------
+
+
+def cycle_results_url(category):
+    return f"/admin/awards/cycles/{category.cycle_id}/results"
+
+
+def outcome_controls(response):
+    """The nomination ids that have an outcome control on the page."""
+    return [int(number) for number in re.findall(r'<select[^>]* id="outcome-(\d+)"', response.get_data(as_text=True))]
+
+
+def test_every_categorys_first_20_by_rank_with_a_link_to_all_of_them(staff_client, category):
+    made = [NominationFactory(category=category, status="eligible") for _ in range(23)]
+    first, second = judge_of(category), judge_of(category)
+    # The three scored rank first, highest score first; the rest are unscored, last, by number.
+    for nomination, score in zip(made[-3:], (9, 7, 5), strict=True):
+        scored(first, nomination, score)
+        scored(second, nomination, score)
+    other = AwardCategoryFactory(cycle=category.cycle, name="Team of the Year")
+    team = NominationFactory(category=other, status="eligible")
+    closed(category)
+
+    response = staff_client.get(cycle_results_url(category))
+    page = page_text(response)
+
+    shown = outcome_controls(response)
+    assert shown[:3] == [made[-3].id, made[-2].id, made[-1].id]
+    assert shown[3:20] == [nomination.id for nomination in made[:17]]
+    assert shown[20:] == [team.id]
+    assert "Show all 23 nominations in Rising Star" in page
+    assert "The first 20 of 23 nominations in Rising Star, in ranking order" in page
+    assert "Show all 1 nominations in Team of the Year" not in page
+    assert f"/admin/awards/cycles/{category.cycle_id}/results/{category.id}" in response.get_data(as_text=True)
+
+
+def test_a_nomination_ranked_below_20_can_be_chosen_from_its_categorys_page(staff_client, category):
+    made = [NominationFactory(category=category, status="eligible") for _ in range(21)]
+    closed(category)
+    last = made[-1]
+    assert last.id not in outcome_controls(staff_client.get(cycle_results_url(category)))
+
+    category_page = staff_client.get(results_url(category))
+    assert last.id in outcome_controls(category_page)
+    done = staff_client.post(
+        f"/admin/awards/nominations/{last.id}/outcome", data={"outcome": "highly_commended"}, follow_redirects=True
+    )
+
+    assert last.outcome is AwardOutcome.HIGHLY_COMMENDED
+    assert f"Nomination {last.id}: Highly Commended." in page_text(done)
+
+
+def test_an_outcome_chosen_on_the_results_of_every_category_returns_there(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    closed(category)
+    response = staff_client.post(
+        f"/admin/awards/nominations/{nomination.id}/outcome?back=cycle", data={"outcome": "winner"}
+    )
+
+    assert response.headers["Location"].endswith(f"{cycle_results_url(category)}#category-{category.id}")
+    assert nomination.outcome is AwardOutcome.WINNER
+
+
+def test_a_categorys_results_are_paged_50_a_page_in_ranking_order(staff_client, category):
+    made = [NominationFactory(category=category, status="eligible") for _ in range(51)]
+    closed(category)
+
+    first_page = staff_client.get(results_url(category))
+    second_page = staff_client.get(f"{results_url(category)}?page=2")
+    past_the_end = staff_client.get(f"{results_url(category)}?page=9")
+
+    assert outcome_controls(first_page) == [nomination.id for nomination in made[:50]]
+    assert outcome_controls(second_page) == [made[50].id] == outcome_controls(past_the_end)
+    assert "51 eligible nominations, in ranking order, 50 a page" in page_text(first_page)
+    assert "Page 1 of 2" in page_text(first_page) and "Page 2 of 2" in page_text(second_page)
+    chosen = staff_client.post(f"/admin/awards/nominations/{made[50].id}/outcome?page=2", data={"outcome": "winner"})
+    assert chosen.headers["Location"].endswith(f"{results_url(category)}?page=2")
+    assert f'action="/admin/awards/nominations/{made[50].id}/outcome?page=2"' in second_page.get_data(as_text=True)
+
+
+def test_the_results_of_every_category_take_the_same_queries_for_more_nominations_or_categories(
+    staff_client, category, count_queries
+):
+    judges = [judge_of(category) for _ in range(2)]
+    made = []
+
+    def queries_with(total, categories=1):
+        while len(category.cycle.categories) < categories:
+            NominationFactory(
+                category=AwardCategoryFactory(cycle=category.cycle, name=f"Extra {len(category.cycle.categories)}"),
+                status="eligible",
+            )
+        while len(made) < total:
+            made.append(NominationFactory(category=category, status="eligible"))
+            for person in judges:
+                scored(person, made[-1], len(made) % 11)
+        staff_client.get(cycle_results_url(category))
+        with count_queries() as queries:
+            assert staff_client.get(cycle_results_url(category)).status_code == 200
+        return len(queries)
+
+    assert queries_with(2) == queries_with(25) == queries_with(25, categories=3)
+
+
+def test_a_later_page_of_a_categorys_results_takes_the_same_queries_as_the_first(staff_client, category, count_queries):
+    for _ in range(52):
+        NominationFactory(category=category, status="eligible")
+
+    def queries_on(number):
+        with count_queries() as queries:
+            assert staff_client.get(f"{results_url(category)}?page={number}").status_code == 200
+        return len(queries)
+
+    staff_client.get(results_url(category))
+    assert queries_on(1) == queries_on(2)

@@ -16,6 +16,7 @@ from tests.factories import (
     NominationFactory,
     PersonFactory,
     cycle_in_phase,
+    declared,
     judge,
     judge_of,
     scored,
@@ -61,7 +62,10 @@ def test_staff_judging_and_results_pages(page, live_app):
     first = NominationFactory(category=category, status="eligible", nominee_name="Winning Person")
     second = NominationFactory(category=category, status="eligible")
     with_cycle_judging(category, lambda: [scored(judge_of(category), n, v) for n, v in ((first, 8), (second, 5))])
+    conflicted = judge_of(category, judge(name="Conflicted Judge"))
+    with_cycle_judging(category, lambda: declared(conflicted, first, conflicted=True))
     publishing.choose_outcome(staff, first, AwardOutcome.WINNER, utcnow())
+    still_judging = judged_category()
     db.session.commit()
 
     sign_in(page, staff)
@@ -69,8 +73,14 @@ def test_staff_judging_and_results_pages(page, live_app):
     report.check("staff judges and progress")
     open_page(page, f"/admin/awards/cycles/{category.cycle_id}/results/{category.id}")
     report.check("staff results of a category")
+    open_page(page, f"/admin/awards/cycles/{category.cycle_id}/results")
+    report.check("staff results of every category")
     open_page(page, f"/admin/awards/nominations/{first.id}/judging")
-    report.check("staff judging record of a nomination")
+    report.check("staff judging record of a nomination, with a conflict to withdraw")
+    submit_expecting_errors(page, "Withdraw conflict")
+    report.check("withdrawing a conflict with errors")
+    open_page(page, f"/admin/awards/cycles/{still_judging.cycle_id}/judges/close")
+    report.check("staff asked to confirm closing judging now")
     open_page(page, f"/admin/awards/cycles/{category.cycle_id}/judges")
     page.get_by_role("button", name="Publish the results").click()
     expect(page.get_by_text("The results are published.")).to_be_visible()
