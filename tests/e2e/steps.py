@@ -156,6 +156,7 @@ def sign_in(page, person, password=DEFAULT_PASSWORD):
         expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
         page.get_by_label("Code").fill(totp_code(secret))
         page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/account/sign-in"))  # on the page signing in leads to
     show_menu(page)
     expect(page.get_by_text(f"Signed in as {person.name}")).to_be_visible()
 
@@ -171,6 +172,8 @@ def menu_button(page, navigation="Main"):
 def show_menu(page, navigation="Main"):
     """Open the navigation named `navigation` where a narrow window has folded it behind its button, as a person
     would to reach a link in it; on a wide window it is open already."""
+    # The stylesheet decides whether the menu is folded: before it has loaded, every button looks shown.
+    page.wait_for_load_state()
     if menu_button(page, navigation).is_visible() and not is_expanded(page, MENU_BUTTONS[navigation]):
         menu_button(page, navigation).click()
         assert is_expanded(page, MENU_BUTTONS[navigation])
