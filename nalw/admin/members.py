@@ -7,6 +7,7 @@ from nalw.admin.forms import CpdStanding, MemberSearchForm
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
+from nalw.core.time import format_date
 from nalw.cpd.models import hours_from_quarters, quarters_from_hours
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
@@ -59,8 +60,8 @@ MEMBERS = Listing(
         Column("Employer", lambda row: _member(row).employer_name, on_page=False),
         Column("Employer type", lambda row: _member(row).employer_type.label),
         Column("Job title", lambda row: _member(row).job_title, on_page=False),
-        Column("Member since", lambda row: _member(row).started_on, on_page=False),
-        Column("Renews on", lambda row: _member(row).expires_on),
+        Column("Member since", lambda row: format_date(_member(row).started_on), on_page=False),
+        Column("Renews on", lambda row: format_date(_member(row).expires_on)),
         Column("Automatic renewal", lambda row: "yes" if _member(row).auto_renew else "no", on_page=False),
         Column("CPD this year", _cpd_this_year),
         Column("CPD hours logged this year", lambda row: f"{hours_from_quarters(row.quarters):g}", on_page=False),

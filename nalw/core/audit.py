@@ -5,6 +5,7 @@ the change commit or roll back together.
 """
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -13,7 +14,7 @@ from werkzeug.local import LocalProxy
 
 from nalw.core.db import IdMixin, cut_to_fit_column, utc_now_default
 from nalw.core.personal_data import personal_data_exporter
-from nalw.core.time import format_datetime
+from nalw.core.time import format_date, format_datetime
 from nalw.extensions import db
 
 
@@ -51,6 +52,11 @@ class AuditEntry(IdMixin, db.Model):
         ]
 
 
+# Days and moments as `_plain` stores them: 2027-02-20, and 2027-01-06T15:44:14.955440+00:00.
+_STORED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STORED_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T[\d:.]+(\+00:00|Z)")
+
+
 def _shown(value):
     if value is None:
         return "–"
@@ -58,7 +64,22 @@ def _shown(value):
         return ", ".join(str(item) for item in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return _date_shown(value)
     return str(value)
+
+
+def _date_shown(text):
+    """A day or a moment the entry stored as ISO text, as every page shows one (20 February 2027; 6 Jan 2027,
+    15:44 in UK time); any other text as it is."""
+    try:
+        if _STORED_DAY.fullmatch(text):
+            return format_date(dt.date.fromisoformat(text))
+        if _STORED_MOMENT.fullmatch(text):
+            return format_datetime(dt.datetime.fromisoformat(text))
+    except ValueError:  # digits in that shape that are no real day
+        pass
+    return text
 
 
 def record_audit(actor, action, target, *, before=None, after=None, summary=""):

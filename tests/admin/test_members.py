@@ -161,3 +161,14 @@ def test_the_member_lists_query_count_does_not_grow_with_the_rows_on_it(staff_cl
         assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "london"}))) == 12
 
     assert len(many) == len(few)
+
+
+def test_the_list_and_its_csv_show_days_as_uk_dates_like_every_other_page(staff_client):
+    member("Dated Member", expires_on=dt.date(2026, 11, 3), started_on=dt.date(2025, 11, 4))
+
+    page = staff_client.get("/admin/members")
+    [row] = csv_rows(staff_client.get("/admin/members.csv"))
+
+    assert "Dated Member" in names_listed(page)
+    assert "3 November 2026" in page_text(page) and "2026-11-03" not in page_text(page)
+    assert (row["Renews on"], row["Member since"]) == ("3 November 2026", "4 November 2025")

@@ -73,6 +73,27 @@ def test_audit_log_filters_by_who_what_record_and_days_and_its_csv_holds_just_th
     assert "Bob suspended" in page_text(by_record) and "Back" not in page_text(by_record)
 
 
+def test_audit_log_shows_days_and_moments_it_stored_as_uk_dates_and_its_csv_keeps_them_as_stored(staff_client):
+    client, staff = staff_client
+    note = "2026-10-31 call"
+    record_audit(
+        staff,
+        "membership.dates_changed",
+        PersonFactory(name="Alice"),
+        before={"expires_on": dt.date(2027, 2, 20), "paid_at": at_uk_noon(dt.date(2026, 7, 1)), "note": note},
+        after={"expires_on": dt.date(2027, 3, 1), "paid_at": at_uk_noon(dt.date(2026, 12, 1)), "note": note},
+    )
+    db.session.flush()
+
+    page = client.get("/admin/audit", query_string={"action": "membership.dates_changed"})
+    [row] = csv_rows(client.get(export_link(page)))
+
+    assert "expires_on (changed) 20 February 2027 1 March 2027" in page_text(page)
+    assert "paid_at (changed) 1 Jul 2026, 12:00 1 Dec 2026, 12:00" in page_text(page)
+    assert "note 2026-10-31 call 2026-10-31 call" in page_text(page)  # text that only starts like a day stays
+    assert '"expires_on": "2027-02-20"' in row["Before"] and '"paid_at": "2026-12-01T12:00:00+00:00"' in row["After"]
+
+
 def test_a_date_range_that_ends_before_it_starts_is_shown_at_its_field(staff_client):
     client, _ = staff_client
 

@@ -25,6 +25,7 @@ EXPECTED_AUDIENCE = {
     "bootstrap.static": PUBLIC,
     "core.home": PUBLIC,
     "core.healthz": PUBLIC,
+    "core.favicon": PUBLIC,
     "accounts.sign_up": PUBLIC,
     "accounts.check_email": PUBLIC,
     "accounts.verify_email": PUBLIC,

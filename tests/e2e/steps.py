@@ -156,7 +156,44 @@ def sign_in(page, person, password=DEFAULT_PASSWORD):
         expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
         page.get_by_label("Code").fill(totp_code(secret))
         page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/account/sign-in"))  # on the page signing in leads to
+    show_menu(page)
     expect(page.get_by_text(f"Signed in as {person.name}")).to_be_visible()
+
+
+MENU_BUTTONS = {"Main": "Menu", "Staff": "Staff menu"}
+
+
+def menu_button(page, navigation="Main"):
+    """The button a narrow window folds the navigation named `navigation` behind ("Main" or "Staff")."""
+    return page.get_by_role("navigation", name=navigation).locator("summary", has_text=MENU_BUTTONS[navigation])
+
+
+def show_menu(page, navigation="Main"):
+    """Open the navigation named `navigation` where a narrow window has folded it behind its button, as a person
+    would to reach a link in it; on a wide window it is open already."""
+    # The stylesheet decides whether the menu is folded: before it has loaded, every button looks shown.
+    page.wait_for_load_state()
+    if menu_button(page, navigation).is_visible() and not is_expanded(page, MENU_BUTTONS[navigation]):
+        menu_button(page, navigation).click()
+        assert is_expanded(page, MENU_BUTTONS[navigation])
+
+
+def is_expanded(page, name):
+    """Whether the browser tells assistive technology that the control named `name` is expanded (what a screen
+    reader announces), read from Chromium's accessibility tree; None where no such control is shown."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    for node in nodes:
+        if node.get("ignored") or node.get("name", {}).get("value") != name:
+            continue
+        for state in node.get("properties", []):
+            if state["name"] == "expanded":
+                return state["value"]["value"]
+    return None
 
 
 FOCUSED_ELEMENT = "() => document.activeElement.id || document.activeElement.innerText.trim()"
