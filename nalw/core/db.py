@@ -4,7 +4,9 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql.functions import FunctionElement
 
 # Stable constraint names, so Alembic migrations can refer to them on every database.
 NAMING_CONVENTION = {
@@ -132,3 +134,26 @@ def trigram_index(name, column_name):
     """An index that answers `column ILIKE '%text%'` on PostgreSQL (pg_trgm, GIN): staff search by any part
     of a name, email or number without reading every row. Created by the migrations on PostgreSQL only."""
     return sa.Index(name, column_name, postgresql_using="gin", postgresql_ops={column_name: "gin_trgm_ops"})
+
+
+class FirstOfMonth(FunctionElement):
+    """The first day of a date's month, as a date: what figures by month group by. It is immutable on
+    PostgreSQL and deterministic on SQLite, so an index can hold it and a query grouping by it read the
+    index in order."""
+
+    type = sa.Date()
+    name = "first_of_month"
+    inherit_cache = True
+
+
+@compiles(FirstOfMonth)
+def _first_of_month_in_postgresql(element, compiler, **kwargs):
+    # date_trunc of a date would go through timestamptz, which depends on the time zone: truncate the plain
+    # timestamp instead, which depends on nothing.
+    day = compiler.process(element.clauses, **kwargs)
+    return f"CAST(date_trunc('month', CAST({day} AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE)"
+
+
+@compiles(FirstOfMonth, "sqlite")
+def _first_of_month_in_sqlite(element, compiler, **kwargs):
+    return f"date({compiler.process(element.clauses, **kwargs)}, 'start of month')"

@@ -41,9 +41,7 @@ def _enum_argument(enum_class, name):
 @requires(Role.STAFF)
 def staff_figures():
     form, period = _period()
-    detail = figures.counts_by_theme_region_and_month(period)
-    counts = figures.summed(detail, lambda theme, region, _month: (theme, region))
-    by_month = figures.summed(detail, lambda theme, _region, month: (theme, month))
+    counts, by_month = figures.counts_by_region_and_by_month(period)
     table = unsuppressed(figures.THEMES, figures.REGIONS, counts)
     months = tuple((month.year, month.month) for month in period.months())
     series = tuple(

@@ -185,6 +185,24 @@ def test_staff_trend_counts_each_theme_by_month_over_the_period(signed_in_client
     assert "7 reports" in text
 
 
+def test_staff_figures_count_only_the_periods_own_days_of_its_first_and_last_months(signed_in_client):
+    client, _staff = signed_in_client("staff")
+    member = MembershipFactory().person
+    last_year = london_today().year - 1
+    for month, day in ((11, 14), (11, 15), (12, 10), (12, 11)):  # the first and the last are outside the period
+        ReportFactory(
+            reporter=member, theme=Theme.HOUSING, region=Region.WALES, reported_on=dt.date(last_year, month, day)
+        )
+
+    text = page_text(client.get(f"/admin/insight?starts_on={last_year}-11-15&ends_on={last_year}-12-10"))
+
+    assert "2 reports" in text
+    assert "Wales Housing 2" in text  # the leading theme table
+    trend = text[text.index("Reports per month by theme Theme") :]
+    assert f"Nov {last_year} Dec {last_year} Transport 0 0" in trend
+    assert "Housing 1 1" in trend
+
+
 def test_staff_csv_has_the_periods_active_reports_without_reporters_and_safe_for_spreadsheets(signed_in_client):
     client, _staff = signed_in_client("staff")
     member = MembershipFactory(person__name="Priya Shah").person
