@@ -11,12 +11,11 @@ from nalw.core.records import belonging_or_404
 from nalw.core.regions import Region
 from nalw.core.time import Period, london_today
 from nalw.extensions import db
-from nalw.insight import blueprint, charts, figures, services
+from nalw.insight import blueprint, charts, figures, open_data_file, services
 from nalw.insight.forms import ReportForm, YearForm
 from nalw.insight.models import Report
+from nalw.insight.open_data_file import OPEN_GOVERNMENT_LICENCE
 from nalw.insight.suppression import suppress
-
-OPEN_GOVERNMENT_LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
 def _own_report(report_id) -> Report:
@@ -124,6 +123,7 @@ def public_figures():
         table=table,
         tiles=charts.region_tiles(table.column_totals),
         licence_url=OPEN_GOVERNMENT_LICENCE,
+        open_data_columns=open_data_file.COLUMNS,
         can_report=current_user.is_authenticated and current_user.has_role(Role.MEMBER),
     )
 
@@ -131,23 +131,11 @@ def public_figures():
 @blueprint.route("/insight/open-data.csv")
 @public
 def open_data():
-    """The public table, suppressed as on the page, one row per theme and region, with the licence in its
-    first rows so it travels with the file wherever the file goes."""
+    """The public table of the year as tidy data (`nalw.insight.open_data_file`), suppressed as on the page. The
+    file holds only data; its licence is on the page and in the response's Link header."""
     _form, year = _public_year()
     table = _public_table(year)
-    rows = [
-        [f"# Gaps and barriers reported by NALW members, {year}. Counts of reports by theme and region."],
-        [
-            "# Counts below 5 read 'fewer than 5'; some others read 'withheld' so that a small count cannot be "
-            "worked out from the totals."
-        ],
-        [f"# Contains information licensed under the Open Government Licence v3.0: {OPEN_GOVERNMENT_LICENCE}"],
-        ["year", "theme", "region", "reports"],
-    ]
-    for theme in table.rows:
-        rows += [[year, theme.label, region.label, table.cells[(theme, region)].text] for region in table.columns]
-        rows.append([year, theme.label, "All regions", table.row_totals[theme].text])
-    rows += [[year, "All themes", region.label, table.column_totals[region].text] for region in table.columns]
-    rows.append([year, "All themes", "All regions", table.grand_total.text])
-    header, *body = rows
-    return csv_response(f"nalw-gaps-and-barriers-{year}.csv", header, body)
+    rows = open_data_file.rows(Period.year(year), table)
+    response = csv_response(open_data_file.filename(year), open_data_file.HEADER, rows)
+    response.headers["Link"] = f'<{OPEN_GOVERNMENT_LICENCE}>; rel="license"'
+    return response
