@@ -33,7 +33,7 @@ from tests.factories.cpd import (
     windows_exe_file,
 )
 from tests.factories.events import EventFactory, event_values
-from tests.factories.insight import ReportFactory
+from tests.factories.insight import ReportFactory, reports_counted
 from tests.factories.judging import declared, eligible_with_evidence, judge_of, scored
 from tests.factories.members import (
     MembershipFactory,
@@ -69,6 +69,7 @@ __all__ = [
     "PaymentFactory",
     "PersonFactory",
     "ReportFactory",
+    "reports_counted",
     "application_answers",
     "docx_file",
     "elf_file",

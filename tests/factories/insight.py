@@ -44,3 +44,14 @@ class ReportFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         raise NotImplementedError("A report is made through the services: use ReportFactory(), not .build().")
+
+
+def reports_counted(counts, reporter=None):
+    """As many active reports of each theme and region as `counts` ((Theme, Region) -> number) says, all by one
+    member (`reporter`, or a new member)."""
+    reporter = reporter or MembershipFactory().person
+    return [
+        ReportFactory(reporter=reporter, theme=theme, region=region)
+        for (theme, region), count in counts.items()
+        for _ in range(count)
+    ]

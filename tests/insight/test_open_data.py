@@ -13,7 +13,7 @@ from nalw.insight import figures
 from nalw.insight.models import Theme
 from nalw.insight.open_data_file import COLUMNS, HEADER, OPEN_GOVERNMENT_LICENCE
 from nalw.insight.suppression import PUBLISHED, WITHHELD, suppress
-from tests.factories import MembershipFactory, ReportFactory
+from tests.factories import reports_counted
 from tests.helpers import page_text
 from tests.insight.attacks import attack_by_narrowing, published_grid
 
@@ -29,13 +29,6 @@ def report_counts(seed=7):
     """(theme, region) -> reports, the same on every run."""
     rng = random.Random(seed)
     return {(theme, region): rng.choice(COUNTS) for theme in Theme for region in Region}
-
-
-def make_reports(counts):
-    member = MembershipFactory().person
-    for (theme, region), count in counts.items():
-        for _ in range(count):
-            ReportFactory(reporter=member, theme=theme, region=region)
 
 
 def download(client, year=None):
@@ -55,7 +48,7 @@ def public_table(year):
 
 
 def test_open_data_is_one_row_per_region_and_theme_under_one_header_with_no_totals(client):
-    make_reports(report_counts())
+    reports_counted(report_counts())
     year = london_today().year
 
     lines = download(client)
@@ -74,7 +67,7 @@ def test_open_data_is_one_row_per_region_and_theme_under_one_header_with_no_tota
 
 def test_a_suppressed_count_is_empty_and_flagged_and_a_published_one_is_the_whole_number_of_reports(client):
     counts = report_counts()
-    make_reports(counts)
+    reports_counted(counts)
 
     records = as_records(download(client))
 
@@ -89,7 +82,7 @@ def test_a_suppressed_count_is_empty_and_flagged_and_a_published_one_is_the_whol
 
 
 def test_no_cell_mixes_words_and_numbers_and_none_is_a_formula(client):
-    make_reports(report_counts())
+    reports_counted(report_counts())
 
     lines = download(client)
 
@@ -100,7 +93,7 @@ def test_no_cell_mixes_words_and_numbers_and_none_is_a_formula(client):
 
 
 def test_open_data_publishes_no_count_the_page_withholds_so_none_is_recovered_by_subtraction(client):
-    make_reports(report_counts())
+    reports_counted(report_counts())
     year = london_today().year
     table = public_table(year)
     assert any(figure.state == WITHHELD for figure in table.cells.values())  # the data need secondary suppression
