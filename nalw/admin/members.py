@@ -1,17 +1,18 @@
-"""The staff list of members: the members domain's search with this CPD year's standing beside each row."""
+"""The staff lists of members: the members domain's search with this CPD year's standing beside each row, and
+the changes of membership status on chosen days."""
 
 import sqlalchemy as sa
 from flask import url_for
 
-from nalw.admin.forms import CpdStanding, MemberSearchForm
+from nalw.admin.forms import CpdStanding, MemberSearchForm, MembershipChangeFilterForm
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
-from nalw.core.time import format_date
+from nalw.core.time import format_date, format_datetime
 from nalw.cpd.models import hours_from_quarters, quarters_from_hours
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
-from nalw.members.directory import member_search
+from nalw.members.directory import member_search, status_changes
 from nalw.members.models import Membership
 
 
@@ -70,4 +71,34 @@ MEMBERS = Listing(
     endpoint="admin.members",
     filename="members.csv",
     empty="No members match. Try part of the name, the email or the membership number.",
+)
+
+
+def _status_label(status):
+    return status.label if status is not None else ""
+
+
+MEMBERSHIP_CHANGES = Listing(
+    caption="Membership changes, newest first",
+    filter_form=MembershipChangeFilterForm,
+    query=status_changes,
+    columns=(
+        Column("Changed", lambda change: format_datetime(change.changed_at)),
+        Column(
+            "Name",
+            lambda change: change.membership.person.name,
+            link=lambda change: url_for("admin.person", person_id=change.membership.person_id),
+        ),
+        Column("Email", lambda change: change.membership.person.email, on_page=False),
+        Column("Membership number", lambda change: change.membership.number),
+        Column("Tier", lambda change: change.membership.tier.name),
+        Column("Region", lambda change: change.membership.region.label),
+        Column("From", lambda change: _status_label(change.from_status)),
+        Column("To", lambda change: change.to_status.label),
+        Column("Reason", lambda change: change.reason),
+        Column("Status now", lambda change: change.membership.status.label),
+    ),
+    endpoint="admin.membership_changes",
+    filename="membership-changes.csv",
+    empty="No membership changed status on these days.",
 )

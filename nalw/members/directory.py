@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from nalw.accounts.models import Person
-from nalw.core.listing import escape_like, where_equal
+from nalw.core.listing import escape_like, london_day_bounds, where_equal
 from nalw.core.time import next_month
 from nalw.extensions import db
-from nalw.members.models import CpdDeclaration, Membership, MembershipChange
+from nalw.members.figures import moves_into
+from nalw.members.models import CpdDeclaration, Membership, MembershipChange, MembershipStatus
 
 # How a match ranks: the exact membership number or email first, then what starts with the text
 # (the name, any word of it, the email or the number), then what merely holds it.
@@ -72,6 +73,26 @@ def member_search(
         following = next_month(starts)
         statement = statement.where(Membership.expires_on >= starts, Membership.expires_on < following)
     return statement
+
+
+def status_changes(*, to_status=None, changed_from=None, changed_to=None) -> sa.Select:
+    """Moves of personal memberships into `to_status` (any status when None) on the UK days from
+    `changed_from` to `changed_to` (either may be None), newest first, each with its membership and person:
+    exactly the moves the dashboard's lapses and resignations count (`figures.moves_into`). A membership that
+    lapsed and was renewed since is here, with the status it holds now beside it."""
+    at_or_after, before = london_day_bounds(changed_from, changed_to)
+    statuses = [to_status] if to_status is not None else list(MembershipStatus)
+    return (
+        moves_into(statuses, at_or_after, before)
+        .join(Person, Person.id == Membership.person_id)
+        .options(
+            contains_eager(MembershipChange.membership)
+            .contains_eager(Membership.person)
+            .load_only(Person.name, Person.email)
+            .lazyload(Person.role_grants)
+        )
+        .order_by(MembershipChange.changed_at.desc(), MembershipChange.id.desc())
+    )
 
 
 def memberships_of(person_id) -> list[Membership]:
