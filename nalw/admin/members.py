@@ -12,27 +12,38 @@ from nalw.core.time import format_date, format_datetime
 from nalw.cpd.models import hours_from_quarters, quarters_from_hours
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
-from nalw.members.directory import member_search, status_changes
+from nalw.members.directory import member_search, member_search_count, status_changes
 from nalw.members.models import Membership
 
 
-def member_list(*, cpd=None, **filters) -> sa.Select:
-    """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
-    the search and filters, and `cpd` (behind or met this year's requirement) when given."""
+def _cpd_standing(statement, cpd):
+    """`statement` (over memberships) with this CPD year's quarters logged and hours required as columns, and
+    narrowed to `cpd` (behind or met this year's requirement) when given."""
     year = current_year()
     logged = complete_quarters_in(year, Membership.person_id)
     required = requirements_in_force(year)
     hours_required = sa.func.coalesce(required.c.hours_required, 0)
-    statement = (
-        member_search(**filters)
-        .outerjoin(required, required.c.tier_id == Membership.tier_id)
-        .add_columns(logged.label("quarters"), hours_required.label("hours_required"))
+    statement = statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
+        logged.label("quarters"), hours_required.label("hours_required")
     )
     if cpd is CpdStanding.BEHIND:
         statement = statement.where(logged < quarters_from_hours(hours_required))
     elif cpd is CpdStanding.MET:
         statement = statement.where(logged >= quarters_from_hours(hours_required))
     return statement
+
+
+def member_list(*, cpd=None, **filters) -> sa.Select:
+    """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
+    the search and filters, and `cpd` (behind or met this year's requirement) when given."""
+    return _cpd_standing(member_search(**filters), cpd)
+
+
+def member_count(*, cpd=None, **filters) -> sa.Select:
+    """The rows `member_list` finds, to count: the memberships table alone, and this year's CPD only when the
+    filters ask about it."""
+    statement = member_search_count(**filters)
+    return _cpd_standing(statement, cpd) if cpd is not None else statement
 
 
 def _cpd_this_year(row):
@@ -47,6 +58,7 @@ MEMBERS = Listing(
     caption="Members",
     filter_form=MemberSearchForm,
     query=member_list,
+    count_query=member_count,
     columns=(
         Column(
             "Name",
