@@ -42,10 +42,12 @@ class Person(IdMixin, TimestampMixin, UserMixin, db.Model):
     # The sign-in session this request runs in: set at sign-in and by the user loader, never stored.
     sign_in_session = None
 
-    # Staff find people by any part of their name or email (nalw/members/directory.py).
+    # Staff find people by any part of their name or email (nalw/members/directory.py); the members list's
+    # first page walks people in name order and stops after a page's worth.
     __table_args__ = (
         trigram_index("ix_people_name_trigram", "name"),
         trigram_index("ix_people_email_trigram", "email"),
+        sa.Index("ix_people_name", "name"),
     )
 
     def __repr__(self):

@@ -124,6 +124,8 @@ def renewals_section(_period, _now):
 
 
 def leavers_section(period, _now):
+    """Moves into lapsed and into resigned in the period; each figure links to the list of those moves (the
+    membership changes on the period's days), not to who holds the status now."""
     boundaries = period.boundaries()
     changes = member_figures.status_changes_between(
         boundaries[0], boundaries[-1], (MembershipStatus.LAPSED, MembershipStatus.RESIGNED)
@@ -133,6 +135,8 @@ def leavers_section(period, _now):
         "resigned": changes.get(MembershipStatus.RESIGNED, 0),
         "lapsed_status": MembershipStatus.LAPSED.value,
         "resigned_status": MembershipStatus.RESIGNED.value,
+        "changed_from": period.starts_on.isoformat(),
+        "changed_to": period.ends_on.isoformat(),
     }
 
 

@@ -119,6 +119,23 @@ class MemberSearchForm(MembershipFilterForm):
         }
 
 
+class MembershipChangeFilterForm(FilterForm):
+    """The membership changes list: moves into a status on the UK days between two dates."""
+
+    to_status = any_or_one_of("Changed to", enum_choices(MembershipStatus), any_label="Any status")
+    changed_from = day_filter("Changed from", description="The first day, included: for example 01/10/2026.")
+    changed_to = day_filter(
+        "Changed to day", description="The last day, included: for example 31/10/2026.", not_before="changed_from"
+    )
+
+    def filters(self):
+        return {
+            "to_status": chosen(self.to_status, MembershipStatus),
+            "changed_from": self.changed_from.data,
+            "changed_to": self.changed_to.data,
+        }
+
+
 class StaffNoteForm(FlaskForm):
     body = text_field(
         "Add a note",

@@ -6,7 +6,7 @@ from flask_login import current_user
 from nalw.accounts.models import Person
 from nalw.admin import blueprint, member_page, notes
 from nalw.admin.forms import RoleChangeForm, StaffNoteForm
-from nalw.admin.members import MEMBERS
+from nalw.admin.members import MEMBERS, MEMBERSHIP_CHANGES
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
@@ -23,6 +23,20 @@ def members():
 @requires(Role.STAFF)
 def members_csv():
     return MEMBERS.csv()
+
+
+@blueprint.route("/members/changes")
+@requires(Role.STAFF)
+def membership_changes():
+    """Each move of a membership into a status on chosen days: the rows behind the dashboard's lapses and
+    resignations."""
+    return render_template("admin/membership_changes.html", listing=MEMBERSHIP_CHANGES.page())
+
+
+@blueprint.route("/members/changes.csv")
+@requires(Role.STAFF)
+def membership_changes_csv():
+    return MEMBERSHIP_CHANGES.csv()
 
 
 def _person_page(person, note_form):

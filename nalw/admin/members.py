@@ -1,37 +1,49 @@
-"""The staff list of members: the members domain's search with this CPD year's standing beside each row."""
+"""The staff lists of members: the members domain's search with this CPD year's standing beside each row, and
+the changes of membership status on chosen days."""
 
 import sqlalchemy as sa
 from flask import url_for
 
-from nalw.admin.forms import CpdStanding, MemberSearchForm
+from nalw.admin.forms import CpdStanding, MemberSearchForm, MembershipChangeFilterForm
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
-from nalw.core.time import format_date
+from nalw.core.time import format_date, format_datetime
 from nalw.cpd.models import hours_from_quarters, quarters_from_hours
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
-from nalw.members.directory import member_search
+from nalw.members.directory import member_search, member_search_count, status_changes
 from nalw.members.models import Membership
 
 
-def member_list(*, cpd=None, **filters) -> sa.Select:
-    """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
-    the search and filters, and `cpd` (behind or met this year's requirement) when given."""
+def _cpd_standing(statement, cpd):
+    """`statement` (over memberships) with this CPD year's quarters logged and hours required as columns, and
+    narrowed to `cpd` (behind or met this year's requirement) when given."""
     year = current_year()
     logged = complete_quarters_in(year, Membership.person_id)
     required = requirements_in_force(year)
     hours_required = sa.func.coalesce(required.c.hours_required, 0)
-    statement = (
-        member_search(**filters)
-        .outerjoin(required, required.c.tier_id == Membership.tier_id)
-        .add_columns(logged.label("quarters"), hours_required.label("hours_required"))
+    statement = statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
+        logged.label("quarters"), hours_required.label("hours_required")
     )
     if cpd is CpdStanding.BEHIND:
         statement = statement.where(logged < quarters_from_hours(hours_required))
     elif cpd is CpdStanding.MET:
         statement = statement.where(logged >= quarters_from_hours(hours_required))
     return statement
+
+
+def member_list(*, cpd=None, **filters) -> sa.Select:
+    """Rows of (Membership, quarters logged this CPD year, hours its tier requires this year), matching
+    the search and filters, and `cpd` (behind or met this year's requirement) when given."""
+    return _cpd_standing(member_search(**filters), cpd)
+
+
+def member_count(*, cpd=None, **filters) -> sa.Select:
+    """The rows `member_list` finds, to count: the memberships table alone, and this year's CPD only when the
+    filters ask about it."""
+    statement = member_search_count(**filters)
+    return _cpd_standing(statement, cpd) if cpd is not None else statement
 
 
 def _cpd_this_year(row):
@@ -46,6 +58,7 @@ MEMBERS = Listing(
     caption="Members",
     filter_form=MemberSearchForm,
     query=member_list,
+    count_query=member_count,
     columns=(
         Column(
             "Name",
@@ -70,4 +83,34 @@ MEMBERS = Listing(
     endpoint="admin.members",
     filename="members.csv",
     empty="No members match. Try part of the name, the email or the membership number.",
+)
+
+
+def _status_label(status):
+    return status.label if status is not None else ""
+
+
+MEMBERSHIP_CHANGES = Listing(
+    caption="Membership changes, newest first",
+    filter_form=MembershipChangeFilterForm,
+    query=status_changes,
+    columns=(
+        Column("Changed", lambda change: format_datetime(change.changed_at)),
+        Column(
+            "Name",
+            lambda change: change.membership.person.name,
+            link=lambda change: url_for("admin.person", person_id=change.membership.person_id),
+        ),
+        Column("Email", lambda change: change.membership.person.email, on_page=False),
+        Column("Membership number", lambda change: change.membership.number),
+        Column("Tier", lambda change: change.membership.tier.name),
+        Column("Region", lambda change: change.membership.region.label),
+        Column("From", lambda change: _status_label(change.from_status)),
+        Column("To", lambda change: change.to_status.label),
+        Column("Reason", lambda change: change.reason),
+        Column("Status now", lambda change: change.membership.status.label),
+    ),
+    endpoint="admin.membership_changes",
+    filename="membership-changes.csv",
+    empty="No membership changed status on these days.",
 )

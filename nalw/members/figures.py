@@ -48,17 +48,24 @@ def applications() -> tuple[int, dt.datetime | None, int]:
     ).one()
 
 
+def moves_into(statuses, starts_at: dt.datetime | None = None, ends_before: dt.datetime | None = None) -> sa.Select:
+    """Each move of a personal membership into one of `statuses` at or after `starts_at` and before
+    `ends_before` (UTC; either may be None), joined to its membership: the rows the dashboard's lapses and
+    resignations count, and the rows of the list each figure links to."""
+    statement = (
+        sa.select(MembershipChange)
+        .join(Membership, Membership.id == MembershipChange.membership_id)
+        .where(PERSONAL, MembershipChange.to_status.in_(statuses))
+    )
+    if starts_at is not None:
+        statement = statement.where(MembershipChange.changed_at >= starts_at)
+    if ends_before is not None:
+        statement = statement.where(MembershipChange.changed_at < ends_before)
+    return statement
+
+
 def status_changes_between(starts_at: dt.datetime, ends_before: dt.datetime, statuses) -> dict:
     """{status: how many personal memberships moved into it} between two moments (UTC)."""
-    rows = db.session.execute(
-        sa.select(MembershipChange.to_status, sa.func.count(MembershipChange.id))
-        .join(Membership, Membership.id == MembershipChange.membership_id)
-        .where(
-            PERSONAL,
-            MembershipChange.to_status.in_(statuses),
-            MembershipChange.changed_at >= starts_at,
-            MembershipChange.changed_at < ends_before,
-        )
-        .group_by(MembershipChange.to_status)
-    ).all()
+    moves = moves_into(statuses, starts_at, ends_before).subquery()
+    rows = db.session.execute(sa.select(moves.c.to_status, sa.func.count(moves.c.id)).group_by(moves.c.to_status)).all()
     return dict(rows)

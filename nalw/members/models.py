@@ -96,6 +96,8 @@ CURRENT_STATUSES = ("applied", "paid", "active", "grace", "lapsed", "suspended")
 IN_GOOD_STANDING = (MembershipStatus.ACTIVE, MembershipStatus.GRACE)
 # The rows of IN_GOOD_STANDING personal memberships, as SQL written as the compliance queries filter them (an
 # index's condition must be one PostgreSQL can match to the query's).
+# A person's own membership, not an organisation's (an index's condition, written as the queries filter).
+PERSONAL = "for_organisation IS false"
 GOOD_STANDING_PERSONAL = f"status IN {tuple(s.value for s in IN_GOOD_STANDING)} AND for_organisation IS false"
 
 
@@ -153,6 +155,9 @@ class Membership(IdMixin, TimestampMixin, db.Model):
         ),
         # Staff find a member by any part of their membership number (nalw/members/directory.py).
         trigram_index("ix_memberships_number_trigram", "number"),
+        # Each person's latest personal membership (the staff members list and its count): whether a newer one
+        # exists is one probe of this index, and counting them reads the index alone.
+        partial_index("ix_memberships_personal_by_person", "person_id", "id", where=PERSONAL),
     )
 
     @property

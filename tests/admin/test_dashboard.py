@@ -1,7 +1,9 @@
 """The staff dashboard: every figure against a data set built by hand, its period form, its charts and its links,
 and a query count that does not grow with the data."""
 
+import csv
 import datetime as dt
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from nalw.admin.dashboard import PRESETS
 from nalw.awards.models import AwardCycle
 from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
@@ -17,6 +20,7 @@ from nalw.core.time import london_to_utc, london_today, utcnow
 from nalw.events import services as event_services
 from nalw.events import waiting_list
 from nalw.extensions import db
+from nalw.members import services as member_services
 from nalw.members.models import MembershipChange, MembershipStatus
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
 from tests.factories import (
@@ -29,6 +33,7 @@ from tests.factories import (
     PaymentFactory,
     declared,
     judge_of,
+    organisation_tier,
     saved_card,
     scored,
     tier_named,
@@ -207,17 +212,133 @@ def test_renewal_months_link_to_the_members_renewing_in_each(staff_client):
     assert _members_listed(staff_client, this_month) == ["Ends This Month"]
 
 
-def test_lapses_and_resignations_link_to_the_members_list_by_status(staff_client):
-    MembershipFactory(person__name="Lapsed One", lapsed=True)
-    MembershipFactory(person__name="Lapsed Two", lapsed=True)
-    MembershipFactory(person__name="Resigned One", resigned=True)
-    MembershipFactory(person__name="Still Here")
+def _changes_listed(client, link):
+    """The names on the membership changes list a dashboard link leads to, and the names in its CSV."""
+    assert link.startswith("/admin/members/changes?"), link
+    response = client.get(link)
+    assert response.status_code == 200
+    for caption, rows in tables_of(response).items():
+        if caption.startswith("Membership changes"):
+            listed = sorted(row[1][0] for row in rows if len(row) > 1)
+            break
+    else:
+        raise AssertionError("no list of membership changes")
+    export = re.search(r'href="(/admin/members/changes\.csv[^"]*)"', response.get_data(as_text=True))
+    exported = []
+    if export:
+        download = client.get(export.group(1).replace("&amp;", "&"))
+        assert download.mimetype == "text/csv"
+        text = download.get_data(as_text=True).lstrip("\ufeff")
+        exported = sorted(row["Name"] for row in csv.DictReader(io.StringIO(text)))
+    return listed, exported
 
-    response = staff_client.get("/admin/?period=this_month")
 
-    assert "Lapsed 2 memberships lapsed" in page_text(response)
-    assert _members_listed(staff_client, href(response, "Every member lapsed now")) == ["Lapsed One", "Lapsed Two"]
-    assert _members_listed(staff_client, href(response, "Every member resigned now")) == ["Resigned One"]
+def figure(response, pattern):
+    match = re.search(pattern, page_text(response))
+    assert match, pattern
+    return int(match.group(1))
+
+
+def test_lapses_and_resignations_link_to_exactly_the_changes_they_count(staff_client):
+    """Period: 60 days ago to 10 days ago. Counted: a lapse that is still lapsed, a lapse renewed since, a
+    resignation. Not counted, though each holds its status now: a lapse two years ago, a lapse 5 days ago (after
+    the period), a resignation before it, and an organisation's own membership that lapsed in the period."""
+    today = london_today()
+    starts_on, ends_on = today - dt.timedelta(days=60), today - dt.timedelta(days=10)
+
+    def lapsed(name, days_ago, **fields):
+        membership = MembershipFactory(person__name=name, lapsed=True, **fields)
+        moved_into(membership, MembershipStatus.LAPSED, utcnow() - dt.timedelta(days=days_ago))
+        return membership
+
+    lapsed("Still Lapsed", 30)
+    renewed = lapsed("Lapsed Then Renewed", 40)
+    member_services.change_status(renewed, MembershipStatus.ACTIVE, reason="Renewed")
+    lapsed("Lapsed Long Ago", 730)
+    lapsed("Lapsed Last Week", 5)
+    lapsed("Organisation", 30, tier=organisation_tier(), organisation_name="Riverside PCN")
+    resigned = MembershipFactory(person__name="Resigned In Period", resigned=True)
+    moved_into(resigned, MembershipStatus.RESIGNED, london_to_utc(dt.datetime.combine(starts_on, dt.time())))
+    earlier = MembershipFactory(person__name="Resigned Before", resigned=True)
+    moved_into(
+        earlier,
+        MembershipStatus.RESIGNED,
+        london_to_utc(dt.datetime.combine(starts_on, dt.time(0))) - dt.timedelta(seconds=1),
+    )
+    db.session.flush()
+
+    response = staff_client.get(f"/admin/?starts_on={starts_on}&ends_on={ends_on}")
+    lapses = figure(response, r"Lapsed (\d+) memberships? lapsed")
+    resignations = figure(response, r"Resigned (\d+) members? resigned")
+
+    assert (lapses, resignations) == (2, 1)
+    listed, exported = _changes_listed(staff_client, href(response, f"{lapses} memberships lapsed"))
+    assert listed == exported == ["Lapsed Then Renewed", "Still Lapsed"]
+    listed, exported = _changes_listed(staff_client, href(response, f"{resignations} member resigned"))
+    assert listed == exported == ["Resigned In Period"]
+    # Who holds the status now is a different list, and says so.
+    lapsed_now = _members_listed(staff_client, href(response, "every member lapsed now"))
+    assert lapsed_now == ["Lapsed Last Week", "Lapsed Long Ago", "Still Lapsed"]
+
+
+def test_every_period_preset_links_lapses_to_a_list_as_long_as_its_figure(staff_client):
+    for days_ago in (0, 20, 45, 200, 400):
+        membership = MembershipFactory(lapsed=True)
+        moved_into(membership, MembershipStatus.LAPSED, utcnow() - dt.timedelta(days=days_ago))
+    db.session.flush()
+
+    for preset, _label in PRESETS:
+        response = staff_client.get(f"/admin/?period={preset}")
+        lapses = figure(response, r"Lapsed (\d+) memberships? lapsed")
+        noun = "membership" if lapses == 1 else "memberships"
+        listed, exported = _changes_listed(staff_client, href(response, f"{lapses} {noun} lapsed"))
+        assert len(listed) == len(exported) == lapses, preset
+
+
+def test_the_membership_changes_list_shows_each_change_with_the_status_held_now(staff_client):
+    renewed = MembershipFactory(person__name="Renewed Member", lapsed=True)
+    member_services.change_status(renewed, MembershipStatus.ACTIVE, reason="Renewed")
+    db.session.flush()
+
+    response = staff_client.get("/admin/members/changes", query_string={"to_status": "lapsed"})
+
+    [row] = table(response, "Membership changes").values()
+    # Membership number, tier, region, from, to, reason, status now (after the name).
+    assert row[1:] == [
+        renewed.number,
+        "Link Worker",
+        "Yorkshire and the Humber",
+        "In grace period",
+        "Lapsed",
+        row[6],
+        "Active",
+    ]
+    assert "1 change found" in page_text(response)
+
+
+def test_the_membership_changes_list_shows_a_day_it_cannot_read_at_its_field(staff_client):
+    response = staff_client.get(
+        "/admin/members/changes", query_string={"changed_from": "2026-10-31", "changed_to": "2026-10-01"}
+    )
+
+    assert response.status_code == 200
+    assert "Changed to day must be the same day as changed from or later" in page_text(response)
+
+
+def test_the_membership_changes_lists_query_count_does_not_grow_with_its_rows(staff_client, count_queries):
+    def lapse(count):
+        for _ in range(count):
+            MembershipFactory(lapsed=True)
+        db.session.flush()
+
+    lapse(2)
+    staff_client.get("/admin/members/changes")
+    with count_queries() as few:
+        assert staff_client.get("/admin/members/changes?to_status=lapsed").status_code == 200
+    lapse(10)
+    with count_queries() as many:
+        assert staff_client.get("/admin/members/changes?to_status=lapsed").status_code == 200
+    assert len(many) == len(few)
 
 
 # --- Applications and renewals -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from nalw.admin import member_views
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
+from nalw.extensions import db
 from nalw.members.models import EmployerType
 from tests.factories import CpdEntryFactory, MembershipFactory, PersonFactory, staff_member, tier_named
 from tests.helpers import page_text, sign_in
@@ -61,6 +62,87 @@ def test_search_ranks_the_exact_email_then_what_starts_with_the_text_then_what_h
 
     assert by_email == ["Bob Brown"]
     assert by_name == ["Bob Brown", "Smith Carter", "Zed Smithers", "Anna Holdsmith"]
+
+
+def test_search_ranks_the_exact_membership_number_first_then_what_starts_with_it_then_what_holds_it(staff_client):
+    holds = member("Abe Holds")
+    starts = member("Mia Starts")
+    exact = member("Zara Exact")
+    member("Not Found")
+    exact.number, starts.number, holds.number = "NALW-900012", "NALW-9000123", "XNALW-900012"
+    db.session.flush()
+
+    response = staff_client.get("/admin/members", query_string={"q": "nalw-900012"})
+
+    assert names_listed(response) == ["Zara Exact", "Mia Starts", "Abe Holds"]
+    assert "3 members found" in page_text(response)
+
+
+def test_search_finds_a_person_once_by_their_latest_membership(staff_client):
+    first = member("Rejoined Member", resigned=True)
+    old_number = first.number
+    latest = MembershipFactory(person=first.person)
+    db.session.flush()
+
+    by_name = staff_client.get("/admin/members", query_string={"q": "rejoined"})
+    by_old_number = staff_client.get("/admin/members", query_string={"q": old_number})
+    by_new_number = staff_client.get("/admin/members", query_string={"q": latest.number})
+
+    assert names_listed(by_name) == ["Rejoined Member"] and "1 member found" in page_text(by_name)
+    assert "Active" in page_text(by_name) and latest.number in page_text(by_name)
+    assert names_listed(by_old_number) == [] and "0 members found" in page_text(by_old_number)
+    assert names_listed(by_new_number) == ["Rejoined Member"]
+
+
+def test_the_count_and_the_page_agree_for_a_search_with_other_filters(staff_client, monkeypatch):
+    monkeypatch.setattr(member_views, "MEMBERS", dataclasses.replace(member_views.MEMBERS, per_page=2))
+    for number in range(3):
+        member(f"Shah {number}", region=Region.LONDON)
+    member("Shah Wales", region=Region.WALES)
+    member("Shah Lapsed", region=Region.LONDON, lapsed=True)
+    member("Jones London", region=Region.LONDON)
+
+    response = staff_client.get("/admin/members", query_string={"q": "shah", "region": "london", "status": "active"})
+    second = staff_client.get(
+        "/admin/members", query_string={"q": "shah", "region": "london", "status": "active", "page": 2}
+    )
+
+    assert "3 members found" in page_text(response) and "Page 1 of 2" in page_text(response)
+    assert sorted(names_listed(response) + names_listed(second)) == ["Shah 0", "Shah 1", "Shah 2"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"q": "shah"},
+        {"q": "shah", "region": "london", "status": "active"},
+        {"cpd": "behind"},
+        {"q": "shah", "cpd": "met"},
+        {"status": "lapsed"},
+        {"employer_type": "nhs_trust", "tier": "tier"},
+    ],
+)
+def test_the_count_shown_is_the_number_of_rows_the_csv_holds(staff_client, filters):
+    on_track = member("Shah On Track", region=Region.LONDON, long_standing=True)
+    year = current_year()
+    for day in (year.starts_on, year.starts_on + dt.timedelta(days=1)):
+        CpdEntryFactory(person=on_track.person, hours=10, done_on=day)
+    member("Shah Behind", region=Region.LONDON, long_standing=True)
+    member("Shah Wales", region=Region.WALES, employer_type=EmployerType.NHS_TRUST)
+    member("Shah Lapsed", region=Region.LONDON, lapsed=True)
+    member("Jones Trust", employer_type=EmployerType.NHS_TRUST)
+    rejoined = member("Shah Rejoined", resigned=True)
+    MembershipFactory(person=rejoined.person)
+    if "tier" in filters:
+        filters = {**filters, "tier": str(tier_named("Link Worker").id)}
+
+    page = staff_client.get("/admin/members", query_string=filters)
+    shown = int(re.search(r"(\d+) members? found", page_text(page)).group(1))
+    rows = csv_rows(staff_client.get("/admin/members.csv", query_string=filters))
+
+    assert shown == len(rows) == len(names_listed(page))
+    assert shown > 0
 
 
 def test_search_takes_percent_and_underscore_literally(staff_client):

@@ -52,6 +52,8 @@ EXPECTED_AUDIENCE = {
     "admin.add_note": STAFF,
     "admin.members": STAFF,
     "admin.members_csv": STAFF,
+    "admin.membership_changes": STAFF,
+    "admin.membership_changes_csv": STAFF,
     "admin.grant_role": ADMIN,
     "admin.revoke_role": ADMIN,
     "admin.audit_log": STAFF,

@@ -25,6 +25,7 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     make_membership(behind, region=Region.NORTH_WEST)
     make_membership(make_person(name="Lon Don"), region=Region.LONDON)
     make_membership(make_person(name="Pat Waiting"), status=MembershipStatus.PAID)
+    make_membership(make_person(name="Lara Lapsed"), status=MembershipStatus.LAPSED)
     PaymentFactory(person=behind, refunded_pence=1000)
     event = EventFactory(title="Dashboard roadshow", capacity=1, staff=staff)
     event_services.book_place(event, behind)
@@ -59,6 +60,11 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
             page.get_by_role("link", name=re.compile(r"^\d+ below in North West$")),
             nell,
             "compliance list from the dashboard",
+        ),
+        (
+            page.get_by_role("link", name=re.compile(r"^\d+ memberships? lapsed$")),
+            page.get_by_role("link", name="Lara Lapsed"),
+            "membership changes from the dashboard",
         ),
         (
             page.get_by_role("link", name=f"{london_today():%B %Y}", exact=True),
