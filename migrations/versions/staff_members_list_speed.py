@@ -1,7 +1,7 @@
 """staff members list: people by name, and each person's personal memberships by id, for the list and its count
 
 Revision ID: staff_members_list_speed
-Revises: cpd_year_totals
+Revises: insight_reports_by_month
 Create Date: 2026-12-02 16:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'staff_members_list_speed'
-down_revision = 'cpd_year_totals'
+down_revision = 'insight_reports_by_month'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ from tests.scratch_database import flask_db
 
 pytestmark = pytest.mark.postgres_only
 
-BEFORE = "cpd_year_totals"
+BEFORE = "insight_reports_by_month"
 INDEXES = {("people", "ix_people_name"), ("memberships", "ix_memberships_personal_by_person")}
 
 
