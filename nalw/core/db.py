@@ -123,6 +123,19 @@ def render_migration_item(type_, obj, _autogen_context):
     return False
 
 
+def written_in(value):
+    """`value` written into a statement's SQL instead of sent beside it as a parameter; a list or tuple becomes
+    the list of an IN. Only for values a query's plan depends on, and never for what a person typed.
+
+    psycopg prepares a statement it runs often, and after five runs PostgreSQL plans it once for any parameters,
+    blind to their values: it cannot then use a partial index whose condition names them (members in good
+    standing), nor see how many rows a date selects. A statement that reads thousands of rows writes those values
+    in, and keeps a plan made for them."""
+    if isinstance(value, list | tuple):
+        return sa.bindparam(None, list(value), expanding=True, literal_execute=True)
+    return sa.bindparam(None, value, literal_execute=True)
+
+
 def partial_index(name, *columns, where, unique=False, **options):
     """An index of only the rows for which `where` (SQL) holds, on PostgreSQL and SQLite alike: for "one live
     booking per person" (unique) or an index of the rows a query reads."""

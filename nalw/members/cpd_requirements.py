@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from nalw.core.audit import record_audit
 from nalw.core.cpd_years import FIRST_YEAR, CpdYear, current_year, year_starting_in
+from nalw.core.db import written_in
 from nalw.extensions import db
 from nalw.members.models import TierCpdRequirement
 
@@ -27,19 +28,22 @@ def requirements_in_force(year: CpdYear):
     per tier: PostgreSQL then expects one row per tier, not one in all, and hash-joins it into a list of
     members instead of scanning the members once per tier."""
     row = TierCpdRequirement
+    # The date written into the SQL, so the plan PostgreSQL keeps for a prepared statement expects one row per
+    # tier (see `written_in`).
+    starts_on = written_in(year.starts_on)
     later = aliased(TierCpdRequirement)
     no_later_row = ~(
         sa.select(later.id)
         .where(
             later.tier_id == row.tier_id,
             later.year_starts_on > row.year_starts_on,
-            later.year_starts_on <= year.starts_on,
+            later.year_starts_on <= starts_on,
         )
         .exists()
     )
     return (
         sa.select(row.tier_id, row.hours_required)
-        .where(row.year_starts_on <= year.starts_on, no_later_row)
+        .where(row.year_starts_on <= starts_on, no_later_row)
         .subquery("requirements_in_force")
     )
 

@@ -233,6 +233,27 @@ def test_the_list_runs_by_tier_region_and_membership_number_and_the_csv_keeps_th
     assert [row[1] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))[1:]] == expected
 
 
+def test_the_list_writes_the_values_its_plan_depends_on_into_its_sql(staff_client, members):
+    """psycopg prepares a statement it runs often, and PostgreSQL then keeps one plan for any parameters: the
+    statuses (the covering index's condition), the year and the page's size must be in the SQL itself, or the
+    plan kept reads the whole memberships table and every name."""
+    sent = []
+
+    def note(_connection, _cursor, statement, _parameters, _context, _many):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        staff_client.get("/admin/cpd/compliance")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+
+    (sql,) = [statement for statement in sent if "members_behind" in statement]
+    assert "IN ('active', 'grace')" in sql
+    assert f"'{current_year().starts_on.isoformat()}'" in sql
+    assert f"LIMIT {compliance.PER_PAGE} OFFSET 0" in sql
+
+
 def test_members_with_the_same_name_each_appear_once_across_pages(staff_client, app, monkeypatch):
     monkeypatch.setattr(compliance, "PER_PAGE", 2)
     namesakes = [member_with_hours("Sam Smith", hours) for hours in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)]
