@@ -94,10 +94,10 @@ class MembershipStatus(LabelledEnum):
 CURRENT_STATUSES = ("applied", "paid", "active", "grace", "lapsed", "suspended")
 # Members in good standing: the member role, member prices, the register.
 IN_GOOD_STANDING = (MembershipStatus.ACTIVE, MembershipStatus.GRACE)
-# The rows of IN_GOOD_STANDING personal memberships, as SQL written as the compliance queries filter them (an
-# index's condition must be one PostgreSQL can match to the query's).
 # A person's own membership, not an organisation's (an index's condition, written as the queries filter).
 PERSONAL = "for_organisation IS false"
+# The rows of IN_GOOD_STANDING personal memberships, as SQL written as the compliance queries filter them (an
+# index's condition must be one PostgreSQL can match to the query's, with the values written in: `written_in`).
 GOOD_STANDING_PERSONAL = f"status IN {tuple(s.value for s in IN_GOOD_STANDING)} AND for_organisation IS false"
 
 
