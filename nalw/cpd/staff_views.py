@@ -1,6 +1,5 @@
 """Staff pages: any member's CPD (read only), the compliance list, and audits from draw to outcome."""
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,7 +16,8 @@ from nalw.cpd.forms import AuditForm, ReviewForm
 from nalw.cpd.models import AuditSelection, CpdAudit, Outcome, hours_from_quarters
 from nalw.cpd.views import year_from_request
 from nalw.extensions import db
-from nalw.members.models import Membership, Tier
+from nalw.members import services as member_services
+from nalw.members.models import Membership
 
 
 @blueprint.route("/admin/cpd/people/<int:person_id>")
@@ -35,9 +35,7 @@ def staff_person_cpd(person_id):
 
 def _compliance_filters():
     tier_id = whole_number_argument("tier")
-    region_value = request.args.get("region", "")
-    region = Region(region_value) if region_value in {r.value for r in Region} else None
-    return tier_id, region
+    return tier_id, Region.parse(request.args.get("region"))
 
 
 @blueprint.route("/admin/cpd/compliance")
@@ -50,7 +48,7 @@ def compliance_list():
         "cpd/compliance.html",
         year=year,
         page=page,
-        tiers=db.session.scalars(sa.select(Tier).order_by(Tier.position)).all(),
+        tiers=member_services.all_tiers(),
         regions=list(Region),
         tier_id=tier_id,
         region=region,

@@ -233,20 +233,12 @@ def test_the_list_runs_by_tier_region_and_membership_number_and_the_csv_keeps_th
     assert [row[1] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))[1:]] == expected
 
 
-def test_the_list_writes_the_values_its_plan_depends_on_into_its_sql(staff_client, members):
+def test_the_list_writes_the_values_its_plan_depends_on_into_its_sql(staff_client, members, count_queries):
     """psycopg prepares a statement it runs often, and PostgreSQL then keeps one plan for any parameters: the
     statuses (the covering index's condition), the year and the page's size must be in the SQL itself, or the
     plan kept reads the whole memberships table and every name."""
-    sent = []
-
-    def note(_connection, _cursor, statement, _parameters, _context, _many):
-        sent.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with count_queries() as sent:
         staff_client.get("/admin/cpd/compliance")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
 
     (sql,) = [statement for statement in sent if "members_behind" in statement]
     assert "IN ('active', 'grace')" in sql
