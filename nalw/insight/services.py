@@ -28,12 +28,6 @@ def membership_in_good_standing(person):
     return membership if membership is not None and membership.in_good_standing else None
 
 
-def default_region(person):
-    """The region of the person's membership, which the report form starts with."""
-    membership = member_services.current_membership(person)
-    return membership.region if membership is not None else None
-
-
 def report_refusals(*, region, local_authority, description, **_other_values) -> list[InsightError]:
     """Every problem with a report's values at once: a description that could identify someone (an email
     address, phone number, NHS number or full postcode), and an area not on the list or not in the region

@@ -43,12 +43,13 @@ def _save(form, save):
 @blueprint.route("/insight/report", methods=["GET", "POST"])
 @signed_in
 def new_report():
-    if services.membership_in_good_standing(current_user) is None:
+    membership = services.membership_in_good_standing(current_user)
+    if membership is None:
         return render_template("insight/not_a_member.html")
     form = ReportForm()
     if not form.is_submitted():
-        region = services.default_region(current_user)
-        form.region.data = region.value if region else None
+        # The form starts with the region of the membership.
+        form.region.data = membership.region.value if membership.region else None
     if form.is_submitted():
         report = _save(form, lambda **values: services.make_report(current_user, **values))
         if report is not None:
@@ -68,8 +69,10 @@ def my_reports():
 @signed_in
 def edit_report(report_id):
     report = _own_report(report_id)
-    if report.status.value != "active":
-        flash(f"This report is {report.status.label.lower()}: it can no longer be changed.", "warning")
+    try:
+        services.require_own_active(current_user, report)
+    except services.InsightError as error:
+        flash(error.message, "warning")
         return redirect(url_for("insight.my_reports"))
     form = ReportForm()
     form.submit.label.text = "Save changes"

@@ -167,9 +167,12 @@ def test_member_withdraws_their_report_and_can_no_longer_change_it(member_client
     db.session.refresh(report)
     assert report.status is ReportStatus.WITHDRAWN
     assert "Withdrawn by the member" in page_text(client.get("/insight/my-reports"))
-    client.post(f"/insight/reports/{report.id}/edit", data={**GOOD_ANSWERS, "theme": "housing"})
+    refused = client.post(
+        f"/insight/reports/{report.id}/edit", data={**GOOD_ANSWERS, "theme": "housing"}, follow_redirects=True
+    )
     db.session.refresh(report)
     assert report.theme is Theme.TRANSPORT
+    assert "This report is withdrawn by the member: it can no longer be changed." in page_text(refused)
 
 
 def test_nobody_sees_or_changes_another_members_report(member_client):
