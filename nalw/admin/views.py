@@ -1,6 +1,6 @@
 """Staff and admin pages: the dashboard, people, the audit log and the email outbox."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.accounts import services as account_services
@@ -12,6 +12,7 @@ from nalw.admin.forms import DashboardPeriodForm, RoleChangeForm
 from nalw.core.forms import EmptyForm, carry_out_button
 from nalw.core.outbox import OutboxMessage
 from nalw.core.permissions import Role, requires
+from nalw.core.records import found_or_404
 from nalw.core.time import london_today, utcnow
 from nalw.extensions import db
 
@@ -58,10 +59,7 @@ def grant_role(person_id):
 @requires(Role.ADMIN)
 def revoke_role(person_id, role):
     found = db.get_or_404(Person, person_id)
-    try:
-        role = Role(role)
-    except ValueError:
-        abort(404)
+    role = found_or_404(Role.parse(role))
     carry_out_button(
         lambda: account_services.revoke_role(current_user, found, role), done=f"{found.name} is no longer {role.label}."
     )

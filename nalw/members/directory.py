@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from nalw.accounts.models import Person
-from nalw.core.listing import escape_like, london_day_bounds
+from nalw.core.listing import contains_pattern, escape_like, london_day_bounds
 from nalw.core.time import next_month
 from nalw.extensions import db
 from nalw.members.figures import moves_into
@@ -31,7 +31,7 @@ def matching_memberships(text) -> sa.Select:
     arm per column, each answered by that column's trigram index, so a search reads the matching rows only. (An
     OR across the two tables could use no index; an OR of name and email in one arm is planned as a read of
     every person once the text is long, as an email address is.)"""
-    holds = f"%{escape_like(text.strip().lower())}%"
+    holds = contains_pattern(text)
     arms = [
         sa.select(Membership.id).where(Membership.person_id.in_(sa.select(Person.id).where(_like(column, holds))))
         for column in (Person.name, Person.email)

@@ -106,7 +106,10 @@ def declarations(membership) -> list[CpdDeclaration]:
 
 
 def declare_cpd(membership, met_requirement: bool) -> CpdDeclaration:
-    """Keep the member's declaration with the membership (one per CPD year; a later one replaces it)."""
+    """Keep the member's declaration with the membership (one per CPD year; a later one replaces it); only a
+    membership the member renews themself has one."""
+    if not is_renewable(membership):
+        raise MembershipError(f"This membership has no CPD declaration to make. {contact_us_text(capital=True)}.")
     year = cpd_year_to_declare_for(membership)
     if year is None:
         raise MembershipError("There is no CPD year to declare yet: the last one ended before you joined.")

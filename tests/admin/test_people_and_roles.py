@@ -167,6 +167,18 @@ def test_granting_a_role_that_does_not_exist_changes_nothing(signed_in_client, m
     assert audit_entries() == []
 
 
+def test_removing_a_role_that_does_not_exist_is_not_found_and_changes_nothing(signed_in_client, make_person):
+    client, _ = signed_in_client("admin")
+    person = make_person(name="Jo Judge", roles=[Role.MEMBER, Role.JUDGE], two_factor=True)
+
+    response = client.post(f"/admin/people/{person.id}/roles/emperor/revoke")
+
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert person.roles == {Role.MEMBER, Role.JUDGE}
+    assert audit_entries() == []
+
+
 # --- The audit log -----------------------------------------------------------------------------
 
 

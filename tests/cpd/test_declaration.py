@@ -8,7 +8,8 @@ import time_machine
 
 from nalw.extensions import db
 from nalw.members import renewals
-from nalw.members.models import CpdDeclaration
+from nalw.members.models import CpdDeclaration, MembershipStatus
+from nalw.members.services import MembershipError
 from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
 from tests.factories import MembershipFactory
@@ -187,6 +188,15 @@ def test_someone_without_a_membership_to_renew_cannot_declare(client, person_as)
 
     assert client.post("/membership/cpd-declaration", data={"cpd_met": "yes"}).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(CpdDeclaration.id))) == 0
+
+
+def test_a_membership_its_member_does_not_renew_takes_no_declaration_from_the_service(membership):
+    membership.status = MembershipStatus.SUSPENDED
+    db.session.flush()
+
+    with pytest.raises(MembershipError, match="no CPD declaration to make"):
+        renewals.declare_cpd(membership, True)
+    assert declarations(membership) == []
 
 
 def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_declare_for_it(client, card_token, clock):
