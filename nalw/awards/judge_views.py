@@ -14,7 +14,6 @@ from nalw.awards.models import (
     ConflictDeclaration,
     Nomination,
     NominationStatus,
-    Recusal,
     Score,
 )
 from nalw.core.csv_export import csv_response
@@ -33,15 +32,6 @@ def judge_title(nomination_id, nominee_name, blind):
     return f"Nomination {nomination_id}" if blind else f"Nomination {nomination_id}: {nominee_name}"
 
 
-def _hidden_from(judge):
-    """Nominations this judge declared a conflict on or was recused from: gone from every page of theirs."""
-    conflicted = sa.select(ConflictDeclaration.nomination_id).where(
-        ConflictDeclaration.judge_id == judge.id, ConflictDeclaration.conflicted.is_(True)
-    )
-    recused = sa.select(Recusal.nomination_id).where(Recusal.judge_id == judge.id)
-    return sa.or_(Nomination.id.in_(conflicted), Nomination.id.in_(recused))
-
-
 def _nominations_page(judge, category, number):
     statement = (
         sa.select(Nomination)
@@ -49,7 +39,7 @@ def _nominations_page(judge, category, number):
         .where(
             Nomination.category_id == category.id,
             Nomination.status == NominationStatus.ELIGIBLE,
-            sa.not_(_hidden_from(judge)),
+            sa.not_(judging.hidden_from(judge)),
         )
         .order_by(Nomination.id)
     )
@@ -234,7 +224,7 @@ def judge_scores_csv():
         sa.select(Score, Nomination)
         .join(Nomination, Nomination.id == Score.nomination_id)
         .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
-        .where(Score.judge_id == current_user.id, sa.not_(_hidden_from(current_user)))
+        .where(Score.judge_id == current_user.id, sa.not_(judging.hidden_from(current_user)))
         .where(Nomination.category_id.in_([a.category_id for a in judging.assignments_of(current_user)] or [0]))
         .order_by(Nomination.category_id, Nomination.id, Score.criterion_id)
     ).all()
