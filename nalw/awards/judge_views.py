@@ -19,7 +19,7 @@ from nalw.awards.models import (
 from nalw.core.csv_export import csv_response
 from nalw.core.evidence_files import download_name, stored_path
 from nalw.core.forms import carry_out
-from nalw.core.paging import Page, page_number, whole_number_argument
+from nalw.core.paging import page_number, paginate_models, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -43,9 +43,7 @@ def _nominations_page(judge, category, number):
         )
         .order_by(Nomination.id)
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    nominations = db.session.scalars(statement.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).unique().all()
-    return Page(items=nominations, page=number, per_page=PER_PAGE, total=total)
+    return paginate_models(statement, number, PER_PAGE)
 
 
 def _judge_rows(judge, category, page):
