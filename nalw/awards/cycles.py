@@ -127,15 +127,6 @@ def all_cycles():
     return db.session.scalars(sa.select(AwardCycle).order_by(AwardCycle.year.desc())).all()
 
 
-def cycles_open_for_nominations(now=None) -> list[AwardCycle]:
-    now = now or utcnow()
-    return db.session.scalars(
-        sa.select(AwardCycle)
-        .where(AwardCycle.nominations_open_at <= now, AwardCycle.nominations_close_at > now)
-        .order_by(AwardCycle.year)
-    ).all()
-
-
 def categories_open_for_nominations(now=None) -> list[AwardCategory]:
     """The categories people may nominate in now (those with questions), in the order staff set."""
     now = now or utcnow()

@@ -14,13 +14,12 @@ from nalw.awards.models import (
     ConflictDeclaration,
     Nomination,
     NominationStatus,
-    Recusal,
     Score,
 )
 from nalw.core.csv_export import csv_response
 from nalw.core.evidence_files import download_name, stored_path
 from nalw.core.forms import carry_out
-from nalw.core.paging import Page, page_number, whole_number_argument
+from nalw.core.paging import page_number, paginate_models, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.time import utcnow
 from nalw.extensions import db
@@ -33,15 +32,6 @@ def judge_title(nomination_id, nominee_name, blind):
     return f"Nomination {nomination_id}" if blind else f"Nomination {nomination_id}: {nominee_name}"
 
 
-def _hidden_from(judge):
-    """Nominations this judge declared a conflict on or was recused from: gone from every page of theirs."""
-    conflicted = sa.select(ConflictDeclaration.nomination_id).where(
-        ConflictDeclaration.judge_id == judge.id, ConflictDeclaration.conflicted.is_(True)
-    )
-    recused = sa.select(Recusal.nomination_id).where(Recusal.judge_id == judge.id)
-    return sa.or_(Nomination.id.in_(conflicted), Nomination.id.in_(recused))
-
-
 def _nominations_page(judge, category, number):
     statement = (
         sa.select(Nomination)
@@ -49,13 +39,11 @@ def _nominations_page(judge, category, number):
         .where(
             Nomination.category_id == category.id,
             Nomination.status == NominationStatus.ELIGIBLE,
-            sa.not_(_hidden_from(judge)),
+            sa.not_(judging.hidden_from(judge)),
         )
         .order_by(Nomination.id)
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    nominations = db.session.scalars(statement.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).unique().all()
-    return Page(items=nominations, page=number, per_page=PER_PAGE, total=total)
+    return paginate_models(statement, number, PER_PAGE)
 
 
 def _judge_rows(judge, category, page):
@@ -234,7 +222,7 @@ def judge_scores_csv():
         sa.select(Score, Nomination)
         .join(Nomination, Nomination.id == Score.nomination_id)
         .options(lazyload(Nomination.answers), lazyload(Nomination.evidence))
-        .where(Score.judge_id == current_user.id, sa.not_(_hidden_from(current_user)))
+        .where(Score.judge_id == current_user.id, sa.not_(judging.hidden_from(current_user)))
         .where(Nomination.category_id.in_([a.category_id for a in judging.assignments_of(current_user)] or [0]))
         .order_by(Nomination.category_id, Nomination.id, Score.criterion_id)
     ).all()

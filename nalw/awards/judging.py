@@ -177,6 +177,16 @@ def is_recused(judge, nomination_id) -> bool:
     )
 
 
+def hidden_from(judge):
+    """Where a nomination is one this judge declared a conflict on or was recused from: gone from every list of
+    theirs, as `nomination_for_judge` keeps it from them one at a time."""
+    conflicted = sa.select(ConflictDeclaration.nomination_id).where(
+        ConflictDeclaration.judge_id == judge.id, ConflictDeclaration.conflicted.is_(True)
+    )
+    recused = sa.select(Recusal.nomination_id).where(Recusal.judge_id == judge.id)
+    return sa.or_(Nomination.id.in_(conflicted), Nomination.id.in_(recused))
+
+
 def nomination_to_declare(judge, nomination_id):
     """An eligible nomination in one of the judge's categories, or None: what the judge may declare on."""
     nomination = db.session.get(Nomination, nomination_id)

@@ -38,21 +38,22 @@ def answer_field(criterion) -> str:
     return f"answer_{criterion.id}"
 
 
-def _refuse_unless_open(category, now):
+def closed_reason(category, now) -> str | None:
+    """Why the category takes no nominations now (None when it does)."""
     cycle = category.cycle
     if not category.criteria:
-        raise NominationsClosed(
-            f"{category.name} is not taking nominations: it has no questions yet.", field="category"
-        )
+        return f"{category.name} is not taking nominations: it has no questions yet."
     if now < cycle.nominations_open_at:
-        raise NominationsClosed(
-            f"Nominations for {cycle.title} open on {format_datetime(cycle.nominations_open_at)}.", field="category"
-        )
+        return f"Nominations for {cycle.title} open on {format_datetime(cycle.nominations_open_at)}."
     if now >= cycle.nominations_close_at:
-        raise NominationsClosed(
-            f"Nominations for {cycle.title} closed on {format_datetime(cycle.nominations_close_at)}.",
-            field="category",
-        )
+        return f"Nominations for {cycle.title} closed on {format_datetime(cycle.nominations_close_at)}."
+    return None
+
+
+def _refuse_unless_open(category, now):
+    reason = closed_reason(category, now)
+    if reason is not None:
+        raise NominationsClosed(reason, field="category")
 
 
 def _is_self_nomination(nominator, values, nominating_myself) -> bool:

@@ -124,11 +124,20 @@ def standing_of(category):
     return standing
 
 
-def _check_outcomes_may_change(cycle, now):
+def outcome_refusal(cycle, now) -> str | None:
+    """Why staff may not choose winners now (None when they may): the pages offer the choice only where
+    `choose_outcome` would accept it."""
     if cycle.published_at is not None:
-        raise judging.JudgingError("The results are published, so the outcomes can no longer change.")
+        return "The results are published, so the outcomes can no longer change."
     if cycle.judging_open(now) or now < cycle.judging_opens_at:
-        raise judging.JudgingError("Choose winners once judging has closed, so every score is in.")
+        return "Choose winners once judging has closed, so every score is in."
+    return None
+
+
+def _check_outcomes_may_change(cycle, now):
+    refusal = outcome_refusal(cycle, now)
+    if refusal is not None:
+        raise judging.JudgingError(refusal)
 
 
 def choose_outcome(actor, nomination, outcome, now):

@@ -234,7 +234,7 @@ def _nomination_judging_page(nomination, judges, declarations, form, withdraw_fo
 
 
 def _may_choose(cycle):
-    return not cycle.is_published and utcnow() >= cycle.judging_closes_at
+    return publishing.outcome_refusal(cycle, utcnow()) is None
 
 
 @blueprint.route("/admin/awards/cycles/<int:cycle_id>/results")

@@ -58,12 +58,20 @@ def nominee_membership(nomination):
     return member_services.current_memberships_by_email([nomination.nominee_email]).get(nomination.nominee_email or "")
 
 
-def _refuse_unless_screenable(nomination, now):
+def screening_refusal(nomination, now) -> str | None:
+    """Why the nomination cannot be screened now (None when it can)."""
     if nomination.status is NominationStatus.DRAFT:
-        raise AwardsError("This nomination is still a draft: only submitted nominations are screened.")
+        return "This nomination is still a draft: only submitted nominations are screened."
     cycle: AwardCycle = nomination.category.cycle
     if now >= cycle.judging_opens_at:
-        raise AwardsError(f"Judging of {cycle.title} has opened, so screening decisions can no longer change.")
+        return f"Judging of {cycle.title} has opened, so screening decisions can no longer change."
+    return None
+
+
+def _refuse_unless_screenable(nomination, now):
+    refusal = screening_refusal(nomination, now)
+    if refusal is not None:
+        raise AwardsError(refusal)
 
 
 def _decide(actor, nomination, status, now, reason=""):

@@ -236,7 +236,7 @@ def _screening_page(nomination, ineligible_form):
         "awards/staff_nomination.html",
         nomination=nomination,
         membership=screening.nominee_membership(nomination),
-        now=utcnow(),
+        may_screen=screening.screening_refusal(nomination, utcnow()) is None,
         form=EmptyForm(),
         ineligible_form=ineligible_form,
     )

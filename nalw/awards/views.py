@@ -68,7 +68,7 @@ def _after_saving(form, nomination):
 @signed_in
 def nominate(category_id):
     category = db.get_or_404(AwardCategory, category_id)
-    if not (category.cycle.nominations_open(utcnow()) and category.criteria):
+    if nominations.closed_reason(category, utcnow()) is not None:
         flash(f"Nominations for {category.name} are not open.", "warning")
         return redirect(url_for("awards.awards_page"))
     form = nomination_form(category)

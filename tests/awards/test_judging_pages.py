@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from nalw.awards import judging
+from nalw.awards import judge_views, judging
 from nalw.awards.models import Score
 from nalw.extensions import db
 from tests.factories import (
@@ -290,6 +290,19 @@ def test_the_judges_list_takes_the_same_queries_for_few_or_many_nominations(clie
         return len(queries)
 
     assert queries_with(2) == queries_with(12)
+
+
+def test_the_judges_list_is_paged_in_order_of_nomination(client, category, monkeypatch):
+    monkeypatch.setattr(judge_views, "PER_PAGE", 2)
+    person = judge_of(category)
+    sign_in(client, person)
+    first, second, third = (NominationFactory(category=category, status="eligible") for _ in range(3))
+
+    def shown(page):
+        text = client.get("/judging", query_string={"page": page}).get_data(as_text=True)
+        return {n.id for n in (first, second, third) if f"/judging/nominations/{n.id}/" in text}
+
+    assert (shown(1), shown(2)) == ({first.id, second.id}, {third.id})
 
 
 def test_score_fields_have_labels_hints_and_limits(client, category):

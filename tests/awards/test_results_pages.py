@@ -1,6 +1,7 @@
 """Results as staff read them, their choice of winners, publishing once, the public page and the export."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -174,6 +175,22 @@ def test_outcomes_wait_for_judging_to_close_and_a_category_has_one_winner_audite
     assert (first.outcome, second.outcome) == (AwardOutcome.WINNER, AwardOutcome.HIGHLY_COMMENDED)
     actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action == "awards.outcome_chosen"))
     assert len(actions.all()) == 2
+
+
+def test_the_choice_of_outcome_is_not_offered_while_judging_is_reopened(staff_client, category):
+    nomination = NominationFactory(category=category, status="eligible")
+    closed(category)
+    offered = staff_client.get(results_url(category)).get_data(as_text=True)
+    category.cycle.judging_reopened_until = utcnow() + dt.timedelta(days=2)
+    db.session.flush()
+
+    reopened = staff_client.get(results_url(category))
+
+    assert f'id="outcome-{nomination.id}"' in offered
+    assert f'id="outcome-{nomination.id}"' not in reopened.get_data(as_text=True)
+    assert "chosen here once judging has closed" in page_text(reopened)
+    with pytest.raises(JudgingError, match="once judging has closed"):
+        publishing.choose_outcome(staff_member(), nomination, AwardOutcome.WINNER, utcnow())
 
 
 def test_results_are_hidden_until_published_and_publishing_twice_emails_each_person_once(client, category):
