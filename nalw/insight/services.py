@@ -87,11 +87,19 @@ def make_report(person, *, theme, region, local_authority, affected, service_sta
     return report
 
 
-def require_own_active(person, report):
+def change_refusal(person, report) -> str | None:
+    """Why `person` may not change `report`, or None when they may (their own, still active)."""
     if report.reporter_id != person.id:
-        raise InsightError("This is not one of your reports.")
+        return "This is not one of your reports."
     if report.status is not ReportStatus.ACTIVE:
-        raise InsightError(f"This report is {report.status.label.lower()}: it can no longer be changed.")
+        return f"This report is {report.status.label.lower()}: it can no longer be changed."
+    return None
+
+
+def require_own_active(person, report):
+    refusal = change_refusal(person, report)
+    if refusal is not None:
+        raise InsightError(refusal)
 
 
 def edit_report(person, report, *, theme, region, local_authority, affected, service_state, description) -> Report:

@@ -69,10 +69,9 @@ def my_reports():
 @signed_in
 def edit_report(report_id):
     report = _own_report(report_id)
-    try:
-        services.require_own_active(current_user, report)
-    except services.InsightError as error:
-        flash(error.message, "warning")
+    refusal = services.change_refusal(current_user, report)
+    if refusal is not None:
+        flash(refusal, "warning")
         return redirect(url_for("insight.my_reports"))
     form = ReportForm()
     form.submit.label.text = "Save changes"
