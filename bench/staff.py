@@ -43,6 +43,7 @@ from cpd import (
     percentile,
     seed_entries,
     start_server,
+    warm,
 )
 from cpd import signed_in_session as sign_in
 from events import ARGON2_MEMORY_COST, ARGON2_TIME_COST, BOOKING_COLUMNS, EVENT_COLUMNS, calendar_rows, seed_people
@@ -295,9 +296,7 @@ async def measure(base, pages, seconds, concurrency):
     results = {"baseline page (no query)": await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), seconds)}
     staff = await staff_sessions(base, concurrency)
     for name, path in pages:
-        # A second of each page first, unmeasured: a long-running server has compiled the page's template and
-        # statements, and PostgreSQL has planned them, long before any request a member would notice.
-        await load(staff, lambda _n, path=path: ("GET", path, None), 1)
+        await warm(staff, lambda _n, path=path: ("GET", path, None))
         results[name] = await load(staff, lambda _n, path=path: ("GET", path, None), seconds)
     for session in [*anonymous, *staff]:
         await session.close()

@@ -146,11 +146,13 @@ class Membership(IdMixin, TimestampMixin, db.Model):
         ),
         sa.CheckConstraint("years_in_role >= 0 AND years_in_role <= 60", name="years_in_role_range"),
         # The CPD compliance list and its counts read every personal member in good standing: this index holds
-        # all they read of them, so PostgreSQL answers from the index alone (nalw/cpd/compliance.py).
+        # all they read of them, so PostgreSQL answers from the index alone, and its order is the list's order,
+        # so a page reads only its own members (nalw/cpd/compliance.py).
         partial_index(
-            "ix_memberships_in_good_standing",
-            "person_id",
-            postgresql_include=["tier_id", "region", "number"],
+            "ix_memberships_in_good_standing_by_region",
+            "region",
+            "number",
+            postgresql_include=["person_id", "tier_id"],
             where=GOOD_STANDING_PERSONAL,
         ),
         # Staff find a member by any part of their membership number (nalw/members/directory.py).
