@@ -103,23 +103,41 @@ def applications_section(_period, now):
     return {"waiting": waiting, "oldest_paid_at": oldest_paid_at, "oldest_days": oldest_days, "unpaid": unpaid}
 
 
+def renewals_ahead(today=None) -> Period:
+    """The days the dashboard counts renewals over, and the renewals due list shows when no days are given:
+    today and the RENEWALS_AHEAD_DAYS after it."""
+    today = today or london_today()
+    return Period(today, today + dt.timedelta(days=RENEWALS_AHEAD_DAYS))
+
+
+def _ending_between(first_day, last_day) -> dict:
+    """The renewals due list's filters for these days."""
+    return {"ends_from": first_day.isoformat(), "ends_to": last_day.isoformat()}
+
+
 def renewals_section(_period, _now):
-    today = london_today()
-    last_day = today + dt.timedelta(days=RENEWALS_AHEAD_DAYS)
-    due, automatic = renewals.renewals_due_between(today, last_day)
-    # The members list filters by the month a membership ends in: the whole of each month the 30 days touch,
-    # with its own figure, so each link leads to a list of exactly the members its figure counts.
-    months = [
-        (month, renewals.renewals_due_between(month, next_month(month) - dt.timedelta(days=1))[0])
-        for month in Period(today, last_day).months()
-    ]
+    """Renewals due in the next RENEWALS_AHEAD_DAYS, and in each month those days touch (the whole month).
+    Each figure counts the rows of the renewals due list (`renewals.renewals_due`) and links to that list with
+    the same filters."""
+    ahead = renewals_ahead()
+    due, automatic = renewals.renewals_due_between(ahead.starts_on, ahead.ends_on)
+    days = _ending_between(ahead.starts_on, ahead.ends_on)
+    months = []
+    for month in ahead.months():
+        last_day = next_month(month) - dt.timedelta(days=1)
+        months.append((month, renewals.renewals_due_between(month, last_day)[0], _ending_between(month, last_day)))
     return {
         "due": due,
         "automatic": automatic,
         "by_hand": due - automatic,
-        "last_day": last_day,
+        "last_day": ahead.ends_on,
         "months": months,
-        "status": MembershipStatus.ACTIVE.value,
+        # The renewals due list's filters behind each figure.
+        "filters": {
+            "due": days,
+            "automatic": {**days, "renews": renewals.Renews.AUTOMATICALLY.value},
+            "by_hand": {**days, "renews": renewals.Renews.BY_HAND.value},
+        },
     }
 
 

@@ -4,7 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
-from nalw.admin.dashboard import DEFAULT_PRESET, LONGEST_PERIOD_MONTHS, PRESETS, months_between, preset_period
+from nalw.admin.dashboard import (
+    DEFAULT_PRESET,
+    LONGEST_PERIOD_MONTHS,
+    PRESETS,
+    months_between,
+    preset_period,
+    renewals_ahead,
+)
 from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.cpd_years import FIRST_YEAR
 from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, text_field
@@ -16,6 +23,7 @@ from nalw.core.regions import Region
 from nalw.core.time import Period, london_today, month_of
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
+from nalw.members.renewals import Renews
 
 
 class PeopleSearchForm(FilterForm):
@@ -133,6 +141,32 @@ class MembershipChangeFilterForm(FilterForm):
             "to_status": chosen(self.to_status, MembershipStatus),
             "changed_from": self.changed_from.data,
             "changed_to": self.changed_to.data,
+        }
+
+
+class RenewalsDueFilterForm(FilterForm):
+    """The renewals due list: memberships ending on the UK days between two dates, and how they renew. A day not
+    given is the dashboard's: today, and RENEWALS_AHEAD_DAYS after it."""
+
+    ends_from = day_filter(
+        "Ending from",
+        description="The first day, included: for example 01/10/2026.",
+        default=lambda: renewals_ahead().starts_on,
+    )
+    ends_to = day_filter(
+        "Ending to",
+        description="The last day, included: for example 31/10/2026.",
+        not_before="ends_from",
+        default=lambda: renewals_ahead().ends_on,
+    )
+    renews = any_or_one_of("Renews", enum_choices(Renews), any_label="Automatically or by hand")
+
+    def filters(self):
+        ahead = renewals_ahead()
+        return {
+            "ends_from": self.ends_from.data or ahead.starts_on,
+            "ends_to": self.ends_to.data or ahead.ends_on,
+            "renews": chosen(self.renews, Renews),
         }
 
 

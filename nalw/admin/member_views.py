@@ -4,9 +4,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from nalw.accounts.models import Person
-from nalw.admin import blueprint, member_page, notes
+from nalw.admin import blueprint, dashboard, member_page, notes
 from nalw.admin.forms import RoleChangeForm, StaffNoteForm
-from nalw.admin.members import MEMBERS, MEMBERSHIP_CHANGES
+from nalw.admin.members import MEMBERS, MEMBERSHIP_CHANGES, RENEWALS_DUE
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
@@ -37,6 +37,21 @@ def membership_changes():
 @requires(Role.STAFF)
 def membership_changes_csv():
     return MEMBERSHIP_CHANGES.csv()
+
+
+@blueprint.route("/members/renewals")
+@requires(Role.STAFF)
+def renewals_due():
+    """Memberships their holder renews, ending on chosen days: the rows behind the dashboard's renewals."""
+    return render_template(
+        "admin/renewals_due.html", listing=RENEWALS_DUE.page(), ahead_days=dashboard.RENEWALS_AHEAD_DAYS
+    )
+
+
+@blueprint.route("/members/renewals.csv")
+@requires(Role.STAFF)
+def renewals_due_csv():
+    return RENEWALS_DUE.csv()
 
 
 def _person_page(person, note_form):

@@ -1,10 +1,10 @@
-"""The staff lists of members: the members domain's search with this CPD year's standing beside each row, and
-the changes of membership status on chosen days."""
+"""The staff lists of members: the members domain's search with this CPD year's standing beside each row, the
+changes of membership status on chosen days, and the renewals due on chosen days."""
 
 import sqlalchemy as sa
 from flask import url_for
 
-from nalw.admin.forms import CpdStanding, MemberSearchForm, MembershipChangeFilterForm
+from nalw.admin.forms import CpdStanding, MemberSearchForm, MembershipChangeFilterForm, RenewalsDueFilterForm
 from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
@@ -14,6 +14,7 @@ from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.directory import member_search, member_search_count, status_changes
 from nalw.members.models import Membership
+from nalw.members.renewals import renewals_due
 
 
 def _cpd_standing(statement, cpd):
@@ -113,4 +114,34 @@ MEMBERSHIP_CHANGES = Listing(
     endpoint="admin.membership_changes",
     filename="membership-changes.csv",
     empty="No membership changed status on these days.",
+)
+
+
+def _holder(row):
+    """Who renews it: the organisation, for an organisation's own membership; else the person."""
+    return row.organisation_name or row.Membership.person.name
+
+
+def _renews(row):
+    """How it renews, and what stops it renewing automatically: automatic renewal off, or (on) no card saved."""
+    if row.automatic:
+        return "Automatically"
+    return "By hand: automatic renewal off" if not row.Membership.auto_renew else "By hand: no card saved"
+
+
+RENEWALS_DUE = Listing(
+    caption="Renewals due, by end date",
+    filter_form=RenewalsDueFilterForm,
+    query=renewals_due,
+    columns=(
+        Column("Membership number", lambda row: row.Membership.number),
+        # An organisation's own membership is held by its admin: their page shows it.
+        Column("Holder", _holder, link=lambda row: url_for("admin.person", person_id=row.Membership.person_id)),
+        Column("Tier", lambda row: row.Membership.tier.name),
+        Column("Ends on", lambda row: format_date(row.Membership.expires_on)),
+        Column("Renews", _renews),
+    ),
+    endpoint="admin.renewals_due",
+    filename="renewals-due.csv",
+    empty="No membership that its holder renews ends on these days.",
 )

@@ -11,17 +11,20 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
+from nalw.accounts.models import Person
 from nalw.code_of_practice import services as code_services
 from nalw.core.audit import record_audit
 from nalw.core.contact import contact_us_text
 from nalw.core.cpd_years import CpdYear, year_containing
+from nalw.core.labels import LabelledEnum
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
 from nalw.core.time import format_date, london_today, to_london, utcnow
 from nalw.extensions import db
 from nalw.members import cpd_requirements, services
-from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, RenewalNotice
+from nalw.members.models import CpdDeclaration, Membership, MembershipStatus, Organisation, RenewalNotice
 from nalw.members.services import MembershipError, change_status, record_history, renewed_period
 from nalw.payments import services as payment_services
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
@@ -366,20 +369,55 @@ def send_reminders(today) -> int:
     return sent
 
 
-def renewals_due_between(first_day, last_day) -> tuple[int, int]:
-    """How many memberships, active now, end between the two days and renew by their holder (a seat renews
-    with its organisation), and how many of those the daily run will charge automatically: the member
-    chose automatic renewal (as `due_automatic_renewals` reads it) and has a card saved (without one the
-    charge is refused and the member emailed a link to pay)."""
+# A membership its holder renews: a person's own that is not a seat, or an organisation's own. A seat is
+# renewed with its organisation's membership (`extend_seats`).
+RENEWED_BY_HOLDER = sa.or_(Membership.organisation_id.is_(None), Membership.for_organisation)
+
+
+class Renews(LabelledEnum):
+    """How a membership due for renewal will be renewed: charged by the daily run, or paid by its holder."""
+
+    AUTOMATICALLY = "automatically", "Automatically"
+    BY_HAND = "by_hand", "By hand"
+
+
+def renewals_due(*, ends_from, ends_to, renews=None) -> sa.Select:
+    """Memberships active now, ending on the days from `ends_from` to `ends_to` (both included), that their
+    holder renews (a seat renews with its organisation), by end date then number; only those renewing
+    `renews` (automatically or by hand) when given. "Automatically": the holder chose automatic renewal (as
+    `due_automatic_renewals` reads it) and has a card saved (without one the charge is refused and the holder
+    emailed a link to pay).
+
+    Rows of (Membership with its person's name and its tier, organisation_name for an organisation's own
+    membership, automatic): the staff list of renewals due, and what `renewals_due_between` counts."""
     automatic = sa.and_(Membership.auto_renew, Membership.person_id.in_(payment_services.saved_card_holders()))
-    due, charged = db.session.execute(
-        sa.select(sa.func.count(Membership.id), sa.func.count(Membership.id).filter(automatic)).where(
-            Membership.status == S.ACTIVE,
-            Membership.expires_on.between(first_day, last_day),
-            sa.or_(Membership.organisation_id.is_(None), Membership.for_organisation),
+    statement = (
+        sa.select(
+            Membership,
+            Organisation.name.label("organisation_name"),
+            automatic.label("automatic"),
         )
-    ).one()
-    return due, charged
+        .outerjoin(Organisation, sa.and_(Membership.for_organisation, Organisation.id == Membership.organisation_id))
+        .where(
+            Membership.status == S.ACTIVE,
+            Membership.expires_on.between(ends_from, ends_to),
+            RENEWED_BY_HOLDER,
+        )
+        .options(joinedload(Membership.person).load_only(Person.name).lazyload(Person.role_grants))
+        .order_by(Membership.expires_on, Membership.number)
+    )
+    if renews is Renews.AUTOMATICALLY:
+        statement = statement.where(automatic)
+    elif renews is Renews.BY_HAND:
+        statement = statement.where(sa.not_(automatic))
+    return statement
+
+
+def renewals_due_between(first_day, last_day) -> tuple[int, int]:
+    """How many renewals are due between the two days, and how many of those renew automatically: the rows of
+    `renewals_due`, counted, so a figure and the list it links to cannot differ."""
+    due = renewals_due(ends_from=first_day, ends_to=last_day).order_by(None).subquery()
+    return db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(due.c.automatic))).one()
 
 
 def due_automatic_renewals(today):

@@ -16,7 +16,7 @@ from nalw.awards.models import AwardCycle
 from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
-from nalw.core.time import london_to_utc, london_today, utcnow
+from nalw.core.time import format_date, london_to_utc, london_today, utcnow
 from nalw.events import services as event_services
 from nalw.events import waiting_list
 from nalw.extensions import db
@@ -31,14 +31,16 @@ from tests.factories import (
     MembershipFactory,
     NominationFactory,
     PaymentFactory,
+    PersonFactory,
     declared,
     judge_of,
     organisation_tier,
     saved_card,
     scored,
+    seat_in,
     tier_named,
 )
-from tests.helpers import page_text
+from tests.helpers import input_tag, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -192,26 +194,6 @@ def test_each_members_figure_links_to_the_members_list_of_exactly_those(staff_cl
     assert _members_listed(staff_client, north_west_grace) == ["Grace NW"]
 
 
-def test_renewal_months_link_to_the_members_renewing_in_each(staff_client):
-    today = london_today()
-    following = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    MembershipFactory(person__name="Ends This Month", expires_on=today)
-    MembershipFactory(person__name="Ends Next Month", expires_on=following + dt.timedelta(days=2))
-    MembershipFactory(person__name="Ends In Grace", grace=True, expires_on=today)  # not active: not due
-    db.session.flush()
-
-    response = staff_client.get("/admin/")
-    months = table(response, "Active memberships ending in each month")
-
-    assert months[f"{today:%B %Y}"] == ["1"] and months[f"{following:%B %Y}"] == ["1"]
-    for month, figures in months.items():
-        [link] = links_in_row(response, "Active memberships ending in each month", month)
-        assert "status=active" in link and "renews_in=" in link
-        assert len(_members_listed(staff_client, link)) == int(figures[0])
-    [this_month] = links_in_row(response, "Active memberships ending in each month", f"{today:%B %Y}")
-    assert _members_listed(staff_client, this_month) == ["Ends This Month"]
-
-
 def _changes_listed(client, link):
     """The names on the membership changes list a dashboard link leads to, and the names in its CSV."""
     assert link.startswith("/admin/members/changes?"), link
@@ -223,14 +205,18 @@ def _changes_listed(client, link):
             break
     else:
         raise AssertionError("no list of membership changes")
-    export = re.search(r'href="(/admin/members/changes\.csv[^"]*)"', response.get_data(as_text=True))
-    exported = []
-    if export:
-        download = client.get(export.group(1).replace("&amp;", "&"))
-        assert download.mimetype == "text/csv"
-        text = download.get_data(as_text=True).lstrip("\ufeff")
-        exported = sorted(row["Name"] for row in csv.DictReader(io.StringIO(text)))
-    return listed, exported
+    return listed, exported_by(client, response, "Name")
+
+
+def exported_by(client, response, column):
+    """The `column` of each row of the CSV a list page links to, sorted (none when it has nothing to export)."""
+    export = re.search(r'href="(/[^"]+\.csv[^"]*)" download', response.get_data(as_text=True))
+    if not export:
+        return []
+    download = client.get(export.group(1).replace("&amp;", "&"))
+    assert download.mimetype == "text/csv"
+    text = download.get_data(as_text=True).lstrip("\ufeff")
+    return sorted(row[column] for row in csv.DictReader(io.StringIO(text)))
 
 
 def figure(response, pattern):
@@ -325,20 +311,25 @@ def test_the_membership_changes_list_shows_a_day_it_cannot_read_at_its_field(sta
     assert "Changed to day must be the same day as changed from or later" in page_text(response)
 
 
+def queries_do_not_grow(client, count_queries, address, add_rows):
+    """The page at `address` takes as many queries after `add_rows(10)` as after `add_rows(2)`."""
+    add_rows(2)
+    client.get(address)
+    with count_queries() as few:
+        assert client.get(address).status_code == 200
+    add_rows(10)
+    with count_queries() as many:
+        assert client.get(address).status_code == 200
+    assert len(many) == len(few)
+
+
 def test_the_membership_changes_lists_query_count_does_not_grow_with_its_rows(staff_client, count_queries):
     def lapse(count):
         for _ in range(count):
             MembershipFactory(lapsed=True)
         db.session.flush()
 
-    lapse(2)
-    staff_client.get("/admin/members/changes")
-    with count_queries() as few:
-        assert staff_client.get("/admin/members/changes?to_status=lapsed").status_code == 200
-    lapse(10)
-    with count_queries() as many:
-        assert staff_client.get("/admin/members/changes?to_status=lapsed").status_code == 200
-    assert len(many) == len(few)
+    queries_do_not_grow(staff_client, count_queries, "/admin/members/changes?to_status=lapsed", lapse)
 
 
 # --- Applications and renewals -----------------------------------------------------------------------
@@ -373,7 +364,145 @@ def test_renewals_due_in_30_days_and_how_many_renew_automatically(staff_client):
     text = page_text(staff_client.get("/admin/"))
 
     assert "3 memberships end between today and" in text
-    assert "1 will renew automatically with the card saved, and 2 members need to renew by hand" in text
+    assert "1 will renew automatically with the card saved, and 2 need renewing by hand" in text
+
+
+@pytest.fixture
+def renewals_in_the_next_30_days():
+    """Due in the next 30 days, renewed by their holder: one renewing automatically with a card saved, one with
+    automatic renewal on but no card, one by hand, and an organisation's own membership. Not due: a seat of
+    that organisation (it renews with the organisation), one ending after the 30 days, and one lapsed."""
+    today = london_today()
+    automatic = MembershipFactory(person__name="Auto Card", expires_on=today + dt.timedelta(days=3))
+    automatic.auto_renew = True
+    saved_card(automatic.person)
+    no_card = MembershipFactory(person__name="Auto No Card", expires_on=today + dt.timedelta(days=10))
+    no_card.auto_renew = True
+    MembershipFactory(person__name="By Hand", expires_on=today + dt.timedelta(days=30))
+    organisation = MembershipFactory(
+        person__name="Olu Admin",
+        tier=organisation_tier(),
+        organisation_name="Riverside PCN",
+        expires_on=today + dt.timedelta(days=20),
+    )
+    seat_in(organisation, PersonFactory(name="Seat Holder"))
+    MembershipFactory(person__name="Ends Later", expires_on=today + dt.timedelta(days=31))
+    MembershipFactory(person__name="Lapsed", lapsed=True, expires_on=today + dt.timedelta(days=5))
+    db.session.flush()
+
+
+def _renewals_listed(client, link):
+    """{holder: how it renews} on the renewals due list a dashboard link leads to, and the holders in its CSV."""
+    assert link.startswith("/admin/members/renewals?"), link
+    response = client.get(link)
+    assert response.status_code == 200
+    listed = {row[0]: row[3] for row in table(response, "Renewals due").values() if row}
+    return listed, exported_by(client, response, "Holder")
+
+
+def _section_links(response, name):
+    """(text, address) of each link in a dashboard section."""
+    html = response.get_data(as_text=True)
+    section = re.search(rf'<section[^>]*aria-labelledby="section-{name}">(.*?)</section>', html, re.S).group(1)
+    return [
+        (" ".join(text.split()), address.replace("&amp;", "&"))
+        for address, text in re.findall(r'<a href="([^"]+)">(.*?)</a>', section, re.S)
+    ]
+
+
+def test_every_renewals_figure_is_the_number_of_rows_on_the_list_and_csv_it_links_to(
+    staff_client, renewals_in_the_next_30_days
+):
+    response = staff_client.get("/admin/")
+    links = _section_links(response, "renewals")
+
+    figures = [text for text, _address in links]
+    assert figures[:3] == ["4 memberships end", "1 will renew automatically", "3 need renewing by hand"]
+    months = table(response, "Active memberships ending in each month")
+    assert len(links) == 3 + len(months)
+    for text, address in links:
+        listed, exported = _renewals_listed(staff_client, address)
+        assert len(listed) == len(exported) == int(text.split()[0]), (text, address)
+    listed, exported = _renewals_listed(staff_client, links[0][1])
+    assert listed == {
+        "Auto Card": "Automatically",
+        "Auto No Card": "By hand: no card saved",
+        "Riverside PCN": "By hand: automatic renewal off",
+        "By Hand": "By hand: automatic renewal off",
+    }
+    assert exported == sorted(listed)
+    assert list(_renewals_listed(staff_client, links[1][1])[0]) == ["Auto Card"]
+    assert set(_renewals_listed(staff_client, links[2][1])[0]) == {"Auto No Card", "Riverside PCN", "By Hand"}
+    # The months' figures add up to the same memberships, whole months (so perhaps more).
+    assert sum(int(figure) for [figure] in months.values()) >= 4
+
+
+def test_the_renewals_due_list_shows_the_next_30_days_by_end_date_when_no_days_are_given(
+    staff_client, renewals_in_the_next_30_days
+):
+    today = london_today()
+    response = staff_client.get("/admin/members/renewals")
+
+    rows = list(table(response, "Renewals due").values())
+    assert [row[0] for row in rows] == ["Auto Card", "Auto No Card", "Riverside PCN", "By Hand"]
+    assert rows[0][1:] == ["Link Worker", format_date(today + dt.timedelta(days=3)), "Automatically"]
+    assert rows[2][1] == "Organisation"
+    assert "4 memberships found" in page_text(response)
+    assert f'value="{today.isoformat()}"' in input_tag(response, "ends_from")
+    assert f'value="{(today + dt.timedelta(days=30)).isoformat()}"' in input_tag(response, "ends_to")
+    later = staff_client.get("/admin/members/renewals", query_string={"ends_to": (today + dt.timedelta(days=31))})
+    assert "Ends Later" in [row[0] for row in table(later, "Renewals due").values()]
+
+
+def test_the_renewals_due_list_links_each_holder_to_the_person_who_holds_the_membership(staff_client):
+    membership = MembershipFactory(person__name="Ada Renewer", expires_on=london_today() + dt.timedelta(days=3))
+    db.session.flush()
+
+    response = staff_client.get("/admin/members/renewals")
+
+    assert links_in_row(response, "Renewals due", membership.number) == [f"/admin/people/{membership.person_id}"]
+
+
+def test_the_renewals_due_csv_cannot_hold_a_formula(staff_client):
+    MembershipFactory(
+        tier=organisation_tier(),
+        organisation_name='=HYPERLINK("http://evil.example")',
+        expires_on=london_today() + dt.timedelta(days=3),
+    )
+    db.session.flush()
+
+    download = staff_client.get("/admin/members/renewals.csv")
+
+    [row] = csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff")))
+    assert row["Holder"] == '\'=HYPERLINK("http://evil.example")'
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"ends_from": "2026-10-31", "ends_to": "2026-10-01"}, "ends_to", "Ending to must be the same day as"),
+        ({"ends_from": "31.10.2026"}, "ends_from", "Enter ending from as a date, like 31/10/2026"),
+        ({"renews": "sometimes"}, "renews", "Choose renews from the list"),
+    ],
+)
+def test_the_renewals_due_list_shows_a_filter_it_cannot_use_at_its_field(staff_client, query, field, message):
+    response = staff_client.get("/admin/members/renewals", query_string=query)
+
+    assert response.status_code == 200
+    error = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert error and message in error.group(1)
+
+
+def test_the_renewals_due_lists_query_count_does_not_grow_with_its_rows(staff_client, count_queries):
+    def due(count):
+        for number in range(count):
+            membership = MembershipFactory(expires_on=london_today() + dt.timedelta(days=number % 30))
+            membership.auto_renew = number % 2 == 0
+        organisation = MembershipFactory(tier=organisation_tier(), expires_on=london_today() + dt.timedelta(days=4))
+        seat_in(organisation)
+        db.session.flush()
+
+    queries_do_not_grow(staff_client, count_queries, "/admin/members/renewals", due)
 
 
 def test_lapses_and_resignations_count_those_in_the_period(staff_client):

@@ -54,6 +54,8 @@ EXPECTED_AUDIENCE = {
     "admin.members_csv": STAFF,
     "admin.membership_changes": STAFF,
     "admin.membership_changes_csv": STAFF,
+    "admin.renewals_due": STAFF,
+    "admin.renewals_due_csv": STAFF,
     "admin.grant_role": ADMIN,
     "admin.revoke_role": ADMIN,
     "admin.audit_log": STAFF,

@@ -1,6 +1,7 @@
 """axe-core finds no WCAG 2.2 A or AA problem on the staff dashboard (charts included, under the app's
 Content-Security-Policy) and the lists it leads to, and its two questions are answered by following its links."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -26,6 +27,7 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     make_membership(make_person(name="Lon Don"), region=Region.LONDON)
     make_membership(make_person(name="Pat Waiting"), status=MembershipStatus.PAID)
     make_membership(make_person(name="Lara Lapsed"), status=MembershipStatus.LAPSED)
+    make_membership(make_person(name="Rene Renewer"), expires_on=london_today() + dt.timedelta(days=10))
     PaymentFactory(person=behind, refunded_pence=1000)
     event = EventFactory(title="Dashboard roadshow", capacity=1, staff=staff)
     event_services.book_place(event, behind)
@@ -65,6 +67,11 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
             page.get_by_role("link", name=re.compile(r"^\d+ memberships? lapsed$")),
             page.get_by_role("link", name="Lara Lapsed"),
             "membership changes from the dashboard",
+        ),
+        (
+            page.get_by_role("link", name=re.compile(r"^\d+ memberships? ends?$")),
+            page.get_by_role("link", name="Rene Renewer"),
+            "renewals due from the dashboard",
         ),
         (
             page.get_by_role("link", name=f"{london_today():%B %Y}", exact=True),

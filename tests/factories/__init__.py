@@ -40,6 +40,7 @@ from tests.factories.members import (
     application_answers,
     link_worker_tier,
     organisation_tier,
+    seat_in,
     service_answers,
     tier_named,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "publish_new_code_version",
     "renew_by_invoice",
     "saved_card",
+    "seat_in",
     "service_answers",
     "standard",
     "staff_member",

@@ -5,12 +5,13 @@ import datetime as dt
 import factory
 import sqlalchemy as sa
 
+from nalw.accounts.security import make_link_token
 from nalw.code_of_practice import services as code_services
 from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.extensions import db
-from nalw.members import services
-from nalw.members.models import EmployerType, Membership, MembershipStatus, Tier
+from nalw.members import organisations, services
+from nalw.members.models import EmployerType, Membership, MembershipStatus, Organisation, Tier
 from tests.factories.accounts import PersonFactory, staff_member
 from tests.factories.payments import pay_by_invoice
 
@@ -161,3 +162,18 @@ class MembershipFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         raise NotImplementedError("A membership is made through the services: use MembershipFactory(), not .build().")
+
+
+def seat_in(organisation_membership, person=None, **answers) -> Membership:
+    """A seat of the organisation whose own membership this is, taken as a link worker takes one: its admin
+    invites them and they accept through the invitation's link. `person` is a new person unless given."""
+    organisation = db.session.get(Organisation, organisation_membership.organisation_id)
+    person = person or PersonFactory()
+    invitation = organisations.invite(organisation_membership.person, organisation, person.email)
+    return organisations.accept(
+        person,
+        make_link_token("seat-invitation", {"invitation": invitation.id}),
+        answers=service_answers(**answers),
+        code_version_id=code_services.current_version().id,
+        accepted_code=True,
+    )
