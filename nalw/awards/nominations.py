@@ -51,9 +51,7 @@ def closed_reason(category, now) -> str | None:
 
 
 def _refuse_unless_open(category, now):
-    reason = closed_reason(category, now)
-    if reason is not None:
-        raise NominationsClosed(reason, field="category")
+    NominationsClosed.refuse_if(closed_reason(category, now), field="category")
 
 
 def _is_self_nomination(nominator, values, nominating_myself) -> bool:

@@ -135,9 +135,7 @@ def outcome_refusal(cycle, now) -> str | None:
 
 
 def _check_outcomes_may_change(cycle, now):
-    refusal = outcome_refusal(cycle, now)
-    if refusal is not None:
-        raise judging.JudgingError(refusal)
+    judging.JudgingError.refuse_if(outcome_refusal(cycle, now))
 
 
 def choose_outcome(actor, nomination, outcome, now):

@@ -69,9 +69,7 @@ def screening_refusal(nomination, now) -> str | None:
 
 
 def _refuse_unless_screenable(nomination, now):
-    refusal = screening_refusal(nomination, now)
-    if refusal is not None:
-        raise AwardsError(refusal)
+    AwardsError.refuse_if(screening_refusal(nomination, now))
 
 
 def _decide(actor, nomination, status, now, reason=""):

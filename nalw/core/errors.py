@@ -19,6 +19,14 @@ class DomainError(Exception):
         self.message = message
         self.field = field or self.field
 
+    @classmethod
+    def refuse_if(cls, refusal, field=None):
+        """Raise this error with `refusal`, the answer of a domain's refusal function (why the change may not
+        be made, or None when it may), unless it is None. The pages ask the refusal function itself, to hide a
+        form the service would refuse."""
+        if refusal is not None:
+            raise cls(refusal, field=field)
+
 
 ERROR_PAGES = {
     400: ("Something in that request was not right", "Go back, check what you entered and try again."),

@@ -97,9 +97,7 @@ def change_refusal(person, report) -> str | None:
 
 
 def require_own_active(person, report):
-    refusal = change_refusal(person, report)
-    if refusal is not None:
-        raise InsightError(refusal)
+    InsightError.refuse_if(change_refusal(person, report))
 
 
 def edit_report(person, report, *, theme, region, local_authority, affected, service_state, description) -> Report:

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.core.cpd_years import current_year, year_starting_in
-from nalw.core.forms import EmptyForm, carry_out, show_refusal
+from nalw.core.forms import EmptyForm, carry_out, validate_all
 from nalw.core.listing import Column, Listing
 from nalw.core.money import format_pence, pounds_text
 from nalw.core.permissions import Role, requires
@@ -197,29 +197,27 @@ def edit_tier(tier_id=None):
     if tier is not None and not form.is_submitted():
         form.annual_fee.data = pounds_text(tier.annual_fee_pence)
         form.eligibility.data = tier.eligibility.value
-    if form.is_submitted():
-        # Every problem at once: the form's own checks, then the tier rules on whatever was entered.
-        form.validate()
-        for refusal in services.tier_refusals(
+    # Every problem at once: the form's own checks, then the tier rules on whatever was entered.
+    if form.is_submitted() and validate_all(
+        form,
+        lambda: services.tier_refusals(
             tier, name=form.name.data, eligibility=form.chosen_eligibility(), seats=form.seats.data
-        ):
-            if not getattr(form, refusal.field).errors:
-                show_refusal(form, refusal)
-        if not form.errors:
-            with carry_out(form) as call:
-                saved = services.save_tier(
-                    current_user,
-                    tier,
-                    name=form.name.data,
-                    description=form.description.data,
-                    annual_fee_pence=form.annual_fee.pence,
-                    eligibility=form.chosen_eligibility(),
-                    cpd_hours_required=form.cpd_hours_required.data,
-                    seats=form.seats.data,
-                    open_for_applications=form.open_for_applications.data,
-                    cpd_hours_for_current_year=tier is not None and form.cpd_hours_for_current_year.data,
-                )
-            if call.succeeded:
-                flash(f"Tier {saved.name} saved.", "success")
-                return redirect(url_for("members.tiers"))
+        ),
+    ):
+        with carry_out(form) as call:
+            saved = services.save_tier(
+                current_user,
+                tier,
+                name=form.name.data,
+                description=form.description.data,
+                annual_fee_pence=form.annual_fee.pence,
+                eligibility=form.chosen_eligibility(),
+                cpd_hours_required=form.cpd_hours_required.data,
+                seats=form.seats.data,
+                open_for_applications=form.open_for_applications.data,
+                cpd_hours_for_current_year=tier is not None and form.cpd_hours_for_current_year.data,
+            )
+        if call.succeeded:
+            flash(f"Tier {saved.name} saved.", "success")
+            return redirect(url_for("members.tiers"))
     return render_template("members/edit_tier.html", form=form, tier=tier)

@@ -232,6 +232,29 @@ def test_the_default_categories_are_the_specs_with_weighted_criteria_and_seeding
         assert all(criterion.weight >= 1 and criterion.word_limit >= 100 for criterion in category.criteria)
 
 
+def test_the_default_categories_say_who_may_be_nominated_and_weigh_the_difference_made_double(app):
+    cycle = AwardCycleFactory(phase="not_open")
+
+    defaults.seed_default_categories(staff_member(), cycle)
+
+    by_name = {category.name: category for category in cycle.categories}
+    community_group = by_name["Community Group of the Year"]
+    assert (community_group.nominee_kind, community_group.self_nomination_allowed) == (
+        NomineeKind.COMMUNITY_GROUP,
+        True,
+    )
+    rising_star = by_name["Rising Star"]
+    assert (rising_star.nominee_kind, rising_star.self_nomination_allowed) == (NomineeKind.MEMBER, False)
+    assert [(criterion.word_limit, criterion.weight) for criterion in rising_star.criteria] == [
+        (300, 2),
+        (250, 1),
+        (150, 1),
+    ]
+    assert rising_star.criteria[0].question == (
+        "What difference has the nominee made to the people they support? Give examples."
+    )
+
+
 def test_an_opening_stored_with_seconds_is_the_same_opening_as_the_form_gives_to_the_minute(app):
     cycle = AwardCycleFactory(phase="nominating")
     cycle.nominations_open_at = cycle.nominations_open_at.replace(second=35, microsecond=524070)
