@@ -8,8 +8,8 @@
    refunds.
 2. Serves each with gunicorn (2 workers) in bench mode, as `bench/cpd.py` does.
 3. Loads each page in PAGES with concurrent staff clients for a fixed time: p50/p95, throughput and its
-   ratio to the baseline page, and the queries per request on the small and the full database (a page's
-   query count must not grow with the data).
+   ratio to the baseline page, the CPU the app and the database spent per request, and the queries per
+   request on the small and the full database (a page's query count must not grow with the data).
 
 More pages: add a (name, address) pair to PAGES.
 
@@ -289,15 +289,47 @@ async def queries_per_page(base, pages):
     return counts
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(base, database):
+    """CPU time used so far (clock ticks) by the gunicorn serving `base` and by the PostgreSQL backends connected
+    to `database`: what a page costs the machine, which queueing behind other work on it does not change."""
+    port = base.rsplit(":", 1)[1]
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:
+                command = file.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if ("gunicorn" in command and f"127.0.0.1:{port}" in command) or (
+            command.startswith("postgres:") and f" {database} " in command
+        ):
+            total += int(fields[11]) + int(fields[12])  # user and system time
+    return total
+
+
+async def measured(base, sessions, request, seconds):
+    """`load`'s figures for the request, with the CPU milliseconds the app and the database spent per request."""
+    before = cpu_ticks(base, BENCH_DB)
+    latencies, queries, statuses, rate = await load(sessions, request, seconds)
+    cpu_ms = (cpu_ticks(base, BENCH_DB) - before) * 1000 / CLOCK_TICKS / max(1, len(latencies))
+    return latencies, queries, statuses, rate, cpu_ms
+
+
 async def measure(base, pages, seconds, concurrency):
     anonymous = [aiohttp.ClientSession(base_url=base) for _ in range(concurrency)]
     # The port opens before both workers have loaded the app: warm them before measuring anything.
     await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), 2)
-    results = {"baseline page (no query)": await load(anonymous, lambda _n: ("GET", "/bench/baseline", None), seconds)}
+    baseline = await measured(base, anonymous, lambda _n: ("GET", "/bench/baseline", None), seconds)
+    results = {"baseline page (no query)": baseline}
     staff = await staff_sessions(base, concurrency)
     for name, path in pages:
         await warm(staff, lambda _n, path=path: ("GET", path, None))
-        results[name] = await load(staff, lambda _n, path=path: ("GET", path, None), seconds)
+        results[name] = await measured(base, staff, lambda _n, path=path: ("GET", path, None), seconds)
     for session in [*anonymous, *staff]:
         await session.close()
     return results
@@ -316,13 +348,19 @@ def report(results, pages, small_counts, full_counts, seconds, concurrency, memb
     baseline_rate = results["baseline page (no query)"][3]
     log(f"\nStaff benchmark: {concurrency} concurrent clients, {seconds} s per page, gunicorn 2 workers, PostgreSQL")
     log(
-        f"{'page':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'vs baseline':>12} {'queries':>8}  statuses"
+        f"{'page':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'vs baseline':>12} {'queries':>8} "
+        f"{'CPU ms':>7}  statuses"
     )
-    for name, (latencies, queries, statuses, rate) in results.items():
+    for name, (latencies, queries, statuses, rate, cpu_ms) in results.items():
         log(
             f"{name:28} {len(latencies):9d} {statistics.median(latencies):8.1f} {percentile(latencies, 0.95):8.1f} "
-            f"{rate:8.1f} {rate / baseline_rate:12.2f} {'/'.join(map(str, sorted(set(queries)))):>8}  {statuses}"
+            f"{rate:8.1f} {rate / baseline_rate:12.2f} {'/'.join(map(str, sorted(set(queries)))):>8} "
+            f"{cpu_ms:7.1f}  {statuses}"
         )
+    log(
+        "CPU ms: what the app (gunicorn) and the database (its PostgreSQL backends) spent per request, from /proc;"
+        " unlike the times, it leaves out the time a request waits for a processor."
+    )
     log(f"\nqueries per request: {members // SMALL_SHARE:,} members against {members:,}")
     steady = True
     for name, _path in pages:
