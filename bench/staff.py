@@ -294,7 +294,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def cpu_ticks(base, database):
     """CPU time used so far (clock ticks) by the gunicorn serving `base` and by the PostgreSQL backends connected
-    to `database`: what a page costs the machine, which queueing behind other work on it does not change."""
+    to `database`: what a page costs the machine, without the time a request waits for a processor. Backends
+    are found by their title, which names the database: parallel workers (none at this size) and connections
+    that close during a run are not counted."""
     port = base.rsplit(":", 1)[1]
     total = 0
     for pid in filter(str.isdigit, os.listdir("/proc")):

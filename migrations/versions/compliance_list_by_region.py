@@ -21,10 +21,10 @@ GOOD_STANDING_PERSONAL = "status IN ('active', 'grace') AND for_organisation IS 
 def upgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index('ix_memberships_in_good_standing', postgresql_include=['tier_id', 'region', 'number'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
-        batch_op.create_index('ix_memberships_in_good_standing_by_region', ['region', 'number'], unique=False, postgresql_include=['person_id', 'tier_id'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
+        batch_op.create_index('ix_memberships_in_good_standing_by_region', ['region', 'number'], unique=False, postgresql_include=['person_id', 'tier_id', 'started_on'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
 
 
 def downgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_index('ix_memberships_in_good_standing_by_region', postgresql_include=['person_id', 'tier_id'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
+        batch_op.drop_index('ix_memberships_in_good_standing_by_region', postgresql_include=['person_id', 'tier_id', 'started_on'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))
         batch_op.create_index('ix_memberships_in_good_standing', ['person_id'], unique=False, postgresql_include=['tier_id', 'region', 'number'], postgresql_where=sa.text(GOOD_STANDING_PERSONAL), sqlite_where=sa.text(GOOD_STANDING_PERSONAL))

@@ -18,10 +18,12 @@ PER_PAGE = 50
 
 
 def _with_year_hours(statement, year: CpdYear):
-    """`statement` over members in good standing (personal memberships), joined to their tier's requirement for
-    `year` and their complete hours in it (kept per year in cpd_year_totals); returns it with the hours logged
-    (quarter hours) and required (hours) as columns to select. The statuses and the year are written into the
-    SQL (`written_in`), so the plan PostgreSQL keeps reads the covering index of members in good standing."""
+    """`statement` over members in good standing (personal memberships) who were members in `year` (their
+    membership started before it ended: a new member is not behind in a year before they joined, as they are
+    not asked to declare it at renewal), joined to their tier's requirement for `year` and their complete hours
+    in it (kept per year in cpd_year_totals); returns it with the hours logged (quarter hours) and required
+    (hours) as columns to select. The statuses and the year are written into the SQL (`written_in`), so the
+    plan PostgreSQL keeps reads the covering index of members in good standing."""
     required = requirements_in_force(year)
     statement = (
         statement.join(required, required.c.tier_id == Membership.tier_id)
@@ -32,14 +34,18 @@ def _with_year_hours(statement, year: CpdYear):
                 CpdYearTotal.year_starts_on == written_in(year.starts_on),
             ),
         )
-        .where(Membership.status.in_(written_in(IN_GOOD_STANDING)), Membership.for_organisation.is_(False))
+        .where(
+            Membership.status.in_(written_in(IN_GOOD_STANDING)),
+            Membership.for_organisation.is_(False),
+            sa.or_(Membership.started_on.is_(None), Membership.started_on <= written_in(year.ends_on)),
+        )
     )
     return statement, sa.func.coalesce(CpdYearTotal.quarter_hours, 0), required.c.hours_required
 
 
 def _members_behind(year: CpdYear, tier_id=None, region=None):
     """The members below their tier's requirement for `year`, without their names or tiers' names: membership,
-    tier, hours required and logged, in the list's order (`LIST_ORDER`)."""
+    tier, hours required and logged (unordered: the page sorts by `LIST_ORDER`)."""
     statement, logged, required = _with_year_hours(sa.select(Membership), year)
     statement = statement.with_only_columns(
         Membership.person_id,

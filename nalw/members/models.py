@@ -152,7 +152,7 @@ class Membership(IdMixin, TimestampMixin, db.Model):
             "ix_memberships_in_good_standing_by_region",
             "region",
             "number",
-            postgresql_include=["person_id", "tier_id"],
+            postgresql_include=["person_id", "tier_id", "started_on"],
             where=GOOD_STANDING_PERSONAL,
         ),
         # Staff find a member by any part of their membership number (nalw/members/directory.py).

@@ -113,6 +113,20 @@ def test_the_list_is_for_the_chosen_cpd_year(staff_client, members):
     assert ("Bob Met", members["Bob Met"].number, "Link Worker", "London", "0", "20") in rows
 
 
+def test_a_member_who_joined_after_a_year_ended_is_not_behind_in_it_in_the_list_or_the_counts(staff_client, app):
+    newcomer = MembershipFactory(tier=link_worker_tier(), joined_days_ago=0)  # joined today, no CPD yet
+    db.session.commit()
+    previous = current_year().previous()
+
+    this_year = [row[1] for row in listed(staff_client.get("/admin/cpd/compliance"))]
+    last_year = [row[1] for row in listed(staff_client.get(f"/admin/cpd/compliance?year={previous.key}"))]
+
+    assert newcomer.number in this_year
+    assert newcomer.number not in last_year
+    assert sum(row[4] for row in compliance.compliance_counts(previous)) == len(last_year)
+    assert sum(row[4] for row in compliance.compliance_counts(current_year())) == len(this_year)
+
+
 def test_a_change_of_required_hours_leaves_this_and_last_years_lists_alone_and_applies_from_next_year(
     staff_client, members
 ):
@@ -229,7 +243,8 @@ def test_the_list_runs_by_region_then_membership_number_and_the_csv_keeps_that_o
     north_east = member_with_hours("Dee North East", 1, region=Region.NORTH_EAST)
     db.session.commit()
 
-    # Regions in the order of their names (the tier plays no part), then by membership number within each.
+    # Regions by their stored value, which sorts as their names do (the tier plays no part), then by
+    # membership number within each.
     expected = [zoe.number, amy.number, north_east.number, north_west.number, wales.number]
     assert [row[1] for row in listed(staff_client.get("/admin/cpd/compliance"))] == expected
     assert [row[1] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))[1:]] == expected

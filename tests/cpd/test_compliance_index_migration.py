@@ -32,7 +32,7 @@ def test_the_compliance_index_follows_the_lists_order_and_goes_down_and_up(scrat
     flask_db(scratch_app, "upgrade")
     name, definition = good_standing_index()
     assert name == "ix_memberships_in_good_standing_by_region"
-    assert "(region, number) INCLUDE (person_id, tier_id)" in definition
+    assert "(region, number) INCLUDE (person_id, tier_id, started_on)" in definition
     assert "for_organisation IS FALSE" in definition
     db.session.commit()
 
