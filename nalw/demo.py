@@ -30,7 +30,8 @@ from nalw.extensions import db
 from nalw.members import services as member_services
 from nalw.members.models import EmployerType, Tier
 from nalw.payments import services as payment_services
-from nalw.payments.models import PaymentMethod, PaymentPurpose
+from nalw.payments.gateway import SavedCard
+from nalw.payments.models import BillingProfile, PaymentMethod, PaymentPurpose
 
 demo_cli = AppGroup("demo", help="Demo data for trying the platform locally.")
 
@@ -95,6 +96,16 @@ REGISTER_MEMBERS = [
     ("Laura Bennett", Region.NORTH_WEST),
     ("Mohammed Ali", Region.NORTH_WEST),
 ]
+
+
+# Register members whose membership ends within the dashboard's next 30 days (counted from the day the demo is
+# seeded), so its renewals figures and the renewals due list have one of each kind to show:
+# {register member's number: (days until it ends, automatic renewal on?, a card saved?)}
+DEMO_RENEWALS_DUE = {
+    1: (12, True, True),  # the daily run will charge the saved card
+    2: (19, True, False),  # automatic renewal chosen when joining by invoice, but no card saved: by hand
+    3: (26, False, False),  # by hand
+}
 
 
 def seed_demo_people():
@@ -213,9 +224,28 @@ def seed_demo_memberships(created):
         person = Person(name=name, email=email, password_hash=hash_password(DEMO_PASSWORD), email_verified_at=utcnow())
         db.session.add(person)
         db.session.flush()
-        demo_membership(
+        membership = demo_membership(
             person, "Link Worker", "Demo Primary Care Network", EmployerType.GP_PRACTICE_OR_PCN, region, staff, True
         )
+        if index in DEMO_RENEWALS_DUE:
+            _end_soon(membership, *DEMO_RENEWALS_DUE[index])
+
+
+def _end_soon(membership, days, auto_renew, card_saved):
+    """Make the membership one that joined about a year ago and ends `days` from today, with automatic renewal
+    and a saved card as given. The card is kept as the card form keeps one, but without asking Stripe (seeding
+    makes no Stripe call): its ids are the demo's own, so a charge to it fails and the member is emailed a link
+    to pay, as when a card is declined."""
+    membership.expires_on = london_today() + dt.timedelta(days=days)
+    membership.started_on = member_services.add_years(membership.expires_on + dt.timedelta(days=1), -1)
+    if card_saved:
+        person_id = membership.person_id
+        profile = BillingProfile(person_id=person_id, stripe_customer_id=f"cus_demo_{person_id}")
+        db.session.add(profile)
+        card = SavedCard(f"pm_demo_{person_id}", "visa", "4242", 12, london_today().year + 3)
+        payment_services.keep_card(profile, card)
+    membership.auto_renew = auto_renew
+    db.session.flush()
 
 
 def seed_demo_income():

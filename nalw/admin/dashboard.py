@@ -120,7 +120,7 @@ def renewals_section(_period, _now):
     Each figure counts the rows of the renewals due list (`renewals.renewals_due`) and links to that list with
     the same filters."""
     ahead = renewals_ahead()
-    due, automatic = renewals.renewals_due_between(ahead.starts_on, ahead.ends_on)
+    due, automatic, by_hand = renewals.renewals_due_between(ahead.starts_on, ahead.ends_on)
     days = _ending_between(ahead.starts_on, ahead.ends_on)
     months = []
     for month in ahead.months():
@@ -129,7 +129,7 @@ def renewals_section(_period, _now):
     return {
         "due": due,
         "automatic": automatic,
-        "by_hand": due - automatic,
+        "by_hand": by_hand,
         "last_day": ahead.ends_on,
         "months": months,
         # The renewals due list's filters behind each figure.

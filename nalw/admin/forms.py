@@ -8,6 +8,7 @@ from nalw.admin.dashboard import (
     DEFAULT_PRESET,
     LONGEST_PERIOD_MONTHS,
     PRESETS,
+    RENEWALS_AHEAD_DAYS,
     months_between,
     preset_period,
     renewals_ahead,
@@ -145,29 +146,52 @@ class MembershipChangeFilterForm(FilterForm):
 
 
 class RenewalsDueFilterForm(FilterForm):
-    """The renewals due list: memberships ending on the UK days between two dates, and how they renew. A day not
-    given is the dashboard's: today, and RENEWALS_AHEAD_DAYS after it."""
+    """The renewals due list: memberships ending on the UK days between two dates, and how they renew.
 
-    ends_from = day_filter(
-        "Ending from",
-        description="The first day, included: for example 01/10/2026.",
-        default=lambda: renewals_ahead().starts_on,
-    )
+    A day not given is filled in, and shown in its box: with neither, the dashboard's days (today and the
+    RENEWALS_AHEAD_DAYS after it); with only the first day, it and the RENEWALS_AHEAD_DAYS after it; with only
+    the last day, today to it (what ends between now and then: a membership ending before today is no longer
+    active). The last day may not come before the first, as used."""
+
+    ends_from = day_filter("Ending from", description="The first day, included: for example 01/10/2026.")
     ends_to = day_filter(
-        "Ending to",
-        description="The last day, included: for example 31/10/2026.",
-        not_before="ends_from",
-        default=lambda: renewals_ahead().ends_on,
+        "Ending to", description="The last day, included: for example 31/10/2026.", not_before="ends_from"
     )
     renews = any_or_one_of("Renews", enum_choices(Renews), any_label="Automatically or by hand")
 
+    def validate(self, extra_validators=None):
+        """Each field alone (both days given: the last not before the first), then the days not given are filled
+        in and the pair checked again as used."""
+        valid = super().validate(extra_validators)
+        if self.ends_from.errors or self.ends_to.errors:
+            return False
+        days = renewal_days(self.ends_from.data, self.ends_to.data)
+        for field, day in ((self.ends_from, days.starts_on), (self.ends_to, days.ends_on)):
+            if field.data is None:
+                field.data, field.raw_data = day, []  # the box shows the day used
+        if days.ends_on < days.starts_on:  # only the last day given, before today
+            self.ends_to.errors = [
+                "Ending to must be today or later, or give ending from too: without it the list starts today"
+            ]
+            return False
+        return valid
+
     def filters(self):
-        ahead = renewals_ahead()
         return {
-            "ends_from": self.ends_from.data or ahead.starts_on,
-            "ends_to": self.ends_to.data or ahead.ends_on,
+            "ends_from": self.ends_from.data,
+            "ends_to": self.ends_to.data,
             "renews": chosen(self.renews, Renews),
         }
+
+
+def renewal_days(ends_from, ends_to, today=None) -> Period:
+    """The days the renewals due list shows for the days given (either may be None); see
+    `RenewalsDueFilterForm`."""
+    if ends_from is None and ends_to is None:
+        return renewals_ahead(today)
+    if ends_to is None:
+        return Period(ends_from, ends_from + dt.timedelta(days=RENEWALS_AHEAD_DAYS))
+    return Period(ends_from or today or london_today(), ends_to)
 
 
 class StaffNoteForm(FlaskForm):

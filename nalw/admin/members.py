@@ -14,7 +14,7 @@ from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.directory import member_search, member_search_count, status_changes
 from nalw.members.models import Membership
-from nalw.members.renewals import renewals_due
+from nalw.members.renewals import AutomaticRenewal, renewals_due
 
 
 def _cpd_standing(statement, cpd):
@@ -123,10 +123,13 @@ def _holder(row):
 
 
 def _renews(row):
-    """How it renews, and what stops it renewing automatically: automatic renewal off, or (on) no card saved."""
-    if row.automatic:
-        return "Automatically"
-    return "By hand: automatic renewal off" if not row.Membership.auto_renew else "By hand: no card saved"
+    """How it renews, and what stops the daily run charging it (`renewals.automatic_renewal`)."""
+    return AutomaticRenewal(row.automatic_renewal).label
+
+
+def _organisation_admin(row):
+    """For an organisation's own membership, the person who holds it: its admin."""
+    return row.Membership.person.name if row.organisation_name is not None else ""
 
 
 RENEWALS_DUE = Listing(
@@ -140,6 +143,9 @@ RENEWALS_DUE = Listing(
         Column("Tier", lambda row: row.Membership.tier.name),
         Column("Ends on", lambda row: format_date(row.Membership.expires_on)),
         Column("Renews", _renews),
+        # To chase a renewal: the holder's email (an organisation's admin's), and that admin's name.
+        Column("Email", lambda row: row.Membership.person.email, on_page=False),
+        Column("Organisation admin", _organisation_admin, on_page=False),
     ),
     endpoint="admin.renewals_due",
     filename="renewals-due.csv",

@@ -14,14 +14,23 @@ class CodeOfPracticeError(DomainError):
     """A rule of the code of practice refused the change; `message` says why and what to do."""
 
 
-def current_version() -> CodeVersion | None:
-    """The newest published version: the one people accept when they join or renew."""
-    return db.session.scalar(
-        sa.select(CodeVersion)
+def _newest_published(what) -> sa.Select:
+    return (
+        sa.select(what)
         .where(CodeVersion.status == VersionStatus.PUBLISHED)
         .order_by(CodeVersion.number.desc())
         .limit(1)
     )
+
+
+def current_version() -> CodeVersion | None:
+    """The newest published version: the one people accept when they join or renew."""
+    return db.session.scalar(_newest_published(CodeVersion))
+
+
+def current_version_id():
+    """`current_version`'s id as a value inside a larger query (NULL while none is published)."""
+    return _newest_published(CodeVersion.id).scalar_subquery()
 
 
 def published_versions() -> list[CodeVersion]:

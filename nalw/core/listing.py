@@ -187,12 +187,12 @@ class DayField(DateField):
             raise ValueError(f"Enter {self.label.text.lower()} as a date, like 31/10/2026") from None
 
 
-def day_filter(label, description="For example 31/10/2026", *, not_before=None, default=None):
+def day_filter(label, description="For example 31/10/2026", *, not_before=None):
     """A day to filter by; `not_before` names the form's "from" field when this is its "to" field, which may not
-    come before it. `default` (a day, or a function giving one) is the day shown and used when none is given."""
+    come before it. (A form that fills in a day left empty does so in its own `validate`, after the fields' checks,
+    and checks the pair again as used.)"""
     return DayField(
         label,
-        default=default,
         validators=[Optional(), *([_not_before(not_before)] if not_before else [])],
         description=description,
         format=["%Y-%m-%d", "%d/%m/%Y"],

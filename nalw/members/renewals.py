@@ -312,6 +312,78 @@ def set_auto_renew(person, membership, enabled: bool):
     membership.auto_renew = enabled
 
 
+# --- Whether the daily run will charge a renewal ---------------------------------------------------
+#
+# The one statement of the rule, read by the daily run and by the staff list of renewals due, so what the list
+# calls "automatically" is what the run will do. The run (`due_automatic_renewals`) tries each membership whose
+# holder chose automatic renewal once per end date (`automatic_charge_to_try`); `charge_automatic_renewal` then
+# refuses the charge, and emails the member a link to pay, when they must accept a newer code of practice
+# (`must_accept_new_code`, which is `accepted_current_code` for one membership), and payments refuses it when no
+# card is saved. `automatic_renewal` puts these together, in SQL, with the first reason a membership fails.
+
+# A membership its holder renews: a person's own that is not a seat, or an organisation's own. A seat is
+# renewed with its organisation's membership (`extend_seats`).
+RENEWED_BY_HOLDER = sa.or_(Membership.organisation_id.is_(None), Membership.for_organisation)
+# What RenewalNotice records when the run has tried the automatic charge for an end date.
+AUTO_CHARGE = "auto_charge"
+
+
+class AutomaticRenewal(LabelledEnum):
+    """Whether the daily run will charge a membership's renewal to the saved card, and if not, the first reason
+    it will not (so the holder renews by hand)."""
+
+    WILL_CHARGE = "will_charge", "Automatically"
+    OFF = "off", "By hand: automatic renewal off"
+    NO_CARD = "no_card", "By hand: no card saved"
+    ALREADY_TRIED = (
+        "already_tried",
+        "By hand: automatic charge already tried (it failed or needed the member; they were emailed)",
+    )
+    NEW_CODE = "new_code", "By hand: must accept the new code of practice"
+
+
+def automatic_charge_tried():
+    """SQL: the run has tried this membership's automatic charge for its current end date (`_mark_done`). It
+    tries once: after a failed charge, a refused one or one the bank asked the member to confirm, the member was
+    emailed a link to pay. (A charge that succeeded moved the end date on, so it is not counted here.)"""
+    return sa.exists().where(
+        RenewalNotice.membership_id == Membership.id,
+        RenewalNotice.kind == AUTO_CHARGE,
+        RenewalNotice.for_expiry_on == Membership.expires_on,
+    )
+
+
+def automatic_charge_to_try():
+    """SQL: the run tries this membership's automatic charge (in the days before its end date): its holder chose
+    automatic renewal and the charge has not been tried for this end date."""
+    return sa.and_(Membership.auto_renew, sa.not_(automatic_charge_tried()))
+
+
+def accepted_current_code():
+    """SQL: the holder accepted the current code of practice, or none is published (`must_accept_new_code`)."""
+    current = code_services.current_version_id()
+    return sa.or_(current.is_(None), Membership.code_version_id == current)
+
+
+def must_accept_new_code(membership, code) -> bool:
+    """`accepted_current_code` not met, for one membership and the current version `code` (None when none is
+    published): the holder must accept a newer code of practice, so the run does not charge them."""
+    return code is not None and membership.code_version_id != code.id
+
+
+def automatic_renewal():
+    """SQL: the `AutomaticRenewal` value for a membership (never NULL): WILL_CHARGE when the run will charge it,
+    else the first reason it will not."""
+    way = AutomaticRenewal
+    return sa.case(
+        (sa.not_(Membership.auto_renew), way.OFF.value),
+        (Membership.person_id.not_in(payment_services.saved_card_holders()), way.NO_CARD.value),
+        (automatic_charge_tried(), way.ALREADY_TRIED.value),
+        (sa.not_(accepted_current_code()), way.NEW_CODE.value),
+        else_=way.WILL_CHARGE.value,
+    )
+
+
 # --- The daily run -------------------------------------------------------------------------------
 
 
@@ -369,11 +441,6 @@ def send_reminders(today) -> int:
     return sent
 
 
-# A membership its holder renews: a person's own that is not a seat, or an organisation's own. A seat is
-# renewed with its organisation's membership (`extend_seats`).
-RENEWED_BY_HOLDER = sa.or_(Membership.organisation_id.is_(None), Membership.for_organisation)
-
-
 class Renews(LabelledEnum):
     """How a membership due for renewal will be renewed: charged by the daily run, or paid by its holder."""
 
@@ -384,17 +451,19 @@ class Renews(LabelledEnum):
 def renewals_due(*, ends_from, ends_to, renews=None) -> sa.Select:
     """Memberships active now, ending on the days from `ends_from` to `ends_to` (both included), that their
     holder renews (a seat renews with its organisation), by end date then number; only those renewing
-    `renews` (automatically or by hand) when given. "Automatically": the holder chose automatic renewal (as
-    `due_automatic_renewals` reads it) and has a card saved (without one the charge is refused and the holder
-    emailed a link to pay).
+    `renews` (automatically or by hand) when given. "Automatically" means the daily run will charge the saved
+    card (`automatic_renewal`, the rule the run follows).
 
-    Rows of (Membership with its person's name and its tier, organisation_name for an organisation's own
-    membership, automatic): the staff list of renewals due, and what `renewals_due_between` counts."""
-    automatic = sa.and_(Membership.auto_renew, Membership.person_id.in_(payment_services.saved_card_holders()))
+    Rows of (Membership with its person's name and email and its tier, organisation_name for an organisation's
+    own membership, automatic_renewal: an `AutomaticRenewal` value, automatic: whether it is WILL_CHARGE): the
+    staff list of renewals due, and what `renewals_due_between` counts."""
+    way = automatic_renewal()
+    automatic = way == AutomaticRenewal.WILL_CHARGE.value
     statement = (
         sa.select(
             Membership,
             Organisation.name.label("organisation_name"),
+            way.label("automatic_renewal"),
             automatic.label("automatic"),
         )
         .outerjoin(Organisation, sa.and_(Membership.for_organisation, Organisation.id == Membership.organisation_id))
@@ -403,7 +472,7 @@ def renewals_due(*, ends_from, ends_to, renews=None) -> sa.Select:
             Membership.expires_on.between(ends_from, ends_to),
             RENEWED_BY_HOLDER,
         )
-        .options(joinedload(Membership.person).load_only(Person.name).lazyload(Person.role_grants))
+        .options(joinedload(Membership.person).load_only(Person.name, Person.email).lazyload(Person.role_grants))
         .order_by(Membership.expires_on, Membership.number)
     )
     if renews is Renews.AUTOMATICALLY:
@@ -413,27 +482,40 @@ def renewals_due(*, ends_from, ends_to, renews=None) -> sa.Select:
     return statement
 
 
-def renewals_due_between(first_day, last_day) -> tuple[int, int]:
-    """How many renewals are due between the two days, and how many of those renew automatically: the rows of
-    `renewals_due`, counted, so a figure and the list it links to cannot differ."""
+def renewals_due_between(first_day, last_day) -> tuple[int, int, int]:
+    """How many renewals are due between the two days, how many of those renew automatically and how many by
+    hand: the rows of `renewals_due`, each counted with the list's own filter, so a figure and the list it links
+    to cannot differ."""
     due = renewals_due(ends_from=first_day, ends_to=last_day).order_by(None).subquery()
-    return db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(due.c.automatic))).one()
+    return db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(due.c.automatic),
+            sa.func.count().filter(sa.not_(due.c.automatic)),
+        )
+    ).one()
 
 
 def due_automatic_renewals(today):
-    return [
-        membership
-        for membership in memberships_expiring_between(today, today + dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE))
-        if membership.auto_renew and not membership.is_seat and not _done(membership, "auto_charge")
-    ]
+    """The memberships whose automatic charge the run tries today: active, ending in the next
+    AUTO_CHARGE_DAYS_BEFORE days, renewed by their holder, and `automatic_charge_to_try`."""
+    return db.session.scalars(
+        sa.select(Membership)
+        .where(
+            Membership.status == S.ACTIVE,
+            Membership.expires_on.between(today, today + dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE)),
+            RENEWED_BY_HOLDER,
+            automatic_charge_to_try(),
+        )
+        .order_by(Membership.id)
+    ).all()
 
 
 def charge_automatic_renewal(membership) -> Payment | None:
     """Step one of an off-session charge: record that it was tried and write the payment row.
     The caller commits, then calls `finish_automatic_renewal`."""
-    _mark_done(membership, "auto_charge")
-    code = code_services.current_version()
-    if code is not None and membership.code_version_id != code.id:
+    _mark_done(membership, AUTO_CHARGE)
+    if must_accept_new_code(membership, code_services.current_version()):
         # A new code of practice must be accepted by the member: ask them to renew by hand.
         _email_pay_link(membership, "The code of practice has been updated; accept it as you renew.")
         return None

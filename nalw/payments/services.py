@@ -86,6 +86,11 @@ def save_card(person, card_token) -> BillingProfile:
         raise PaymentError(f"{error.message} Nothing was charged. Try again or use another card.", field="card")
     except gateway.GatewayError as error:
         raise PaymentError(error.message, field="card")
+    return keep_card(profile, card)
+
+
+def keep_card(profile, card: gateway.SavedCard) -> BillingProfile:
+    """Make `card`, saved with the profile's Stripe customer, the one the person's payments and renewals use."""
     profile.payment_method_id = card.payment_method_id
     profile.card_brand = card.brand
     profile.card_last4 = card.last4

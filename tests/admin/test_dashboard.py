@@ -20,8 +20,9 @@ from nalw.core.time import format_date, london_to_utc, london_today, utcnow
 from nalw.events import services as event_services
 from nalw.events import waiting_list
 from nalw.extensions import db
+from nalw.members import renewals
 from nalw.members import services as member_services
-from nalw.members.models import MembershipChange, MembershipStatus
+from nalw.members.models import MembershipChange, MembershipStatus, RenewalNotice
 from nalw.payments.models import PaymentMethod, PaymentPurpose, PaymentStatus, Refund, RefundStatus
 from tests.factories import (
     AwardCategoryFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     declared,
     judge_of,
     organisation_tier,
+    publish_new_code_version,
     saved_card,
     scored,
     seat_in,
@@ -491,6 +493,157 @@ def test_the_renewals_due_list_shows_a_filter_it_cannot_use_at_its_field(staff_c
     assert response.status_code == 200
     error = re.search(rf'<div id="{field}-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
     assert error and message in error.group(1)
+
+
+def test_the_renewals_due_list_calls_automatic_only_what_the_daily_run_will_charge_and_says_why_not(
+    staff_client, person_as
+):
+    today = london_today()
+
+    def automatic_with_card(name, days):
+        membership = MembershipFactory(person__name=name, expires_on=today + dt.timedelta(days=days))
+        membership.auto_renew = True
+        saved_card(membership.person)
+        return membership
+
+    will_charge = automatic_with_card("Will Charge", 6)
+    tried = automatic_with_card("Charge Tried", 3)
+    db.session.add(RenewalNotice(membership_id=tried.id, kind="auto_charge", for_expiry_on=tried.expires_on))
+    tried_last_year = automatic_with_card("Tried Last Year", 8)
+    db.session.add(
+        RenewalNotice(
+            membership_id=tried_last_year.id,
+            kind="auto_charge",
+            for_expiry_on=tried_last_year.expires_on - dt.timedelta(days=365),
+        )
+    )
+    old_code = automatic_with_card("Old Code", 9)
+    new_version = publish_new_code_version(person_as("admin"))
+    for membership in (will_charge, tried, tried_last_year):
+        membership.code_version_id = new_version.id
+    db.session.flush()
+
+    response = staff_client.get("/admin/members/renewals")
+
+    listed = {row[0]: row[3] for row in table(response, "Renewals due").values() if row}
+    assert listed == {
+        "Charge Tried": "By hand: automatic charge already tried (it failed or needed the member; they were emailed)",
+        "Will Charge": "Automatically",
+        "Tried Last Year": "Automatically",
+        "Old Code": "By hand: must accept the new code of practice",
+    }
+    assert old_code.auto_renew
+    dashboard = page_text(staff_client.get("/admin/"))
+    assert "2 will renew automatically with the card saved, and 2 need renewing by hand" in dashboard
+
+
+def test_renewals_due_between_counts_the_rows_of_each_list_it_links_to(app, renewals_in_the_next_30_days):
+    today = london_today()
+    last_day = today + dt.timedelta(days=30)
+
+    def listed(renews=None):
+        statement = renewals.renewals_due(ends_from=today, ends_to=last_day, renews=renews)
+        return len(db.session.execute(statement).all())
+
+    assert (
+        renewals.renewals_due_between(today, last_day)
+        == (
+            listed(),
+            listed(renewals.Renews.AUTOMATICALLY),
+            listed(renewals.Renews.BY_HAND),
+        )
+        == (4, 1, 3)
+    )
+
+
+def _days_shown(response):
+    return [re.search(r'value="([^"]*)"', input_tag(response, name)).group(1) for name in ("ends_from", "ends_to")]
+
+
+def _holders(response):
+    return [row[0] for row in table(response, "Renewals due").values() if row]
+
+
+def test_the_renewals_due_list_given_only_a_first_day_shows_it_and_the_30_days_after_it(staff_client):
+    first_day = london_today() + dt.timedelta(days=60)
+    MembershipFactory(person__name="In The Days", expires_on=first_day + dt.timedelta(days=30))
+    MembershipFactory(person__name="After Them", expires_on=first_day + dt.timedelta(days=31))
+    db.session.flush()
+
+    response = staff_client.get("/admin/members/renewals", query_string={"ends_from": first_day.isoformat()})
+
+    assert _days_shown(response) == [first_day.isoformat(), (first_day + dt.timedelta(days=30)).isoformat()]
+    assert _holders(response) == ["In The Days"]
+    assert exported_by(staff_client, response, "Holder") == ["In The Days"]
+
+
+def test_the_renewals_due_list_with_its_last_day_cleared_shows_the_30_days_after_the_first(staff_client):
+    first_day = london_today() + dt.timedelta(days=60)
+    MembershipFactory(person__name="In The Days", expires_on=first_day + dt.timedelta(days=12))
+    db.session.flush()
+
+    response = staff_client.get(
+        "/admin/members/renewals", query_string={"ends_from": first_day.isoformat(), "ends_to": ""}
+    )
+
+    assert _days_shown(response) == [first_day.isoformat(), (first_day + dt.timedelta(days=30)).isoformat()]
+    assert _holders(response) == ["In The Days"]
+
+
+def test_the_renewals_due_list_given_only_a_last_day_shows_today_to_it(staff_client):
+    today = london_today()
+    last_day = today + dt.timedelta(days=90)
+    MembershipFactory(person__name="Soon", expires_on=today + dt.timedelta(days=2))
+    MembershipFactory(person__name="On The Last Day", expires_on=last_day)
+    MembershipFactory(person__name="Later", expires_on=last_day + dt.timedelta(days=1))
+    db.session.flush()
+
+    response = staff_client.get("/admin/members/renewals", query_string={"ends_from": "", "ends_to": last_day})
+
+    assert _days_shown(response) == [today.isoformat(), last_day.isoformat()]
+    assert _holders(response) == ["Soon", "On The Last Day"]
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (
+            {"ends_from": "2027-01-31", "ends_to": "2027-01-30"},
+            "Ending to must be the same day as ending from or later",
+        ),
+        ({"ends_to": "2020-01-31"}, "Ending to must be today or later, or give ending from too"),
+    ],
+)
+def test_the_renewals_due_list_refuses_a_last_day_before_the_first_day_used(staff_client, days, message):
+    response = staff_client.get("/admin/members/renewals", query_string=days)
+
+    error = re.search(r'<div id="ends_to-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert error and message in error.group(1)
+    assert "ends_from-error" not in response.get_data(as_text=True)
+    assert _days_shown(response)[1] == days["ends_to"]
+
+
+def test_the_renewals_due_csv_gives_each_holders_email_and_an_organisations_admin(staff_client):
+    today = london_today()
+    MembershipFactory(person__name="Ada Renewer", person__email="ada@example.org", expires_on=today)
+    MembershipFactory(
+        person__name="Olu Admin",
+        person__email="olu@example.org",
+        tier=organisation_tier(),
+        organisation_name="Riverside PCN",
+        expires_on=today + dt.timedelta(days=4),
+    )
+    db.session.flush()
+
+    page = staff_client.get("/admin/members/renewals")
+    download = staff_client.get("/admin/members/renewals.csv")
+
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(row["Holder"], row["Email"], row["Organisation admin"]) for row in rows] == [
+        ("Ada Renewer", "ada@example.org", ""),
+        ("Riverside PCN", "olu@example.org", "Olu Admin"),
+    ]
+    assert "ada@example.org" not in page.get_data(as_text=True)
 
 
 def test_the_renewals_due_lists_query_count_does_not_grow_with_its_rows(staff_client, count_queries):

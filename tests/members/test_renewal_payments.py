@@ -8,7 +8,8 @@ import sqlalchemy as sa
 import time_machine
 
 from nalw.extensions import db
-from nalw.members.models import MembershipStatus
+from nalw.members import renewals
+from nalw.members.models import MembershipStatus, RenewalNotice
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import MembershipFactory, publish_new_code_version
 from tests.helpers import emails_to, input_tag, link_in, page_text, sign_in
@@ -178,6 +179,33 @@ def test_a_new_code_of_practice_stops_the_automatic_charge_and_asks_the_member_t
     [email] = action_needed_emails(membership)
     assert "The code of practice has been updated; accept it as you renew." in email.body_text
     assert membership.expires_on == EXPIRES_ON
+
+
+def test_the_renewals_due_list_calls_automatic_exactly_the_memberships_the_daily_run_charges(
+    runner, renewing_member, person_as
+):
+    will_charge = renewing_member(VISA)
+    off = renewing_member(VISA, auto_renew=False)
+    no_card = MembershipFactory(expires_on=EXPIRES_ON, auto_renew=True)
+    old_code = renewing_member(VISA)  # the only one not to accept the new code below
+    tried = renewing_member(VISA)  # tried already for this end date (a failed charge, say)
+    db.session.add(RenewalNotice(membership_id=tried.id, kind="auto_charge", for_expiry_on=EXPIRES_ON))
+    new_version = publish_new_code_version(person_as("admin"))
+    for membership in (will_charge, off, no_card, tried):
+        membership.code_version_id = new_version.id
+    db.session.flush()
+    everyone = (will_charge, off, no_card, old_code, tried)
+
+    listed = {
+        row.Membership.id: row.automatic
+        for row in db.session.execute(renewals.renewals_due(ends_from=TODAY, ends_to=EXPIRES_ON))
+        if row.Membership in everyone
+    }
+    run_renewals(runner, TODAY)
+
+    charged = {membership.id: renewal_payments(membership) != [] for membership in everyone}
+    assert listed == charged
+    assert [membership for membership in everyone if charged[membership.id]] == [will_charge]
 
 
 # --- Renewing by hand ------------------------------------------------------------------------------
