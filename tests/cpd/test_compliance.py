@@ -179,6 +179,20 @@ def test_the_list_and_its_csv_filter_by_tier_and_region(staff_client, members, f
         assert "Everyone has met the requirement." in page_text(page)
 
 
+def test_a_tier_that_is_not_one_of_the_tiers_is_no_filter_on_the_page_and_in_its_csv(staff_client, members):
+    everyone = [row[0] for row in listed(staff_client.get("/admin/cpd/compliance"))]
+
+    page = staff_client.get("/admin/cpd/compliance", query_string={"tier": "99999", "region": "wales"})
+    download = staff_client.get("/admin/cpd/compliance.csv", query_string={"tier": "99999"})
+
+    # As an unknown region is: the select shows "Any tier" (nothing chosen), and the list is of any tier.
+    assert [row[0] for row in listed(page)] == ["Eve Grace"]
+    assert [row[0] for row in csv_rows(download)[1:]] == everyone
+    html = page.get_data(as_text=True)
+    assert "selected" not in re.search(r'<select[^>]*id="tier".*?</select>', html, re.S).group(0)
+    assert "tier=&amp;" in re.search(r'href="/admin/cpd/compliance\.csv[^"]*"', html).group(0)
+
+
 def test_the_csv_has_the_same_rows_as_the_page(staff_client, members):
     page = staff_client.get("/admin/cpd/compliance")
     download = staff_client.get("/admin/cpd/compliance.csv")
