@@ -71,6 +71,8 @@ class ListingPage:
     csv_url: str | None
     # The list's own address arguments (an event's id for its attendees), for its form, pager and export.
     route_args: dict = field(default_factory=dict)
+    # The form holds a filter it cannot use: no search ran, so there is no count and no list to show.
+    filters_wrong: bool = False
 
     @property
     def columns(self):
@@ -128,7 +130,7 @@ class Listing:
         number = page_number(self.page_param)
         if filters is None:
             empty = Page(items=[], page=1, per_page=self.per_page, total=0)
-            return ListingPage(self, form, empty, None, route_args)
+            return ListingPage(self, form, empty, None, route_args, filters_wrong=True)
         statement = self.query(**filters)
         counted = self.count_query(**filters) if self.count_query else statement
         total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.order_by(None).subquery()))

@@ -1,6 +1,7 @@
 """Every staff list pages, filters and exports the same way: the CSV holds exactly the rows the filters find."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -226,3 +227,44 @@ def test_people_csv_holds_the_people_the_filters_found(staff_client):
     rows = csv_rows(client.get(export_link(page)))
 
     assert [(row["Name"], row["Email"], row["Roles"]) for row in rows] == [("Jo Judge", "jo@example.org", "Judge")]
+
+
+def test_a_list_whose_filters_it_cannot_use_shows_no_count_or_empty_message_but_asks_for_them_corrected(
+    staff_client,
+):
+    client, _ = staff_client
+    PaymentFactory(person=PersonFactory(name="Payer"))
+
+    response = client.get("/admin/payments", query_string={"status": "nonsense"})
+
+    text = page_text(response)
+    assert "Correct the filters above to see the list." in text
+    assert "Choose status from the list" in text
+    assert "found." not in text and "No payments match these filters." not in text
+    assert "Payer" not in text
+    # The two lists of applications read one form: neither says it is empty.
+    applications = page_text(client.get("/admin/applications", query_string={"region": "atlantis"}))
+    assert "Correct the filters above to see the list." in applications
+    assert "None waiting." not in applications and "(0)" not in applications
+
+
+def test_a_page_after_the_last_says_there_is_no_such_page_and_links_to_the_last(staff_client, monkeypatch):
+    from nalw.payments import views as payment_views
+
+    monkeypatch.setattr(payment_views, "STAFF_PAYMENTS", dataclasses.replace(payment_views.STAFF_PAYMENTS, per_page=2))
+    client, _ = staff_client
+    person = PersonFactory(name="Payer")
+    for _ in range(3):
+        PaymentFactory(person=person, method=PaymentMethod.CARD)
+
+    past = client.get("/admin/payments", query_string={"method": "card", "page": 9})
+    last = client.get("/admin/payments", query_string={"method": "card", "page": 2})
+
+    assert "3 payments found." in page_text(past)
+    assert "There is no page 9: the list has 2 pages. Go to page 2" in page_text(past)
+    assert "No payments match these filters." not in page_text(past)
+    assert 'href="/admin/payments?method=card&amp;page=2">Go to page 2</a>' in past.get_data(as_text=True)
+    assert "There is no page" not in page_text(last)
+    # A list with no rows at all is simply empty, whichever page was asked for.
+    nothing = page_text(client.get("/admin/payments", query_string={"method": "invoice", "page": 9}))
+    assert "No payments match these filters." in nothing and "There is no page" not in nothing

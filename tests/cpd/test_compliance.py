@@ -193,6 +193,17 @@ def test_a_tier_that_is_not_one_of_the_tiers_is_no_filter_on_the_page_and_in_its
     assert "tier=&amp;" in re.search(r'href="/admin/cpd/compliance\.csv[^"]*"', html).group(0)
 
 
+def test_a_page_after_the_last_says_so_and_links_to_the_last(staff_client, members, monkeypatch):
+    monkeypatch.setattr(compliance, "PER_PAGE", 2)
+
+    response = staff_client.get("/admin/cpd/compliance", query_string={"page": 7, "region": "london"})
+
+    text = page_text(response)
+    assert "There is no page 7: the list has 2 pages. Go to page 2" in text
+    assert "Everyone has met the requirement." not in text
+    assert 'href="/admin/cpd/compliance?page=2&amp;region=london"' in response.get_data(as_text=True)
+
+
 def test_the_csv_has_the_same_rows_as_the_page(staff_client, members):
     page = staff_client.get("/admin/cpd/compliance")
     download = staff_client.get("/admin/cpd/compliance.csv")
