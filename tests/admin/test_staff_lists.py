@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+from html import unescape
 
 import pytest
 
@@ -14,7 +15,7 @@ from nalw.core.time import london_to_utc
 from nalw.extensions import db
 from nalw.payments.models import PaymentMethod, PaymentStatus
 from tests.factories import PaymentFactory, PersonFactory, staff_member
-from tests.helpers import page_text, sign_in
+from tests.helpers import input_tag, page_text, sign_in
 
 
 def csv_rows(response):
@@ -268,3 +269,24 @@ def test_a_page_after_the_last_says_there_is_no_such_page_and_links_to_the_last(
     # A list with no rows at all is simply empty, whichever page was asked for.
     nothing = page_text(client.get("/admin/payments", query_string={"method": "invoice", "page": 9}))
     assert "No payments match these filters." in nothing and "There is no page" not in nothing
+
+
+def test_a_day_typed_into_the_address_is_shown_in_its_date_box_the_way_the_box_can_show_it(staff_client):
+    client, _ = staff_client
+
+    typed = client.get("/admin/audit", query_string={"done_from": "31/10/2026", "done_to": "2026-11-30"})
+
+    # A date box shows only 2026-10-31: the day typed as 31/10/2026 would leave it empty, and Filter would drop it.
+    assert 'value="2026-10-31"' in input_tag(typed, "done_from")
+    assert 'value="2026-11-30"' in input_tag(typed, "done_to")
+    assert 'value=""' in input_tag(client.get("/admin/audit"), "done_from")
+
+
+def test_what_is_not_a_day_is_quoted_in_the_error_since_the_date_box_cannot_show_it(staff_client):
+    client, _ = staff_client
+
+    response = client.get("/admin/audit", query_string={"done_from": "banana"})
+
+    error = re.search(r'<div id="done_from-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert error and '"banana" is not a date. Enter done from as a date, like 31/10/2026' in unescape(error.group(1))
+    assert "Correct the filters above to see the list." in page_text(response)
