@@ -44,6 +44,9 @@ CSV_BATCH = 1000
 # A list's rows on a page, unless it says otherwise.
 PER_PAGE = 50
 
+# At most this much of what was typed into a day filter is quoted in its error.
+DAY_TEXT_QUOTED = 40
+
 
 @dataclass(frozen=True)
 class Column:
@@ -71,6 +74,8 @@ class ListingPage:
     csv_url: str | None
     # The list's own address arguments (an event's id for its attendees), for its form, pager and export.
     route_args: dict = field(default_factory=dict)
+    # The form holds a filter it cannot use: no search ran, so there is no count and no list to show.
+    filters_wrong: bool = False
 
     @property
     def columns(self):
@@ -128,7 +133,7 @@ class Listing:
         number = page_number(self.page_param)
         if filters is None:
             empty = Page(items=[], page=1, per_page=self.per_page, total=0)
-            return ListingPage(self, form, empty, None, route_args)
+            return ListingPage(self, form, empty, None, route_args, filters_wrong=True)
         statement = self.query(**filters)
         counted = self.count_query(**filters) if self.count_query else statement
         total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.order_by(None).subquery()))
@@ -177,14 +182,23 @@ def chosen(field, enum_class):
 
 
 class DayField(DateField):
-    """A day typed as 31/10/2026 or picked (2026-10-31); anything else is an error naming the field."""
+    """A day typed as 31/10/2026 or picked (2026-10-31); anything else is an error naming the field and what was
+    given, since the date box it is shown in can hold only a day."""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(f"Enter {self.label.text.lower()} as a date, like 31/10/2026") from None
+            given = " ".join(valuelist).strip()
+            raise ValueError(
+                f'"{given[:DAY_TEXT_QUOTED]}" is not a date. Enter {self.label.text.lower()} as a date, like 31/10/2026'
+            ) from None
+
+    def _value(self):
+        # A date box shows only 2026-10-31: a day read from 31/10/2026 is written back that way, or the box would
+        # be empty and the next Filter would drop it. What did not read as a day is named in the error instead.
+        return self.data.isoformat() if isinstance(self.data, dt.date) else super()._value()
 
 
 def day_filter(label, description="For example 31/10/2026", *, not_before=None):

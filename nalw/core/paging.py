@@ -22,6 +22,11 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
     @property
+    def past_the_end(self):
+        """A page after the last of a list that has rows (?page=9 of a list of two pages): not an empty list."""
+        return self.total > 0 and self.page > self.pages
+
+    @property
     def has_prev(self):
         return self.page > 1
 

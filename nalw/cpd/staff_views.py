@@ -33,8 +33,12 @@ def staff_person_cpd(person_id):
     )
 
 
-def _compliance_filters():
+def _compliance_filters(tiers):
+    """(tier id, region) from the address. A tier id not among `tiers` reads as any tier, as an unknown region
+    reads as any region: the page's select then shows "Any tier", and the list and its CSV hold every tier."""
     tier_id = whole_number_argument("tier")
+    if tier_id not in {tier.id for tier in tiers}:
+        tier_id = None
     return tier_id, Region.parse(request.args.get("region"))
 
 
@@ -42,13 +46,14 @@ def _compliance_filters():
 @requires(Role.STAFF)
 def compliance_list():
     year = year_from_request()
-    tier_id, region = _compliance_filters()
+    tiers = member_services.all_tiers()
+    tier_id, region = _compliance_filters(tiers)
     page = compliance.compliance_page(year, page_number(), tier_id, region)
     return render_template(
         "cpd/compliance.html",
         year=year,
         page=page,
-        tiers=member_services.all_tiers(),
+        tiers=tiers,
         regions=list(Region),
         tier_id=tier_id,
         region=region,
@@ -60,7 +65,7 @@ def compliance_list():
 @requires(Role.STAFF)
 def compliance_csv():
     year = year_from_request()
-    tier_id, region = _compliance_filters()
+    tier_id, region = _compliance_filters(member_services.all_tiers())
     rows = (
         [row.name, row.number, row.tier, row.region.label, f"{hours_from_quarters(row.quarters):g}", row.required]
         for row in compliance.compliance_rows(year, tier_id, region)

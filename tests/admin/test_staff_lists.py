@@ -1,9 +1,11 @@
 """Every staff list pages, filters and exports the same way: the CSV holds exactly the rows the filters find."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
+from html import unescape
 
 import pytest
 
@@ -13,7 +15,7 @@ from nalw.core.time import london_to_utc
 from nalw.extensions import db
 from nalw.payments.models import PaymentMethod, PaymentStatus
 from tests.factories import PaymentFactory, PersonFactory, staff_member
-from tests.helpers import page_text, sign_in
+from tests.helpers import input_tag, page_text, sign_in
 
 
 def csv_rows(response):
@@ -226,3 +228,65 @@ def test_people_csv_holds_the_people_the_filters_found(staff_client):
     rows = csv_rows(client.get(export_link(page)))
 
     assert [(row["Name"], row["Email"], row["Roles"]) for row in rows] == [("Jo Judge", "jo@example.org", "Judge")]
+
+
+def test_a_list_whose_filters_it_cannot_use_shows_no_count_or_empty_message_but_asks_for_them_corrected(
+    staff_client,
+):
+    client, _ = staff_client
+    PaymentFactory(person=PersonFactory(name="Payer"))
+
+    response = client.get("/admin/payments", query_string={"status": "nonsense"})
+
+    text = page_text(response)
+    assert "Correct the filters above to see the list." in text
+    assert "Choose status from the list" in text
+    assert "found." not in text and "No payments match these filters." not in text
+    assert "Payer" not in text
+    # The two lists of applications read one form: neither says it is empty.
+    applications = page_text(client.get("/admin/applications", query_string={"region": "atlantis"}))
+    assert "Correct the filters above to see the list." in applications
+    assert "None waiting." not in applications and "(0)" not in applications
+
+
+def test_a_page_after_the_last_says_there_is_no_such_page_and_links_to_the_last(staff_client, monkeypatch):
+    from nalw.payments import views as payment_views
+
+    monkeypatch.setattr(payment_views, "STAFF_PAYMENTS", dataclasses.replace(payment_views.STAFF_PAYMENTS, per_page=2))
+    client, _ = staff_client
+    person = PersonFactory(name="Payer")
+    for _ in range(3):
+        PaymentFactory(person=person, method=PaymentMethod.CARD)
+
+    past = client.get("/admin/payments", query_string={"method": "card", "page": 9})
+    last = client.get("/admin/payments", query_string={"method": "card", "page": 2})
+
+    assert "3 payments found." in page_text(past)
+    assert "There is no page 9: the list has 2 pages. Go to page 2" in page_text(past)
+    assert "No payments match these filters." not in page_text(past)
+    assert 'href="/admin/payments?method=card&amp;page=2">Go to page 2</a>' in past.get_data(as_text=True)
+    assert "There is no page" not in page_text(last)
+    # A list with no rows at all is simply empty, whichever page was asked for.
+    nothing = page_text(client.get("/admin/payments", query_string={"method": "invoice", "page": 9}))
+    assert "No payments match these filters." in nothing and "There is no page" not in nothing
+
+
+def test_a_day_typed_into_the_address_is_shown_in_its_date_box_the_way_the_box_can_show_it(staff_client):
+    client, _ = staff_client
+
+    typed = client.get("/admin/audit", query_string={"done_from": "31/10/2026", "done_to": "2026-11-30"})
+
+    # A date box shows only 2026-10-31: the day typed as 31/10/2026 would leave it empty, and Filter would drop it.
+    assert 'value="2026-10-31"' in input_tag(typed, "done_from")
+    assert 'value="2026-11-30"' in input_tag(typed, "done_to")
+    assert 'value=""' in input_tag(client.get("/admin/audit"), "done_from")
+
+
+def test_what_is_not_a_day_is_quoted_in_the_error_since_the_date_box_cannot_show_it(staff_client):
+    client, _ = staff_client
+
+    response = client.get("/admin/audit", query_string={"done_from": "banana"})
+
+    error = re.search(r'<div id="done_from-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert error and '"banana" is not a date. Enter done from as a date, like 31/10/2026' in unescape(error.group(1))
+    assert "Correct the filters above to see the list." in page_text(response)

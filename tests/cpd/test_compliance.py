@@ -193,6 +193,31 @@ def test_the_list_and_its_csv_filter_by_tier_and_region(staff_client, members, f
         assert "Everyone has met the requirement." in page_text(page)
 
 
+def test_a_tier_that_is_not_one_of_the_tiers_is_no_filter_on_the_page_and_in_its_csv(staff_client, members):
+    everyone = [row[0] for row in listed(staff_client.get("/admin/cpd/compliance"))]
+
+    page = staff_client.get("/admin/cpd/compliance", query_string={"tier": "99999", "region": "wales"})
+    download = staff_client.get("/admin/cpd/compliance.csv", query_string={"tier": "99999"})
+
+    # As an unknown region is: the select shows "Any tier" (nothing chosen), and the list is of any tier.
+    assert [row[0] for row in listed(page)] == ["Eve Grace"]
+    assert [row[0] for row in csv_rows(download)[1:]] == everyone
+    html = page.get_data(as_text=True)
+    assert "selected" not in re.search(r'<select[^>]*id="tier".*?</select>', html, re.S).group(0)
+    assert "tier=&amp;" in re.search(r'href="/admin/cpd/compliance\.csv[^"]*"', html).group(0)
+
+
+def test_a_page_after_the_last_says_so_and_links_to_the_last(staff_client, members, monkeypatch):
+    monkeypatch.setattr(compliance, "PER_PAGE", 2)
+
+    response = staff_client.get("/admin/cpd/compliance", query_string={"page": 7, "region": "london"})
+
+    text = page_text(response)
+    assert "There is no page 7: the list has 2 pages. Go to page 2" in text
+    assert "Everyone has met the requirement." not in text
+    assert 'href="/admin/cpd/compliance?page=2&amp;region=london"' in response.get_data(as_text=True)
+
+
 def test_the_csv_has_the_same_rows_as_the_page(staff_client, members):
     page = staff_client.get("/admin/cpd/compliance")
     download = staff_client.get("/admin/cpd/compliance.csv")

@@ -162,3 +162,21 @@ def test_a_keyboard_user_sees_a_clear_ring_round_buttons_links_and_fields(page, 
     people = page.get_by_role("navigation", name="Staff").get_by_role("link", name="People")
     tab_until(page, people, most=40)
     assert focus_ring(people) == ("solid", 3, "rgb(255, 255, 255)")
+
+
+def test_on_a_phone_a_members_staff_page_with_payments_fits_the_screen(page, make_person, make_membership):
+    """The member's history is a table that scrolls by itself; what it holds (the hidden words of each Refund
+    button) stays inside it, and the page's sections keep within its margins."""
+    page.set_viewport_size(PHONE)
+    membership = make_membership(make_person(name="Petra Phone"))
+    sign_in(page, make_person(name="Sam Smallscreen", roles=[Role.STAFF], two_factor=True))
+    open_page(page, f"/admin/people/{membership.person_id}")
+
+    expect(page.get_by_role("link", name="Refund").first).to_be_attached()
+    assert_no_sideways_scrolling(page)
+
+    # The membership's own page sets its sections side by side the same way.
+    open_page(page, f"/admin/memberships/{membership.id}")
+    expect(page.get_by_role("region", name="Payments (scrolls sideways)")).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    assert_accessible(page)
