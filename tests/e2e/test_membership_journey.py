@@ -105,7 +105,7 @@ def test_new_person_joins_pays_by_card_is_approved_and_appears_on_the_register(p
     waiting.get_by_role("link", name="Tamsin Oyelaran-Whitby").click()
     expect(heading(staff_page)).to_have_text("Tamsin Oyelaran-Whitby")
     expect(staff_page.get_by_role("region", name="Link Worker membership")).to_contain_text("Paid, awaiting approval")
-    expect(staff_page.get_by_role("region", name="Payments")).to_contain_text("£45.00")
+    expect(staff_page.get_by_role("region", name="Payments", exact=True)).to_contain_text("£45.00")
     staff_page.get_by_role("button", name="Approve and give a membership number").click()
     expect(staff_page.get_by_role("status")).to_have_text(re.compile(r"^Approved: membership number NALW-\d{6}\.$"))
     number = membership_of("tamsin@example.org").number

@@ -177,6 +177,6 @@ def test_on_a_phone_a_members_staff_page_with_payments_fits_the_screen(page, mak
 
     # The membership's own page sets its sections side by side the same way.
     open_page(page, f"/admin/memberships/{membership.id}")
-    expect(page.get_by_role("region", name="Payments (scrolls sideways)")).to_be_visible()
+    expect(page.get_by_role("region", name="Payments for this membership (scrolls sideways)")).to_be_visible()
     assert_no_sideways_scrolling(page)
     assert_accessible(page)
