@@ -59,10 +59,10 @@ def _members_behind(year: CpdYear, tier_id=None, region=None):
     return where_equal(statement, (Membership.tier_id, tier_id or None), (Membership.region, region))
 
 
-# The list's order: by region, then membership number, which is unique, so paging never repeats or skips a member.
+# The list's order (columns of the members behind): by region, then membership number, which is unique, so paging never repeats or skips a member.
 # It is the order of the covering index of members in good standing, so a page reads its fifty members from the
 # index in order and looks up only their hours, names and tiers: no sort of everyone behind.
-LIST_ORDER = (Membership.region, Membership.number)
+LIST_ORDER = ("region", "number")
 
 
 def _with_names(rows):
@@ -79,7 +79,7 @@ def _with_names(rows):
         )
         .join_from(rows, Person, Person.id == rows.c.person_id)
         .join(Tier, Tier.id == rows.c.tier_id)
-        .order_by(rows.c.region, rows.c.number)
+        .order_by(*(rows.c[name] for name in LIST_ORDER))
     )
 
 
@@ -125,7 +125,7 @@ def _page_statement(year, tier_id, region, page, per_page):
     kept: a statement holds no data, and building this one is over a millisecond of Python a request."""
     on_page = (
         _members_behind(year, tier_id, region)
-        .order_by(*LIST_ORDER)
+        .order_by(*(getattr(Membership, name) for name in LIST_ORDER))
         .limit(written_in(per_page))  # written in too, so the plan kept reads only a page from the index
         .offset(written_in((page - 1) * per_page))
         .subquery("on_page")

@@ -467,11 +467,7 @@ def renewals_due(*, ends_from, ends_to, renews=None) -> sa.Select:
             automatic.label("automatic"),
         )
         .outerjoin(Organisation, sa.and_(Membership.for_organisation, Organisation.id == Membership.organisation_id))
-        .where(
-            Membership.status == S.ACTIVE,
-            Membership.expires_on.between(ends_from, ends_to),
-            RENEWED_BY_HOLDER,
-        )
+        .where(*_renewing_between(ends_from, ends_to))
         .options(joinedload(Membership.person).load_only(Person.name, Person.email).lazyload(Person.role_grants))
         .order_by(Membership.expires_on, Membership.number)
     )
@@ -489,11 +485,15 @@ def renewals_due_between(first_day, last_day) -> tuple[int, int, int]:
     due = renewals_due(ends_from=first_day, ends_to=last_day).order_by(None).subquery()
     return db.session.execute(
         sa.select(
-            sa.func.count(),
-            sa.func.count().filter(due.c.automatic),
-            sa.func.count().filter(sa.not_(due.c.automatic)),
+            sa.func.count(), sa.func.count().filter(due.c.automatic), sa.func.count().filter(sa.not_(due.c.automatic))
         )
     ).one()
+
+
+def _renewing_between(first_day, last_day):
+    """The conditions of a membership up for renewal on those days (both included): active, ending then, and
+    renewed by its holder. What the list of renewals due shows and the daily run's automatic charges choose from."""
+    return (Membership.status == S.ACTIVE, Membership.expires_on.between(first_day, last_day), RENEWED_BY_HOLDER)
 
 
 def due_automatic_renewals(today):
@@ -502,9 +502,7 @@ def due_automatic_renewals(today):
     return db.session.scalars(
         sa.select(Membership)
         .where(
-            Membership.status == S.ACTIVE,
-            Membership.expires_on.between(today, today + dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE)),
-            RENEWED_BY_HOLDER,
+            *_renewing_between(today, today + dt.timedelta(days=AUTO_CHARGE_DAYS_BEFORE)),
             automatic_charge_to_try(),
         )
         .order_by(Membership.id)
