@@ -293,12 +293,12 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_ticks(base, database):
-    """CPU time used so far (clock ticks) by the gunicorn serving `base` and by the PostgreSQL backends connected
-    to `database`: what a page costs the machine, without the time a request waits for a processor. Backends
+    """CPU time used so far (clock ticks): (the gunicorn serving `base`, the PostgreSQL backends connected to
+    `database`): what a page costs the machine, without the time a request waits for a processor. Backends
     are found by their title, which names the database: parallel workers (none at this size) and connections
     that close during a run are not counted."""
     port = base.rsplit(":", 1)[1]
-    total = 0
+    app, database_ticks = 0, 0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as file:
@@ -307,18 +307,22 @@ def cpu_ticks(base, database):
                 fields = file.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if ("gunicorn" in command and f"127.0.0.1:{port}" in command) or (
-            command.startswith("postgres:") and f" {database} " in command
-        ):
-            total += int(fields[11]) + int(fields[12])  # user and system time
-    return total
+        ticks = int(fields[11]) + int(fields[12])  # user and system time
+        if "gunicorn" in command and f"127.0.0.1:{port}" in command:
+            app += ticks
+        elif command.startswith("postgres:") and f" {database} " in command:
+            database_ticks += ticks
+    return app, database_ticks
 
 
 async def measured(base, sessions, request, seconds):
     """`load`'s figures for the request, with the CPU milliseconds the app and the database spent per request."""
     before = cpu_ticks(base, BENCH_DB)
     latencies, queries, statuses, rate = await load(sessions, request, seconds)
-    cpu_ms = (cpu_ticks(base, BENCH_DB) - before) * 1000 / CLOCK_TICKS / max(1, len(latencies))
+    after = cpu_ticks(base, BENCH_DB)
+    cpu_ms = [
+        (spent - had) * 1000 / CLOCK_TICKS / max(1, len(latencies)) for had, spent in zip(before, after, strict=True)
+    ]
     return latencies, queries, statuses, rate, cpu_ms
 
 
@@ -351,13 +355,13 @@ def report(results, pages, small_counts, full_counts, seconds, concurrency, memb
     log(f"\nStaff benchmark: {concurrency} concurrent clients, {seconds} s per page, gunicorn 2 workers, PostgreSQL")
     log(
         f"{'page':28} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'vs baseline':>12} {'queries':>8} "
-        f"{'CPU ms':>7}  statuses"
+        f"{'CPU ms app+db':>14}  statuses"
     )
     for name, (latencies, queries, statuses, rate, cpu_ms) in results.items():
         log(
             f"{name:28} {len(latencies):9d} {statistics.median(latencies):8.1f} {percentile(latencies, 0.95):8.1f} "
             f"{rate:8.1f} {rate / baseline_rate:12.2f} {'/'.join(map(str, sorted(set(queries)))):>8} "
-            f"{cpu_ms:7.1f}  {statuses}"
+            f"{sum(cpu_ms):6.1f} ={cpu_ms[0]:4.1f} +{cpu_ms[1]:4.1f}  {statuses}"
         )
     log(
         "CPU ms: what the app (gunicorn) and the database (its PostgreSQL backends) spent per request, from /proc;"

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from nalw.accounts.models import Person
 from nalw.core.cpd_years import CpdYear
 from nalw.core.db import written_in
+from nalw.core.kept_counts import KeptCount
 from nalw.core.listing import where_equal
 from nalw.core.paging import Page, paginate_rows
 from nalw.cpd.models import CpdYearTotal, quarters_from_hours
@@ -15,6 +16,10 @@ from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.models import IN_GOOD_STANDING, Membership, Tier
 
 PER_PAGE = 50
+
+# The list's total for a year and filters, counted again only when memberships, CPD totals or requirements
+# have changed since (the triggers are in migrations/versions/kept_compliance_count.py).
+BEHIND_TOTALS = KeptCount("cpd_compliance")
 
 
 def _with_year_hours(statement, year: CpdYear):
@@ -109,20 +114,25 @@ def compliance_counts(year: CpdYear):
 
 
 def compliance_page(year, page, tier_id=None, region=None):
-    """One page of the list, in one query. The total rides along on each row."""
+    """One page of the list, in one query. The total rides along on each row: counted in the same
+    statement, or, while nothing it counts has changed, the one kept from an earlier request."""
     page = max(1, page or 1)
-    rows = db.session.execute(_page_statement(year, tier_id, region, page, PER_PAGE)).all()
+    key = (year, tier_id, region)
+    parameters, kept = BEHIND_TOTALS.parameters(key)
+    statement = _page_statement(year, tier_id, region, page, PER_PAGE, db.session.get_bind().dialect.name)
+    rows = db.session.execute(statement, parameters).all()
     if rows:
-        return Page(items=rows, page=page, per_page=PER_PAGE, total=rows[0].total)
+        return Page(items=rows, page=page, per_page=PER_PAGE, total=BEHIND_TOTALS.total(key, kept, rows[0]))
     return paginate_rows(below_requirement(year, tier_id, region), page, PER_PAGE)
 
 
 @functools.lru_cache(maxsize=256)
-def _page_statement(year, tier_id, region, page, per_page):
+def _page_statement(year, tier_id, region, page, per_page, dialect_name):
     """Two parts PostgreSQL plans apart, in one statement: the page, read in the index's order and cut after
     its fifty members (each one's hours, name and tier looked up alone), and the total, counted by joining
-    every member in good standing to the year's totals at once. Built once per year, filters and page, and
-    kept: a statement holds no data, and building this one is over a millisecond of Python a request."""
+    every member in good standing to the year's totals at once, unless the one kept still holds. Built
+    once per year, filters, page and database, and kept: a statement holds no data, and building this one
+    is over a millisecond of Python a request."""
     on_page = (
         _members_behind(year, tier_id, region)
         .order_by(*(getattr(Membership, name) for name in LIST_ORDER))
@@ -132,7 +142,7 @@ def _page_statement(year, tier_id, region, page, per_page):
     )
     behind = _members_behind(year, tier_id, region).subquery("members_behind")
     total = sa.select(sa.func.count()).select_from(behind).scalar_subquery()
-    return _with_names(on_page).add_columns(total.label("total"))
+    return _with_names(on_page).add_columns(*BEHIND_TOTALS.columns(total, dialect_name))
 
 
 def compliance_rows(year, tier_id=None, region=None):
