@@ -219,7 +219,7 @@ class DashboardPeriodForm(FilterForm):
         description="Or give the first and last day below.",
     )
     starts_on = day_filter("From", description="The first day, included: for example 01/10/2026.")
-    ends_on = day_filter("To", description="The last day, included: for example 31/10/2026.")
+    ends_on = day_filter("To", description="The last day, included: for example 31/10/2026.", not_before="starts_on")
 
     def validate(self, extra_validators=None):
         """Each field alone, then the two dates together (a date left empty skips its own checks, so the pair's
@@ -239,8 +239,6 @@ class DashboardPeriodForm(FilterForm):
             )
         if starts_on.year < FIRST_YEAR:
             return self._refuse(self.starts_on, f"Enter a first day in {FIRST_YEAR} or later")
-        if ends_on < starts_on:
-            return self._refuse(self.ends_on, "Enter a last day on or after the first day")
         if months_between(starts_on, ends_on) > LONGEST_PERIOD_MONTHS:
             return self._refuse(
                 self.ends_on,

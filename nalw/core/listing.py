@@ -207,7 +207,7 @@ def day_filter(label, description="For example 31/10/2026", *, not_before=None):
     and checks the pair again as used.)"""
     return DayField(
         label,
-        validators=[Optional(), *([_not_before(not_before)] if not_before else [])],
+        validators=[Optional(), *([no_earlier_than(not_before)] if not_before else [])],
         description=description,
         format=["%Y-%m-%d", "%d/%m/%Y"],
         render_kw={"type": "date"},
@@ -227,8 +227,9 @@ def month_filter(label, description="Year and month, like 2026-10"):
     )
 
 
-def _not_before(starts_name):
-    """Field check for the end of a from/to pair: the end may not come before the start (the field `starts_name`)."""
+def no_earlier_than(starts_name):
+    """Field check for the end of a from/to pair: the end may not come before the start (the field `starts_name`).
+    Every from/to pair of days says so in these words."""
 
     def check(form, ends):
         starts = form[starts_name]

@@ -7,6 +7,7 @@ from wtforms import DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from nalw.core.forms import choice_field, enum_choices, text_field
+from nalw.core.listing import no_earlier_than
 from nalw.core.regions import Region
 from nalw.core.time import london_today
 from nalw.insight.local_authorities import local_authority_choices
@@ -112,13 +113,11 @@ class PeriodForm(FlaskForm):
     )
     ends_on = DateField(
         "To",
-        validators=[Optional()],
+        validators=[Optional(), no_earlier_than("starts_on")],
         description="The last day counted.",
     )
 
     def validate_ends_on(self, field):
-        if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError("“To” must be on or after “From”: choose a later day")
         if self.starts_on.data and field.data and (field.data - self.starts_on.data).days > 366 * 5:
             raise ValidationError("Choose a period of five years or less")
 

@@ -45,7 +45,7 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
     page.get_by_label("From").fill("2026-10-31")
     page.get_by_label("To").fill("2026-10-01")
     submit_expecting_errors(page, "Show")
-    expect(page.get_by_role("alert")).to_contain_text("Enter a last day on or after the first day")
+    expect(page.get_by_role("alert")).to_contain_text("To must be the same day as from or later")
     report.check("staff dashboard with a period it cannot use")
 
     # (the dashboard's link to follow, what it leads to, the page's name in the report)

@@ -205,6 +205,15 @@ def test_staff_figures_count_only_the_periods_own_days_of_its_first_and_last_mon
     assert "Housing 1 1" in trend
 
 
+def test_staff_figures_refuse_a_last_day_before_the_first_in_the_words_every_day_pair_uses(signed_in_client):
+    client, _staff = signed_in_client("staff")
+    last_year = london_today().year - 1
+
+    text = page_text(client.get(f"/admin/insight?starts_on={last_year}-12-10&ends_on={last_year}-11-15"))
+
+    assert "To must be the same day as from or later" in text
+
+
 def test_staff_csv_has_the_periods_active_reports_without_reporters_and_safe_for_spreadsheets(signed_in_client):
     client, _staff = signed_in_client("staff")
     member = MembershipFactory(person__name="Priya Shah").person
