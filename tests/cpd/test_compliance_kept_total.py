@@ -5,6 +5,8 @@ transaction counts its own uncommitted changes, and a change rolled back leaves 
 These run with real commits on PostgreSQL, where the counter's triggers are (nalw/core/kept_counts.py).
 """
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
@@ -133,3 +135,78 @@ def test_each_filter_keeps_its_own_total(three_members):
     assert compliance.compliance_page(year, 1, region=Region.LONDON).total == 1
     assert compliance.compliance_page(year, 1, region=Region.WALES).total == 1
     assert compliance.compliance_page(year, 1).total == 2
+
+
+def test_one_commit_moves_the_counter_once_however_many_rows_it_changes(three_members):
+    before = counter()
+
+    db.session.execute(sa.text("UPDATE memberships SET region = region"))
+    db.session.execute(sa.text("UPDATE cpd_year_totals SET quarter_hours = quarter_hours"))
+    db.session.commit()
+
+    assert counter() == before + 1
+
+
+def test_a_change_rolled_back_to_a_savepoint_leaves_the_counter_as_it_was(three_members):
+    before = counter()
+
+    with db.session.begin_nested():
+        db.session.execute(sa.text("UPDATE memberships SET region = region"))
+        db.session.rollback()
+    db.session.commit()
+
+    assert counter() == before
+
+
+def test_truncating_a_table_the_total_counts_moves_the_counter(three_members):
+    assert total() == 2
+    before = counter()
+
+    db.session.execute(sa.text("TRUNCATE cpd_year_totals"))
+    db.session.commit()
+
+    assert counter() != before
+    assert total() == counted_afresh() == 3
+
+
+def test_a_session_with_an_empty_search_path_moves_the_counter(three_members):
+    """As a data-only restore writes: with no schema to look in, the triggers still find the counter."""
+    assert total() == 2
+    before = counter()
+    schema = db.session.scalar(sa.text("SELECT current_schema()"))
+
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("SET LOCAL search_path = ''"))
+        connection.execute(sa.text(f'UPDATE "{schema}".cpd_year_totals SET quarter_hours = quarter_hours + 80'))
+        connection.commit()
+
+    assert counter() != before
+    assert total() == counted_afresh() == 1  # the member with no hours has no total to add to
+
+
+@pytest.fixture
+def role_that_may_only_write_memberships(committing_app):
+    role = f"nalw_memberships_writer_{os.getpid()}"
+    db.session.execute(sa.text(f'CREATE ROLE "{role}" NOLOGIN'))
+    schema = db.session.scalar(sa.text("SELECT current_schema()"))
+    db.session.execute(sa.text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+    db.session.execute(sa.text(f'GRANT SELECT, UPDATE ON memberships TO "{role}"'))
+    db.session.commit()
+    yield role
+    db.session.rollback()
+    db.session.execute(sa.text(f'DROP OWNED BY "{role}"'))
+    db.session.execute(sa.text(f'DROP ROLE "{role}"'))
+    db.session.commit()
+
+
+def test_a_role_with_no_rights_on_the_counter_moves_it_by_writing_what_the_total_counts(
+    three_members, role_that_may_only_write_memberships
+):
+    before = counter()
+
+    with db.engine.connect() as connection:
+        connection.execute(sa.text(f'SET LOCAL ROLE "{role_that_may_only_write_memberships}"'))
+        connection.execute(sa.text("UPDATE memberships SET region = region"))
+        connection.commit()  # the counter moves here, still as that role
+
+    assert counter() != before
