@@ -5,6 +5,7 @@ Services flush and never commit: the caller (a view, a command) commits once.
 
 import contextlib
 import datetime as dt
+import functools
 import unicodedata
 
 import sqlalchemy as sa
@@ -318,14 +319,7 @@ def sign_in_session_for(token) -> SignInSession | None:
         return None
     record = (
         db.session.execute(
-            sa.select(SignInSession)
-            .join(SignInSession.person)
-            .where(
-                SignInSession.token_digest == session_token_digest(token),
-                _is_live(),
-                Person.erased_at.is_(None),
-            )
-            .options(contains_eager(SignInSession.person).joinedload(Person.role_grants))
+            _live_session_statement(), {"token_digest": session_token_digest(token), "live_since": _live_since()}
         )
         .unique()
         .scalar_one_or_none()
@@ -337,12 +331,33 @@ def sign_in_session_for(token) -> SignInSession | None:
     return record
 
 
-def _is_live(now=None):
-    """Not ended, and younger than the longest a cookie lasts (remember me), so none lives forever."""
+@functools.cache
+def _live_session_statement():
+    """Built once and kept: each signed-in request only binds its token's digest and `_live_since`."""
+    return (
+        sa.select(SignInSession)
+        .join(SignInSession.person)
+        .where(
+            SignInSession.token_digest == sa.bindparam("token_digest"),
+            _is_live(sa.bindparam("live_since")),
+            Person.erased_at.is_(None),
+        )
+        .options(contains_eager(SignInSession.person).joinedload(Person.role_grants))
+    )
+
+
+def _live_since(now=None):
+    """The earliest a live session began: none is older than the longest a cookie lasts (remember me), so none
+    lives forever."""
     lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
     if not isinstance(lifetime, dt.timedelta):
         lifetime = dt.timedelta(seconds=lifetime)
-    return sa.and_(SignInSession.revoked_at.is_(None), SignInSession.created_at > (now or utcnow()) - lifetime)
+    return (now or utcnow()) - lifetime
+
+
+def _is_live(since):
+    """Not ended, and begun after `since` (`_live_since`)."""
+    return sa.and_(SignInSession.revoked_at.is_(None), SignInSession.created_at > since)
 
 
 def needs_last_seen_update(record: SignInSession, now=None) -> bool:
@@ -381,7 +396,9 @@ def sign_out_everywhere(person: Person):
 
 def live_sign_in_session_count(person: Person) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(SignInSession).where(SignInSession.person_id == person.id, _is_live())
+        sa.select(sa.func.count())
+        .select_from(SignInSession)
+        .where(SignInSession.person_id == person.id, _is_live(_live_since()))
     )
 
 
