@@ -34,8 +34,8 @@ def staff_person_cpd(person_id):
 
 
 def _compliance_filters(tiers):
-    """(tier id, region) from the address. A tier id not among `tiers` reads as any tier, as an unknown region
-    reads as any region: the page's select then shows "Any tier", and the list and its CSV hold every tier."""
+    """(tier id, region) from the address. A tier id not among `tiers` (`tier_names`) reads as any tier, as an
+    unknown region reads as any region: the page's select then shows "Any tier", and the list and its CSV hold every tier."""
     tier_id = whole_number_argument("tier")
     if tier_id not in {tier.id for tier in tiers}:
         tier_id = None
@@ -46,7 +46,7 @@ def _compliance_filters(tiers):
 @requires(Role.STAFF)
 def compliance_list():
     year = year_from_request()
-    tiers = member_services.all_tiers()
+    tiers = member_services.tier_names()
     tier_id, region = _compliance_filters(tiers)
     page = compliance.compliance_page(year, page_number(), tier_id, region)
     return render_template(
@@ -65,7 +65,7 @@ def compliance_list():
 @requires(Role.STAFF)
 def compliance_csv():
     year = year_from_request()
-    tier_id, region = _compliance_filters(member_services.all_tiers())
+    tier_id, region = _compliance_filters(member_services.tier_names())
     rows = (
         [row.name, row.number, row.tier, row.region.label, f"{hours_from_quarters(row.quarters):g}", row.required]
         for row in compliance.compliance_rows(year, tier_id, region)

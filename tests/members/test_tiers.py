@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from nalw.core.cpd_years import current_year, year_starting_in
 from nalw.cpd import services as cpd_services
 from nalw.extensions import db
+from nalw.members import services as member_services
 from nalw.members.models import Eligibility, Tier
 from tests.factories import MembershipFactory, link_worker_tier, organisation_tier
 from tests.helpers import page_text, sign_in
@@ -75,6 +76,22 @@ def test_an_admin_adds_an_organisation_tier_with_seats(client, person_as):
     tier = db.session.scalar(sa.select(Tier).where(Tier.name == "Large Organisation"))
     assert (tier.annual_fee_pence, tier.eligibility, tier.seats) == (90000, Eligibility.ORGANISATION, 25)
     assert audit_entries("tier.saved")[-1].before is None
+
+
+def test_tier_names_give_each_tiers_id_and_name_in_the_order_tiers_are_shown(client, person_as):
+    sign_in(client, person_as("admin"))
+    # Tiers go by position, then name: a new tier comes last though its name is first from A to Z, and Link Worker
+    # given Organisation's position comes just before it.
+    client.post("/admin/tiers/new", data=tier_form(name="Affiliate", eligibility="associate"))
+    link_worker_tier().position = organisation_tier().position
+    db.session.flush()
+    ids = {tier.name: tier.id for tier in db.session.scalars(sa.select(Tier))}
+
+    names = member_services.tier_names()
+
+    in_order = ["Student or Trainee", "Associate", "Link Worker", "Organisation", "Affiliate"]
+    assert [tuple(row) for row in names] == [(ids[name], name) for name in in_order]
+    assert [(row.id, row.name) for row in names] == [(tier.id, tier.name) for tier in member_services.all_tiers()]
 
 
 @pytest.mark.parametrize("path", ["/admin/tiers/new", "link worker"])
