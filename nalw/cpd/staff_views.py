@@ -7,6 +7,7 @@ from nalw.accounts.models import Person
 from nalw.core.cpd_years import current_year, recent_years, year_starting_in
 from nalw.core.csv_export import csv_response
 from nalw.core.forms import carry_out
+from nalw.core.links import address_for_each
 from nalw.core.paging import page_number, whole_number_argument
 from nalw.core.permissions import Role, requires
 from nalw.core.records import belonging_or_404
@@ -53,6 +54,7 @@ def compliance_list():
         "cpd/compliance.html",
         year=year,
         page=page,
+        person_address=address_for_each("cpd.staff_person_cpd", "person_id", year=year.key),
         tiers=tiers,
         regions=list(Region),
         tier_id=tier_id,

@@ -8,7 +8,7 @@ import flask
 import pytest
 
 from nalw.config import load_config
-from nalw.core.links import absolute_link
+from nalw.core.links import absolute_link, address_for_each
 from tests.factories import MembershipFactory, PersonFactory
 from tests.helpers import emails_to, sign_in
 
@@ -84,3 +84,12 @@ def test_development_settings_follow_nalw_port(monkeypatch):
     monkeypatch.setenv("NALW_PORT", "5123")
 
     assert load_config()["SITE_URL"] == "http://127.0.0.1:5123"
+
+
+def test_an_address_built_once_for_a_lists_rows_is_the_one_url_for_gives_each_row(app):
+    with app.test_request_context("/"):
+        address = address_for_each("cpd.staff_person_cpd", "person_id", year=2025, sort="name & number")
+
+        for person_id in (1, 42, 2**31 - 1):
+            expected = flask.url_for("cpd.staff_person_cpd", person_id=person_id, year=2025, sort="name & number")
+            assert address(person_id) == expected

@@ -113,6 +113,18 @@ def test_the_list_is_for_the_chosen_cpd_year(staff_client, members):
     assert ("Bob Met", members["Bob Met"].number, "Link Worker", "London", "0", "20") in rows
 
 
+def test_each_member_listed_links_to_their_cpd_in_the_chosen_year(staff_client, members):
+    previous = current_year().previous()
+
+    response = staff_client.get(f"/admin/cpd/compliance?year={previous.key}")
+
+    person_id = {name: membership.person_id for name, membership in members.items()}
+    links = re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td>', response.get_data(as_text=True))
+    assert [name for _href, name in links] == [row[0] for row in listed(response)] != []
+    for href, name in links:
+        assert href == f"/admin/cpd/people/{person_id[name]}?year={previous.key}"
+
+
 def test_a_member_who_joined_after_a_year_ended_is_not_behind_in_it_in_the_list_or_the_counts(staff_client, app):
     newcomer = MembershipFactory(tier=link_worker_tier(), joined_days_ago=0)  # joined today, no CPD yet
     db.session.commit()
