@@ -121,7 +121,7 @@ def register_template_helpers(app):
     from nalw.core.contact import contact_details
     from nalw.core.hours import format_hours
     from nalw.core.money import format_pence
-    from nalw.core.navigation import STAFF_NAVIGATION, navigation_for
+    from nalw.core.navigation import navigation_for
     from nalw.core.time import format_date, format_datetime
 
     app.jinja_env.trim_blocks = True
@@ -138,8 +138,7 @@ def register_template_helpers(app):
 
         context = {"site_name": app.config["SITE_NAME"], **contact_details()}
         if has_request_context():  # emails are also rendered by cron commands, with nobody signed in
-            context["navigation"] = navigation_for(current_user)
-            context["staff_navigation"] = navigation_for(current_user, STAFF_NAVIGATION)
+            context["navigation"], context["staff_navigation"] = navigation_for(current_user)
         return context
 
 

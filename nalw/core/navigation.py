@@ -1,6 +1,6 @@
 """The main navigation, showing what the signed-in person's roles allow."""
 
-from nalw.core.permissions import Role
+from nalw.core.permissions import Role, role_is_held
 
 # (label, endpoint, who sees it): None is everyone, "signed_in" any account, else a role.
 MAIN_NAVIGATION = [
@@ -39,13 +39,17 @@ STAFF_NAVIGATION = [
 ]
 
 
-def navigation_for(person, menu=None):
-    items = []
-    for label, endpoint, audience in MAIN_NAVIGATION if menu is None else menu:
-        if audience is None:
-            items.append((label, endpoint))
-        elif not person.is_authenticated:
-            continue
-        elif audience == "signed_in" or person.has_role(audience):
-            items.append((label, endpoint))
-    return items
+def navigation_for(person):
+    """The main navigation and the staff menu `person` sees, as (label, endpoint) pairs: whether they are signed in
+    and the roles they hold are read once for both (every page shows them)."""
+    roles = person.effective_roles if person.is_authenticated else None
+    return _shown(MAIN_NAVIGATION, roles), _shown(STAFF_NAVIGATION, roles)
+
+
+def _shown(menu, roles):
+    """The items of `menu` for someone holding `roles` (None: nobody is signed in)."""
+    return [
+        (label, endpoint)
+        for label, endpoint, audience in menu
+        if audience is None or (roles is not None and (audience == "signed_in" or role_is_held(audience, roles)))
+    ]
