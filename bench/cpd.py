@@ -345,18 +345,29 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 async def signed_in_session(base, email, totp=None):
-    session = aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True))
-    page = await (await session.get("/account/sign-in")).text()
-    await session.post(
-        "/account/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": CSRF.search(page).group(1)}
-    )
-    if totp:
-        page = await (await session.get("/account/sign-in/two-factor")).text()
+    """A client signed in as `email` (with its two-factor code when `totp`), or the bench stops: a page measured
+    signed out would be the sign-in page. A two-factor code is accepted once per account, so when this account
+    used the current one moments ago (a run just before this one), it waits for the next code."""
+    for attempt in range(2):
+        session = aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True))
+        page = await (await session.get("/account/sign-in")).text()
         await session.post(
-            "/account/sign-in/two-factor",
-            data={"code": pyotp.TOTP(totp).now(), "csrf_token": CSRF.search(page).group(1)},
+            "/account/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": CSRF.search(page).group(1)}
         )
-    return session
+        if totp:
+            page = await (await session.get("/account/sign-in/two-factor")).text()
+            await session.post(
+                "/account/sign-in/two-factor",
+                data={"code": pyotp.TOTP(totp).now(), "csrf_token": CSRF.search(page).group(1)},
+            )
+        async with session.get("/account/", allow_redirects=False) as account:
+            if account.status == 200:
+                return session
+        await session.close()
+        if not totp or attempt:
+            break
+        await asyncio.sleep(31 - time.time() % 30)
+    sys.exit(f"could not sign in as {email}")
 
 
 async def csrf_token(session, path):
