@@ -178,11 +178,19 @@ def emails(record) -> Iterable[TimelineEvent]:
         )
 
 
+# Audit entries about a person whose story another source of the time line tells (`cpd_audits`, with a link).
+TOLD_ELSEWHERE = ("cpd_audit.selected", "cpd_audit.submitted", "cpd_audit.reviewed")
+
+
 def account_changes(record) -> Iterable[TimelineEvent]:
     """What staff, admins and the person changed on the account itself (roles, email, two-factor...)."""
     entries = db.session.scalars(
         sa.select(AuditEntry)
-        .where(AuditEntry.target_type == "Person", AuditEntry.target_id == str(record.person.id))
+        .where(
+            AuditEntry.target_type == "Person",
+            AuditEntry.target_id == str(record.person.id),
+            AuditEntry.action.not_in(TOLD_ELSEWHERE),
+        )
         .options(selectinload(AuditEntry.actor))
         .order_by(AuditEntry.id)
     )

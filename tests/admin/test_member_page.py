@@ -81,6 +81,21 @@ def test_the_time_line_holds_every_part_of_the_members_story_newest_first(client
     assert "0 hours of 20 hours logged (behind); 1 draft entry not counted" in text
 
 
+def test_each_event_is_on_the_time_line_once_though_the_audit_log_also_records_it(client, staff):
+    membership = full_history(staff)
+    [selection] = audit_selections_of(membership.person_id)
+    assert db.session.scalar(
+        sa.select(sa.func.count()).where(
+            AuditEntry.action == "cpd_audit.selected", AuditEntry.target_id == str(membership.person_id)
+        )
+    )
+    sign_in(client, staff)
+
+    history = page_text(client.get(f"/admin/people/{membership.person_id}")).split("newest first", 1)[1]
+
+    assert history.count(f"CPD audit of {selection.audit.year.label}") == 1
+
+
 def test_the_member_page_offers_every_staff_action_on_the_member(client, staff):
     membership = full_history(staff)
     sign_in(client, staff)
