@@ -111,6 +111,7 @@ def payments_and_refunds(record) -> Iterable[TimelineEvent]:
                 "Refund",
                 f"Refund of {format_pence(refund.amount_pence)} on {payment.receipt_number}",
                 f"{refund.reason} ({refund.status.label.lower()})",
+                by=_name(refund.created_by),
                 link=link,
             )
 

@@ -7,7 +7,7 @@ from nalw.core.listing import on_days, where_equal
 from nalw.core.time import month_edges
 from nalw.extensions import db
 from nalw.payments import income
-from nalw.payments.models import Payment
+from nalw.payments.models import Payment, Refund
 
 
 def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_to=None, month=None) -> sa.Select:
@@ -21,5 +21,10 @@ def staff_list(*, status=None, purpose=None, method=None, made_from=None, made_t
 
 
 def payments_of(person_id) -> list[Payment]:
-    """Every payment a person made, with its refunds (loaded with it), oldest first."""
-    return db.session.scalars(sa.select(Payment).where(Payment.person_id == person_id).order_by(Payment.id)).all()
+    """Every payment a person made, with its refunds and who made each (loaded with it), oldest first."""
+    return db.session.scalars(
+        sa.select(Payment)
+        .where(Payment.person_id == person_id)
+        .order_by(Payment.id)
+        .options(selectinload(Payment.refunds).selectinload(Refund.created_by))
+    ).all()

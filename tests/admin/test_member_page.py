@@ -78,6 +78,7 @@ def test_the_time_line_holds_every_part_of_the_members_story_newest_first(client
         assert expected in history, expected
     assert history.index(NOTE) < history.index("Attended North West roadshow") < history.index("Applied for")
     assert "Sam Staff" in history
+    assert re.search(r"Refund of £5\.00 on R-\d+ Overcharged by £5 \([a-z ]+\) Sam Staff", history)
     assert "0 hours of 20 hours logged (behind); 1 draft entry not counted" in text
 
 
