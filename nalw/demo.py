@@ -436,7 +436,7 @@ def _seed_past_event(staff, standards, register, today):
         staff,
         standards,
         ("S2", "S6", "S8"),
-        title="Yorkshire and the Humber spring roadshow",
+        title="Yorkshire and the Humber roadshow",
         kind=EventKind.ROADSHOW,
         day=day,
         hours=(10, 16),

@@ -144,6 +144,7 @@ def new_booking(event, person, price_pence, access_needs, dietary, now) -> Booki
         price_pence=price_pence,
         access_needs=(access_needs or "").strip(),
         dietary=(dietary or "").strip(),
+        created_at=now,
     )
     if price_pence == 0:
         booking.status = BookingStatus.CONFIRMED

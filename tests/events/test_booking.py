@@ -46,6 +46,15 @@ def test_free_place_is_confirmed_at_once_with_an_ics_in_the_email(app):
     assert "SUMMARY:Link Worker Day 2027" in attachment["text"]
 
 
+def test_a_booking_is_dated_at_the_time_it_was_made(app):
+    event = published_event()
+    booked_at = utcnow() - dt.timedelta(hours=1)
+
+    booking = services.book_place(event, non_member(), now=booked_at)
+
+    assert (booking.created_at, booking.confirmed_at) == (booked_at, booked_at)
+
+
 def test_member_in_good_standing_pays_the_member_price_and_others_the_non_member_price(app):
     event = paid_event(member_price_pence=2500, non_member_price_pence=4000)
 
