@@ -39,22 +39,14 @@ def takings_between(boundaries: list[dt.datetime]) -> dict[tuple[int, PaymentPur
     taken_in = _bucket(Payment.succeeded_at, boundaries)
     taken = db.session.execute(
         sa.select(taken_in, Payment.purpose, sa.func.sum(Payment.amount_pence))
-        .where(
-            Payment.status.in_(MONEY_TAKEN_STATUSES),
-            Payment.succeeded_at >= starts_at,
-            Payment.succeeded_at < ends_before,
-        )
+        .where(taken_between(starts_at, ends_before))
         .group_by(taken_in, Payment.purpose)
     ).all()
     refunded_in = _bucket(Refund.created_at, boundaries)
     refunded = db.session.execute(
         sa.select(refunded_in, Payment.purpose, sa.func.sum(Refund.amount_pence))
         .join(Payment, Payment.id == Refund.payment_id)
-        .where(
-            Refund.status == RefundStatus.SUCCEEDED,
-            Refund.created_at >= starts_at,
-            Refund.created_at < ends_before,
-        )
+        .where(refunded_between(starts_at, ends_before))
         .group_by(refunded_in, Payment.purpose)
     ).all()
     takings: dict[tuple[int, PaymentPurpose], Takings] = {}
@@ -65,23 +57,43 @@ def takings_between(boundaries: list[dt.datetime]) -> dict[tuple[int, PaymentPur
     return takings
 
 
+def taken_between(starts_at: dt.datetime, ends_before: dt.datetime):
+    """A condition on Payment: its money was taken between the two moments (it succeeded then, by card or recorded
+    offline, whatever has been refunded of it since)."""
+    return sa.and_(
+        Payment.status.in_(MONEY_TAKEN_STATUSES), Payment.succeeded_at >= starts_at, Payment.succeeded_at < ends_before
+    )
+
+
+def refunded_between(starts_at: dt.datetime, ends_before: dt.datetime):
+    """A condition on Refund: it went through, and was made between the two moments."""
+    return sa.and_(
+        Refund.status == RefundStatus.SUCCEEDED, Refund.created_at >= starts_at, Refund.created_at < ends_before
+    )
+
+
 def taken_or_refunded_between(starts_at: dt.datetime, ends_before: dt.datetime):
     """A condition on Payment: it succeeded between the two moments, or a refund of it went through then (the
     payments behind one month's figure)."""
     refunded_then = (
-        sa.select(Refund.id)
-        .where(
-            Refund.payment_id == Payment.id,
-            Refund.status == RefundStatus.SUCCEEDED,
-            Refund.created_at >= starts_at,
-            Refund.created_at < ends_before,
-        )
-        .exists()
+        sa.select(Refund.id).where(Refund.payment_id == Payment.id, refunded_between(starts_at, ends_before)).exists()
     )
-    succeeded_then = sa.and_(
-        Payment.status.in_(MONEY_TAKEN_STATUSES), Payment.succeeded_at >= starts_at, Payment.succeeded_at < ends_before
+    return sa.or_(taken_between(starts_at, ends_before), refunded_then)
+
+
+def taken_and_refunded_between(starts_at: dt.datetime, ends_before: dt.datetime):
+    """(taken, refunded): two columns for a SELECT of payments, what of each payment the figures for the interval
+    count. Taken is its amount when it was taken then, and NULL when it was not (a payment listed for a refund of
+    an earlier month's money); refunded is what of it went back then, 0 for nothing. The same conditions as
+    `takings_between`, so the rows of one month's payments add up to its figures, whatever was refunded later."""
+    taken = sa.case((taken_between(starts_at, ends_before), Payment.amount_pence)).label("taken_pence")
+    refunded = (
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_pence), 0))
+        .where(Refund.payment_id == Payment.id, refunded_between(starts_at, ends_before))
+        .scalar_subquery()
+        .label("refunded_pence")
     )
-    return sa.or_(succeeded_then, refunded_then)
+    return taken, refunded
 
 
 def month_takings(month: dt.date) -> Takings:

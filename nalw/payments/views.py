@@ -1,5 +1,8 @@
 """Stripe's webhook, members' receipts, and the staff payment pages."""
 
+import dataclasses
+import operator
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -80,25 +83,58 @@ def receipt(payment_id):
     return render_template("payments/receipt.html", payment=payment)
 
 
+# In a month's list, the amount taken of a payment taken in another month (listed for a refund made in this one).
+NOT_TAKEN_IN_MONTH = "—"
+
+
+def _payment_columns(payment_of, day, money):
+    """The staff list's columns around its `day` column and its `money` columns; `payment_of` reads a row's
+    payment."""
+    return (
+        Column(
+            "Receipt",
+            lambda row: payment_of(row).receipt_number,
+            link=lambda row: url_for("payments.staff_payment", payment_id=payment_of(row).id),
+        ),
+        day,
+        Column("Person", lambda row: payment_of(row).person.name),
+        Column("Email", lambda row: payment_of(row).person.email, on_page=False),
+        Column("For", lambda row: payment_of(row).description),
+        *money,
+        Column("How", lambda row: payment_of(row).method.label),
+        Column("Reference", lambda row: payment_of(row).offline_reference, on_page=False),
+        Column("Status", lambda row: payment_of(row).status.label),
+    )
+
+
+def _month_columns(month):
+    """Filtered to a month, a row is (Payment, taken_pence, refunded_pence) and its money columns are only what
+    was taken and refunded in that month, so they add up to the month's figures; the day is when it was taken."""
+    named = f"{month:%B %Y}"
+    return _payment_columns(
+        operator.attrgetter("Payment"),
+        Column("Taken on", lambda row: format_datetime(row.Payment.succeeded_at)),
+        (
+            Column(
+                f"Taken in {named}",
+                lambda row: NOT_TAKEN_IN_MONTH if row.taken_pence is None else format_pence(row.taken_pence),
+            ),
+            Column(f"Refunded in {named}", lambda row: format_pence(row.refunded_pence)),
+        ),
+    )
+
+
 STAFF_PAYMENTS = Listing(
     caption="Payments, newest first",
     filter_form=PaymentFilterForm,
     query=lists.staff_list,
-    columns=(
-        Column(
-            "Receipt",
-            lambda payment: payment.receipt_number,
-            link=lambda p: url_for("payments.staff_payment", payment_id=p.id),
-        ),
+    columns=_payment_columns(
+        lambda payment: payment,
         Column("Date", lambda payment: format_datetime(payment.created_at)),
-        Column("Person", lambda payment: payment.person.name),
-        Column("Email", lambda payment: payment.person.email, on_page=False),
-        Column("For", lambda payment: payment.description),
-        Column("Amount", lambda payment: format_pence(payment.amount_pence)),
-        Column("Refunded", lambda payment: format_pence(payment.refunded_pence)),
-        Column("How", lambda payment: payment.method.label),
-        Column("Reference", lambda payment: payment.offline_reference, on_page=False),
-        Column("Status", lambda payment: payment.status.label),
+        (
+            Column("Amount", lambda payment: format_pence(payment.amount_pence)),
+            Column("Refunded", lambda payment: format_pence(payment.refunded_pence)),
+        ),
     ),
     endpoint="payments.staff_payments",
     csv_endpoint="payments.staff_payments_csv",
@@ -108,23 +144,33 @@ STAFF_PAYMENTS = Listing(
 )
 
 
+def _staff_payments_listing():
+    """(listing, month): the staff payments list, with the month's own money columns when it is filtered to one."""
+    form = PaymentFilterForm(request.args)
+    month = form.month_starts() if form.validate() else None
+    if month is None:
+        return STAFF_PAYMENTS, None
+    return dataclasses.replace(STAFF_PAYMENTS, columns=_month_columns(month)), month
+
+
 @blueprint.route("/admin/payments")
 @requires(Role.STAFF)
 def staff_payments():
-    listing = STAFF_PAYMENTS.page()
-    month = listing.form.month_starts() if not listing.form.errors else None
+    listing, month = _staff_payments_listing()
     return render_template(
         "payments/staff_list.html",
-        listing=listing,
+        listing=listing.page(),
         month=month,
         month_takings=income.month_takings(month) if month is not None else None,
+        not_taken_in_month=NOT_TAKEN_IN_MONTH,
     )
 
 
 @blueprint.route("/admin/payments.csv")
 @requires(Role.STAFF)
 def staff_payments_csv():
-    return STAFF_PAYMENTS.csv()
+    listing, _month = _staff_payments_listing()
+    return listing.csv()
 
 
 @blueprint.route("/admin/payments/<int:payment_id>")

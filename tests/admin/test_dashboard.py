@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from nalw.admin.dashboard import PRESETS
+from nalw.admin.dashboard import PRESETS, income_section
 from nalw.awards.models import AwardCycle
 from nalw.core.charts import chart_stylesheet
 from nalw.core.cpd_years import current_year
+from nalw.core.money import format_pence
 from nalw.core.regions import Region
-from nalw.core.time import format_date, london_to_utc, london_today, utcnow
+from nalw.core.time import Period, format_date, london_to_utc, london_today, utcnow
 from nalw.events import services as event_services
 from nalw.events import waiting_list
 from nalw.extensions import db
@@ -717,7 +718,7 @@ def refund(payment, pence, status, when):
             payment=payment,
             amount_pence=pence,
             reason="Asked for",
-            idempotency_key=f"refund-{payment.id}-{status.value}",
+            idempotency_key=f"refund-{payment.id}-{status.value}-{when:%Y%m%d%H%M}",
             status=status,
             created_at=when,
         )
@@ -747,13 +748,163 @@ def test_how_much_we_took_in_october_net_of_refunds_is_two_clicks_away(staff_cli
     assert "Payments in October 2025" in text
     assert "net of refunds: £65.00" in text
     listed = table(october, "Payments, newest first")
-    # Paid in October (three, not the failed one), and September's payment refunded in October.
-    assert sorted(row[3] for row in listed.values()) == ["£15.00", "£25.00", "£45.00", "£45.00"]
+    # Paid in October (three, not the failed one), and September's payment refunded in October: nothing of it
+    # was taken in October.
+    assert sorted(row[3] for row in listed.values()) == ["£15.00", "£25.00", "£45.00", "—"]
 
 
 def test_the_payments_list_ignores_a_month_it_cannot_read(staff_client, autumn_2025_payments):
     text = page_text(staff_client.get("/admin/payments?month=2025-13"))
     assert "Payments" in text and "net of refunds" not in text
+
+
+OCTOBER_2026 = dt.date(2026, 10, 1)
+TAKEN_IN_OCTOBER, REFUNDED_IN_OCTOBER = "Taken in October 2026", "Refunded in October 2026"
+
+
+@pytest.fixture
+def october_2026_payments(make_person):
+    """Around October 2026, in UK time: a card fee taken in October (and a refund of it still waiting for Stripe);
+    a fee taken in September and partly refunded in October; an event place taken in October, refunded partly in
+    October and partly in November; an invoice recorded at 00:30 on 1 October (23:30 on 30 September in UTC);
+    a failed payment and one still pending in October. Returns the payments by name."""
+    person = make_person(name="Pat Payer")
+
+    def paid(when, pence, purpose=PaymentPurpose.MEMBERSHIP_FEE, made_at=None, **fields):
+        made_at = made_at or when
+        return PaymentFactory(
+            person=person, purpose=purpose, amount_pence=pence, succeeded_at=when, created_at=made_at, **fields
+        )
+
+    payments = {
+        "taken in october": paid(london(2026, 10, 24, 10), 4500),
+        "taken in september": paid(london(2026, 9, 24, 10), 4500),
+        "refunded in two months": paid(london(2026, 10, 10, 9), 6000, PaymentPurpose.EVENT_PLACE),
+        "invoice": paid(
+            london(2026, 10, 1, 0, 30),
+            2500,
+            method=PaymentMethod.INVOICE,
+            stripe_payment_intent_id=None,
+            offline_reference="INV-2026-10",
+        ),
+        "failed": paid(None, 9900, status=PaymentStatus.FAILED, made_at=london(2026, 10, 12, 9)),
+        "pending": paid(None, 3000, status=PaymentStatus.PENDING, made_at=london(2026, 10, 13, 9)),
+    }
+    refund(payments["taken in october"], 1000, RefundStatus.PENDING, london(2026, 10, 25, 9))
+    refunded(payments["taken in september"], 1000, london(2026, 10, 24, 11))
+    refunded(payments["refunded in two months"], 1500, london(2026, 10, 20, 9))
+    refunded(payments["refunded in two months"], 2000, london(2026, 11, 2, 9))
+    return payments
+
+
+def refunded(payment, pence, when):
+    """A refund of the payment that went through at `when`, with the payment as it leaves it."""
+    refund(payment, pence, RefundStatus.SUCCEEDED, when)
+    payment.refunded_pence += pence
+    payment.status = (
+        PaymentStatus.REFUNDED if payment.refunded_pence == payment.amount_pence else (PaymentStatus.PARTIALLY_REFUNDED)
+    )
+    db.session.flush()
+
+
+def pence_in(cell):
+    """£1,234.50 -> 123450; the mark of nothing taken in the month -> 0."""
+    return 0 if cell == "—" else round(float(cell.removeprefix("£").replace(",", "")) * 100)
+
+
+def listed_columns(response):
+    """{receipt: {heading: cell}} of the payments list's rows on the page."""
+    headings = re.findall(r'<th scope="col">(.*?)</th>', response.get_data(as_text=True))
+    rows = table(response, "Payments, newest first")
+    return {receipt: dict(zip(headings[1:], cells, strict=True)) for receipt, cells in rows.items()}
+
+
+def exported_columns(response):
+    """{receipt: {heading: cell}} of the payments CSV."""
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return {
+        row["Receipt"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    }
+
+
+def dashboards_october_2026():
+    """October 2026's taken and refunded, as the dashboard's income section counts them."""
+    (october,) = income_section(Period(OCTOBER_2026, dt.date(2026, 10, 31)), utcnow())["months"]
+    return october.taken_pence, october.refunded_pence
+
+
+def test_a_months_payments_list_and_csv_add_up_to_the_dashboards_figures_for_it(staff_client, october_2026_payments):
+    payments = october_2026_payments
+    page = staff_client.get("/admin/payments?month=2026-10")
+    listed = listed_columns(page)
+    exported = exported_columns(staff_client.get("/admin/payments.csv?month=2026-10"))
+    taken, refunded_then = dashboards_october_2026()
+
+    assert (taken, refunded_then) == (4500 + 6000 + 2500, 1000 + 1500)
+    for rows in (listed, exported):
+        assert sum(pence_in(row[TAKEN_IN_OCTOBER]) for row in rows.values()) == taken
+        assert sum(pence_in(row[REFUNDED_IN_OCTOBER]) for row in rows.values()) == refunded_then
+    september = listed[payments["taken in september"].receipt_number]
+    assert (september["Taken on"], september[TAKEN_IN_OCTOBER], september[REFUNDED_IN_OCTOBER]) == (
+        "24 Sep 2026, 10:00",
+        "—",
+        "£10.00",
+    )
+    # Refunded partly in October, partly in November: only October's part is October's.
+    assert listed[payments["refunded in two months"].receipt_number][REFUNDED_IN_OCTOBER] == "£15.00"
+    assert listed[payments["invoice"].receipt_number]["Taken on"] == "1 Oct 2026, 00:30"
+    assert (
+        set(listed)
+        == set(exported)
+        == {
+            payments[name].receipt_number
+            for name in ("taken in october", "taken in september", "refunded in two months", "invoice")
+        }
+    )
+    text = page_text(page)
+    assert f"Taken in October 2026: {format_pence(taken)}" in text
+    assert f"net of refunds: {format_pence(taken - refunded_then)}" in text
+
+
+def october_2026_money(client):
+    """What the October 2026 list and its CSV give for each payment: when it was taken, and what of it October
+    took and refunded (its status is the payment's now, and moves on)."""
+    money = ("Taken on", TAKEN_IN_OCTOBER, REFUNDED_IN_OCTOBER)
+    return [
+        {receipt: [row[heading] for heading in money] for receipt, row in rows.items()}
+        for rows in (
+            listed_columns(client.get("/admin/payments?month=2026-10")),
+            exported_columns(client.get("/admin/payments.csv?month=2026-10")),
+        )
+    ]
+
+
+def test_a_later_refund_leaves_a_months_payments_list_and_csv_as_they_were(staff_client, october_2026_payments):
+    before, figures = october_2026_money(staff_client), dashboards_october_2026()
+
+    refunded(october_2026_payments["taken in september"], 500, london(2026, 12, 3, 9))
+    refunded(october_2026_payments["taken in october"], 4500, london(2026, 12, 3, 10))
+
+    assert october_2026_money(staff_client) == before
+    assert dashboards_october_2026() == figures
+    assert "refunded in October 2026: £25.00" in page_text(staff_client.get("/admin/payments?month=2026-10"))
+    # Without a month the list shows each payment's amount and everything refunded of it to date.
+    everything = listed_columns(staff_client.get("/admin/payments"))
+    september = everything[october_2026_payments["taken in september"].receipt_number]
+    assert (september["Amount"], september["Refunded"]) == ("£45.00", "£15.00")
+
+
+def test_a_months_payments_list_takes_the_same_queries_however_many_rows(
+    staff_client, october_2026_payments, count_queries
+):
+    with count_queries() as few:
+        assert staff_client.get("/admin/payments?month=2026-10").status_code == 200
+    for day in range(1, 9):
+        payment = PaymentFactory(person=october_2026_payments["invoice"].person, succeeded_at=london(2026, 9, day, 9))
+        refunded(payment, 100, london(2026, 10, day, 9))
+    with count_queries() as many:
+        assert staff_client.get("/admin/payments?month=2026-10").status_code == 200
+    assert len(many) == len(few)
 
 
 # --- CPD compliance ----------------------------------------------------------------------------------
