@@ -157,12 +157,16 @@ def _staff_payments_listing():
 @requires(Role.STAFF)
 def staff_payments():
     listing, month = _staff_payments_listing()
+    page = listing.page()
     return render_template(
         "payments/staff_list.html",
-        listing=listing.page(),
+        listing=page,
         month=month,
         month_takings=income.month_takings(month) if month is not None else None,
         not_taken_in_month=NOT_TAKEN_IN_MONTH,
+        # The month's figures count all its payments; other filters list only some of them.
+        narrowed_within_month=month is not None
+        and any(value is not None for name, value in page.form.filters().items() if name != "month"),
     )
 
 

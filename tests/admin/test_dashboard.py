@@ -866,6 +866,22 @@ def test_a_months_payments_list_and_csv_add_up_to_the_dashboards_figures_for_it(
     assert f"net of refunds: {format_pence(taken - refunded_then)}" in text
 
 
+def test_a_months_payments_list_narrowed_by_other_filters_says_its_rows_are_only_part_of_the_month(
+    staff_client, october_2026_payments
+):
+    notice = "Other filters are set too: the list holds only the month's payments that match them"
+
+    by_card = staff_client.get("/admin/payments?month=2026-10&method=card")
+
+    assert notice in page_text(by_card)
+    assert set(listed_columns(by_card)) == {
+        october_2026_payments[name].receipt_number
+        for name in ("taken in october", "taken in september", "refunded in two months")
+    }
+    assert notice not in page_text(staff_client.get("/admin/payments?month=2026-10"))
+    assert notice not in page_text(staff_client.get("/admin/payments?method=card"))
+
+
 def october_2026_money(client):
     """What the October 2026 list and its CSV give for each payment: when it was taken, and what of it October
     took and refunded (its status is the payment's now, and moves on)."""
