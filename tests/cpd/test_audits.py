@@ -272,7 +272,7 @@ def test_each_member_drawn_has_the_selection_in_their_history_on_the_staff_perso
     [started] = audit_entries("cpd_audit.started")
     assert started.after == {"share_per_thousand": 1000, "seed": audit.seed, "population": 1, "selected": 1}
     history = page_text(client.get(f"/admin/people/{membership.person_id}"))
-    assert f"Chosen for the CPD audit of {audited_year().label}" in history
+    assert history.count(f"Drawn for the CPD audit of {audited_year().label}") == 1
     assert "You have been chosen for the CPD audit" in history  # the email, under Emails sent
 
 
