@@ -9,7 +9,8 @@ from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
 from nalw.core.time import format_date, format_datetime
-from nalw.cpd.models import hours_from_quarters, quarters_from_hours
+from nalw.cpd import compliance
+from nalw.cpd.models import hours_from_quarters
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
 from nalw.members.directory import member_search, member_search_count, status_changes
@@ -19,19 +20,18 @@ from nalw.members.renewals import AutomaticRenewal, renewals_due
 
 def _cpd_standing(statement, cpd):
     """`statement` (over memberships) with this CPD year's quarters logged and hours required as columns, and
-    narrowed to `cpd` (behind or met this year's requirement) when given."""
+    narrowed to `cpd` (behind or met this year's requirement) when given: by the compliance list's rule, so
+    the members behind here are exactly the ones it lists (members in good standing who were members this
+    year; an applicant or a lapsed member is neither behind nor met)."""
     year = current_year()
+    if cpd is not None:
+        statement, logged, required = compliance.members_by_standing(statement, year, behind=cpd is CpdStanding.BEHIND)
+        return statement.add_columns(logged.label("quarters"), required.label("hours_required"))
     logged = complete_quarters_in(year, Membership.person_id)
     required = requirements_in_force(year)
-    hours_required = sa.func.coalesce(required.c.hours_required, 0)
-    statement = statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
-        logged.label("quarters"), hours_required.label("hours_required")
+    return statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
+        logged.label("quarters"), sa.func.coalesce(required.c.hours_required, 0).label("hours_required")
     )
-    if cpd is CpdStanding.BEHIND:
-        statement = statement.where(logged < quarters_from_hours(hours_required))
-    elif cpd is CpdStanding.MET:
-        statement = statement.where(logged >= quarters_from_hours(hours_required))
-    return statement
 
 
 def member_list(*, cpd=None, **filters) -> sa.Select:
