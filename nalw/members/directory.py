@@ -10,7 +10,7 @@ and the index of organisation ids (`member_search_count`).
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from nalw.accounts.models import Person
 from nalw.core.labels import LabelledEnum
@@ -179,11 +179,14 @@ def status_changes(*, to_status=None, changed_from=None, changed_to=None) -> sa.
 
 def memberships_of(person_id) -> list[Membership]:
     """Every membership the person held or applied for (an organisation's own too), oldest first, each
-    with its status changes and who made them."""
+    with its status changes and who made them, and its organisation (for a seat or an organisation's own)."""
     return db.session.scalars(
         sa.select(Membership)
         .where(Membership.person_id == person_id)
-        .options(selectinload(Membership.history).selectinload(MembershipChange.actor))
+        .options(
+            selectinload(Membership.history).selectinload(MembershipChange.actor),
+            joinedload(Membership.organisation).lazyload(Organisation.membership),
+        )
         .order_by(Membership.id)
     ).all()
 
