@@ -20,6 +20,7 @@ from nalw.cpd import compliance
 from nalw.events import listings as event_listings
 from nalw.members import figures as member_figures
 from nalw.members import renewals
+from nalw.members.directory import HeldBy
 from nalw.members.models import MembershipStatus
 from nalw.payments import income
 from nalw.payments.models import PaymentPurpose
@@ -92,8 +93,10 @@ def members_section(_period, _now):
         "active": active,
         "grace": grace,
         "chart": chart,
-        # The members list's status filter for each column: the rows behind each figure.
+        # The members list's status filter for each column: the rows behind each figure. The figures count people's
+        # own memberships, so the list leaves organisations' out.
         "statuses": (MembershipStatus.ACTIVE.value, MembershipStatus.GRACE.value),
+        "held_by": HeldBy.PERSON.value,
     }
 
 
@@ -153,6 +156,7 @@ def leavers_section(period, _now):
         "resigned": changes.get(MembershipStatus.RESIGNED, 0),
         "lapsed_status": MembershipStatus.LAPSED.value,
         "resigned_status": MembershipStatus.RESIGNED.value,
+        "held_by": HeldBy.PERSON.value,  # as the figures: people's own memberships
         "changed_from": period.starts_on.isoformat(),
         "changed_to": period.ends_on.isoformat(),
     }

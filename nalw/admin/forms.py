@@ -22,6 +22,7 @@ from nalw.core.outbox import OutboxStatus
 from nalw.core.permissions import Role
 from nalw.core.regions import Region
 from nalw.core.time import Period, london_today, month_of
+from nalw.members.directory import HeldBy
 from nalw.members.forms import MembershipFilterForm, tier_choices
 from nalw.members.models import EmployerType, MembershipStatus
 from nalw.members.renewals import Renews
@@ -104,11 +105,12 @@ def _coming_months(count=12, earlier=3):
 
 class MemberSearchForm(MembershipFilterForm):
     q = text_field(
-        "Name, email or membership number",
+        "Name, email, membership number or organisation",
         max_length=200,
         too_long="Search must be 200 characters or fewer",
-        description="All or part of it, for example Shah, priya@ or NALW-000123.",
+        description="All or part of it, for example Shah, priya@, NALW-000123 or Riverside.",
     )
+    held_by = any_or_one_of("Membership of", enum_choices(HeldBy), any_label="People and organisations")
     status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")
     # Declared again so they come after the search box.
     tier = any_or_one_of("Tier", lambda _form, _field: tier_choices(), any_label="Any tier")
@@ -121,6 +123,7 @@ class MemberSearchForm(MembershipFilterForm):
         return {
             **super().filters(),
             "text": self.q.data,
+            "held_by": chosen(self.held_by, HeldBy),
             "status": chosen(self.status, MembershipStatus),
             "employer_type": chosen(self.employer_type, EmployerType),
             "renews_in": month_of(self.renews_in.data),

@@ -56,6 +56,12 @@ class MemberRecord:
         personal = [membership for membership in self.memberships if not membership.for_organisation]
         return personal[-1] if personal else None
 
+    @property
+    def organisation_membership(self):
+        """The latest organisation's own membership they hold as its admin (with its organisation), or None."""
+        administered = [membership for membership in self.memberships if membership.for_organisation]
+        return administered[-1] if administered else None
+
 
 def _name(person):
     return person.name if person is not None else "The system"

@@ -60,6 +60,7 @@ def _person_page(person, note_form):
         "admin/person.html",
         person=person,
         membership=record.current_membership,
+        organisation_membership=record.organisation_membership,
         memberships=record.memberships,
         timeline=member_page.timeline(record),
         cpd=member_page.cpd_this_year(record),

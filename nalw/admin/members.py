@@ -9,29 +9,29 @@ from nalw.core.cpd_years import current_year
 from nalw.core.hours import format_hours
 from nalw.core.listing import Column, Listing
 from nalw.core.time import format_date, format_datetime
-from nalw.cpd.models import hours_from_quarters, quarters_from_hours
+from nalw.cpd import compliance
+from nalw.cpd.models import hours_from_quarters
 from nalw.cpd.summaries import complete_quarters_in
 from nalw.members.cpd_requirements import requirements_in_force
-from nalw.members.directory import member_search, member_search_count, status_changes
+from nalw.members.directory import member_search, member_search_conditions, member_search_count, status_changes
 from nalw.members.models import Membership
 from nalw.members.renewals import AutomaticRenewal, renewals_due
 
 
 def _cpd_standing(statement, cpd):
     """`statement` (over memberships) with this CPD year's quarters logged and hours required as columns, and
-    narrowed to `cpd` (behind or met this year's requirement) when given."""
+    narrowed to `cpd` (behind or met this year's requirement) when given: by the compliance list's rule, so
+    the members behind here are exactly the ones it lists (members in good standing who were members this
+    year; an applicant or a lapsed member is neither behind nor met)."""
     year = current_year()
+    if cpd is not None:
+        statement, logged, required = compliance.members_by_standing(statement, year, behind=cpd is CpdStanding.BEHIND)
+        return statement.add_columns(logged.label("quarters"), required.label("hours_required"))
     logged = complete_quarters_in(year, Membership.person_id)
     required = requirements_in_force(year)
-    hours_required = sa.func.coalesce(required.c.hours_required, 0)
-    statement = statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
-        logged.label("quarters"), hours_required.label("hours_required")
+    return statement.outerjoin(required, required.c.tier_id == Membership.tier_id).add_columns(
+        logged.label("quarters"), sa.func.coalesce(required.c.hours_required, 0).label("hours_required")
     )
-    if cpd is CpdStanding.BEHIND:
-        statement = statement.where(logged < quarters_from_hours(hours_required))
-    elif cpd is CpdStanding.MET:
-        statement = statement.where(logged >= quarters_from_hours(hours_required))
-    return statement
 
 
 def member_list(*, cpd=None, **filters) -> sa.Select:
@@ -43,16 +43,33 @@ def member_list(*, cpd=None, **filters) -> sa.Select:
 def member_count(*, cpd=None, **filters) -> sa.Select:
     """The rows `member_list` finds, to count: the memberships table alone, and this year's CPD only when the
     filters ask about it."""
-    statement = member_search_count(**filters)
-    return _cpd_standing(statement, cpd) if cpd is not None else statement
+    if cpd is None:
+        return member_search_count(**filters)
+    return _cpd_standing(sa.select(Membership.id).where(*member_search_conditions(**filters)), cpd)
+
+
+def _member(row) -> Membership:
+    return row.Membership
+
+
+def _of_a_person(cpd_column):
+    """A CPD column, empty for an organisation's own membership: organisations do no CPD (the figures would be
+    its admin's own)."""
+    return lambda row: "" if row.organisation_name is not None else cpd_column(row)
 
 
 def _cpd_this_year(row):
     return f"{format_hours(hours_from_quarters(row.quarters))} of {format_hours(row.hours_required)}"
 
 
-def _member(row) -> Membership:
-    return row.Membership
+def _name(row):
+    """The person's name, or for an organisation's own membership the organisation's."""
+    return row.organisation_name or _member(row).person.name
+
+
+def _organisation_admin(row):
+    """For an organisation's own membership, the person who holds it: its admin."""
+    return _member(row).person.name if row.organisation_name is not None else ""
 
 
 MEMBERS = Listing(
@@ -61,11 +78,9 @@ MEMBERS = Listing(
     query=member_list,
     count_query=member_count,
     columns=(
-        Column(
-            "Name",
-            lambda row: _member(row).person.name,
-            link=lambda row: url_for("admin.person", person_id=_member(row).person_id),
-        ),
+        # An organisation's own membership is held by its admin: their page shows it.
+        Column("Name", _name, link=lambda row: url_for("admin.person", person_id=_member(row).person_id)),
+        Column("Organisation admin", _organisation_admin),
         Column("Email", lambda row: _member(row).person.email),
         Column("Membership number", lambda row: _member(row).number),
         Column("Tier", lambda row: _member(row).tier.name),
@@ -77,13 +92,17 @@ MEMBERS = Listing(
         Column("Member since", lambda row: format_date(_member(row).started_on), on_page=False),
         Column("Renews on", lambda row: format_date(_member(row).expires_on)),
         Column("Automatic renewal", lambda row: "yes" if _member(row).auto_renew else "no", on_page=False),
-        Column("CPD this year", _cpd_this_year),
-        Column("CPD hours logged this year", lambda row: f"{hours_from_quarters(row.quarters):g}", on_page=False),
-        Column("CPD hours required this year", lambda row: row.hours_required, on_page=False),
+        Column("CPD this year", _of_a_person(_cpd_this_year)),
+        Column(
+            "CPD hours logged this year",
+            _of_a_person(lambda row: f"{hours_from_quarters(row.quarters):g}"),
+            on_page=False,
+        ),
+        Column("CPD hours required this year", _of_a_person(lambda row: row.hours_required), on_page=False),
     ),
     endpoint="admin.members",
     filename="members.csv",
-    empty="No members match. Try part of the name, the email or the membership number.",
+    empty="No members match. Try part of the name, the email, the membership number or the organisation.",
 )
 
 
@@ -125,11 +144,6 @@ def _holder(row):
 def _renews(row):
     """How it renews, and what stops the daily run charging it (`renewals.automatic_renewal`)."""
     return AutomaticRenewal(row.automatic_renewal).label
-
-
-def _organisation_admin(row):
-    """For an organisation's own membership, the person who holds it: its admin."""
-    return row.Membership.person.name if row.organisation_name is not None else ""
 
 
 RENEWALS_DUE = Listing(

@@ -48,10 +48,26 @@ def _with_year_hours(statement, year: CpdYear):
     return statement, sa.func.coalesce(CpdYearTotal.quarter_hours, 0), required.c.hours_required
 
 
+def _below(logged, required):
+    """Whether the hours logged (quarter hours) fall short of those required (hours): who is behind."""
+    return logged < quarters_from_hours(required)
+
+
+def members_by_standing(statement, year: CpdYear, *, behind: bool):
+    """`statement` (over memberships) narrowed to the members this list counts in `year` (personal memberships
+    in good standing that started before the year ended, with a requirement for it) who are below their tier's
+    requirement (`behind`) or meet it, returned with the hours logged (quarter hours) and required (hours) as
+    columns to select. The list's rule of who is behind, for any list of members that asks it (the staff
+    members list's CPD filter)."""
+    statement, logged, required = _with_year_hours(statement, year)
+    below = _below(logged, required)
+    return statement.where(below if behind else sa.not_(below)), logged, required
+
+
 def _members_behind(year: CpdYear, tier_id=None, region=None):
     """The members below their tier's requirement for `year`, without their names or tiers' names: membership,
     tier, hours required and logged (unordered: the page sorts by `LIST_ORDER`)."""
-    statement, logged, required = _with_year_hours(sa.select(Membership), year)
+    statement, logged, required = members_by_standing(sa.select(Membership), year, behind=True)
     statement = statement.with_only_columns(
         Membership.person_id,
         Membership.number,
@@ -60,7 +76,7 @@ def _members_behind(year: CpdYear, tier_id=None, region=None):
         required.label("required"),
         logged.label("quarters"),
         maintain_column_froms=True,
-    ).where(logged < quarters_from_hours(required))
+    )
     return where_equal(statement, (Membership.tier_id, tier_id or None), (Membership.region, region))
 
 
@@ -105,7 +121,7 @@ def compliance_counts(year: CpdYear):
             Tier.name,
             Membership.region,
             sa.func.count(Membership.id),
-            sa.func.count(Membership.id).filter(logged < quarters_from_hours(required)),
+            sa.func.count(Membership.id).filter(_below(logged, required)),
             maintain_column_froms=True,
         )
         .group_by(Tier.id, Tier.name, Tier.position, Membership.region)

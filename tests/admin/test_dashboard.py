@@ -180,9 +180,19 @@ def test_each_members_figure_links_to_the_members_list_of_exactly_those(staff_cl
     student = MembershipFactory(tier=tier_named("Student or Trainee"), resigned=True, region=Region.WALES)
     MembershipFactory(person=student.person, region=Region.WALES)
     MembershipFactory(person__name="Student", tier=tier_named("Student or Trainee"), region=Region.WALES)
+    # An organisation's own membership is on the members list, but no figure here counts it.
+    MembershipFactory(
+        person__name="Olu Organisation", tier=organisation_tier(), organisation_name="Riverside PCN", **north_west
+    )
 
     response = staff_client.get("/admin/")
 
+    assert _members_listed(staff_client, href(response, "4 active")) == [
+        "Active London",
+        "Active NW",
+        "Student",
+        student.person.name,
+    ]
     for caption in ("Members in good standing by tier", "Members in good standing by region"):
         for first_cell, figures in table(response, caption).items():
             links = links_in_row(response, caption, first_cell)

@@ -26,6 +26,7 @@ from tests.factories import (
     NominationFactory,
     PersonFactory,
     judge,
+    organisation_tier,
     staff_member,
     staff_note,
 )
@@ -118,6 +119,60 @@ def test_a_paid_application_can_be_approved_or_rejected_from_the_member_page(cli
 
     assert f'action="/admin/memberships/{membership.id}/approve"' in html
     assert f'action="/admin/memberships/{membership.id}/reject"' in html
+
+
+def organisation_admin(name="Olu Organisation", **fields):
+    """Olu's organisation's own membership, approved: he applied for it as its admin and its fee was paid."""
+    return MembershipFactory(
+        person=PersonFactory(name=name), tier=organisation_tier(), organisation_name="Riverside PCN", **fields
+    )
+
+
+def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_its_actions(client, staff):
+    organisation = organisation_admin()
+    sign_in(client, staff)
+
+    response = client.get(f"/admin/people/{organisation.person_id}")
+    html, text = response.get_data(as_text=True), page_text(response)
+
+    assert "No membership" not in text
+    assert "Riverside PCN's membership, as its admin" in text
+    assert organisation.number in text and "Organisation" in text and "Active" in text
+    assert f'action="/admin/memberships/{organisation.id}/suspend"' in html
+    assert f'href="/admin/memberships/{organisation.id}#offline-payment"' in html
+    assert "Organisation membership fee: £400.00" in text  # its fee, in the history, which staff can refund
+    assert re.search(r'href="/admin/payments/\d+/refund"', html)
+
+
+def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins_page(client, staff):
+    organisation = organisation_admin()
+    sign_in(client, staff)
+
+    suspended = client.post(
+        f"/admin/memberships/{organisation.id}/suspend", data={"reason": "Invoice disputed"}, follow_redirects=True
+    )
+    html = client.get(f"/admin/people/{organisation.person_id}").get_data(as_text=True)
+
+    assert "Membership suspended." in page_text(suspended)
+    assert f'action="/admin/memberships/{organisation.id}/reinstate"' in html
+    assert f'action="/admin/memberships/{organisation.id}/suspend"' not in html
+
+
+def test_an_admin_who_is_a_member_too_has_both_memberships_on_their_page_each_with_its_own_actions(client, staff):
+    organisation = organisation_admin()
+    own = MembershipFactory(person=organisation.person)
+    sign_in(client, staff)
+
+    response = client.get(f"/admin/people/{organisation.person_id}")
+    html, text = response.get_data(as_text=True), page_text(response)
+
+    for membership in (own, organisation):
+        assert f'action="/admin/memberships/{membership.id}/suspend"' in html
+        assert membership.number in text
+    ids = re.findall(r'<textarea[^>]* id="(reason-[^"]+)"', html)
+    assert sorted(ids) == ["reason-organisation-suspend", "reason-suspend"]
+    assert "Earlier:" not in text
+    assert "0 hours of 20 hours logged" in text  # the CPD is his own membership's
 
 
 def test_staff_add_a_note_and_the_audit_log_says_who_wrote_it(client, staff):

@@ -12,8 +12,16 @@ from nalw.admin import member_views
 from nalw.core.cpd_years import current_year
 from nalw.core.regions import Region
 from nalw.extensions import db
-from nalw.members.models import EmployerType
-from tests.factories import CpdEntryFactory, MembershipFactory, PersonFactory, staff_member, tier_named
+from nalw.members import services as member_services
+from nalw.members.models import EmployerType, MembershipStatus
+from tests.factories import (
+    CpdEntryFactory,
+    MembershipFactory,
+    PersonFactory,
+    organisation_tier,
+    staff_member,
+    tier_named,
+)
 from tests.helpers import page_text, sign_in
 
 
@@ -194,6 +202,111 @@ def test_cpd_filter_splits_members_behind_from_those_who_met_this_years_requirem
     assert "20 hours of 20 hours" in page_text(met)
 
 
+def log_this_year(membership, hours):
+    year = current_year()
+    for day in range(hours // 10):
+        CpdEntryFactory(person=membership.person, hours=10, done_on=year.starts_on + dt.timedelta(days=day))
+
+
+def test_behind_on_cpd_lists_exactly_the_members_the_compliance_list_finds_on_the_page_and_in_its_csv(staff_client):
+    member("Behind Member", long_standing=True)
+    log_this_year(member("On Track", long_standing=True), 20)
+    member("Grace Member", long_standing=True, grace=True)
+    member("Priya Applicant", paid=True)  # awaiting approval: not yet asked for CPD
+    lapsed = member("Lapsed Member", long_standing=True)
+    log_this_year(lapsed, 20)
+    member_services.change_status(lapsed, MembershipStatus.GRACE, reason="Expired")
+    member_services.change_status(lapsed, MembershipStatus.LAPSED, reason="Not renewed")
+    member("Late Joiner", started_on=current_year().ends_on + dt.timedelta(days=1))
+    db.session.commit()
+
+    compliance_page = staff_client.get("/admin/cpd/compliance")
+    compliance_names = re.findall(r'<td><a href="/admin/cpd/people/\d+[^"]*">([^<]+)</a></td>', compliance_page.text)
+    compliance_csv = [row["Name"] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))]
+    behind = staff_client.get("/admin/members", query_string={"cpd": "behind"})
+    behind_csv = csv_rows(staff_client.get("/admin/members.csv", query_string={"cpd": "behind"}))
+    met = staff_client.get("/admin/members", query_string={"cpd": "met"})
+    met_csv = csv_rows(staff_client.get("/admin/members.csv", query_string={"cpd": "met"}))
+
+    assert sorted(compliance_names) == sorted(compliance_csv) == ["Behind Member", "Grace Member"]
+    assert sorted(names_listed(behind)) == sorted(row["Name"] for row in behind_csv) == sorted(compliance_names)
+    assert "2 members found" in page_text(behind)
+    assert names_listed(met) == [row["Name"] for row in met_csv] == ["On Track"]
+    assert [(row["CPD hours logged this year"], row["CPD hours required this year"]) for row in met_csv] == [
+        ("20", "20")
+    ]
+
+
+def organisation_membership(name="Riverside PCN", admin="Olu Organisation", **fields):
+    return MembershipFactory(
+        person=PersonFactory(name=admin), tier=organisation_tier(), organisation_name=name, **fields
+    )
+
+
+def test_an_organisations_membership_is_found_by_its_number_and_by_the_organisations_name(staff_client):
+    organisation = organisation_membership()
+    member("Priya Shah")
+
+    by_number = staff_client.get("/admin/members", query_string={"q": organisation.number})
+    by_name = staff_client.get("/admin/members", query_string={"q": "riverside"})
+    [row] = csv_rows(staff_client.get("/admin/members.csv", query_string={"q": "riverside"}))
+
+    assert names_listed(by_number) == names_listed(by_name) == ["Riverside PCN"]
+    assert "1 member found" in page_text(by_name)
+    assert f'href="/admin/people/{organisation.person_id}">Riverside PCN</a>' in by_name.text
+    assert (row["Name"], row["Organisation admin"], row["Membership number"], row["Tier"]) == (
+        "Riverside PCN",
+        "Olu Organisation",
+        organisation.number,
+        "Organisation",
+    )
+    assert (row["CPD this year"], row["CPD hours logged this year"], row["CPD hours required this year"]) == (
+        "",
+        "",
+        "",
+    )
+
+
+def test_the_organisation_tier_lists_organisations_memberships_beside_their_admins_own(staff_client):
+    organisation = organisation_membership()
+    MembershipFactory(person=organisation.person)  # Olu is a link worker too
+    member("Priya Shah")
+
+    organisations = staff_client.get("/admin/members", query_string={"tier": str(organisation_tier().id)})
+    everyone = staff_client.get("/admin/members")
+    by_admin = staff_client.get("/admin/members", query_string={"q": "Olu"})
+
+    assert names_listed(organisations) == ["Riverside PCN"] and "1 member found" in page_text(organisations)
+    assert "Olu Organisation" in page_text(organisations)
+    assert sorted(names_listed(everyone)) == ["Olu Organisation", "Priya Shah", "Riverside PCN"]
+    assert sorted(names_listed(by_admin)) == ["Olu Organisation", "Riverside PCN"]
+
+
+@pytest.mark.parametrize(
+    ("held_by", "expected"),
+    [("person", ["Olu Organisation", "Priya Shah"]), ("organisation", ["Riverside PCN"]), ("", None)],
+)
+def test_membership_of_people_or_of_organisations_narrows_the_list_its_count_and_csv(staff_client, held_by, expected):
+    organisation = organisation_membership()
+    MembershipFactory(person=organisation.person)
+    member("Priya Shah")
+    expected = expected or ["Olu Organisation", "Priya Shah", "Riverside PCN"]
+
+    page = staff_client.get("/admin/members", query_string={"held_by": held_by})
+    rows = csv_rows(staff_client.get("/admin/members.csv", query_string={"held_by": held_by}))
+
+    assert sorted(names_listed(page)) == sorted(row["Name"] for row in rows) == expected
+    assert f"{len(expected)} member{'s' if len(expected) > 1 else ''} found" in page_text(page)
+
+
+def test_an_organisations_membership_is_never_behind_or_met_on_cpd(staff_client):
+    organisation_membership(long_standing=True)
+    member("Behind Member", long_standing=True)
+
+    assert names_listed(staff_client.get("/admin/members", query_string={"cpd": "behind"})) == ["Behind Member"]
+    assert names_listed(staff_client.get("/admin/members", query_string={"cpd": "met"})) == []
+
+
 def test_a_filter_it_cannot_read_is_shown_at_its_field_and_lists_nothing(staff_client):
     member("Someone")
 
@@ -235,12 +348,13 @@ def test_the_member_lists_query_count_does_not_grow_with_the_rows_on_it(staff_cl
         member(f"Few {number}", region=Region.WALES)
     for number in range(12):
         member(f"Many {number}", region=Region.LONDON)
+    organisation_membership(region=Region.LONDON)  # its organisation's name is read with the rest
     staff_client.get("/admin/members")  # the first request loads what every request shares
 
     with count_queries() as few:
         assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "wales"}))) == 2
     with count_queries() as many:
-        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "london"}))) == 12
+        assert len(names_listed(staff_client.get("/admin/members", query_string={"region": "london"}))) == 13
 
     assert len(many) == len(few)
 
