@@ -23,7 +23,7 @@ def test_staff_members_pages(page, make_person, make_membership):
     sign_in(page, staff)
     open_page(page, "/admin/members")
     report.check("members list")
-    page.get_by_label("Name, email or membership number").fill(membership.number)
+    page.get_by_label("Name, email, membership number or organisation").fill(membership.number)
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Priya Shah")).to_be_visible()
     expect(page.get_by_role("link", name="Tom Jones")).to_have_count(0)
