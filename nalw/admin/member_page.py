@@ -53,14 +53,16 @@ class MemberRecord:
     @property
     def current_membership(self):
         """Their latest personal membership, or None."""
-        personal = [membership for membership in self.memberships if not membership.for_organisation]
-        return personal[-1] if personal else None
+        return self._latest(for_organisation=False)
 
     @property
     def organisation_membership(self):
         """The latest organisation's own membership they hold as its admin (with its organisation), or None."""
-        administered = [membership for membership in self.memberships if membership.for_organisation]
-        return administered[-1] if administered else None
+        return self._latest(for_organisation=True)
+
+    def _latest(self, *, for_organisation):
+        held = [membership for membership in self.memberships if membership.for_organisation == for_organisation]
+        return held[-1] if held else None
 
 
 def _name(person):

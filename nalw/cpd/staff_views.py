@@ -36,7 +36,8 @@ def staff_person_cpd(person_id):
 
 def _compliance_filters(tiers):
     """(tier id, region) from the address. A tier id not among `tiers` (`tier_names`) reads as any tier, as an
-    unknown region reads as any region: the page's select then shows "Any tier", and the list and its CSV hold every tier."""
+    unknown region reads as any region: the page's select then shows "Any tier", and the list and its CSV hold
+    every tier."""
     tier_id = whole_number_argument("tier")
     if tier_id not in {tier.id for tier in tiers}:
         tier_id = None

@@ -145,35 +145,35 @@ STAFF_PAYMENTS = Listing(
 
 
 def _staff_payments_listing():
-    """(listing, month): the staff payments list, with the month's own money columns when it is filtered to one."""
-    form = PaymentFilterForm(request.args)
-    month = form.month_starts() if form.validate() else None
+    """(listing, month, narrowed): the staff payments list, with the month's own money columns when it is filtered
+    to one, and whether other filters narrow that month's payments too (its rows can then add up to less than
+    the month's figures, which count them all)."""
+    form, filters = STAFF_PAYMENTS.read_filters()
+    month = filters["month"] if filters is not None else None
     if month is None:
-        return STAFF_PAYMENTS, None
-    return dataclasses.replace(STAFF_PAYMENTS, columns=_month_columns(month)), month
+        return STAFF_PAYMENTS, None, False
+    narrowed = any(value is not None for name, value in form.filters().items() if name != "month")
+    return dataclasses.replace(STAFF_PAYMENTS, columns=_month_columns(month)), month, narrowed
 
 
 @blueprint.route("/admin/payments")
 @requires(Role.STAFF)
 def staff_payments():
-    listing, month = _staff_payments_listing()
-    page = listing.page()
+    listing, month, narrowed = _staff_payments_listing()
     return render_template(
         "payments/staff_list.html",
-        listing=page,
+        listing=listing.page(),
         month=month,
         month_takings=income.month_takings(month) if month is not None else None,
         not_taken_in_month=NOT_TAKEN_IN_MONTH,
-        # The month's figures count all its payments; other filters list only some of them.
-        narrowed_within_month=month is not None
-        and any(value is not None for name, value in page.form.filters().items() if name != "month"),
+        narrowed_within_month=narrowed,
     )
 
 
 @blueprint.route("/admin/payments.csv")
 @requires(Role.STAFF)
 def staff_payments_csv():
-    listing, _month = _staff_payments_listing()
+    listing, _month, _narrowed = _staff_payments_listing()
     return listing.csv()
 
 

@@ -26,7 +26,7 @@ from tests.factories import (
     NominationFactory,
     PersonFactory,
     judge,
-    organisation_tier,
+    organisation_membership,
     staff_member,
     staff_note,
 )
@@ -121,15 +121,8 @@ def test_a_paid_application_can_be_approved_or_rejected_from_the_member_page(cli
     assert f'action="/admin/memberships/{membership.id}/reject"' in html
 
 
-def organisation_admin(name="Olu Organisation", **fields):
-    """Olu's organisation's own membership, approved: he applied for it as its admin and its fee was paid."""
-    return MembershipFactory(
-        person=PersonFactory(name=name), tier=organisation_tier(), organisation_name="Riverside PCN", **fields
-    )
-
-
 def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_its_actions(client, staff):
-    organisation = organisation_admin()
+    organisation = organisation_membership()
     sign_in(client, staff)
 
     response = client.get(f"/admin/people/{organisation.person_id}")
@@ -145,7 +138,7 @@ def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_
 
 
 def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins_page(client, staff):
-    organisation = organisation_admin()
+    organisation = organisation_membership()
     sign_in(client, staff)
 
     suspended = client.post(
@@ -159,7 +152,7 @@ def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins
 
 
 def test_an_admin_who_is_a_member_too_has_both_memberships_on_their_page_each_with_its_own_actions(client, staff):
-    organisation = organisation_admin()
+    organisation = organisation_membership()
     own = MembershipFactory(person=organisation.person)
     sign_in(client, staff)
 

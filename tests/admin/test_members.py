@@ -18,6 +18,7 @@ from tests.factories import (
     CpdEntryFactory,
     MembershipFactory,
     PersonFactory,
+    organisation_membership,
     organisation_tier,
     staff_member,
     tier_named,
@@ -235,12 +236,6 @@ def test_behind_on_cpd_lists_exactly_the_members_the_compliance_list_finds_on_th
     assert [(row["CPD hours logged this year"], row["CPD hours required this year"]) for row in met_csv] == [
         ("20", "20")
     ]
-
-
-def organisation_membership(name="Riverside PCN", admin="Olu Organisation", **fields):
-    return MembershipFactory(
-        person=PersonFactory(name=admin), tier=organisation_tier(), organisation_name=name, **fields
-    )
 
 
 def test_an_organisations_membership_is_found_by_its_number_and_by_the_organisations_name(staff_client):

@@ -177,3 +177,11 @@ def seat_in(organisation_membership, person=None, **answers) -> Membership:
         code_version_id=code_services.current_version().id,
         accepted_code=True,
     )
+
+
+def organisation_membership(name="Riverside PCN", admin="Olu Organisation", **fields) -> Membership:
+    """An organisation's own membership (approved and paid unless `fields` say otherwise), held by its admin,
+    a new person named `admin`."""
+    return MembershipFactory(
+        person=PersonFactory(name=admin), tier=organisation_tier(), organisation_name=name, **fields
+    )
