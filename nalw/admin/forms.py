@@ -15,7 +15,7 @@ from nalw.admin.dashboard import (
 )
 from nalw.admin.notes import NOTE_MAX_LENGTH
 from nalw.core.cpd_years import FIRST_YEAR
-from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, text_field
+from nalw.core.forms import FilterForm, any_or_one_of, enum_choices, search_field, text_field
 from nalw.core.labels import LabelledEnum
 from nalw.core.listing import chosen, day_filter
 from nalw.core.outbox import OutboxStatus
@@ -29,12 +29,7 @@ from nalw.members.renewals import Renews
 
 
 class PeopleSearchForm(FilterForm):
-    q = text_field(
-        "Search people",
-        max_length=200,
-        too_long="Search must be 200 characters or fewer",
-        description="Part of a name or email address.",
-    )
+    q = search_field("Search people", description="Part of a name or email address.", max_length=200)
     role = any_or_one_of("Role", enum_choices(Role), any_label="Any role")
 
     def filters(self):
@@ -104,11 +99,10 @@ def _coming_months(count=12, earlier=3):
 
 
 class MemberSearchForm(MembershipFilterForm):
-    q = text_field(
+    q = search_field(
         "Name, email, membership number or organisation",
-        max_length=200,
-        too_long="Search must be 200 characters or fewer",
         description="All or part of it, for example Shah, priya@, NALW-000123 or Riverside.",
+        max_length=200,
     )
     held_by = any_or_one_of("Membership of", enum_choices(HeldBy), any_label="People and organisations")
     status = any_or_one_of("Status", enum_choices(MembershipStatus), any_label="Any status")

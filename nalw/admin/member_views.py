@@ -12,46 +12,17 @@ from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 from nalw.members.forms import ReasonForm
 
-
-@blueprint.route("/members")
-@requires(Role.STAFF)
-def members():
-    return render_template("admin/members.html", listing=MEMBERS.page())
-
-
-@blueprint.route("/members.csv")
-@requires(Role.STAFF)
-def members_csv():
-    return MEMBERS.csv()
-
-
-@blueprint.route("/members/changes")
-@requires(Role.STAFF)
-def membership_changes():
-    """Each move of a membership into a status on chosen days: the rows behind the dashboard's lapses and
-    resignations."""
-    return render_template("admin/membership_changes.html", listing=MEMBERSHIP_CHANGES.page())
-
-
-@blueprint.route("/members/changes.csv")
-@requires(Role.STAFF)
-def membership_changes_csv():
-    return MEMBERSHIP_CHANGES.csv()
-
-
-@blueprint.route("/members/renewals")
-@requires(Role.STAFF)
-def renewals_due():
-    """Memberships their holder renews, ending on chosen days: the rows behind the dashboard's renewals."""
-    return render_template(
-        "admin/renewals_due.html", listing=RENEWALS_DUE.page(), ahead_days=dashboard.RENEWALS_AHEAD_DAYS
-    )
-
-
-@blueprint.route("/members/renewals.csv")
-@requires(Role.STAFF)
-def renewals_due_csv():
-    return RENEWALS_DUE.csv()
+MEMBERS.serve(blueprint, "/members", "admin/members.html", requires(Role.STAFF))
+# Each move of a membership into a status on chosen days: the rows behind the dashboard's lapses and resignations.
+MEMBERSHIP_CHANGES.serve(blueprint, "/members/changes", "admin/membership_changes.html", requires(Role.STAFF))
+# Memberships their holder renews, ending on chosen days: the rows behind the dashboard's renewals.
+RENEWALS_DUE.serve(
+    blueprint,
+    "/members/renewals",
+    "admin/renewals_due.html",
+    requires(Role.STAFF),
+    ahead_days=dashboard.RENEWALS_AHEAD_DAYS,
+)
 
 
 def _person_page(person, note_form):

@@ -28,16 +28,7 @@ def dashboard():
     )
 
 
-@blueprint.route("/people")
-@requires(Role.STAFF)
-def people():
-    return render_template("admin/people.html", listing=lists.PEOPLE.page())
-
-
-@blueprint.route("/people.csv")
-@requires(Role.STAFF)
-def people_csv():
-    return lists.PEOPLE.csv()
+lists.PEOPLE.serve(blueprint, "/people", "admin/people.html", requires(Role.STAFF))
 
 
 @blueprint.route("/people/<int:person_id>/roles", methods=["POST"])
@@ -66,29 +57,9 @@ def revoke_role(person_id, role):
     return redirect(url_for("admin.person", person_id=person_id))
 
 
-@blueprint.route("/audit")
-@requires(Role.STAFF)
-def audit_log():
-    """Staff read the log too (it is read-only); admins as well."""
-    return render_template("admin/audit_log.html", listing=lists.AUDIT_LOG.page())
-
-
-@blueprint.route("/audit.csv")
-@requires(Role.STAFF)
-def audit_log_csv():
-    return lists.AUDIT_LOG.csv()
-
-
-@blueprint.route("/emails")
-@requires(Role.STAFF)
-def outbox():
-    return render_template("admin/outbox.html", listing=lists.EMAILS.page())
-
-
-@blueprint.route("/emails.csv")
-@requires(Role.STAFF)
-def outbox_csv():
-    return lists.EMAILS.csv()
+# Staff read the log too (it is read-only); admins as well.
+lists.AUDIT_LOG.serve(blueprint, "/audit", "admin/audit_log.html", requires(Role.STAFF))
+lists.EMAILS.serve(blueprint, "/emails", "admin/outbox.html", requires(Role.STAFF))
 
 
 @blueprint.route("/emails/<int:message_id>")

@@ -110,46 +110,45 @@ class AssignJudgeForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
 
-class RecusalForm(FlaskForm):
-    judge = choice_field(
-        "Judge to recuse", lambda form, _field: form.judges_offered, message="Choose the judge to recuse", coerce=int
-    )
-    reason = text_field(
-        "Reason",
-        max_length=1000,
-        required="Give the reason for recusing the judge, for the record",
-        rows=2,
-        description="For the record: for example, a conflict the system suggested and you confirmed.",
+class _NominationJudgeForm(FlaskForm):
+    """A staff action on one judge of a nomination, with the reason for the record. `judges`: those it may be."""
+
+    def __init__(self, *args, judges=(), **kwargs):
+        self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
+        super().__init__(*args, **kwargs)
+
+
+def _judge_of_nomination(label, message):
+    return choice_field(label, lambda form, _field: form.judges_offered, message=message, coerce=int)
+
+
+def _reason_for_the_record(required, description):
+    return text_field("Reason", max_length=1000, required=required, rows=2, description=description)
+
+
+class RecusalForm(_NominationJudgeForm):
+    """`judges`: the judges of the nomination's category."""
+
+    judge = _judge_of_nomination("Judge to recuse", "Choose the judge to recuse")
+    reason = _reason_for_the_record(
+        "Give the reason for recusing the judge, for the record",
+        "For the record: for example, a conflict the system suggested and you confirmed.",
     )
     submit = SubmitField("Recuse judge")
 
-    def __init__(self, *args, judges=(), **kwargs):
-        """`judges`: the judges of the nomination's category."""
-        self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
-        super().__init__(*args, **kwargs)
 
+class WithdrawConflictForm(_NominationJudgeForm):
+    """`judges`: the judges who declared a conflict with the nomination."""
 
-class WithdrawConflictForm(FlaskForm):
-    judge = choice_field(
-        "Judge whose conflict to withdraw",
-        lambda form, _field: form.judges_offered,
-        message="Choose the judge whose conflict of interest to withdraw",
-        coerce=int,
+    judge = _judge_of_nomination(
+        "Judge whose conflict to withdraw", "Choose the judge whose conflict of interest to withdraw"
     )
-    reason = text_field(
-        "Reason",
-        max_length=1000,
-        required="Give the reason for withdrawing the conflict, for the record",
-        rows=2,
-        description="For the record: for example, the judge declared it on the wrong nomination. The judge must "
-        "declare again before opening the nomination.",
+    reason = _reason_for_the_record(
+        "Give the reason for withdrawing the conflict, for the record",
+        "For the record: for example, the judge declared it on the wrong nomination. The judge must declare again "
+        "before opening the nomination.",
     )
     submit = SubmitField("Withdraw conflict")
-
-    def __init__(self, *args, judges=(), **kwargs):
-        """`judges`: the judges who declared a conflict with the nomination."""
-        self.judges_offered = [SelectChoice(judge.id, judge.name) for judge in judges]
-        super().__init__(*args, **kwargs)
 
 
 class ReopenJudgingForm(FlaskForm):

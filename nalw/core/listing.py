@@ -3,23 +3,17 @@
 A `Listing` declares its filters (a GET form whose `filters()` gives the query's keyword arguments),
 its query (a function of those filters returning a SELECT) and its columns. The page and the CSV
 read the same filters through the same query, so the CSV of a filtered list holds exactly the rows
-the list pages through. The view is a line or two:
+the list pages through. A list with no more to its page than its rows needs no view of its own:
 
     MEMBERS = Listing(caption="Members", filter_form=MemberFilterForm, query=services.member_list,
                       columns=(Column("Name", lambda member: member.name), ...),
                       endpoint="admin.members", filename="members.csv")
 
-    @blueprint.route("/admin/members")
-    @requires(Role.STAFF)
-    def members():
-        return render_template("admin/members.html", listing=MEMBERS.page())
+    MEMBERS.serve(blueprint, "/members", "admin/members.html", requires(Role.STAFF))
 
-    @blueprint.route("/admin/members.csv")
-    @requires(Role.STAFF)
-    def members_csv():
-        return MEMBERS.csv()
-
-and the template calls `{{ listing_page(listing) }}` from `_macros/listing.html` (filters, the export
+serves its page at /admin/members and its CSV at /admin/members.csv. A page with more on it (two lists, a
+month's figures) has its own view, which returns `render_template(..., listing=LISTING.page())` and
+`LISTING.csv()`; and the template calls `{{ listing_page(listing) }}` from `_macros/listing.html` (filters, the export
 link, the table and the pager), or its pieces when it needs its own cells.
 """
 
@@ -29,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import redirect, request, url_for
+from flask import redirect, render_template, request, url_for
 from wtforms import DateField, StringField, ValidationError
 from wtforms.validators import Optional, Regexp
 
@@ -64,6 +58,11 @@ class Column:
         return "" if value is None else str(value)
 
 
+def _of_listing(name):
+    """A page's read-through to what its list declares."""
+    return property(lambda page: getattr(page.listing, name))
+
+
 @dataclass(frozen=True)
 class ListingPage:
     """What a list's page shows: the filter form, one page of rows, the columns and the links."""
@@ -81,21 +80,10 @@ class ListingPage:
     def columns(self):
         return [column for column in self.listing.columns if column.on_page]
 
-    @property
-    def caption(self):
-        return self.listing.caption
-
-    @property
-    def page_param(self):
-        return self.listing.page_param
-
-    @property
-    def endpoint(self):
-        return self.listing.endpoint
-
-    @property
-    def empty(self):
-        return self.listing.empty
+    caption = _of_listing("caption")
+    page_param = _of_listing("page_param")
+    endpoint = _of_listing("endpoint")
+    empty = _of_listing("empty")
 
 
 @dataclass(frozen=True)
@@ -147,6 +135,22 @@ class Listing:
         endpoint = self.csv_endpoint or f"{self.endpoint}_csv"
         return url_for(endpoint, **arguments, **self.csv_args, **(route_args or {}))
 
+    def serve(self, blueprint, rule, template, guard, **context):
+        """Add the list's two views to `blueprint`, each behind `guard` (like `requires(Role.STAFF)`): its page at
+        `rule`, `template` rendered with `listing` and `context`, and its CSV at `rule` + ".csv". They take the
+        list's endpoint and CSV endpoint as their names, which must be the blueprint's."""
+
+        def page():
+            return render_template(template, listing=self.page(), **context)
+
+        def csv():
+            return self.csv()
+
+        blueprint.add_url_rule(rule, _view_name(blueprint, self.endpoint), guard(page))
+        blueprint.add_url_rule(
+            f"{rule}.csv", _view_name(blueprint, self.csv_endpoint or f"{self.endpoint}_csv"), guard(csv)
+        )
+
     def csv(self, **route_args):
         """Every row the filters select, streamed: read in batches and written as they come, so a list of
         any length never builds up in memory. Filters it cannot read send the person back to the list."""
@@ -165,6 +169,14 @@ class Listing:
                 yield [column.value(row) for column in columns]
 
         return csv_stream_response(self.filename, [column.heading for column in columns], rows())
+
+
+def _view_name(blueprint, endpoint) -> str:
+    """The name within `blueprint` of the view `endpoint` ("members" of "admin.members" on the admin blueprint)."""
+    prefix = f"{blueprint.name}."
+    if not endpoint.startswith(prefix):
+        raise ValueError(f"{endpoint} is not a view of the {blueprint.name} blueprint")
+    return endpoint.removeprefix(prefix)
 
 
 def _one_entity(statement) -> bool:

@@ -15,20 +15,20 @@ def month_label(year_month):
     return f"{calendar.month_abbr[month]} {year}"
 
 
-# Where each region sits on the tile map: (row, column) of a 5 by 4 grid, roughly as on a map of the UK.
+# The tile map of a 5 by 4 grid, row by row, roughly as on a map of the UK (None: no tile there).
+TILE_MAP = (
+    (None, Region.SCOTLAND, None, None),
+    (Region.NORTHERN_IRELAND, None, Region.NORTH_EAST, None),
+    (None, Region.NORTH_WEST, Region.YORKSHIRE_AND_THE_HUMBER, None),
+    (Region.WALES, Region.WEST_MIDLANDS, Region.EAST_MIDLANDS, Region.EAST_OF_ENGLAND),
+    (Region.SOUTH_WEST, Region.SOUTH_EAST, Region.LONDON, None),
+)
+# Where each region sits on it: (row, column), counted from 1.
 TILE_POSITIONS = {
-    Region.SCOTLAND: (1, 2),
-    Region.NORTHERN_IRELAND: (2, 1),
-    Region.NORTH_EAST: (2, 3),
-    Region.NORTH_WEST: (3, 2),
-    Region.YORKSHIRE_AND_THE_HUMBER: (3, 3),
-    Region.WALES: (4, 1),
-    Region.WEST_MIDLANDS: (4, 2),
-    Region.EAST_MIDLANDS: (4, 3),
-    Region.EAST_OF_ENGLAND: (4, 4),
-    Region.SOUTH_WEST: (5, 1),
-    Region.SOUTH_EAST: (5, 2),
-    Region.LONDON: (5, 3),
+    region: (row, column)
+    for row, regions in enumerate(TILE_MAP, start=1)
+    for column, region in enumerate(regions, start=1)
+    if region is not None
 }
 
 

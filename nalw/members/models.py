@@ -127,6 +127,7 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     code_accepted_at: Mapped[dt.datetime]
     register_consent: Mapped[bool] = mapped_column(default=False)
     news_consent: Mapped[bool] = mapped_column(default=False)
+    # When the two consents above were given (the membership's making) or last changed.
     consents_changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now_default)
 
     person = relationship("Person", lazy="joined", innerjoin=True)

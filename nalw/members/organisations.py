@@ -160,7 +160,6 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
         doing="accepting the invitation",
         refusal="Accept the code of practice to take the seat",
     )
-    membership.consents_changed_at = membership.code_accepted_at
     membership.number = services.next_membership_number()
     db.session.add(membership)
     db.session.flush()

@@ -8,6 +8,7 @@ and ends a current membership.
 import sqlalchemy as sa
 
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus
 from nalw.members.services import ALLOWED_TRANSITIONS, change_status
@@ -36,6 +37,7 @@ def export_memberships(person):
             "code_of_practice_accepted_at": membership.code_accepted_at.isoformat(),
             "on_public_register": membership.register_consent,
             "news_emails": membership.news_consent,
+            "consents_given_or_changed_at": membership.consents_changed_at.isoformat(),
             "automatic_renewal": membership.auto_renew,
         }
         for membership in _memberships(person)
@@ -59,4 +61,5 @@ def erase_memberships(person):
         membership.employer_name = "(erased)"
         membership.register_consent = False
         membership.news_consent = False
+        membership.consents_changed_at = utcnow()
         membership.auto_renew = False

@@ -213,7 +213,6 @@ def apply(person, tier, *, answers, code_version_id, accepted_code, organisation
         doing="applying",
         refusal="Accept the code of practice to apply for membership",
     )
-    membership.consents_changed_at = membership.code_accepted_at
     membership.status = S.APPLIED
     if tier.is_organisation:
         organisation = Organisation(name=organisation_name or answers["employer_name"], admin_person_id=person.id)

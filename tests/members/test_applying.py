@@ -190,6 +190,7 @@ def test_the_application_records_the_code_version_and_time_and_each_consent(
     assert membership.code_version_id == current_version().id
     assert membership.code_accepted_at == dt.datetime(2026, 4, 14, 9, 30, tzinfo=dt.UTC)
     assert (membership.register_consent, membership.news_consent) == (register, news)
+    assert membership.consents_changed_at == membership.code_accepted_at
     [change] = history_of(membership)
     assert (change.from_status, change.to_status, change.actor_id) == (None, MembershipStatus.APPLIED, person.id)
     assert change.reason == "Applied for Link Worker"
