@@ -137,6 +137,7 @@ def cpd_audits(record) -> Iterable[TimelineEvent]:
                 "CPD",
                 f"CPD audit of {year} reviewed: {selection.outcome.label.lower()}",
                 selection.outcome_comment,
+                by=_name(selection.reviewer),
                 link=link,
             )
 

@@ -4,7 +4,7 @@ query, and the outcomes of the CPD audits that drew them."""
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import raiseload
+from sqlalchemy.orm import joinedload, raiseload
 
 from nalw.core.cpd_years import CpdYear
 from nalw.cpd.models import AuditSelection, CpdEntry, EntryStatus, hours_from_quarters
@@ -31,7 +31,11 @@ def audit_selections_of(person_id) -> list[AuditSelection]:
     return db.session.scalars(
         sa.select(AuditSelection)
         .where(AuditSelection.person_id == person_id)
-        .options(raiseload(AuditSelection.entries), raiseload(AuditSelection.standard_outcomes))
+        .options(
+            raiseload(AuditSelection.entries),
+            raiseload(AuditSelection.standard_outcomes),
+            joinedload(AuditSelection.reviewer),
+        )
         .order_by(AuditSelection.id)
     ).all()
 

@@ -9,7 +9,9 @@ from nalw.accounts import services as account_services
 from nalw.admin.notes import StaffNote
 from nalw.core.audit import AuditEntry
 from nalw.core.permissions import Role, access_rule_for
-from nalw.cpd.models import CpdEntry
+from nalw.cpd import audits
+from nalw.cpd.models import AuditSelection, CpdEntry, Outcome
+from nalw.cpd.services import accepted_version
 from nalw.cpd.summaries import audit_selections_of
 from nalw.events import attendance
 from nalw.events import services as event_services
@@ -21,10 +23,12 @@ from tests.factories import (
     DEFAULT_PASSWORD,
     AwardCategoryFactory,
     CpdAuditFactory,
+    CpdEntryFactory,
     EventFactory,
     MembershipFactory,
     NominationFactory,
     PersonFactory,
+    audited_year,
     judge,
     organisation_membership,
     staff_member,
@@ -96,6 +100,26 @@ def test_each_event_is_on_the_time_line_once_though_the_audit_log_also_records_i
     history = page_text(client.get(f"/admin/people/{membership.person_id}")).split("newest first", 1)[1]
 
     assert history.count(f"CPD audit of {selection.audit.year.label}") == 1
+
+
+def test_a_reviewed_cpd_audit_says_who_reviewed_it(client, staff):
+    membership = MembershipFactory(long_standing=True, person=PersonFactory(name="Priya Shah"))
+    member = membership.person
+    entry = CpdEntryFactory(person=member, done_on=audited_year().starts_on, hours=3)
+    CpdAuditFactory(staff=staff)
+    selection = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.person_id == member.id))
+    audits.submit_profile(member, selection, "What I learnt this year.", [entry.id])
+    reviewer = staff_member(name="Rita Reviewer")
+    standard = accepted_version(member).standards[0]
+    audits.review(reviewer, selection, {standard.id: (Outcome.MEETS, "")}, Outcome.MEETS, "Well shown.")
+    db.session.flush()
+    sign_in(client, staff)
+
+    history = page_text(client.get(f"/admin/people/{member.id}")).split("newest first", 1)[1]
+
+    assert re.search(
+        rf"CPD audit of {re.escape(selection.audit.year.label)} reviewed: meets Well shown\. Rita Reviewer", history
+    )
 
 
 def test_the_member_page_offers_every_staff_action_on_the_member(client, staff):
