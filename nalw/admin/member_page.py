@@ -23,7 +23,7 @@ from nalw.core.hours import format_hours
 from nalw.core.money import format_pence
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.time import format_date
-from nalw.cpd.summaries import audit_selections_of, year_summary
+from nalw.cpd.summaries import audit_selections_of, audit_steps_of, year_summary
 from nalw.events.summaries import bookings_of, waiting_list_entries_of
 from nalw.extensions import db
 from nalw.members.cpd_requirements import hours_required
@@ -125,21 +125,27 @@ def payments_and_refunds(record) -> Iterable[TimelineEvent]:
 
 
 def cpd_audits(record) -> Iterable[TimelineEvent]:
-    for selection in audit_selections_of(record.person.id):
-        link = url_for("cpd.review_selection", audit_id=selection.audit_id, selection_id=selection.id)
-        year = selection.audit.year.label
-        yield TimelineEvent(selection.created_at, "CPD", f"Drawn for the CPD audit of {year}", link=link)
-        if selection.submitted_at:
-            yield TimelineEvent(selection.submitted_at, "CPD", f"CPD audit profile for {year} submitted", link=link)
-        if selection.reviewed_at and selection.outcome:
-            yield TimelineEvent(
-                selection.reviewed_at,
-                "CPD",
-                f"CPD audit of {year} reviewed: {selection.outcome.label.lower()}",
-                selection.outcome_comment,
-                by=_name(selection.reviewer),
-                link=link,
-            )
+    """Each audit that drew them, and every submission and review of their profile (a profile reopened for more
+    information is submitted and reviewed again)."""
+    selections = audit_selections_of(record.person.id)
+    for selection in selections:
+        yield TimelineEvent(
+            selection.created_at,
+            "CPD",
+            f"Drawn for the CPD audit of {selection.audit.year.label}",
+            link=_review(selection),
+        )
+    for step in audit_steps_of(record.person.id, selections):
+        year = step.selection.audit.year.label
+        if step.outcome is None:
+            title = f"CPD audit profile for {year} submitted"
+        else:
+            title = f"CPD audit of {year} reviewed: {step.outcome.label.lower()}"
+        yield TimelineEvent(step.at, "CPD", title, step.comment, by=_name(step.by), link=_review(step.selection))
+
+
+def _review(selection):
+    return url_for("cpd.review_selection", audit_id=selection.audit_id, selection_id=selection.id)
 
 
 def events(record) -> Iterable[TimelineEvent]:

@@ -248,7 +248,13 @@ def submit_profile(person, selection, summary, entry_ids, today=None):
     selection.entries = entries
     selection.status = SelectionStatus.SUBMITTED
     selection.submitted_at = utcnow()
-    record_audit(person, "cpd_audit.submitted", person, summary=f"Submitted a CPD profile with {len(entries)} entries")
+    record_audit(
+        person,
+        "cpd_audit.submitted",
+        person,
+        after={"selection": selection.id, "entries": len(entries)},
+        summary=f"Submitted a CPD profile with {len(entries)} entries",
+    )
 
 
 def review(actor, selection, standard_outcomes: dict, overall: Outcome, comment: str):
@@ -282,7 +288,11 @@ def review(actor, selection, standard_outcomes: dict, overall: Outcome, comment:
         actor,
         "cpd_audit.reviewed",
         selection.person,
-        after={"outcome": overall, "standards": {str(k): v[0].value for k, v in standard_outcomes.items()}},
+        after={
+            "selection": selection.id,
+            "outcome": overall,
+            "standards": {str(k): v[0].value for k, v in standard_outcomes.items()},
+        },
         summary=f"CPD audit outcome: {overall.label}",
     )
     _tell(

@@ -214,7 +214,6 @@ class AuditSelection(IdMixin, TimestampMixin, db.Model):
 
     audit: Mapped[CpdAudit] = relationship(back_populates="selections", lazy="joined")
     person = relationship("Person", foreign_keys=[person_id], lazy="joined")
-    reviewer = relationship("Person", foreign_keys=[reviewer_id])
     entries = relationship("CpdEntry", secondary=profile_entries, order_by="CpdEntry.done_on", lazy="selectin")
     standard_outcomes: Mapped[list["StandardOutcome"]] = relationship(
         back_populates="selection", cascade="all, delete-orphan", lazy="selectin"

@@ -1,13 +1,15 @@
 """What staff pages read about a person's CPD: the hours they logged in a year, as a column of a larger
-query, and the outcomes of the CPD audits that drew them."""
+query, and the CPD audits that drew them, each submission and review."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy.orm import raiseload, selectinload
 
+from nalw.core.audit import AuditEntry
 from nalw.core.cpd_years import CpdYear
-from nalw.cpd.models import AuditSelection, CpdEntry, EntryStatus, hours_from_quarters
+from nalw.cpd.models import AuditSelection, CpdEntry, EntryStatus, Outcome, hours_from_quarters
 from nalw.extensions import db
 
 
@@ -31,13 +33,62 @@ def audit_selections_of(person_id) -> list[AuditSelection]:
     return db.session.scalars(
         sa.select(AuditSelection)
         .where(AuditSelection.person_id == person_id)
-        .options(
-            raiseload(AuditSelection.entries),
-            raiseload(AuditSelection.standard_outcomes),
-            joinedload(AuditSelection.reviewer),
-        )
+        .options(raiseload(AuditSelection.entries), raiseload(AuditSelection.standard_outcomes))
         .order_by(AuditSelection.id)
     ).all()
+
+
+@dataclass(frozen=True)
+class AuditStep:
+    """A CPD audit profile submitted (`outcome` None) or reviewed: when, by whom, and a review's outcome."""
+
+    selection: AuditSelection
+    at: dt.datetime
+    by: object  # the Person, or None once their account is gone
+    outcome: Outcome | None = None
+    comment: str = ""
+
+
+AUDIT_STEP_ACTIONS = ("cpd_audit.submitted", "cpd_audit.reviewed")
+
+
+def audit_steps_of(person_id, selections) -> list[AuditStep]:
+    """Every submission and review of the person's audit profiles (`selections`, from `audit_selections_of`),
+    oldest first. A profile reopened for more information is submitted and reviewed again, and its selection
+    keeps only the latest of each: the earlier ones are read from the audit log. An entry names its selection;
+    an entry written before entries did is placed with the selection drawn last before it."""
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.target_type == "Person",
+            AuditEntry.target_id == str(person_id),
+            AuditEntry.action.in_(AUDIT_STEP_ACTIONS),
+        )
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.id)
+    ).all()
+    placed = [(selection, entry) for entry in entries if (selection := _selection_of(entry, selections))]
+    latest_review = {selection.id: entry for selection, entry in placed if entry.action == "cpd_audit.reviewed"}
+    steps = []
+    for selection, entry in placed:
+        after = entry.after or {}
+        if entry.action == "cpd_audit.submitted":
+            steps.append(AuditStep(selection, entry.created_at, entry.actor))
+            continue
+        # The comment is kept with the selection (and goes with the member's other personal data), not in the
+        # log: only the latest review's is known.
+        comment = selection.outcome_comment if latest_review[selection.id] is entry else ""
+        steps.append(AuditStep(selection, entry.created_at, entry.actor, Outcome.parse(after.get("outcome")), comment))
+    return steps
+
+
+def _selection_of(entry, selections):
+    """The selection an audit entry is about: the one it names, else the one drawn last before it."""
+    named = (entry.after or {}).get("selection")
+    if named is not None:
+        return next((selection for selection in selections if selection.id == named), None)
+    drawn_before = [selection for selection in selections if selection.created_at <= entry.created_at]
+    return max(drawn_before, key=lambda selection: selection.created_at, default=None)
 
 
 @dataclass(frozen=True)
