@@ -140,11 +140,11 @@ class Listing:
         `rule`, `template` rendered with `listing` and `context`, and its CSV at `rule` + ".csv". They take the
         list's endpoint and CSV endpoint as their names, which must be the blueprint's."""
 
-        def page():
-            return render_template(template, listing=self.page(), **context)
+        def page(**route_args):
+            return render_template(template, listing=self.page(**route_args), **context)
 
-        def csv():
-            return self.csv()
+        def csv(**route_args):
+            return self.csv(**route_args)
 
         blueprint.add_url_rule(rule, _view_name(blueprint, self.endpoint), guard(page))
         blueprint.add_url_rule(

@@ -1,12 +1,20 @@
-"""What CPD holds about a person, for their data download and for erasure."""
+"""What CPD holds about a person, for their data download and for erasure.
+
+Their entries are their own reflections: erasure deletes them with their evidence. Each CPD audit that drew
+them stays (that they were audited, when, and its outcomes are the body's record of its standards), with the
+words in it deleted: their summary and the reviewers' comments on it.
+"""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.cpd import totals
-from nalw.cpd.models import CpdEntry
+from nalw.cpd.models import AuditSelection, CpdEntry
 from nalw.cpd.services import delete_files, evidence_path
 from nalw.extensions import db
+
+ERASED = "(erased)"
 
 
 @personal_data_exporter("cpd_entries")
@@ -29,6 +37,53 @@ def export_cpd(person):
         }
         for entry in entries
     ]
+
+
+def _selections(person):
+    return db.session.scalars(
+        sa.select(AuditSelection)
+        .where(AuditSelection.person_id == person.id)
+        .options(selectinload(AuditSelection.entries), selectinload(AuditSelection.standard_outcomes))
+        .order_by(AuditSelection.id)
+    ).all()
+
+
+def _when(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+@personal_data_exporter("cpd_audits")
+def export_audits(person):
+    return [
+        {
+            "cpd_year": selection.audit.year.label,
+            "drawn_at": _when(selection.created_at),
+            "deadline": selection.deadline_on.isoformat(),
+            "status": selection.status.value,
+            "summary": selection.summary,
+            "entries_chosen": [entry.title for entry in selection.entries],
+            "submitted_at": _when(selection.submitted_at),
+            "outcome": selection.outcome.value if selection.outcome else None,
+            "outcome_comment": selection.outcome_comment,
+            "outcomes_by_standard": [
+                {"standard": outcome.standard.code, "outcome": outcome.outcome.value, "comment": outcome.comment}
+                for outcome in selection.standard_outcomes
+            ],
+            "reviewed_at": _when(selection.reviewed_at),
+        }
+        for selection in _selections(person)
+    ]
+
+
+@personal_data_eraser
+def erase_audit_words(person):
+    """The audit and its outcomes stay; their summary and the reviewers' comments on it go."""
+    for selection in _selections(person):
+        selection.summary = ERASED if selection.summary else ""
+        selection.outcome_comment = ERASED if selection.outcome_comment else ""
+        for outcome in selection.standard_outcomes:
+            outcome.comment = ERASED if outcome.comment else ""
+    db.session.flush()
 
 
 @personal_data_eraser

@@ -20,6 +20,6 @@ def _offer_events_to_cpd():
     cpd_suggestions.register(upcoming_events_for_standards)
 
 
-from nalw.events import models, staff_views, views  # noqa: E402,F401
+from nalw.events import models, personal_data, staff_views, views  # noqa: E402,F401
 
 _offer_events_to_cpd()

@@ -59,7 +59,8 @@ def erase_memberships(person):
             )
         membership.job_title = "(erased)"
         membership.employer_name = "(erased)"
-        membership.register_consent = False
-        membership.news_consent = False
-        membership.consents_changed_at = utcnow()
+        if membership.register_consent or membership.news_consent:
+            membership.register_consent = False
+            membership.news_consent = False
+            membership.consents_changed_at = utcnow()
         membership.auto_renew = False

@@ -10,8 +10,7 @@ from nalw.admin.notes import StaffNote
 from nalw.core.audit import AuditEntry
 from nalw.core.permissions import Role, access_rule_for
 from nalw.cpd import audits
-from nalw.cpd.models import AuditSelection, CpdEntry, Outcome
-from nalw.cpd.services import accepted_version
+from nalw.cpd.models import CpdEntry, Outcome
 from nalw.cpd.summaries import audit_selections_of
 from nalw.events import attendance
 from nalw.events import services as event_services
@@ -23,14 +22,14 @@ from tests.factories import (
     DEFAULT_PASSWORD,
     AwardCategoryFactory,
     CpdAuditFactory,
-    CpdEntryFactory,
     EventFactory,
     MembershipFactory,
     NominationFactory,
     PersonFactory,
-    audited_year,
+    drawn_for_an_audit,
     judge,
     organisation_membership,
+    review_profile,
     staff_member,
     staff_note,
 )
@@ -102,28 +101,14 @@ def test_each_event_is_on_the_time_line_once_though_the_audit_log_also_records_i
     assert history.count(f"CPD audit of {selection.audit.year.label}") == 1
 
 
-def drawn_for_an_audit(name="Priya Shah"):
-    """A member drawn for the audit of the last CPD year, with an entry of that year to put in their profile."""
-    member = MembershipFactory(long_standing=True, person=PersonFactory(name=name)).person
-    entry = CpdEntryFactory(person=member, done_on=audited_year().starts_on, hours=3)
-    CpdAuditFactory(staff=staff_member(name="Audit Starter"))
-    selection = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.person_id == member.id))
-    return member, entry, selection
-
-
-def review(reviewer, selection, outcome, comment):
-    standard = accepted_version(selection.person).standards[0]
-    audits.review(reviewer, selection, {standard.id: (outcome, "")}, outcome, comment)
-    db.session.flush()
-
-
 def test_every_submission_and_review_of_a_reopened_audit_profile_is_on_the_time_line_with_who_did_it(client, staff):
-    member, entry, selection = drawn_for_an_audit()
+    member = MembershipFactory(long_standing=True, person=PersonFactory(name="Priya Shah")).person
+    selection, entry = drawn_for_an_audit(member, staff)
     year = selection.audit.year.label
     audits.submit_profile(member, selection, "What I learnt this year.", [entry.id])
-    review(staff_member(name="Rita Reviewer"), selection, Outcome.MORE_INFORMATION, "Say more about S2.")
+    review_profile(staff_member(name="Rita Reviewer"), selection, Outcome.MORE_INFORMATION, "Say more about S2.")
     audits.submit_profile(member, selection, "What I learnt this year, and S2.", [entry.id])
-    review(staff, selection, Outcome.MEETS, "Well shown.")
+    review_profile(staff, selection, Outcome.MEETS, "Well shown.")
     sign_in(client, staff)
 
     history = page_text(client.get(f"/admin/people/{member.id}")).split("newest first", 1)[1]
@@ -145,9 +130,10 @@ def test_every_submission_and_review_of_a_reopened_audit_profile_is_on_the_time_
 
 
 def test_an_audit_log_entry_that_does_not_name_its_selection_is_placed_with_the_audit_drawn_before_it(client, staff):
-    member, entry, selection = drawn_for_an_audit()
+    member = MembershipFactory(long_standing=True, person=PersonFactory(name="Priya Shah")).person
+    selection, entry = drawn_for_an_audit(member, staff)
     audits.submit_profile(member, selection, "What I learnt this year.", [entry.id])
-    review(staff, selection, Outcome.MEETS, "Well shown.")
+    review_profile(staff, selection, Outcome.MEETS, "Well shown.")
     for logged in db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action.in_(("cpd_audit.submitted", "cpd_audit.reviewed")))
     ):

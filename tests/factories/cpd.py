@@ -6,6 +6,7 @@ import zipfile
 import zlib
 
 import factory
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from nalw.accounts.models import Person
@@ -13,7 +14,7 @@ from nalw.code_of_practice import services as code_services
 from nalw.core.cpd_years import current_year
 from nalw.core.time import london_today
 from nalw.cpd import audits, services
-from nalw.cpd.models import ActivityType, CpdAudit, CpdEntry, Evidence
+from nalw.cpd.models import ActivityType, AuditSelection, CpdAudit, CpdEntry, Evidence
 from nalw.extensions import db
 
 QUARTER_HOURS_PER_HOUR = 4
@@ -116,6 +117,22 @@ class CpdAuditFactory(factory.Factory):
         audit = audits.start_audit(staff, year, **fields)
         db.session.flush()
         return audit
+
+
+def drawn_for_an_audit(person, staff):
+    """`person` (a member since before the last CPD year began) drawn for its audit, with a complete entry of that
+    year to put in their profile: (selection, entry). The audit draws every active member."""
+    entry = CpdEntryFactory(person=person, done_on=audited_year().starts_on, hours=3)
+    CpdAuditFactory(staff=staff)
+    selection = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.person_id == person.id))
+    return selection, entry
+
+
+def review_profile(reviewer, selection, outcome, comment="", standard_comment=""):
+    """A submitted profile reviewed, with `outcome` for the first standard of its code and overall."""
+    first = services.accepted_version(selection.person).standards[0]
+    audits.review(reviewer, selection, {first.id: (outcome, standard_comment)}, outcome, comment)
+    db.session.flush()
 
 
 def publish_new_code_version(admin, code="S10", title="Working with digital tools"):

@@ -1,12 +1,14 @@
 """The tile map of the regions: every region once, each where it sits on a map of the UK."""
 
 from nalw.core.regions import Region
-from nalw.insight.charts import TILE_POSITIONS, region_tiles
+from nalw.insight.charts import TILE_MAP, TILE_POSITIONS, region_tiles
 
 
-def test_every_region_has_one_tile_and_no_two_share_a_place():
+def test_the_map_draws_every_region_once_on_a_grid_of_equal_rows():
+    drawn = [region for row in TILE_MAP for region in row if region is not None]
+    assert set(drawn) == set(Region) and len(drawn) == len(Region)
+    assert {len(row) for row in TILE_MAP} == {4}
     assert set(TILE_POSITIONS) == set(Region)
-    assert len(set(TILE_POSITIONS.values())) == len(Region)
 
 
 def test_tiles_sit_as_on_a_map_and_are_read_row_by_row():

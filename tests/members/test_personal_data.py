@@ -30,3 +30,13 @@ def test_erasure_withdraws_both_consents_and_records_when(app):
     assert membership.consents_changed_at == erased_at
     assert membership.status is MembershipStatus.RESIGNED
     assert (membership.job_title, membership.employer_name) == ("(erased)", "(erased)")
+
+
+def test_erasure_leaves_the_consents_time_alone_when_nothing_was_consented_to(app):
+    membership = MembershipFactory(register_consent=False, news_consent=False)
+    given_at = membership.consents_changed_at
+
+    with time_machine.travel(given_at.replace(microsecond=0) + dt.timedelta(days=30), tick=False):
+        erase_personal_data(membership.person)
+
+    assert membership.consents_changed_at == given_at
