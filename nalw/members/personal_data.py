@@ -1,8 +1,8 @@
 """What membership holds about a person, for their data download and for erasure.
 
-Erasure keeps the membership record (number, dates, payments: the body's financial and
-audit record) but blanks what the application said, takes the person off the register
-and ends a current membership.
+Erasure keeps the membership record (number, dates, payments, CPD declared at renewal: the body's
+financial and audit record) but blanks what the application said, takes the person off the register,
+ends a current membership and blanks their address on any invitation to an organisation's seat.
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,11 @@ import sqlalchemy as sa
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
-from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus
+from nalw.members.directory import declarations_of
+from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus, SeatInvitation, SeatStatus
 from nalw.members.services import ALLOWED_TRANSITIONS, change_status
+
+ERASED = "(erased)"
 
 
 def _memberships(person):
@@ -22,6 +25,10 @@ def _memberships(person):
 
 @personal_data_exporter("memberships")
 def export_memberships(person):
+    memberships = _memberships(person)
+    declarations = {}
+    for declaration in declarations_of([membership.id for membership in memberships]):
+        declarations.setdefault(declaration.membership_id, []).append(declaration)
     return [
         {
             "tier": membership.tier.name,
@@ -39,8 +46,17 @@ def export_memberships(person):
             "news_emails": membership.news_consent,
             "consents_given_or_changed_at": membership.consents_changed_at.isoformat(),
             "automatic_renewal": membership.auto_renew,
+            "cpd_declared_at_renewal": [
+                {
+                    "cpd_year_starting": declaration.cpd_year_starts_on.isoformat(),
+                    "met_requirement": declaration.met_requirement,
+                    "hours_required": declaration.hours_required,
+                    "declared_at": declaration.declared_at.isoformat(),
+                }
+                for declaration in declarations.get(membership.id, [])
+            ],
         }
-        for membership in _memberships(person)
+        for membership in memberships
     ]
 
 
@@ -57,10 +73,21 @@ def erase_memberships(person):
                 actor=person,
                 reason="Personal data erased at the member's request",
             )
-        membership.job_title = "(erased)"
-        membership.employer_name = "(erased)"
+        membership.job_title = ERASED
+        membership.employer_name = ERASED
         if membership.register_consent or membership.news_consent:
             membership.register_consent = False
             membership.news_consent = False
             membership.consents_changed_at = utcnow()
         membership.auto_renew = False
+    for invitation in _invitations_to(person):
+        if invitation.status is SeatStatus.INVITED:
+            invitation.status = SeatStatus.CANCELLED
+        invitation.email = ERASED
+    db.session.flush()
+
+
+def _invitations_to(person):
+    return db.session.scalars(
+        sa.select(SeatInvitation).where(sa.func.lower(SeatInvitation.email) == person.email.lower())
+    ).all()

@@ -5,9 +5,12 @@ import datetime as dt
 import time_machine
 
 from nalw.core.personal_data import erase_personal_data
-from nalw.members.models import MembershipStatus
+from nalw.extensions import db
+from nalw.members import organisations
+from nalw.members.models import MembershipStatus, Organisation, SeatStatus
 from nalw.members.personal_data import export_memberships
-from tests.factories import MembershipFactory
+from nalw.members.renewals import declare_cpd
+from tests.factories import MembershipFactory, PersonFactory, organisation_membership
 
 
 def test_the_download_says_each_consent_and_when_it_was_given(app):
@@ -40,3 +43,32 @@ def test_erasure_leaves_the_consents_time_alone_when_nothing_was_consented_to(ap
         erase_personal_data(membership.person)
 
     assert membership.consents_changed_at == given_at
+
+
+def test_the_download_holds_the_cpd_declared_at_each_renewal(app):
+    membership = MembershipFactory(long_standing=True)
+    declaration = declare_cpd(membership, met_requirement=True)
+
+    [exported] = export_memberships(membership.person)
+
+    assert exported["cpd_declared_at_renewal"] == [
+        {
+            "cpd_year_starting": declaration.cpd_year_starts_on.isoformat(),
+            "met_requirement": True,
+            "hours_required": declaration.hours_required,
+            "declared_at": declaration.declared_at.isoformat(),
+        }
+    ]
+
+
+def test_erasure_cancels_an_invitation_to_a_seat_and_blanks_the_address_it_went_to(app):
+    held = organisation_membership()
+    organisation = db.session.get(Organisation, held.organisation_id)
+    invited = PersonFactory(email="sam.seat@example.org")
+    invitation = organisations.invite(held.person, organisation, "Sam.Seat@example.org")
+    taken = organisations.seats_taken(organisation)
+
+    erase_personal_data(invited)
+
+    assert (invitation.status, invitation.email) == (SeatStatus.CANCELLED, "(erased)")
+    assert organisations.seats_taken(organisation) == taken - 1
