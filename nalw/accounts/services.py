@@ -36,7 +36,7 @@ from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
-from nalw.core.personal_data import collect_personal_data, erase_personal_data, personal_data_exporter
+from nalw.core.personal_data import as_iso, collect_personal_data, erase_personal_data, personal_data_exporter
 from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
@@ -637,16 +637,12 @@ def _export_account(person):
     return {
         "name": person.name,
         "email": person.email,
-        "email_verified_at": _iso(person.email_verified_at),
-        "created_at": _iso(person.created_at),
-        "last_sign_in_at": _iso(person.last_sign_in_at),
+        "email_verified_at": as_iso(person.email_verified_at),
+        "created_at": as_iso(person.created_at),
+        "last_sign_in_at": as_iso(person.last_sign_in_at),
         "roles": ["account_holder", *sorted(role.value for role in person.roles)],
         "two_factor_enabled": person.two_factor_enabled,
     }
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
 
 
 def erase_person(person: Person, password: str, actor: Person | None = None):

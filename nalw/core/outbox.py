@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from nalw.core.db import IdMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.labels import LabelledEnum
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
 
@@ -219,7 +219,7 @@ def export_emails(person):
             "subject": message.subject,
             "status": message.status.value,
             "created_at": message.created_at.isoformat(),
-            "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+            "sent_at": as_iso(message.sent_at),
             "body": message.body_text,
         }
         for message in messages

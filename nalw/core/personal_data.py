@@ -24,6 +24,11 @@ def personal_data_eraser(fn):
     return fn
 
 
+def as_iso(moment):
+    """A date or time as the download writes it (ISO 8601), or None."""
+    return moment.isoformat() if moment is not None else None
+
+
 def collect_personal_data(person):
     return {section: exporter(person) for section, exporter in sorted(_exporters.items())}
 

@@ -8,7 +8,7 @@ words in it deleted: their summary and the reviewers' comments on it.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
 from nalw.cpd import totals
 from nalw.cpd.models import AuditSelection, CpdEntry
 from nalw.cpd.services import delete_files, evidence_path
@@ -48,28 +48,24 @@ def _selections(person):
     ).all()
 
 
-def _when(moment):
-    return moment.isoformat() if moment is not None else None
-
-
 @personal_data_exporter("cpd_audits")
 def export_audits(person):
     return [
         {
             "cpd_year": selection.audit.year.label,
-            "drawn_at": _when(selection.created_at),
+            "drawn_at": as_iso(selection.created_at),
             "deadline": selection.deadline_on.isoformat(),
             "status": selection.status.value,
             "summary": selection.summary,
             "entries_chosen": [entry.title for entry in selection.entries],
-            "submitted_at": _when(selection.submitted_at),
+            "submitted_at": as_iso(selection.submitted_at),
             "outcome": selection.outcome.value if selection.outcome else None,
             "outcome_comment": selection.outcome_comment,
             "outcomes_by_standard": [
                 {"standard": outcome.standard.code, "outcome": outcome.outcome.value, "comment": outcome.comment}
                 for outcome in selection.standard_outcomes
             ],
-            "reviewed_at": _when(selection.reviewed_at),
+            "reviewed_at": as_iso(selection.reviewed_at),
         }
         for selection in _selections(person)
     ]

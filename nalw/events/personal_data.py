@@ -8,7 +8,7 @@ secret address of their calendar feed, which would otherwise keep serving their 
 
 import sqlalchemy as sa
 
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.events import waiting_list
 from nalw.events.models import ACTIVE_WAITING_STATUSES, CalendarFeedToken
@@ -16,25 +16,21 @@ from nalw.events.summaries import bookings_of, waiting_list_entries_of
 from nalw.extensions import db
 
 
-def _when(moment):
-    return moment.isoformat() if moment is not None else None
-
-
 @personal_data_exporter("event_bookings")
 def export_bookings(person):
     return [
         {
             "event": booking.event.title,
-            "starts_at": _when(booking.event.starts_at),
+            "starts_at": as_iso(booking.event.starts_at),
             "status": booking.status.value,
             "price_pence": booking.price_pence,
             "access_needs": booking.access_needs,
             "dietary_requirements": booking.dietary,
-            "requirements_deleted_at": _when(booking.requirements_deleted_at),
-            "booked_at": _when(booking.created_at),
-            "confirmed_at": _when(booking.confirmed_at),
-            "cancelled_at": _when(booking.cancelled_at),
-            "checked_in_at": _when(booking.checked_in_at),
+            "requirements_deleted_at": as_iso(booking.requirements_deleted_at),
+            "booked_at": as_iso(booking.created_at),
+            "confirmed_at": as_iso(booking.confirmed_at),
+            "cancelled_at": as_iso(booking.cancelled_at),
+            "checked_in_at": as_iso(booking.checked_in_at),
         }
         for booking in bookings_of(person.id)
     ]
@@ -45,11 +41,11 @@ def export_waiting_lists(person):
     return [
         {
             "event": entry.event.title,
-            "joined_at": _when(entry.joined_at),
+            "joined_at": as_iso(entry.joined_at),
             "status": entry.status.value,
-            "offered_at": _when(entry.offered_at),
-            "offer_expires_at": _when(entry.offer_expires_at),
-            "left_at": _when(entry.left_at),
+            "offered_at": as_iso(entry.offered_at),
+            "offer_expires_at": as_iso(entry.offer_expires_at),
+            "left_at": as_iso(entry.left_at),
         }
         for entry in waiting_list_entries_of(person.id)
     ]
@@ -61,7 +57,7 @@ def export_calendar_feed(person):
     created_at = db.session.scalar(
         sa.select(CalendarFeedToken.created_at).where(CalendarFeedToken.person_id == person.id)
     )
-    return {"has_feed_address": created_at is not None, "address_made_at": _when(created_at)}
+    return {"has_feed_address": created_at is not None, "address_made_at": as_iso(created_at)}
 
 
 @personal_data_eraser

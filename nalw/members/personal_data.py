@@ -7,7 +7,7 @@ ends a current membership and blanks their address on any invitation to an organ
 
 import sqlalchemy as sa
 
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.directory import declarations_of
@@ -34,8 +34,8 @@ def export_memberships(person):
             "tier": membership.tier.name,
             "status": membership.status.value,
             "number": membership.number,
-            "started_on": membership.started_on.isoformat() if membership.started_on else None,
-            "expires_on": membership.expires_on.isoformat() if membership.expires_on else None,
+            "started_on": as_iso(membership.started_on),
+            "expires_on": as_iso(membership.expires_on),
             "job_title": membership.job_title,
             "employer": membership.employer_name,
             "employer_type": membership.employer_type.value,
