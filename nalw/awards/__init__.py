@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("awards", __name__)
 
-from nalw.awards import judge_views, models, result_views, staff_views, views  # noqa: E402,F401  # noqa: E402,F401
+from nalw.awards import judge_views, models, personal_data, result_views, staff_views, views  # noqa: E402,F401
