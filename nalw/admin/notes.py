@@ -9,11 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.db import IdMixin, utc_now_default
 from nalw.core.errors import DomainError
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED, personal_data_eraser, personal_data_exporter
 from nalw.extensions import db
 
 NOTE_MAX_LENGTH = 2000
-ERASED = "(erased)"
 
 
 class StaffNote(IdMixin, db.Model):

@@ -26,15 +26,8 @@ from nalw.awards.models import (
 from nalw.awards.nominations import evidence_path
 from nalw.core.audit import AuditEntry
 from nalw.core.evidence_files import delete_files
-from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
 from nalw.extensions import db
-
-# What a blanked declaration note becomes in the audit log, which keeps that there was one.
-ERASED = "(erased)"
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
 
 
 @personal_data_exporter("award_nominations")
@@ -66,7 +59,7 @@ def _exported_nomination(nomination):
             for criterion in category.criteria
         ],
         "evidence_files": [evidence.original_name for evidence in nomination.evidence],
-        "submitted_at": _iso(nomination.submitted_at),
+        "submitted_at": as_iso(nomination.submitted_at),
         "outcome": outcome.value if outcome else None,
     }
 
@@ -103,14 +96,14 @@ def export_judging(person):
         )
 
     for assignment in assignments:
-        entry(assignment.category_id)["assigned_at"] = _iso(assignment.assigned_at)
+        entry(assignment.category_id)["assigned_at"] = as_iso(assignment.assigned_at)
     for declaration, category_id in declarations:
         entry(category_id)["conflict_declarations"].append(
             {
                 "nomination_id": declaration.nomination_id,
                 "conflicted": declaration.conflicted,
                 "note": declaration.note,
-                "declared_at": _iso(declaration.declared_at),
+                "declared_at": as_iso(declaration.declared_at),
             }
         )
     for score, category_id, question in scores:
@@ -120,12 +113,12 @@ def export_judging(person):
                 "criterion": question,
                 "score": score.score,
                 "comment": score.comment,
-                "updated_at": _iso(score.updated_at),
+                "updated_at": as_iso(score.updated_at),
             }
         )
     for recusal, category_id in recusals:
         entry(category_id)["recusals"].append(
-            {"nomination_id": recusal.nomination_id, "reason": recusal.reason, "recused_at": _iso(recusal.recused_at)}
+            {"nomination_id": recusal.nomination_id, "reason": recusal.reason, "recused_at": as_iso(recusal.recused_at)}
         )
     if not by_category:
         return []

@@ -4,6 +4,9 @@
 erasure, so a new domain joins both by registering here; core knows no domain.
 """
 
+# What erased text becomes where a record keeps that there was some.
+ERASED = "(erased)"
+
 _exporters = {}
 _erasers = []
 

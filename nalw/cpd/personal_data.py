@@ -8,13 +8,11 @@ words in it deleted: their summary and the reviewers' comments on it.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
 from nalw.cpd import totals
 from nalw.cpd.models import AuditSelection, CpdEntry
 from nalw.cpd.services import delete_files, evidence_path
 from nalw.extensions import db
-
-ERASED = "(erased)"
 
 
 @personal_data_exporter("cpd_entries")

@@ -7,14 +7,12 @@ ends a current membership and blanks their address on any invitation to an organ
 
 import sqlalchemy as sa
 
-from nalw.core.personal_data import as_iso, personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.directory import declarations_of
 from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus, SeatInvitation, SeatStatus
 from nalw.members.services import ALLOWED_TRANSITIONS, change_status
-
-ERASED = "(erased)"
 
 
 def _memberships(person):
