@@ -84,3 +84,20 @@ def test_staff_dashboard_and_the_lists_behind_it(page, make_person, make_members
         expect(shown).to_be_visible()
         report.check(name)
     report.assert_clean()
+
+
+def test_on_a_phone_every_table_caption_on_the_dashboard_can_be_read_without_scrolling(page, make_person):
+    staff = make_person(name="Phoebe Phone", roles=[Role.STAFF], two_factor=True)
+    PaymentFactory(person=make_person(name="Paying Member"))
+    db.session.commit()
+    page.set_viewport_size({"width": 375, "height": 812})
+
+    sign_in(page, staff)
+    open_page(page, "/admin/")
+
+    captions = page.evaluate(
+        """() => [...document.querySelectorAll('caption')].map(
+            caption => [caption.textContent.trim(), caption.getBoundingClientRect().right])"""
+    )
+    assert captions, "the dashboard shows no tables"
+    assert [text for text, right in captions if right > 375] == []
