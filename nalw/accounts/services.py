@@ -36,7 +36,13 @@ from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
-from nalw.core.personal_data import as_iso, collect_personal_data, erase_personal_data, personal_data_exporter
+from nalw.core.personal_data import (
+    as_iso,
+    collect_personal_data,
+    erase_personal_data,
+    erased_email,
+    personal_data_exporter,
+)
 from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
@@ -653,7 +659,7 @@ def erase_person(person: Person, password: str, actor: Person | None = None):
         raise AccountError("You are the only admin. Make someone else an admin before erasing your account.")
     erase_personal_data(person)
     person.name = "Erased person"
-    person.email = f"erased-{person.id}@invalid"
+    person.email = erased_email(person.id)
     person.password_hash = unusable_password_hash()
     person.totp_secret = None
     person.totp_enabled_at = None

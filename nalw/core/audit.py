@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.local import LocalProxy
 
 from nalw.core.db import IdMixin, cut_to_fit_column, utc_now_default
-from nalw.core.personal_data import personal_data_exporter
+from nalw.core.listing import contains_pattern
+from nalw.core.personal_data import erased_email, personal_data_eraser, personal_data_exporter
 from nalw.core.time import format_date, format_datetime
 from nalw.extensions import db
 
@@ -144,3 +145,43 @@ def export_audit(person):
         }
         for entry in entries
     ]
+
+
+@personal_data_eraser
+def erase_addresses(person):
+    """The log keeps what was done, by whom, to which record and when; the person's email addresses (the one they
+    have and any they changed from) go from its words, each replaced by the address their account is given."""
+    addresses = {person.email.lower(), *_former_addresses(person)}
+    mentions = [
+        column.ilike(contains_pattern(address), escape="\\")
+        for address in addresses
+        for column in (AuditEntry.summary, sa.cast(AuditEntry.before, sa.Text), sa.cast(AuditEntry.after, sa.Text))
+    ]
+    pattern = re.compile("|".join(re.escape(address) for address in sorted(addresses)), re.IGNORECASE)
+    for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(*mentions))):
+        entry.summary = _replaced(entry.summary, pattern, erased_email(person.id))
+        entry.before = _replaced(entry.before, pattern, erased_email(person.id))
+        entry.after = _replaced(entry.after, pattern, erased_email(person.id))
+    db.session.flush()
+
+
+def _former_addresses(person):
+    changes = db.session.scalars(
+        sa.select(AuditEntry.before).where(
+            AuditEntry.action == "account.email_changed",
+            AuditEntry.target_type == "Person",
+            AuditEntry.target_id == str(person.id),
+        )
+    )
+    return {change["email"].lower() for change in changes if change and change.get("email")}
+
+
+def _replaced(value, pattern, replacement):
+    """`value` (text, or the JSON of before and after) with every match of `pattern` replaced."""
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, dict):
+        return {key: _replaced(item, pattern, replacement) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, pattern, replacement) for item in value]
+    return value

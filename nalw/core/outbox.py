@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from nalw.core.db import IdMixin, cut_to_fit_column, enum_column, utc_now_default
 from nalw.core.labels import LabelledEnum
-from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED, as_iso, erased_email, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
 
@@ -231,7 +231,7 @@ def erase_emails(person):
     """The record that an email was sent stays; its address and words do not."""
     messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.person_id == person.id))
     for message in messages:
-        message.to_address = f"erased-{person.id}@invalid"
+        message.to_address = erased_email(person.id)
         message.body_text = ERASED
         message.body_html = f"<p>{ERASED}</p>"
         message.forget_secrets()

@@ -7,6 +7,12 @@ erasure, so a new domain joins both by registering here; core knows no domain.
 # What erased text becomes where a record keeps that there was some.
 ERASED = "(erased)"
 
+
+def erased_email(person_id) -> str:
+    """The address an erased person's account is given, and what their addresses become where they are kept."""
+    return f"erased-{person_id}@invalid"
+
+
 _exporters = {}
 _erasers = []
 
