@@ -197,6 +197,12 @@ def settings():
 
 
 @pytest.fixture
+def evidence_storage(tmp_path):
+    """The folder uploaded evidence is kept in, the test's own (the CPD and awards tests' settings point there)."""
+    return tmp_path / "evidence"
+
+
+@pytest.fixture
 def app(migrated_database, settings):
     app = create_app(test_settings(**settings))
     app.test_client_class = OwnContextClient

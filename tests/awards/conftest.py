@@ -4,5 +4,5 @@ import pytest
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
+def settings(evidence_storage):
+    return {"EVIDENCE_STORAGE_DIR": str(evidence_storage)}

@@ -3,7 +3,6 @@
 import io
 import json
 
-import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
@@ -30,16 +29,6 @@ from tests.factories import (
 )
 from tests.factories.awards import dates_of_phase
 from tests.helpers import page_text, sign_in
-
-
-@pytest.fixture
-def storage(tmp_path):
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
-def settings(storage):
-    return {"EVIDENCE_STORAGE_DIR": str(storage)}
 
 
 def closed(category):
@@ -199,7 +188,7 @@ def test_the_judging_section_has_a_judges_assignment_declarations_and_own_scores
 
 
 def test_erasure_deletes_drafts_and_their_files_keeps_submitted_nominations_and_clears_the_nominee_email(
-    app, client, storage
+    app, client, evidence_storage
 ):
     person = PersonFactory(email="robin@example.org")
     category = AwardCategoryFactory()
@@ -223,7 +212,7 @@ def test_erasure_deletes_drafts_and_their_files_keeps_submitted_nominations_and_
         others_draft.id,
     }
     assert rows(NominationEvidence) == [kept_evidence]
-    assert files_in(storage) == [kept_evidence.stored_name]
+    assert files_in(evidence_storage) == [kept_evidence.stored_name]
     assert submitted.nominator_id == person.id and submitted.nominee_name == "Priya Raman"
     assert naming_them.nominee_email is None
     assert naming_another.nominee_email == "someone@example.org"

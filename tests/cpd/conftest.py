@@ -7,8 +7,8 @@ from tests.helpers import sign_in
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return {"EVIDENCE_STORAGE_DIR": str(tmp_path / "evidence")}
+def settings(evidence_storage):
+    return {"EVIDENCE_STORAGE_DIR": str(evidence_storage)}
 
 
 @pytest.fixture

@@ -37,14 +37,9 @@ NOT_ALLOWED = "That file is not a PDF, an image or an office document. Upload on
 
 
 @pytest.fixture
-def storage(tmp_path):
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
-def settings(storage):
+def settings(evidence_storage):
     # The whole request may be a little larger than a file may be, as in production (12 MB against 10 MB).
-    return {"EVIDENCE_STORAGE_DIR": str(storage), "EVIDENCE_MAX_BYTES": LIMIT, "MAX_CONTENT_LENGTH": 4 * LIMIT}
+    return {"EVIDENCE_STORAGE_DIR": str(evidence_storage), "EVIDENCE_MAX_BYTES": LIMIT, "MAX_CONTENT_LENGTH": 4 * LIMIT}
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +71,9 @@ def entry(owner):
         ("certificate", pdf_file(), "application/pdf"),
     ],
 )
-def test_pdfs_images_and_office_documents_are_kept_as_evidence(client, entry, storage, filename, content, content_type):
+def test_pdfs_images_and_office_documents_are_kept_as_evidence(
+    client, entry, evidence_storage, filename, content, content_type
+):
     response = upload(client, entry, filename, content)
 
     assert response.status_code == 302
@@ -89,18 +86,18 @@ def test_pdfs_images_and_office_documents_are_kept_as_evidence(client, entry, st
         content_type,
         len(content),
     )
-    assert files_in(storage) == [evidence.stored_name]
-    assert (storage / evidence.stored_name).read_bytes() == content
+    assert files_in(evidence_storage) == [evidence.stored_name]
+    assert (evidence_storage / evidence.stored_name).read_bytes() == content
 
 
-def test_a_file_exactly_at_the_size_limit_is_accepted(client, entry, storage):
+def test_a_file_exactly_at_the_size_limit_is_accepted(client, entry, evidence_storage):
     content = pdf_file().ljust(LIMIT, b" ")
 
     upload(client, entry, "certificate.pdf", content)
 
     [evidence] = evidence_rows()
     assert evidence.size_bytes == LIMIT
-    assert files_in(storage) == [evidence.stored_name]
+    assert files_in(evidence_storage) == [evidence.stored_name]
 
 
 @pytest.mark.parametrize(
@@ -121,7 +118,7 @@ def test_a_file_exactly_at_the_size_limit_is_accepted(client, entry, storage):
     ],
 )
 def test_a_file_that_is_not_allowed_is_refused_and_nothing_is_stored(
-    client, entry, storage, filename, content, message
+    client, entry, evidence_storage, filename, content, message
 ):
     response = upload(client, entry, filename, content)
 
@@ -129,13 +126,13 @@ def test_a_file_that_is_not_allowed_is_refused_and_nothing_is_stored(
     assert errors_on_field(response, "evidence") == [message]
     assert field_is_invalid(response, "evidence")
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []
     # The entry's own form, on the same page, still shows the entry as saved.
     assert 'value="Safeguarding adults level 2"' in response.get_data(as_text=True)
     assert errors_on_field(response, "title") == []
 
 
-def test_uploading_without_choosing_a_file_asks_for_one(client, entry, storage):
+def test_uploading_without_choosing_a_file_asks_for_one(client, entry, evidence_storage):
     response = client.post(
         f"/cpd/entries/{entry.id}",
         data={**saved_answers(entry), "upload": "Upload file"},
@@ -144,7 +141,7 @@ def test_uploading_without_choosing_a_file_asks_for_one(client, entry, storage):
 
     assert errors_on_field(response, "evidence") == ["Choose a file to upload."]
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []
 
 
 def test_the_hint_states_the_size_limit_in_force(client, entry):
@@ -153,7 +150,7 @@ def test_the_hint_states_the_size_limit_in_force(client, entry):
     assert "A PDF, an image or an office document, up to 2 KB. Only you and NALW staff can see it." in page
 
 
-def test_evidence_is_stored_under_a_random_name_outside_the_web_root(app, client, entry, storage):
+def test_evidence_is_stored_under_a_random_name_outside_the_web_root(app, client, entry, evidence_storage):
     upload(client, entry, "Safeguarding certificate.pdf", pdf_file())
     upload(client, entry, "Safeguarding certificate.pdf", pdf_file())
 
@@ -165,18 +162,18 @@ def test_evidence_is_stored_under_a_random_name_outside_the_web_root(app, client
         assert len(Path(evidence.stored_name).stem) >= 32  # 128 random bits, in hex
         assert evidence.stored_name.endswith(".pdf")  # from the content, not the name
         path = services.evidence_path(evidence)
-        assert path.parent == storage
+        assert path.parent == evidence_storage
         assert not path.resolve().is_relative_to(Path(app.static_folder).resolve())
         assert client.get(f"/static/{evidence.stored_name}").status_code == 404
-    assert sorted(files_in(storage)) == sorted([first.stored_name, second.stored_name])
+    assert sorted(files_in(evidence_storage)) == sorted([first.stored_name, second.stored_name])
 
 
-def test_a_path_in_the_upload_name_is_not_kept(client, entry, storage):
+def test_a_path_in_the_upload_name_is_not_kept(client, entry, evidence_storage):
     upload(client, entry, "..\\..\\etc/passwd.pdf", pdf_file())
 
     [evidence] = evidence_rows()
     assert evidence.original_name == "passwd.pdf"
-    assert files_in(storage) == [evidence.stored_name]
+    assert files_in(evidence_storage) == [evidence.stored_name]
 
 
 def test_the_owner_downloads_evidence_as_an_attachment_with_its_own_type(client, entry):
@@ -209,7 +206,7 @@ def test_staff_download_a_members_evidence(app, client, entry, person_as):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_another_member_cannot_see_or_remove_evidence(app, client, entry, storage):
+def test_another_member_cannot_see_or_remove_evidence(app, client, entry, evidence_storage):
     upload(client, entry, "certificate.pdf", pdf_file())
     [evidence] = evidence_rows()
     other = app.test_client()
@@ -218,7 +215,7 @@ def test_another_member_cannot_see_or_remove_evidence(app, client, entry, storag
     assert other.get(f"/cpd/evidence/{evidence.id}").status_code == 404
     assert other.post(f"/cpd/evidence/{evidence.id}/delete").status_code == 404
     assert evidence_rows() == [evidence]
-    assert files_in(storage) == [evidence.stored_name]
+    assert files_in(evidence_storage) == [evidence.stored_name]
 
 
 def test_a_visitor_is_sent_to_sign_in_for_evidence(app, client, entry):
@@ -238,7 +235,7 @@ def test_evidence_shows_on_the_entry_and_the_cpd_page_only_for_its_owner(client,
     assert "certificate.pdf" in page_text(client.get("/cpd"))
 
 
-def test_removing_evidence_deletes_the_record_and_the_file(client, entry, storage):
+def test_removing_evidence_deletes_the_record_and_the_file(client, entry, evidence_storage):
     upload(client, entry, "certificate.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
     removed, kept = evidence_rows()
@@ -251,11 +248,11 @@ def test_removing_evidence_deletes_the_record_and_the_file(client, entry, storag
     assert "certificate.pdf" not in listed
     assert "photo.png" in listed
     assert evidence_rows() == [kept]
-    assert files_in(storage) == [kept.stored_name]
+    assert files_in(evidence_storage) == [kept.stored_name]
     assert client.get(f"/cpd/evidence/{removed_id}").status_code == 404
 
 
-def test_the_file_stays_until_the_removal_has_committed(client, owner, entry, storage):
+def test_the_file_stays_until_the_removal_has_committed(client, owner, entry, evidence_storage):
     """The service only says which file to delete: the view deletes it once the row is gone for good,
     so a failed commit never leaves a record pointing at a missing file."""
     upload(client, entry, "certificate.pdf", pdf_file())
@@ -263,13 +260,13 @@ def test_the_file_stays_until_the_removal_has_committed(client, owner, entry, st
 
     path = services.remove_evidence(owner, evidence)
 
-    assert path == storage / evidence.stored_name
+    assert path == evidence_storage / evidence.stored_name
     assert path.exists()
     services.delete_files([path])
     assert not path.exists()
 
 
-def test_deleting_an_entry_deletes_its_evidence_files(client, owner, entry, storage):
+def test_deleting_an_entry_deletes_its_evidence_files(client, owner, entry, evidence_storage):
     other_entry = CpdEntryFactory(person=owner, done_on=dt.date(2026, 2, 2), title="Kept")
     upload(client, entry, "certificate.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
@@ -280,10 +277,10 @@ def test_deleting_an_entry_deletes_its_evidence_files(client, owner, entry, stor
     assert len(paths) == 2 and all(path.exists() for path in paths)  # until the deletion commits
     services.delete_files(paths)
 
-    assert files_in(storage) == [kept.stored_name]
+    assert files_in(evidence_storage) == [kept.stored_name]
 
 
-def test_deleting_an_entry_through_the_page_deletes_its_evidence_files(client, owner, entry, storage):
+def test_deleting_an_entry_through_the_page_deletes_its_evidence_files(client, owner, entry, evidence_storage):
     upload(client, entry, "certificate.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
 
@@ -291,7 +288,7 @@ def test_deleting_an_entry_through_the_page_deletes_its_evidence_files(client, o
 
     assert entries_of(owner) == []
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []
 
 
 @pytest.mark.parametrize(
@@ -318,7 +315,7 @@ def test_a_download_takes_its_type_and_extension_from_the_content_not_the_name(
 
 
 def test_a_file_over_the_request_limit_gives_the_entry_form_back_with_the_limit_at_the_file_field(
-    client, entry, storage
+    client, entry, evidence_storage
 ):
     response = upload(client, entry, "scan of everything.pdf", pdf_file().ljust(8 * LIMIT, b" "))
 
@@ -330,10 +327,10 @@ def test_a_file_over_the_request_limit_gives_the_entry_form_back_with_the_limit_
     assert 'value="Safeguarding adults level 2"' in response.get_data(as_text=True)  # the entry's form, as saved
     assert "That file is too large" not in page_text(response)  # not the bare error page
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []
 
 
-def test_a_file_over_the_request_limit_on_a_new_entry_gives_the_empty_form_back(client, owner, storage):
+def test_a_file_over_the_request_limit_on_a_new_entry_gives_the_empty_form_back(client, owner, evidence_storage):
     response = client.post(
         "/cpd/entries/new",
         data={"title": "Course", "evidence": (io.BytesIO(pdf_file().ljust(8 * LIMIT, b" ")), "big.pdf")},
@@ -347,7 +344,7 @@ def test_a_file_over_the_request_limit_on_a_new_entry_gives_the_empty_form_back(
     assert entries_of(owner) == []
 
 
-def test_adding_evidence_keeps_the_edits_typed_into_the_entry(client, owner, entry, storage):
+def test_adding_evidence_keeps_the_edits_typed_into_the_entry(client, owner, entry, evidence_storage):
     response = upload(client, entry, "certificate.pdf", pdf_file(), title="Safeguarding adults level 3", hours="3.5")
 
     assert response.status_code == 302
@@ -359,7 +356,7 @@ def test_adding_evidence_keeps_the_edits_typed_into_the_entry(client, owner, ent
     assert evidence.entry_id == saved.id
 
 
-def test_a_refused_file_keeps_what_was_typed_on_the_form_and_saves_nothing(client, owner, entry, storage):
+def test_a_refused_file_keeps_what_was_typed_on_the_form_and_saves_nothing(client, owner, entry, evidence_storage):
     response = upload(client, entry, "report.pdf", elf_file(), title="Safeguarding adults level 3")
 
     assert response.status_code == 200
@@ -368,10 +365,10 @@ def test_a_refused_file_keeps_what_was_typed_on_the_form_and_saves_nothing(clien
     [saved] = entries_of(owner)
     assert saved.title == "Safeguarding adults level 2"
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []
 
 
-def test_a_new_entry_can_carry_its_evidence_and_is_kept_as_a_draft(client, owner, storage):
+def test_a_new_entry_can_carry_its_evidence_and_is_kept_as_a_draft(client, owner, evidence_storage):
     response = client.post(
         "/cpd/entries/new",
         data={**entry_answers(), "evidence": (io.BytesIO(pdf_file()), "certificate.pdf"), "upload": "Upload file"},
@@ -385,7 +382,7 @@ def test_a_new_entry_can_carry_its_evidence_and_is_kept_as_a_draft(client, owner
     assert (evidence.entry_id, evidence.original_name) == (saved.id, "certificate.pdf")
 
 
-def test_removing_evidence_asks_first_on_a_page_and_removes_nothing_until_confirmed(client, entry, storage):
+def test_removing_evidence_asks_first_on_a_page_and_removes_nothing_until_confirmed(client, entry, evidence_storage):
     upload(client, entry, "certificate.pdf", pdf_file())
     [evidence] = evidence_rows()
     entry_page = client.get(f"/cpd/entries/{entry.id}").get_data(as_text=True)
@@ -398,9 +395,9 @@ def test_removing_evidence_asks_first_on_a_page_and_removes_nothing_until_confir
     assert "Remove certificate.pdf?" in text
     assert "This removes the evidence file certificate.pdf" in text and "The entry itself stays." in text
     assert evidence_rows() == [evidence]
-    assert files_in(storage) == [evidence.stored_name]
+    assert files_in(evidence_storage) == [evidence.stored_name]
 
     client.post(f"/cpd/evidence/{evidence.id}/delete")
 
     assert evidence_rows() == []
-    assert files_in(storage) == []
+    assert files_in(evidence_storage) == []

@@ -11,16 +11,6 @@ from tests.factories import DEFAULT_PASSWORD, REFLECTION, CpdEntryFactory, Membe
 from tests.helpers import page_text, sign_in
 
 
-@pytest.fixture
-def storage(tmp_path):
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
-def settings(storage):
-    return {"EVIDENCE_STORAGE_DIR": str(storage)}
-
-
 @pytest.fixture(autouse=True)
 def clock():
     with time_machine.travel(dt.datetime(2026, 2, 10, 12, 0, tzinfo=dt.UTC), tick=False) as traveller:
@@ -79,7 +69,7 @@ def test_the_data_download_includes_every_cpd_entry_with_its_reflection(client, 
     ]
 
 
-def test_erasure_removes_the_persons_entries_and_evidence_files_and_no_one_elses(app, client, person, storage):
+def test_erasure_removes_the_persons_entries_and_evidence_files_and_no_one_elses(app, client, person, evidence_storage):
     entry = CpdEntryFactory(person=person, done_on=dt.date(2025, 6, 2), title="Group supervision")
     upload(client, entry, "notes.pdf", pdf_file())
     upload(client, entry, "photo.png", png_file())
@@ -97,5 +87,5 @@ def test_erasure_removes_the_persons_entries_and_evidence_files_and_no_one_elses
     assert "Your personal data has been erased and you have been signed out." in page_text(response)
     assert entries_of(person) == []
     assert evidence_rows() == [kept_evidence]
-    assert files_in(storage) == [kept_evidence.stored_name]
+    assert files_in(evidence_storage) == [kept_evidence.stored_name]
     assert [each.title for each in entries_of(other)] == ["Someone else's learning"]
