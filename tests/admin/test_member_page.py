@@ -10,7 +10,7 @@ from nalw.admin.notes import StaffNote
 from nalw.core.audit import AuditEntry
 from nalw.core.permissions import Role, access_rule_for
 from nalw.cpd import audits
-from nalw.cpd.models import CpdEntry, Outcome
+from nalw.cpd.models import AuditSelection, CpdEntry, Outcome
 from nalw.cpd.summaries import audit_selections_of
 from nalw.events import attendance
 from nalw.events import services as event_services
@@ -22,6 +22,7 @@ from tests.factories import (
     DEFAULT_PASSWORD,
     AwardCategoryFactory,
     CpdAuditFactory,
+    CpdEntryFactory,
     EventFactory,
     MembershipFactory,
     NominationFactory,
@@ -308,6 +309,16 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
         staff_note(long.person, f"Note {number}", author=staff)
         NominationFactory(category=category, nominator=long.person, nominee_name=f"Nominee {number}")
         NominationFactory(category=category, nominee_email=long.person.email)
+    # Each has a CPD audit profile submitted and reviewed; the long story's was reopened and reviewed again.
+    for membership, rounds in ((short, 1), (long, 3)):
+        selection = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.person_id == membership.person_id))
+        entry = CpdEntryFactory(person=membership.person, done_on=selection.audit.year.starts_on, hours=3)
+        for round_number in range(rounds):
+            audits.submit_profile(membership.person, selection, "My year.", [entry.id])
+            last = round_number == rounds - 1
+            review_profile(
+                staff, selection, Outcome.MEETS if last else Outcome.MORE_INFORMATION, f"Round {round_number}"
+            )
     db.session.flush()
     sign_in(client, staff)
     client.get(f"/admin/people/{short.person_id}")  # the first request loads what every request shares
@@ -319,6 +330,7 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
 
     assert page_text(response).count("Attended Webinar") == 3
     assert page_text(response).count("Nominated for Team") == 3
+    assert page_text(response).count("CPD audit profile for") == 3
     assert len(many) == len(few)
 
 
