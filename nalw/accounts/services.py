@@ -36,7 +36,13 @@ from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
-from nalw.core.personal_data import as_iso, collect_personal_data, erase_personal_data, personal_data_exporter
+from nalw.core.personal_data import (
+    as_iso,
+    collect_personal_data,
+    erase_personal_data,
+    erasure_refusals,
+    personal_data_exporter,
+)
 from nalw.core.time import format_datetime, utcnow
 from nalw.extensions import db
 
@@ -646,11 +652,16 @@ def _export_account(person):
 
 
 def erase_person(person: Person, password: str, actor: Person | None = None):
-    """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person."""
+    """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person.
+    Refused while a domain still needs them (`erasure_refusal`), by staff (`actor`) as by the person."""
     if (actor is None or actor.id == person.id) and not password_matches(person.password_hash, password):
         raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
     if Role.ADMIN in person.roles and _other_admin_count(person) == 0:
         raise AccountError("You are the only admin. Make someone else an admin before erasing your account.")
+    # A domain the person is still needed in (they run an organisation's membership) says so before anything goes.
+    refusals = erasure_refusals(person)
+    if refusals:
+        raise AccountError(refusals[0])
     erase_personal_data(person)
     person.name = "Erased person"
     person.email = f"erased-{person.id}@invalid"
