@@ -41,6 +41,7 @@ from nalw.core.personal_data import (
     collect_personal_data,
     erase_personal_data,
     erased_email,
+    erasure_refusals,
     personal_data_exporter,
 )
 from nalw.core.time import format_datetime, utcnow
@@ -652,11 +653,16 @@ def _export_account(person):
 
 
 def erase_person(person: Person, password: str, actor: Person | None = None):
-    """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person."""
+    """Anonymise the person. Records that must be kept (payments, audit) stay, linked to the anonymous person.
+    Refused while a domain still needs them (`erasure_refusal`), by staff (`actor`) as by the person."""
     if (actor is None or actor.id == person.id) and not password_matches(person.password_hash, password):
         raise AccountError("Your password is not right. Enter the password you sign in with.", field="password")
     if Role.ADMIN in person.roles and _other_admin_count(person) == 0:
         raise AccountError("You are the only admin. Make someone else an admin before erasing your account.")
+    # A domain the person is still needed in (they run an organisation's membership) says so before anything goes.
+    refusals = erasure_refusals(person)
+    if refusals:
+        raise AccountError(refusals[0])
     erase_personal_data(person)
     person.name = "Erased person"
     person.email = erased_email(person.id)

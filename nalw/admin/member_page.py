@@ -69,25 +69,36 @@ def _name(person):
     return person.name if person is not None else "The system"
 
 
+def _job_at(membership):
+    """The job and employer the application gave (an organisation's handed to a new admin keeps no job title)."""
+    return ", ".join(part for part in (membership.job_title, membership.employer_name) if part)
+
+
 def membership_history(record) -> Iterable[TimelineEvent]:
     """Each application and every change of status, with who made it and why."""
     for membership in record.memberships:
         link = url_for("members.staff_membership", membership_id=membership.id)
+        # An organisation's membership handed to them was applied for by its admin then.
+        applicant = next((change.actor for change in membership.history if change.from_status is None), None)
         yield TimelineEvent(
             membership.created_at,
             "Membership",
             f"Applied for {membership.tier.name} membership",
-            f"{membership.job_title}, {membership.employer_name} ({membership.employer_type.label}); "
-            f"{membership.region.label}",
+            f"{_job_at(membership)} ({membership.employer_type.label}); {membership.region.label}",
+            by=_name(applicant) if applicant is not None and applicant.id != record.person.id else "",
             link=link,
         )
         for change in membership.history:
             if change.from_status is None:
                 continue  # the application itself, shown above
+            if change.from_status == change.to_status:  # a renewal, or a handover: the reason says which
+                move = f"{change.to_status.label} (no change)"
+            else:
+                move = f"{change.from_status.label} → {change.to_status.label}"
             yield TimelineEvent(
                 change.changed_at,
                 "Membership",
-                f"{membership.tier.name} membership: {change.from_status.label} → {change.to_status.label}",
+                f"{membership.tier.name} membership: {move}",
                 change.reason,
                 by=_name(change.actor),
                 link=link,

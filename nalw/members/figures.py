@@ -32,7 +32,12 @@ def applications() -> tuple[int, dt.datetime | None, int]:
     paid_at = (
         sa.select(MembershipChange.membership_id, sa.func.max(MembershipChange.changed_at).label("paid_at"))
         .join(Membership, Membership.id == MembershipChange.membership_id)
-        .where(MembershipChange.to_status == MembershipStatus.PAID, waiting)
+        # A move into paid, not a note on a paid application (an organisation's handed over while it waits).
+        .where(
+            MembershipChange.to_status == MembershipStatus.PAID,
+            MembershipChange.from_status.is_distinct_from(MembershipChange.to_status),
+            waiting,
+        )
         .group_by(MembershipChange.membership_id)
         .subquery()
     )

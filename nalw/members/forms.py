@@ -208,6 +208,28 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Send invitation")
 
 
+class HandOverForm(FlaskForm):
+    """Staff hand an organisation's membership to a colleague (`organisations.hand_over`)."""
+
+    email = text_field(
+        "Email address of the new admin",
+        max_length=254,
+        required="Enter the email address of the new admin",
+        too_long="Email address must be 254 characters or fewer",
+        description="They need a NALW account.",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    reason = text_field(
+        "Reason",
+        max_length=500,
+        rows=2,
+        required="Enter the reason for the handover: it is kept in the audit log",
+        too_long="Reason must be 500 characters or fewer",
+        description="Kept in the audit log.",
+    )
+    submit = SubmitField("Hand over")
+
+
 class RegisterSearchForm(FilterForm):
     q = StringField(
         "Name or membership number",

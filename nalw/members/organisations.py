@@ -3,16 +3,22 @@
 An invitee who accepts becomes a member with their own record (and CPD), running
 with the organisation's dates. The seat limit is checked with the organisation's
 row locked, so simultaneous acceptances cannot overfill it.
+
+The admin holds the organisation's own membership. Staff hand it to a colleague
+(`hand_over`); while it is current, its admin's personal data cannot be erased
+(nalw/members/personal_data.py), since its seats hang on it.
 """
 
 import sqlalchemy as sa
 
+from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, make_link_token, read_link_token
-from nalw.accounts.services import AccountError, normalise_email
+from nalw.accounts.services import AccountError, find_by_email, grant_role, normalise_email, revoke_role
 from nalw.core.audit import record_audit
 from nalw.core.contact import contact_us_text
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
+from nalw.core.permissions import Role
 from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.members import services
@@ -24,19 +30,41 @@ from nalw.members.models import (
     SeatInvitation,
     SeatStatus,
 )
-from nalw.members.services import MembershipError, change_status, record_history
+from nalw.members.services import STATUS_NAMES, MembershipError, change_status, record_history
 
 # An invitation's link works this many days.
 INVITATION_VALID_DAYS = 30
 
 
+def _is_current():
+    return Membership.status.in_([MembershipStatus(value) for value in CURRENT_STATUSES])
+
+
+def _own_membership_of_organisation():
+    return sa.and_(Membership.organisation_id == Organisation.id, Membership.for_organisation.is_(True))
+
+
 def organisation_for_admin(person) -> Organisation | None:
+    """The organisation the person runs: one whose own membership is current before one that ended, then the
+    latest (someone handed an organisation may have run another that ended since)."""
     return db.session.scalar(
         sa.select(Organisation)
+        .outerjoin(Membership, _own_membership_of_organisation())
         .where(Organisation.admin_person_id == person.id)
-        .order_by(Organisation.id.desc())
+        .order_by(sa.case((_is_current(), 0), else_=1), Organisation.id.desc())
         .limit(1)
     )
+
+
+def organisations_run_by(person) -> list[Organisation]:
+    """The organisations the person runs whose own membership is current (applied to suspended): their seats
+    hang on it, so it cannot be left without an admin."""
+    return db.session.scalars(
+        sa.select(Organisation)
+        .join(Membership, _own_membership_of_organisation())
+        .where(Organisation.admin_person_id == person.id, _is_current())
+        .order_by(Organisation.id)
+    ).all()
 
 
 def seats_taken(organisation) -> int:
@@ -193,6 +221,110 @@ def remove_seat(actor, organisation, invitation):
         before={"email": invitation.email},
         summary=f"Freed the seat of {invitation.email}",
     )
+
+
+def hand_over_refusal(organisation) -> str | None:
+    """Why staff cannot hand the organisation to a colleague now (None: they can). The staff membership page
+    asks this to show the form only where the service would act."""
+    membership = organisation.membership
+    if membership.status.value not in CURRENT_STATUSES:
+        return (
+            f"{organisation.name}'s membership was {STATUS_NAMES[membership.status]}, so there is nothing to hand "
+            "over. A colleague can apply for a new organisation membership."
+        )
+    return None
+
+
+def hand_over(actor, organisation, email, reason) -> Person:
+    """Staff give the running of an organisation's membership to a colleague who has a NALW account: they
+    become its admin and hold its membership, which keeps its number, dates and seats. Automatic renewal is
+    turned off (the card saved for it was the previous admin's), so the new admin chooses. Both people are
+    emailed; the history and the audit log keep the reason. Returns the new admin."""
+    MembershipError.refuse_if(hand_over_refusal(organisation))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Enter the reason for the handover: it is kept in the audit log", field="reason")
+    _lock(organisation)
+    membership = organisation.membership
+    previous = membership.person
+    new_admin = _colleague_to_take_over(organisation, previous, email)
+    auto_renew = membership.auto_renew
+    organisation.admin_person_id = new_admin.id
+    # Organisation.membership only reads the row: the membership itself changes hands.
+    membership.person_id = new_admin.id
+    membership.person = new_admin
+    membership.auto_renew = False
+    # The job title the application gave was the previous admin's: it goes with them (and with their data).
+    membership.job_title = ""
+    record_history(
+        membership, membership.status, membership.status, actor=actor, reason=f"Handed to a new admin: {reason}"
+    )
+    db.session.flush()
+    grant_role(actor, new_admin, Role.ORGANISATION_ADMIN)
+    if organisation_for_admin(previous) is None:
+        revoke_role(actor, previous, Role.ORGANISATION_ADMIN)
+    record_audit(
+        actor,
+        "organisation.handed_over",
+        organisation,
+        before={"admin_email": previous.email, "automatic_renewal": auto_renew},
+        after={"admin_email": new_admin.email, "automatic_renewal": False, "reason": reason},
+        summary=f"Handed {organisation.name} to {new_admin.name}",
+    )
+    queue_email(
+        new_admin.email,
+        "members/organisation_handed_to_you",
+        f"You now run {organisation.name}'s NALW membership",
+        person=new_admin,
+        organisation=organisation,
+        membership=membership,
+        previous_admin=previous,
+        link=absolute_link("members.organisation"),
+    )
+    queue_email(
+        previous.email,
+        "members/organisation_handed_on",
+        f"{organisation.name}'s NALW membership is now run by {new_admin.name}",
+        person=previous,
+        organisation=organisation,
+        new_admin=new_admin,
+    )
+    return new_admin
+
+
+def _colleague_to_take_over(organisation, previous, email) -> Person:
+    """The account the address names, if it can run the organisation; else a refusal at the email field."""
+    try:
+        address = normalise_email(email)
+    except AccountError as error:
+        raise MembershipError(error.message, field="email")
+    person = find_by_email(address)
+    if person is None or person.erased_at is not None:
+        raise MembershipError(
+            f"There is no NALW account with the address {address}. "
+            "Ask them to create an account first, then try again.",
+            field="email",
+        )
+    if person.id == previous.id:
+        raise MembershipError(
+            f"{person.name} already runs {organisation.name}. Enter the email address of the colleague taking over.",
+            field="email",
+        )
+    if not person.email_verified:
+        raise MembershipError(
+            f"{person.name} has not confirmed their email address yet. Ask them to follow the link we emailed "
+            "them (or to sign in and ask for a new one), then try again.",
+            field="email",
+        )
+    running = organisations_run_by(person)
+    if running:
+        other = running[0].name
+        raise MembershipError(
+            f"{person.name} already runs {other}'s membership, and an account runs one organisation. "
+            f"Enter another colleague's address, or hand {other} to someone else first.",
+            field="email",
+        )
+    return person
 
 
 def _lock(organisation):

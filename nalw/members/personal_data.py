@@ -3,15 +3,21 @@
 Erasure keeps the membership record (number, dates, payments, CPD declared at renewal: the body's
 financial and audit record) but blanks what the application said, takes the person off the register,
 ends a current membership and blanks their address on any invitation to an organisation's seat.
+
+An organisation's own membership is the organisation's: erasure is refused while the person runs one that is
+current (its seats hang on it; staff hand it to a colleague first), and leaves one that ended as it is but
+for the job title its applicant gave about themselves.
 """
 
 import sqlalchemy as sa
 
-from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
+from nalw.core.contact import contact_us_text
+from nalw.core.personal_data import ERASED, as_iso, erasure_refusal, personal_data_eraser, personal_data_exporter
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.directory import declarations_of
 from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus, SeatInvitation, SeatStatus
+from nalw.members.organisations import organisations_run_by
 from nalw.members.services import ALLOWED_TRANSITIONS, change_status
 
 
@@ -58,9 +64,25 @@ def export_memberships(person):
     ]
 
 
+@erasure_refusal
+def refuse_while_running_an_organisation(person):
+    running = organisations_run_by(person)
+    if not running:
+        return None
+    return (
+        f"You run {running[0].name}'s membership for its link workers. "
+        f"{contact_us_text(capital=True)} to hand it to a colleague, then erase your account."
+    )
+
+
 @personal_data_eraser
 def erase_memberships(person):
     for membership in _memberships(person):
+        if membership.for_organisation:
+            # The organisation's: its status, dates, name and renewal stay (erasure is refused while it is
+            # current: `refuse_while_running_an_organisation`); only the applicant's own job title goes.
+            membership.job_title = ERASED
+            continue
         if (
             membership.status.value in CURRENT_STATUSES
             and MembershipStatus.RESIGNED in ALLOWED_TRANSITIONS[membership.status]

@@ -10,9 +10,9 @@ from nalw.core.money import format_pence, pounds_text
 from nalw.core.permissions import Role, requires
 from nalw.core.time import format_datetime
 from nalw.extensions import db
-from nalw.members import blueprint, cpd_requirements, renewals, services
-from nalw.members.forms import MembershipFilterForm, ReasonForm, TierForm
-from nalw.members.models import Membership, MembershipStatus, Tier
+from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
+from nalw.members.forms import HandOverForm, MembershipFilterForm, ReasonForm, TierForm
+from nalw.members.models import Membership, MembershipStatus, Organisation, Tier
 from nalw.payments import checkout
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
@@ -77,19 +77,35 @@ def applications_csv():
 @blueprint.route("/admin/memberships/<int:membership_id>")
 @requires(Role.STAFF)
 def staff_membership(membership_id):
-    return _membership_page(db.get_or_404(Membership, membership_id), OfflinePaymentForm(formdata=None))
+    return _membership_page(db.get_or_404(Membership, membership_id))
 
 
-def _membership_page(membership, offline_form):
+def _organisation_of(membership) -> Organisation | None:
+    """The organisation whose own membership this is (None for a personal membership or a seat)."""
+    return db.session.get(Organisation, membership.organisation_id) if membership.for_organisation else None
+
+
+def _hand_over_form(**kwargs):
+    # Prefixed: the page may also hold the offline payment form, and two inputs with one id confuse assistive
+    # technology.
+    return HandOverForm(prefix="hand_over", **kwargs)
+
+
+def _membership_page(membership, offline_form=None, hand_over_form=None):
+    """The page, with the form just posted (its errors at their fields) in place of its empty twin."""
+    organisation = _organisation_of(membership)
     return render_template(
         "members/staff_membership.html",
         membership=membership,
+        organisation=organisation,
+        can_hand_over=organisation is not None and organisations.hand_over_refusal(organisation) is None,
+        hand_over_form=_hand_over_form(formdata=None) if hand_over_form is None else hand_over_form,
         history=services.membership_history(membership),
         payments=services.payments_for(membership),
         declarations=renewals.declarations(membership),
         button=EmptyForm(),
         reason_form=ReasonForm(),
-        offline_form=offline_form,
+        offline_form=OfflinePaymentForm(formdata=None) if offline_form is None else offline_form,
         fee_due=renewals.amount_due(membership),
         renewal_opens_on=renewals.renewal_not_open_until(membership),
     )
@@ -160,7 +176,26 @@ def record_offline_payment(membership_id):
         if call.succeeded:
             flash(f"Recorded {format_pence(form.amount.pence)} received.", "success")
             return redirect(url_for("members.staff_membership", membership_id=membership.id))
-    return _membership_page(membership, form)
+    return _membership_page(membership, offline_form=form)
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/hand-over", methods=["POST"])
+@requires(Role.STAFF)
+def hand_over(membership_id):
+    """Hand an organisation's own membership to a colleague. Errors come back at their fields on the membership
+    page; nothing is saved until all is right."""
+    membership = db.get_or_404(Membership, membership_id)
+    organisation = _organisation_of(membership)
+    if organisation is None:
+        abort(404)
+    form = _hand_over_form()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            new_admin = organisations.hand_over(current_user, organisation, form.email.data, form.reason.data)
+        if call.succeeded:
+            flash(f"{organisation.name} is now run by {new_admin.name} ({new_admin.email}).", "success")
+            return redirect(url_for("members.staff_membership", membership_id=membership.id))
+    return _membership_page(membership, hand_over_form=form)
 
 
 # --- Tiers (admin) --------------------------------------------------------------------------------

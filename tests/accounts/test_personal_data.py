@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from nalw.accounts import services
 from nalw.accounts.models import RecoveryCode, RoleGrant
+from nalw.core import personal_data
 from nalw.core.audit import AuditEntry
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.permissions import Role
@@ -182,6 +183,25 @@ def test_erasure_needs_the_word_erase(signed_in_client):
 
     assert_refused_on_field(response, "confirm", "Type ERASE in capital letters to confirm")
     assert account_tables() == before
+
+
+def test_a_domain_that_still_needs_the_person_refuses_erasure_before_anything_is_erased(signed_in_client, monkeypatch):
+    client, person = signed_in_client("member")
+    # Refusals as domains register them (members registers one for an organisation's admin).
+    monkeypatch.setattr(personal_data, "_refusals", [])
+    personal_data.erasure_refusal(lambda _person: None)
+    personal_data.erasure_refusal(lambda refused: f"{refused.name} still runs the Tuesday group. Hand it on first.")
+    personal_data.erasure_refusal(lambda _person: "A second reason, not shown until the first is dealt with.")
+    before = account_tables()
+
+    response = erase(client)
+
+    assert response.status_code == 200
+    assert f"{person.name} still runs the Tuesday group. Hand it on first." in page_text(response)
+    assert "A second reason" not in page_text(response)
+    assert account_tables() == before
+    assert person.erased_at is None
+    assert is_signed_in(client)
 
 
 def test_only_admin_cannot_erase_themself(signed_in_client):

@@ -16,6 +16,8 @@ from nalw.events import attendance
 from nalw.events import services as event_services
 from nalw.events.summaries import bookings_of
 from nalw.extensions import db
+from nalw.members import organisations
+from nalw.members.models import Organisation
 from nalw.payments import services as payment_services
 from nalw.payments.lists import payments_of
 from tests.factories import (
@@ -200,6 +202,21 @@ def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins
     assert "Membership suspended." in page_text(suspended)
     assert f'action="/admin/memberships/{organisation.id}/reinstate"' in html
     assert f'action="/admin/memberships/{organisation.id}/suspend"' not in html
+
+
+def test_an_organisation_handed_to_a_colleague_is_on_the_new_admins_time_line_with_who_applied_for_it(client, staff):
+    held = organisation_membership(admin="Olu Organisation")
+    nia = PersonFactory(name="Nia Newton", email="nia@example.org")
+    organisations.hand_over(staff, db.session.get(Organisation, held.organisation_id), nia.email, "Olu has left")
+    sign_in(client, staff)
+
+    history = page_text(client.get(f"/admin/people/{nia.id}")).split("newest first", 1)[1]
+
+    assert "Organisation membership: Active (no change) Handed to a new admin: Olu has left Sam Staff" in history
+    assert "Applied for Organisation membership Riverside PCN (" in history
+    assert re.search(r"Applied for Organisation membership [^|]*?Yorkshire and the Humber Olu Organisation", history)
+    assert "Granted Organisation admin to Nia Newton" in history
+    assert "Email: You now run Riverside PCN's NALW membership" in history
 
 
 def test_an_admin_who_is_a_member_too_has_both_memberships_on_their_page_each_with_its_own_actions(client, staff):

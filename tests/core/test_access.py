@@ -92,6 +92,7 @@ EXPECTED_AUDIENCE = {
     "members.suspend": STAFF,
     "members.reinstate": STAFF,
     "members.record_offline_payment": STAFF,
+    "members.hand_over": STAFF,
     "members.tiers": ADMIN,
     "members.edit_tier": ADMIN,
     "payments.stripe_webhook": PUBLIC,

@@ -10,7 +10,7 @@ from nalw.members import organisations
 from nalw.members.models import MembershipStatus, Organisation, SeatStatus
 from nalw.members.personal_data import export_memberships
 from nalw.members.renewals import declare_cpd
-from tests.factories import MembershipFactory, PersonFactory, organisation_membership
+from tests.factories import MembershipFactory, PersonFactory, organisation_membership, seat_in
 
 
 def test_the_download_says_each_consent_and_when_it_was_given(app):
@@ -72,3 +72,17 @@ def test_erasure_cancels_an_invitation_to_a_seat_and_blanks_the_address_it_went_
 
     assert (invitation.status, invitation.email) == (SeatStatus.CANCELLED, "(erased)")
     assert organisations.seats_taken(organisation) == taken - 1
+
+
+def test_erasure_leaves_an_organisations_own_membership_as_it_is_but_for_its_applicants_job_title(app):
+    held = organisation_membership()
+    held.auto_renew = True
+    seat = seat_in(held)
+
+    # Erasure itself is refused while the membership is current (tests/members/test_organisation_handover.py);
+    # the eraser alone still leaves the organisation's membership, and so its seats, running.
+    erase_personal_data(held.person)
+
+    assert (held.status, held.auto_renew, held.employer_name) == (MembershipStatus.ACTIVE, True, "Riverside PCN")
+    assert held.job_title == "(erased)"
+    assert seat.status is MembershipStatus.ACTIVE
