@@ -73,16 +73,18 @@ def new_password_fields(label="Password"):
     return password, confirm
 
 
-def email_field(label="Email address", description=None):
+def email_field(label="Email address", description=None, *, someone_elses=None):
+    """An email address, checked and kept in its normal form as the services keep it. `someone_elses`: the
+    message when it is left empty, for another person's address (the browser offers none of the user's own)."""
     return EmailField(
         label,
         validators=[
-            required("email address"),
+            DataRequired(message=someone_elses) if someone_elses else required("email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             EmailAddress(),
         ],
         description=description,
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        render_kw={"autocomplete": "off" if someone_elses else "email", "spellcheck": "false"},
     )
 
 

@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
+from nalw.accounts.forms import email_field
 from nalw.core.forms import (
     FilterForm,
     any_or_one_of,
@@ -198,12 +199,8 @@ class ReasonForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = text_field(
-        "Email address of the link worker",
-        max_length=254,
-        required="Enter the email address to send the invitation to",
-        too_long="Email address must be 254 characters or fewer",
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    email = email_field(
+        "Email address of the link worker", someone_elses="Enter the email address to send the invitation to"
     )
     submit = SubmitField("Send invitation")
 
@@ -211,13 +208,10 @@ class InviteForm(FlaskForm):
 class HandOverForm(FlaskForm):
     """Staff hand an organisation's membership to a colleague (`organisations.hand_over`)."""
 
-    email = text_field(
+    email = email_field(
         "Email address of the new admin",
-        max_length=254,
-        required="Enter the email address of the new admin",
-        too_long="Email address must be 254 characters or fewer",
-        description="They need a NALW account.",
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
+        "They need a NALW account.",
+        someone_elses="Enter the email address of the new admin",
     )
     reason = text_field(
         "Reason",
