@@ -214,7 +214,7 @@ class HandOverForm(FlaskForm):
         someone_elses="Enter the email address of the new admin",
     )
     reason = text_field(
-        "Reason",
+        "Reason for the handover",
         max_length=500,
         rows=2,
         required="Enter the reason for the handover: it is kept in the audit log",

@@ -49,3 +49,26 @@ def test_staff_members_pages(page, make_person, make_membership):
     open_page(page, "/admin/payments?status=succeeded")
     report.check("payments list filtered")
     report.assert_clean()
+
+
+def test_staff_hand_an_organisation_to_a_colleague(page, make_person, make_membership):
+    report = AccessibilityReport(page)
+    staff = make_person(name="Sasha Staff", roles=[Role.STAFF], two_factor=True)
+    held = make_membership(make_person(name="Olu Organisation"), tier="Organisation", organisation_name="Hillside PCN")
+    make_person(name="Nia Newton", email="nia.newton@example.org")
+    db.session.commit()
+
+    sign_in(page, staff)
+    open_page(page, f"/admin/memberships/{held.id}")
+    expect(page.get_by_role("heading", name="Hand the organisation to a colleague")).to_be_visible()
+    report.check("organisation membership with the handover form")
+    submit_expecting_errors(page, "Hand over")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the email address of the new admin")
+    report.check("handover form left empty")
+
+    page.get_by_label("Email address of the new admin").fill("nia.newton@example.org")
+    page.get_by_label("Reason for the handover").fill("Olu has moved to another practice.")
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_text("Hillside PCN is now run by Nia Newton")).to_be_visible()
+    report.check("organisation membership after the handover")
+    report.assert_clean()

@@ -269,7 +269,7 @@ def test_the_form_is_on_the_page_of_an_organisations_current_membership_with_its
     assert '<label class="form-label fw-semibold" for="hand_over-email">Email address of the new admin</label>' in html
     assert '<div id="hand_over-email-hint" class="form-text mt-0 mb-1">They need a NALW account.</div>' in html
     assert 'aria-describedby="hand_over-email-hint"' in input_tag(response, "hand_over-email")
-    assert '<label class="form-label fw-semibold" for="hand_over-reason">Reason</label>' in html
+    assert '<label class="form-label fw-semibold" for="hand_over-reason">Reason for the handover</label>' in html
     assert '<div id="hand_over-reason-hint" class="form-text mt-0 mb-1">Kept in the audit log.</div>' in html
     assert 'value="Hand over"' in html
 
