@@ -23,7 +23,7 @@ from nalw.core.hours import format_hours
 from nalw.core.money import format_pence
 from nalw.core.outbox import OutboxMessage, OutboxStatus
 from nalw.core.time import format_date
-from nalw.cpd.summaries import audit_selections_of, audit_steps_of, year_summary
+from nalw.cpd.summaries import AUDIT_STEP_ACTIONS, audit_selections_of, audit_steps_of, year_summary
 from nalw.events.summaries import bookings_of, waiting_list_entries_of
 from nalw.extensions import db
 from nalw.members.cpd_requirements import hours_required
@@ -91,14 +91,10 @@ def membership_history(record) -> Iterable[TimelineEvent]:
         for change in membership.history:
             if change.from_status is None:
                 continue  # the application itself, shown above
-            if change.from_status == change.to_status:  # a renewal, or a handover: the reason says which
-                move = f"{change.to_status.label} (no change)"
-            else:
-                move = f"{change.from_status.label} → {change.to_status.label}"
             yield TimelineEvent(
                 change.changed_at,
                 "Membership",
-                f"{membership.tier.name} membership: {move}",
+                f"{membership.tier.name} membership: {change.move}",
                 change.reason,
                 by=_name(change.actor),
                 link=link,
@@ -206,7 +202,7 @@ def emails(record) -> Iterable[TimelineEvent]:
 
 
 # Audit entries about a person whose story another source of the time line tells (`cpd_audits`, with a link).
-TOLD_ELSEWHERE = ("cpd_audit.selected", "cpd_audit.submitted", "cpd_audit.reviewed")
+TOLD_ELSEWHERE = ("cpd_audit.selected", *AUDIT_STEP_ACTIONS)
 
 
 def account_changes(record) -> Iterable[TimelineEvent]:

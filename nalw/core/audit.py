@@ -158,10 +158,11 @@ def erase_addresses(person):
         for column in (AuditEntry.summary, sa.cast(AuditEntry.before, sa.Text), sa.cast(AuditEntry.after, sa.Text))
     ]
     pattern = re.compile("|".join(re.escape(address) for address in sorted(addresses)), re.IGNORECASE)
+    erased = erased_email(person.id)
     for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(*mentions))):
-        entry.summary = _replaced(entry.summary, pattern, erased_email(person.id))
-        entry.before = _replaced(entry.before, pattern, erased_email(person.id))
-        entry.after = _replaced(entry.after, pattern, erased_email(person.id))
+        entry.summary = _replaced(entry.summary, pattern, erased)
+        entry.before = _replaced(entry.before, pattern, erased)
+        entry.after = _replaced(entry.after, pattern, erased)
     db.session.flush()
 
 

@@ -6,12 +6,12 @@ words in it deleted: their summary and the reviewers' comments on it.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from nalw.core.personal_data import ERASED, as_iso, personal_data_eraser, personal_data_exporter
 from nalw.cpd import totals
-from nalw.cpd.models import AuditSelection, CpdEntry
+from nalw.cpd.models import CpdEntry
 from nalw.cpd.services import delete_files, evidence_path
+from nalw.cpd.summaries import audit_selections_of
 from nalw.extensions import db
 
 
@@ -37,15 +37,6 @@ def export_cpd(person):
     ]
 
 
-def _selections(person):
-    return db.session.scalars(
-        sa.select(AuditSelection)
-        .where(AuditSelection.person_id == person.id)
-        .options(selectinload(AuditSelection.entries), selectinload(AuditSelection.standard_outcomes))
-        .order_by(AuditSelection.id)
-    ).all()
-
-
 @personal_data_exporter("cpd_audits")
 def export_audits(person):
     return [
@@ -65,14 +56,14 @@ def export_audits(person):
             ],
             "reviewed_at": as_iso(selection.reviewed_at),
         }
-        for selection in _selections(person)
+        for selection in audit_selections_of(person.id, with_profiles=True)
     ]
 
 
 @personal_data_eraser
 def erase_audit_words(person):
     """The audit and its outcomes stay; their summary and the reviewers' comments on it go."""
-    for selection in _selections(person):
+    for selection in audit_selections_of(person.id, with_profiles=True):
         selection.summary = ERASED if selection.summary else ""
         selection.outcome_comment = ERASED if selection.outcome_comment else ""
         for outcome in selection.standard_outcomes:

@@ -28,12 +28,14 @@ def complete_quarters_in(year: CpdYear, person_id):
     )
 
 
-def audit_selections_of(person_id) -> list[AuditSelection]:
-    """Every CPD audit that drew the person, with its outcome when reviewed, oldest first."""
+def audit_selections_of(person_id, *, with_profiles=False) -> list[AuditSelection]:
+    """Every CPD audit that drew the person, with its outcome when reviewed, oldest first; `with_profiles`: with
+    the entries chosen and the outcome per standard loaded too (else reading them raises)."""
+    profiles = (AuditSelection.entries, AuditSelection.standard_outcomes)
     return db.session.scalars(
         sa.select(AuditSelection)
         .where(AuditSelection.person_id == person_id)
-        .options(raiseload(AuditSelection.entries), raiseload(AuditSelection.standard_outcomes))
+        .options(*(selectinload(part) if with_profiles else raiseload(part) for part in profiles))
         .order_by(AuditSelection.id)
     ).all()
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nalw.core.db import (
@@ -167,6 +168,15 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     def in_good_standing(self):
         return self.status in IN_GOOD_STANDING
 
+    @hybrid_property
+    def is_current(self):
+        """In one of CURRENT_STATUSES: on a membership, or as a condition in a query."""
+        return self.status.value in CURRENT_STATUSES
+
+    @is_current.expression
+    def is_current(cls):
+        return cls.status.in_([MembershipStatus(value) for value in CURRENT_STATUSES])
+
     @property
     def is_seat(self):
         """A seat in an organisation's membership: given by its admin, renewed with the organisation."""
@@ -187,6 +197,14 @@ class MembershipChange(IdMixin, db.Model):
 
     membership: Mapped[Membership] = relationship(back_populates="history")
     actor = relationship("Person", lazy="raise")
+
+    @property
+    def move(self):
+        """How the line reads: "Active → Lapsed", "New → Applied", or "Active (no change)" for a line that changes
+        no status (a renewal, a handover: its reason says which)."""
+        if self.from_status == self.to_status:
+            return f"{self.to_status.label} (no change)"
+        return f"{self.from_status.label if self.from_status else 'New'} → {self.to_status.label}"
 
     # Lapses and resignations in a period (the staff dashboard).
     __table_args__ = (sa.Index("ix_membership_changes_to_status_changed_at", "to_status", "changed_at"),)

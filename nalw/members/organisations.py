@@ -23,7 +23,6 @@ from nalw.core.time import london_today
 from nalw.extensions import db
 from nalw.members import services
 from nalw.members.models import (
-    CURRENT_STATUSES,
     Membership,
     MembershipStatus,
     Organisation,
@@ -34,10 +33,6 @@ from nalw.members.services import STATUS_NAMES, MembershipError, change_status, 
 
 # An invitation's link works this many days.
 INVITATION_VALID_DAYS = 30
-
-
-def _is_current():
-    return Membership.status.in_([MembershipStatus(value) for value in CURRENT_STATUSES])
 
 
 def _own_membership_of_organisation():
@@ -51,7 +46,7 @@ def organisation_for_admin(person) -> Organisation | None:
         sa.select(Organisation)
         .outerjoin(Membership, _own_membership_of_organisation())
         .where(Organisation.admin_person_id == person.id)
-        .order_by(sa.case((_is_current(), 0), else_=1), Organisation.id.desc())
+        .order_by(sa.case((Membership.is_current, 0), else_=1), Organisation.id.desc())
         .limit(1)
     )
 
@@ -62,7 +57,7 @@ def organisations_run_by(person) -> list[Organisation]:
     return db.session.scalars(
         sa.select(Organisation)
         .join(Membership, _own_membership_of_organisation())
-        .where(Organisation.admin_person_id == person.id, _is_current())
+        .where(Organisation.admin_person_id == person.id, Membership.is_current)
         .order_by(Organisation.id)
     ).all()
 
@@ -76,7 +71,7 @@ def _count_seats(organisation, with_invitations):
     """A seat whose holder resigned is free again, though its invitation stays accepted for the record."""
     held = sa.and_(
         SeatInvitation.status == SeatStatus.ACCEPTED,
-        Membership.status.in_([MembershipStatus(value) for value in CURRENT_STATUSES]),
+        Membership.is_current,
     )
     return db.session.scalar(
         sa.select(sa.func.count(SeatInvitation.id))
@@ -227,7 +222,7 @@ def hand_over_refusal(organisation) -> str | None:
     """Why staff cannot hand the organisation to a colleague now (None: they can). The staff membership page
     asks this to show the form only where the service would act."""
     membership = organisation.membership
-    if membership.status.value not in CURRENT_STATUSES:
+    if not membership.is_current:
         return (
             f"{organisation.name}'s membership was {STATUS_NAMES[membership.status]}, so there is nothing to hand "
             "over. A colleague can apply for a new organisation membership."

@@ -16,7 +16,7 @@ from nalw.core.personal_data import ERASED, as_iso, erasure_refusal, personal_da
 from nalw.core.time import utcnow
 from nalw.extensions import db
 from nalw.members.directory import declarations_of
-from nalw.members.models import CURRENT_STATUSES, Membership, MembershipStatus, SeatInvitation, SeatStatus
+from nalw.members.models import Membership, MembershipStatus, SeatInvitation, SeatStatus
 from nalw.members.organisations import organisations_run_by
 from nalw.members.services import ALLOWED_TRANSITIONS, change_status
 
@@ -83,10 +83,7 @@ def erase_memberships(person):
             # current: `refuse_while_running_an_organisation`); only the applicant's own job title goes.
             membership.job_title = ERASED
             continue
-        if (
-            membership.status.value in CURRENT_STATUSES
-            and MembershipStatus.RESIGNED in ALLOWED_TRANSITIONS[membership.status]
-        ):
+        if membership.is_current and MembershipStatus.RESIGNED in ALLOWED_TRANSITIONS[membership.status]:
             change_status(
                 membership,
                 MembershipStatus.RESIGNED,

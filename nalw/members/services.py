@@ -24,7 +24,6 @@ from nalw.core.time import format_date, london_today, utcnow
 from nalw.extensions import db
 from nalw.members import cpd_requirements
 from nalw.members.models import (
-    CURRENT_STATUSES,
     IN_GOOD_STANDING,
     Eligibility,
     Membership,
@@ -129,7 +128,7 @@ def current_membership(person, for_organisation=False) -> Membership | None:
         .where(
             Membership.person_id == person.id,
             Membership.for_organisation.is_(for_organisation),
-            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+            Membership.is_current,
         )
     )
 
@@ -565,7 +564,7 @@ def current_memberships_by_email_subquery():
         .join(Membership, Membership.person_id == Person.id)
         .where(
             Membership.for_organisation.is_(False),
-            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+            Membership.is_current,
         )
         .subquery("current_membership")
     )
@@ -583,7 +582,7 @@ def current_memberships_by_email(emails) -> dict[str, Membership]:
         .where(
             Person.email.in_(emails),
             Membership.for_organisation.is_(False),
-            Membership.status.in_([S(value) for value in CURRENT_STATUSES]),
+            Membership.is_current,
         )
     )
     return dict(rows.all())

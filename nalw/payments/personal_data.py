@@ -6,12 +6,12 @@ import sqlalchemy as sa
 
 from nalw.core.personal_data import personal_data_eraser, personal_data_exporter
 from nalw.extensions import db
-from nalw.payments.models import BillingProfile, Payment
+from nalw.payments.lists import payments_of
+from nalw.payments.models import BillingProfile
 
 
 @personal_data_exporter("payments")
 def export_payments(person):
-    payments = db.session.scalars(sa.select(Payment).where(Payment.person_id == person.id).order_by(Payment.id))
     return [
         {
             "receipt": payment.receipt_number,
@@ -22,7 +22,7 @@ def export_payments(person):
             "method": payment.method.value,
             "created_at": payment.created_at.isoformat(),
         }
-        for payment in payments
+        for payment in payments_of(person.id)
     ]
 
 
