@@ -2,6 +2,8 @@
 
 import concurrent.futures
 import contextlib
+import csv
+import io
 import re
 import threading
 
@@ -142,3 +144,11 @@ def in_threads(app, work, arguments):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(arguments)) as pool:
         return [future.result(timeout=60) for future in [pool.submit(in_own_context, a) for a in arguments]]
+
+
+def csv_records(response):
+    """The rows of a CSV download as dicts by heading, once checked that it is one (a UTF-8 CSV attachment)."""
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))

@@ -1,14 +1,17 @@
 """One page per member for staff: their whole story on one time line, every action, and notes the member never sees."""
 
+import datetime as dt
 import re
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from nalw.accounts import services as account_services
 from nalw.admin.notes import StaffNote
 from nalw.core.audit import AuditEntry
 from nalw.core.permissions import Role, access_rule_for
+from nalw.core.time import utcnow
 from nalw.cpd import audits
 from nalw.cpd.models import AuditSelection, CpdEntry, Outcome
 from nalw.cpd.summaries import audit_selections_of
@@ -17,7 +20,7 @@ from nalw.events import services as event_services
 from nalw.events.summaries import bookings_of
 from nalw.extensions import db
 from nalw.members import organisations
-from nalw.members.models import Organisation
+from nalw.members.models import MembershipStatus, Organisation
 from nalw.payments import services as payment_services
 from nalw.payments.lists import payments_of
 from tests.factories import (
@@ -29,6 +32,7 @@ from tests.factories import (
     MembershipFactory,
     NominationFactory,
     PersonFactory,
+    audited_year,
     drawn_for_an_audit,
     judge,
     organisation_membership,
@@ -141,6 +145,9 @@ def test_an_audit_log_entry_that_does_not_name_its_selection_is_placed_with_the_
         sa.select(AuditEntry).where(AuditEntry.action.in_(("cpd_audit.submitted", "cpd_audit.reviewed")))
     ):
         logged.after = {key: value for key, value in (logged.after or {}).items() if key != "selection"}
+    # A later audit (of the year before) draws them after those entries were written: they are not its.
+    with time_machine.travel(utcnow() + dt.timedelta(days=1), tick=False):
+        later = CpdAuditFactory(staff=staff, year=audited_year().previous())
     db.session.flush()
     sign_in(client, staff)
 
@@ -149,6 +156,9 @@ def test_an_audit_log_entry_that_does_not_name_its_selection_is_placed_with_the_
     year = selection.audit.year.label
     assert f"CPD audit of {year} reviewed: meets Well shown. Sam Staff" in history
     assert f"CPD audit profile for {year} submitted Priya Shah" in history
+    assert f"Drawn for the CPD audit of {later.year.label}" in history
+    assert f"CPD audit profile for {later.year.label}" not in history
+    assert f"CPD audit of {later.year.label} reviewed" not in history
 
 
 def test_the_member_page_offers_every_staff_action_on_the_member(client, staff):
@@ -184,6 +194,7 @@ def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_
     assert "No membership" not in text
     assert "Riverside PCN's membership, as its admin" in text
     assert organisation.number in text and "Organisation" in text and "Active" in text
+    assert re.search(rf"Tier Organisation Status Active Number {re.escape(organisation.number)} ", text)
     assert f'action="/admin/memberships/{organisation.id}/suspend"' in html
     assert f'href="/admin/memberships/{organisation.id}#offline-payment"' in html
     assert "Organisation membership fee: £400.00" in text  # its fee, in the history, which staff can refund
@@ -202,6 +213,13 @@ def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins
     assert "Membership suspended." in page_text(suspended)
     assert f'action="/admin/memberships/{organisation.id}/reinstate"' in html
     assert f'action="/admin/memberships/{organisation.id}/suspend"' not in html
+    assert organisation.status is MembershipStatus.SUSPENDED
+
+    client.post(f"/admin/memberships/{organisation.id}/reinstate", data={"reason": "Invoice paid"})
+    html = client.get(f"/admin/people/{organisation.person_id}").get_data(as_text=True)
+
+    assert organisation.status is MembershipStatus.ACTIVE
+    assert f'action="/admin/memberships/{organisation.id}/suspend"' in html
 
 
 def test_an_organisation_handed_to_a_colleague_is_on_the_new_admins_time_line_with_who_applied_for_it(client, staff):

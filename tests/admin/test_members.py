@@ -1,8 +1,6 @@
 """Staff find members by name, email or membership number, narrow the list, and export exactly what they found."""
 
-import csv
 import datetime as dt
-import io
 import re
 
 import pytest
@@ -22,19 +20,13 @@ from tests.factories import (
     staff_member,
     tier_named,
 )
-from tests.helpers import page_text, sign_in
+from tests.helpers import csv_records, page_text, sign_in
 
 
 def names_listed(response):
     """The members on the page, in order (each name links to the member's page)."""
     assert response.status_code == 200
     return re.findall(r'href="/admin/people/\d+">([^<]+)</a>', response.get_data(as_text=True))
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
 @pytest.fixture
@@ -148,7 +140,7 @@ def test_the_count_shown_is_the_number_of_rows_the_csv_holds(staff_client, filte
 
     page = staff_client.get("/admin/members", query_string=filters)
     shown = int(re.search(r"(\d+) members? found", page_text(page)).group(1))
-    rows = csv_rows(staff_client.get("/admin/members.csv", query_string=filters))
+    rows = csv_records(staff_client.get("/admin/members.csv", query_string=filters))
 
     assert shown == len(rows) == len(names_listed(page))
     assert shown > 0
@@ -223,11 +215,11 @@ def test_behind_on_cpd_lists_exactly_the_members_the_compliance_list_finds_on_th
 
     compliance_page = staff_client.get("/admin/cpd/compliance")
     compliance_names = re.findall(r'<td><a href="/admin/cpd/people/\d+[^"]*">([^<]+)</a></td>', compliance_page.text)
-    compliance_csv = [row["Name"] for row in csv_rows(staff_client.get("/admin/cpd/compliance.csv"))]
+    compliance_csv = [row["Name"] for row in csv_records(staff_client.get("/admin/cpd/compliance.csv"))]
     behind = staff_client.get("/admin/members", query_string={"cpd": "behind"})
-    behind_csv = csv_rows(staff_client.get("/admin/members.csv", query_string={"cpd": "behind"}))
+    behind_csv = csv_records(staff_client.get("/admin/members.csv", query_string={"cpd": "behind"}))
     met = staff_client.get("/admin/members", query_string={"cpd": "met"})
-    met_csv = csv_rows(staff_client.get("/admin/members.csv", query_string={"cpd": "met"}))
+    met_csv = csv_records(staff_client.get("/admin/members.csv", query_string={"cpd": "met"}))
 
     assert sorted(compliance_names) == sorted(compliance_csv) == ["Behind Member", "Grace Member"]
     assert sorted(names_listed(behind)) == sorted(row["Name"] for row in behind_csv) == sorted(compliance_names)
@@ -244,7 +236,7 @@ def test_an_organisations_membership_is_found_by_its_number_and_by_the_organisat
 
     by_number = staff_client.get("/admin/members", query_string={"q": organisation.number})
     by_name = staff_client.get("/admin/members", query_string={"q": "riverside"})
-    [row] = csv_rows(staff_client.get("/admin/members.csv", query_string={"q": "riverside"}))
+    [row] = csv_records(staff_client.get("/admin/members.csv", query_string={"q": "riverside"}))
 
     assert names_listed(by_number) == names_listed(by_name) == ["Riverside PCN"]
     assert "1 member found" in page_text(by_name)
@@ -288,7 +280,7 @@ def test_membership_of_people_or_of_organisations_narrows_the_list_its_count_and
     expected = expected or ["Olu Organisation", "Priya Shah", "Riverside PCN"]
 
     page = staff_client.get("/admin/members", query_string={"held_by": held_by})
-    rows = csv_rows(staff_client.get("/admin/members.csv", query_string={"held_by": held_by}))
+    rows = csv_records(staff_client.get("/admin/members.csv", query_string={"held_by": held_by}))
 
     assert sorted(names_listed(page)) == sorted(row["Name"] for row in rows) == expected
     assert f"{len(expected)} member{'s' if len(expected) > 1 else ''} found" in page_text(page)
@@ -331,7 +323,7 @@ def test_the_csv_of_a_filtered_list_holds_exactly_the_rows_it_found_across_every
 
     page = staff_client.get("/admin/members", query_string={"region": "north_west"})
     export_link = re.search(r'href="(/admin/members\.csv[^"]*)"', page.get_data(as_text=True)).group(1)
-    rows = csv_rows(staff_client.get(export_link.replace("&amp;", "&")))
+    rows = csv_records(staff_client.get(export_link.replace("&amp;", "&")))
 
     assert sorted(row["Name"] for row in rows) == sorted(
         ['\'=HYPERLINK("http://evil")', *(f"North West {number}" for number in range(5))]
@@ -368,7 +360,7 @@ def test_the_list_and_its_csv_show_days_as_uk_dates_like_every_other_page(staff_
     member("Dated Member", expires_on=dt.date(2026, 11, 3), started_on=dt.date(2025, 11, 4))
 
     page = staff_client.get("/admin/members")
-    [row] = csv_rows(staff_client.get("/admin/members.csv"))
+    [row] = csv_records(staff_client.get("/admin/members.csv"))
 
     assert "Dated Member" in names_listed(page)
     assert "3 November 2026" in page_text(page) and "2026-11-03" not in page_text(page)

@@ -1,9 +1,7 @@
 """Every staff list pages, filters and exports the same way: the CSV holds exactly the rows the filters find."""
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import re
 from html import unescape
 
@@ -15,14 +13,7 @@ from nalw.core.time import london_to_utc
 from nalw.extensions import db
 from nalw.payments.models import PaymentMethod, PaymentStatus
 from tests.factories import PaymentFactory, PersonFactory, staff_member
-from tests.helpers import input_tag, page_text, sign_in
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+from tests.helpers import csv_records, input_tag, page_text, sign_in
 
 
 def export_link(page):
@@ -62,7 +53,7 @@ def test_audit_log_filters_by_who_what_record_and_days_and_its_csv_holds_just_th
     filters = {"actor": "sam", "action": "membership.", "done_from": "2026-10-01", "done_to": "31/10/2026"}
 
     page = client.get("/admin/audit", query_string=filters)
-    rows = csv_rows(client.get(export_link(page)))
+    rows = csv_records(client.get(export_link(page)))
 
     assert [(row["Action"], row["Record id"]) for row in rows] == [
         ("membership.reinstated", str(alice.id)),
@@ -88,7 +79,7 @@ def test_audit_log_shows_days_and_moments_it_stored_as_uk_dates_and_its_csv_keep
     db.session.flush()
 
     page = client.get("/admin/audit", query_string={"action": "membership.dates_changed"})
-    [row] = csv_rows(client.get(export_link(page)))
+    [row] = csv_records(client.get(export_link(page)))
 
     assert "expires_on (changed) 20 February 2027 1 March 2027" in page_text(page)
     assert "paid_at (changed) 1 Jul 2026, 12:00 1 Dec 2026, 12:00" in page_text(page)
@@ -121,7 +112,7 @@ def test_payments_list_and_csv_filter_by_status_method_and_day(staff_client):
     page = client.get(
         "/admin/payments", query_string={"status": "refunded", "method": "card", "made_from": "2026-10-01"}
     )
-    rows = csv_rows(client.get(export_link(page)))
+    rows = csv_records(client.get(export_link(page)))
 
     assert [row["For"] for row in rows] == ["Kept"]
     assert rows[0]["Receipt"] == kept.receipt_number and rows[0]["Refunded"] == "£45.00"
@@ -143,7 +134,7 @@ def test_emails_list_and_csv_filter_by_address_subject_and_status_and_hold_no_me
 
     page = client.get("/admin/emails", query_string={"to": "CAROL", "subject": "address", "status": "waiting"})
     response = client.get(export_link(page))
-    rows = csv_rows(response)
+    rows = csv_records(response)
 
     assert [(row["To"], row["Subject"], row["Status"]) for row in rows] == [
         ("carol@example.org", "Your address changed", "Waiting")
@@ -164,7 +155,7 @@ def test_applications_csv_holds_the_one_list_it_was_asked_for_with_the_page_filt
 
     page = client.get("/admin/applications", query_string={"region": "london"})
     links = re.findall(r'href="(/admin/applications\.csv[^"]*)" download', page.get_data(as_text=True))
-    paid, unpaid = (csv_rows(client.get(link.replace("&amp;", "&"))) for link in links)
+    paid, unpaid = (csv_records(client.get(link.replace("&amp;", "&"))) for link in links)
 
     assert [row["Applicant"] for row in paid] == ["Paid London"]
     assert [row["Applicant"] for row in unpaid] == ["Unpaid London"]
@@ -174,7 +165,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text(staff_
     client, _ = staff_client
     PaymentFactory(person=PersonFactory(name="=cmd|' /C calc'!A0"), description="@SUM(A1)")
 
-    rows = csv_rows(client.get("/admin/payments.csv"))
+    rows = csv_records(client.get("/admin/payments.csv"))
 
     assert rows[0]["Person"] == "'=cmd|' /C calc'!A0" and rows[0]["For"] == "'@SUM(A1)"
 
@@ -208,8 +199,8 @@ def test_an_events_attendee_csv_holds_the_attendees_its_search_found(staff_clien
     db.session.flush()
 
     page = client.get(f"/admin/events/{event.id}/attendees", query_string={"q": "al"})
-    found = csv_rows(client.get(export_link(page)))
-    everyone = csv_rows(client.get(f"/admin/events/{event.id}/attendees.csv"))
+    found = csv_records(client.get(export_link(page)))
+    everyone = csv_records(client.get(f"/admin/events/{event.id}/attendees.csv"))
 
     assert [row["Name"] for row in found] == ["Alan Ash", "Alice Able"]
     assert found[1]["Access needs"] == "Needs of Alice Able"
@@ -225,7 +216,7 @@ def test_people_csv_holds_the_people_the_filters_found(staff_client):
     PersonFactory(name="Ann Judge", roles=[Role.JUDGE], two_factor=True)
 
     page = client.get("/admin/people", query_string={"q": "jo", "role": "judge"})
-    rows = csv_rows(client.get(export_link(page)))
+    rows = csv_records(client.get(export_link(page)))
 
     assert [(row["Name"], row["Email"], row["Roles"]) for row in rows] == [("Jo Judge", "jo@example.org", "Judge")]
 

@@ -27,15 +27,8 @@ from tests.factories import (
     scored,
     staff_member,
 )
-from tests.factories.awards import dates_of_phase
+from tests.factories.awards import close_judging
 from tests.helpers import page_text, sign_in
-
-
-def closed(category):
-    """The cycle's judging closed now (its dates moved for good, as time passing would)."""
-    for name, value in dates_of_phase("judging_closed").items():
-        setattr(category.cycle, name, value)
-    db.session.flush()
 
 
 def with_evidence(nomination, *names):
@@ -69,7 +62,7 @@ def test_the_download_holds_a_submitted_nomination_with_its_answers_and_files_an
     judge_of(category, the_judge := judge())
     scored(the_judge, nomination, 9, comment="A judge's private comment.")
     NominationFactory(category=category, nominee_name="Someone Else's Nominee")
-    closed(category)
+    close_judging(category)
     staff = staff_member()
     publishing.choose_outcome(staff, nomination, AwardOutcome.WINNER, utcnow())
     sign_in(client, nominator)

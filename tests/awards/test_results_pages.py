@@ -26,7 +26,7 @@ from tests.factories import (
     scored,
     staff_member,
 )
-from tests.factories.awards import dates_of_phase
+from tests.factories.awards import close_judging
 from tests.helpers import emails_to, page_text, sign_in
 
 
@@ -43,13 +43,6 @@ def staff_client(client):
 
 def results_url(category):
     return f"/admin/awards/cycles/{category.cycle_id}/results/{category.id}"
-
-
-def closed(category):
-    """The cycle's judging closed now (its dates moved for good, as time passing would)."""
-    for name, value in dates_of_phase("judging_closed").items():
-        setattr(category.cycle, name, value)
-    db.session.flush()
 
 
 def test_the_results_page_shows_each_figure_by_hand_with_the_raw_score_note(staff_client, category):
@@ -136,7 +129,7 @@ def test_the_export_has_a_row_per_judge_nomination_and_criterion_with_flags_and_
     scored(scorer, winner, 9)
     scored(scorer, other, 4)
     declared(conflicted, winner, conflicted=True, note="My colleague.")
-    closed(category)
+    close_judging(category)
     publishing.choose_outcome(staff_member(), winner, AwardOutcome.WINNER, utcnow())
 
     response = staff_client.get(f"/admin/awards/cycles/{category.cycle_id}/results.csv")
@@ -163,7 +156,7 @@ def test_outcomes_wait_for_judging_to_close_and_a_category_has_one_winner_audite
     first, second = (NominationFactory(category=category, status="eligible") for _ in range(2))
     with pytest.raises(JudgingError, match="once judging has closed"):
         publishing.choose_outcome(staff_member(), first, AwardOutcome.WINNER, utcnow())
-    closed(category)
+    close_judging(category)
 
     staff_client.post(f"/admin/awards/nominations/{first.id}/outcome", data={"outcome": "winner"})
     refused = staff_client.post(
@@ -179,7 +172,7 @@ def test_outcomes_wait_for_judging_to_close_and_a_category_has_one_winner_audite
 
 def test_the_choice_of_outcome_is_not_offered_while_judging_is_reopened(staff_client, category):
     nomination = NominationFactory(category=category, status="eligible")
-    closed(category)
+    close_judging(category)
     offered = staff_client.get(results_url(category)).get_data(as_text=True)
     category.cycle.judging_reopened_until = utcnow() + dt.timedelta(days=2)
     db.session.flush()
@@ -204,7 +197,7 @@ def test_results_are_hidden_until_published_and_publishing_twice_emails_each_per
     )
     NominationFactory(category=category, status="eligible", nominee_name="No Email Person", nominee_email="")
     year = category.cycle.year
-    closed(category)
+    close_judging(category)
     staff = staff_member()
     publishing.choose_outcome(staff, winner, AwardOutcome.WINNER, utcnow())
 
@@ -244,7 +237,7 @@ def test_publishing_is_refused_while_a_category_with_eligible_nominations_has_no
     chosen = NominationFactory(category=category, status="eligible")
     NominationFactory(category=other, status="eligible")
     AwardCategoryFactory(cycle=category.cycle, name="Community Group")  # no eligible nominations: no winner needed
-    closed(category)
+    close_judging(category)
     staff = staff_member()
     publishing.choose_outcome(staff, chosen, AwardOutcome.WINNER, utcnow())
 
@@ -426,7 +419,7 @@ def test_every_categorys_first_20_by_rank_with_a_link_to_all_of_them(staff_clien
         scored(second, nomination, score)
     other = AwardCategoryFactory(cycle=category.cycle, name="Team of the Year")
     team = NominationFactory(category=other, status="eligible")
-    closed(category)
+    close_judging(category)
 
     response = staff_client.get(cycle_results_url(category))
     page = page_text(response)
@@ -443,7 +436,7 @@ def test_every_categorys_first_20_by_rank_with_a_link_to_all_of_them(staff_clien
 
 def test_a_nomination_ranked_below_20_can_be_chosen_from_its_categorys_page(staff_client, category):
     made = [NominationFactory(category=category, status="eligible") for _ in range(21)]
-    closed(category)
+    close_judging(category)
     last = made[-1]
     assert last.id not in outcome_controls(staff_client.get(cycle_results_url(category)))
 
@@ -459,7 +452,7 @@ def test_a_nomination_ranked_below_20_can_be_chosen_from_its_categorys_page(staf
 
 def test_an_outcome_chosen_on_the_results_of_every_category_returns_there(staff_client, category):
     nomination = NominationFactory(category=category, status="eligible")
-    closed(category)
+    close_judging(category)
     response = staff_client.post(
         f"/admin/awards/nominations/{nomination.id}/outcome?back=cycle", data={"outcome": "winner"}
     )
@@ -470,7 +463,7 @@ def test_an_outcome_chosen_on_the_results_of_every_category_returns_there(staff_
 
 def test_a_categorys_results_are_paged_50_a_page_in_ranking_order(staff_client, category):
     made = [NominationFactory(category=category, status="eligible") for _ in range(51)]
-    closed(category)
+    close_judging(category)
 
     first_page = staff_client.get(results_url(category))
     second_page = staff_client.get(f"{results_url(category)}?page=2")

@@ -35,10 +35,15 @@ def test_the_download_holds_the_profile_the_entries_chosen_and_every_outcome_wit
     [by_standard] = audit["outcomes_by_standard"]
     assert (by_standard["outcome"], by_standard["comment"]) == ("meets", "Well shown.")
     assert audit["submitted_at"] and audit["reviewed_at"]
+    assert (audit["submitted_at"], audit["reviewed_at"]) == (
+        selection.submitted_at.isoformat(),
+        selection.reviewed_at.isoformat(),
+    )
 
 
 def test_erasure_keeps_the_audit_and_its_outcomes_and_deletes_the_words_in_it(app):
     member, selection, _entry = reviewed_profile()
+    submitted_at, reviewed_at = selection.submitted_at, selection.reviewed_at
 
     erase_person(member, password="", actor=staff_member(name="Ada Admin"))
     db.session.commit()
@@ -46,6 +51,7 @@ def test_erasure_keeps_the_audit_and_its_outcomes_and_deletes_the_words_in_it(ap
     kept = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.id == selection.id))
     assert (kept.status, kept.outcome) == (SelectionStatus.REVIEWED, Outcome.MEETS)
     assert kept.reviewed_at is not None and kept.submitted_at is not None
+    assert (kept.submitted_at, kept.reviewed_at) == (submitted_at, reviewed_at)
     assert (kept.summary, kept.outcome_comment) == ("(erased)", "(erased)")
     assert [(each.outcome, each.comment) for each in kept.standard_outcomes] == [(Outcome.MEETS, "(erased)")]
     assert kept.entries == []

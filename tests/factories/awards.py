@@ -40,6 +40,13 @@ def dates_of_phase(phase, now=None) -> dict:
     return dates
 
 
+def close_judging(category):
+    """The category's cycle with its judging closed now (its dates moved for good, as time passing would)."""
+    for name, value in dates_of_phase("judging_closed").items():
+        setattr(category.cycle, name, value)
+    db.session.flush()
+
+
 def cycle_values(phase="nominating", **overrides) -> dict:
     """What the staff cycle form sends for a cycle that is in `phase` now."""
     values = {"year": 2026, "title": "Link Worker Day Awards 2026", "blind": False, **dates_of_phase(phase)}

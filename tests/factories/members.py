@@ -185,3 +185,8 @@ def organisation_membership(name="Riverside PCN", admin="Olu Organisation", **fi
     return MembershipFactory(
         person=PersonFactory(name=admin), tier=organisation_tier(), organisation_name=name, **fields
     )
+
+
+def organisation_of(membership) -> Organisation:
+    """The organisation whose own membership (or seat) `membership` is."""
+    return db.session.get(Organisation, membership.organisation_id)

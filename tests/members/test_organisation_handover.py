@@ -8,9 +8,8 @@ from nalw.accounts import services as account_services
 from nalw.accounts.models import RoleGrant
 from nalw.core.contact import contact_us_text
 from nalw.core.permissions import Role
-from nalw.extensions import db
 from nalw.members import figures, organisations, services
-from nalw.members.models import MembershipStatus, Organisation
+from nalw.members.models import MembershipStatus
 from tests.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     seat_in,
     staff_member,
 )
+from tests.factories.members import organisation_of
 from tests.helpers import emails_to, input_tag, link_in, page_text, rows_of, sign_in
 from tests.members.steps import MEMBERSHIP_TABLES, audit_entries, errors_on_field, history_of
 
@@ -40,10 +40,6 @@ def held(app):
     membership.auto_renew = True
     seat_in(membership, PersonFactory(name="Ada Link", email="ada@example.org"))
     return membership
-
-
-def organisation_of(membership) -> Organisation:
-    return db.session.get(Organisation, membership.organisation_id)
 
 
 def hand_over(client, membership, email, reason="Olu has left the PCN"):

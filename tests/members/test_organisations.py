@@ -13,7 +13,7 @@ from nalw.accounts.security import make_link_token
 from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members import organisations, services
-from nalw.members.models import Membership, MembershipStatus, Organisation, SeatInvitation, SeatStatus
+from nalw.members.models import Membership, MembershipStatus, SeatInvitation, SeatStatus
 from tests.factories import (
     MembershipFactory,
     PersonFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     renew_by_invoice,
     service_answers,
 )
+from tests.factories.members import organisation_of
 from tests.helpers import emails_to, link_in, page_text, sign_in
 from tests.members.steps import (
     audit_entries,
@@ -45,10 +46,6 @@ def organisation_membership(seats=None, expires_on=None) -> Membership:
         person=PersonFactory(name="Olu Admin"), tier=tier, expires_on=expires_on, employer_name="Riverside PCN"
     )
     return membership
-
-
-def organisation_of(membership) -> Organisation:
-    return db.session.get(Organisation, membership.organisation_id)
 
 
 def invite(membership, email):
