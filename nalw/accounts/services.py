@@ -31,12 +31,13 @@ from nalw.accounts.security import (
     session_token_digest,
     unusable_password_hash,
 )
-from nalw.core.audit import record_audit
+from nalw.core.audit import erase_mentions, record_audit
 from nalw.core.errors import DomainError
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
 from nalw.core.personal_data import (
+    ERASED_NAME,
     as_iso,
     collect_personal_data,
     erase_personal_data,
@@ -664,7 +665,8 @@ def erase_person(person: Person, password: str, actor: Person | None = None):
     if refusals:
         raise AccountError(refusals[0])
     erase_personal_data(person)
-    person.name = "Erased person"
+    erase_mentions(person)
+    person.name = ERASED_NAME
     person.email = erased_email(person.id)
     person.password_hash = unusable_password_hash()
     person.totp_secret = None

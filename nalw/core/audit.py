@@ -14,7 +14,7 @@ from werkzeug.local import LocalProxy
 
 from nalw.core.db import IdMixin, cut_to_fit_column, utc_now_default
 from nalw.core.listing import contains_pattern
-from nalw.core.personal_data import erased_email, personal_data_eraser, personal_data_exporter
+from nalw.core.personal_data import ERASED_NAME, erased_email, personal_data_exporter
 from nalw.core.time import format_date, format_datetime
 from nalw.extensions import db
 
@@ -147,22 +147,25 @@ def export_audit(person):
     ]
 
 
-@personal_data_eraser
-def erase_addresses(person):
-    """The log keeps what was done, by whom, to which record and when; the person's email addresses (the one they
-    have and any they changed from) go from its words, each replaced by the address their account is given."""
+def erase_mentions(person):
+    """The log keeps what was done, by whom, to which record and when; the person's name and email addresses (the
+    one they have and any they changed from) go from its words: the name becomes the one their account is given,
+    each address the address it is given. Accounts call this after every domain's eraser, whose own entries
+    (a membership resigned, a waiting list left) may name the person. A name is matched whole (not inside a longer or double-barrelled one), in any case, so another person of the
+    very same name loses it from an entry's words too; the entry still names its records by id."""
     addresses = {person.email.lower(), *_former_addresses(person)}
     mentions = [
-        column.ilike(contains_pattern(address), escape="\\")
-        for address in addresses
+        column.ilike(contains_pattern(text), escape="\\")
+        for text in (*addresses, person.name)
         for column in (AuditEntry.summary, sa.cast(AuditEntry.before, sa.Text), sa.cast(AuditEntry.after, sa.Text))
     ]
-    pattern = re.compile("|".join(re.escape(address) for address in sorted(addresses)), re.IGNORECASE)
+    address_pattern = re.compile("|".join(re.escape(address) for address in sorted(addresses)), re.IGNORECASE)
+    name_pattern = re.compile(rf"(?<![\w-]){re.escape(person.name)}(?![\w-])", re.IGNORECASE)
     erased = erased_email(person.id)
     for entry in db.session.scalars(sa.select(AuditEntry).where(sa.or_(*mentions))):
-        entry.summary = _replaced(entry.summary, pattern, erased)
-        entry.before = _replaced(entry.before, pattern, erased)
-        entry.after = _replaced(entry.after, pattern, erased)
+        for column in ("summary", "before", "after"):
+            value = _replaced(getattr(entry, column), address_pattern, erased)
+            setattr(entry, column, _replaced(value, name_pattern, ERASED_NAME))
     db.session.flush()
 
 

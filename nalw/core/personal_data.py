@@ -8,6 +8,8 @@ erasure refusal, which stops erasure before anything is erased.
 
 # What erased text becomes where a record keeps that there was some.
 ERASED = "(erased)"
+# The name an erased person's account is given, and what their name becomes where it is kept in words.
+ERASED_NAME = "Erased person"
 
 
 def erased_email(person_id) -> str:
