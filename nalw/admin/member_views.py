@@ -11,6 +11,7 @@ from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
 from nalw.members.forms import ReasonForm
+from nalw.members.organisations import organisations_handed_on_by
 
 MEMBERS.serve(blueprint, "/members", "admin/members.html", requires(Role.STAFF))
 # Each move of a membership into a status on chosen days: the rows behind the dashboard's lapses and resignations.
@@ -33,6 +34,8 @@ def _person_page(person, note_form):
         membership=record.current_membership,
         organisation_membership=record.organisation_membership,
         memberships=record.memberships,
+        # Their memberships name them no more once handed on: the handovers' audit entries do.
+        handed_on=organisations_handed_on_by(person.id),
         timeline=member_page.timeline(record),
         cpd=member_page.cpd_this_year(record),
         note_form=note_form,

@@ -6,22 +6,28 @@ row locked, so simultaneous acceptances cannot overfill it.
 
 The admin holds the organisation's own membership. Staff hand it to a colleague
 (`hand_over`); while it is current, its admin's personal data cannot be erased
-(nalw/members/personal_data.py), since its seats hang on it.
+(nalw/members/personal_data.py), since its seats hang on it. The handovers' audit entries say
+which organisations a person handed on (`organisations_handed_on_by`), since the membership
+row then names only its new admin.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from nalw.accounts.models import Person
 from nalw.accounts.security import InvalidLink, make_link_token, read_link_token
 from nalw.accounts.services import AccountError, find_by_email, grant_role, normalise_email, revoke_role
-from nalw.core.audit import record_audit
+from nalw.core.audit import AuditEntry, record_audit
 from nalw.core.contact import contact_us_text
 from nalw.core.links import absolute_link
 from nalw.core.outbox import queue_email
 from nalw.core.permissions import Role
 from nalw.core.time import london_today
 from nalw.extensions import db
-from nalw.members import services
+from nalw.members import renewals, services
 from nalw.members.models import (
     Membership,
     MembershipStatus,
@@ -30,9 +36,14 @@ from nalw.members.models import (
     SeatStatus,
 )
 from nalw.members.services import STATUS_NAMES, MembershipError, change_status, record_history
+from nalw.payments import services as payment_services
+from nalw.payments.models import Payment, PaymentStatus
+from nalw.payments.services import PaymentError
 
 # An invitation's link works this many days.
 INVITATION_VALID_DAYS = 30
+# The audit log's action for a handover: `organisations_handed_on_by` reads the admins' ids from it.
+HANDED_OVER = "organisation.handed_over"
 
 
 def _own_membership_of_organisation():
@@ -227,14 +238,21 @@ def hand_over_refusal(organisation) -> str | None:
             f"{organisation.name}'s membership was {STATUS_NAMES[membership.status]}, so there is nothing to hand "
             "over. A colleague can apply for a new organisation membership."
         )
+    # Stripe's answer settles it within minutes (`flask payments reconcile`), as paid or not; until then it can
+    # be neither cancelled nor left to the previous admin.
+    if any(payment.status is PaymentStatus.PENDING for payment in services.payments_for(membership)):
+        return "A payment for this membership is being taken right now. Try the handover again in a few minutes."
     return None
 
 
 def hand_over(actor, organisation, email, reason) -> Person:
     """Staff give the running of an organisation's membership to a colleague who has a NALW account: they
     become its admin and hold its membership, which keeps its number, dates and seats. Automatic renewal is
-    turned off (the card saved for it was the previous admin's), so the new admin chooses. Both people are
-    emailed; the history and the audit log keep the reason. Returns the new admin."""
+    turned off (the card saved for it was the previous admin's), so the new admin chooses. A payment for it
+    awaiting the bank's check that someone else began is cancelled (only its payer could confirm it, and no
+    other payment could start while it is live), so the new admin can pay. Both people are emailed; the
+    history and the audit log keep the reason, and the log both admins' ids (their addresses go if they are
+    erased) and the payments cancelled. Returns the new admin."""
     MembershipError.refuse_if(hand_over_refusal(organisation))
     reason = (reason or "").strip()
     if not reason:
@@ -243,6 +261,7 @@ def hand_over(actor, organisation, email, reason) -> Person:
     membership = organisation.membership
     previous = membership.person
     new_admin = _colleague_to_take_over(organisation, previous, email)
+    cancelled = _cancel_payments_awaiting_the_bank(organisation, membership, new_admin)
     auto_renew = membership.auto_renew
     organisation.admin_person_id = new_admin.id
     # Organisation.membership only reads the row: the membership itself changes hands.
@@ -258,13 +277,19 @@ def hand_over(actor, organisation, email, reason) -> Person:
     grant_role(actor, new_admin, Role.ORGANISATION_ADMIN)
     if organisation_for_admin(previous) is None:
         revoke_role(actor, previous, Role.ORGANISATION_ADMIN)
+    after = {"admin_id": new_admin.id, "admin_email": new_admin.email, "automatic_renewal": False, "reason": reason}
+    summary = f"Handed {organisation.name} to {new_admin.name}"
+    if cancelled:
+        after["cancelled_payment_ids"] = [payment.id for payment in cancelled]
+        receipts = ", ".join(payment.receipt_number for payment in cancelled)
+        summary += f"; cancelled {receipts}, awaiting the bank's check"
     record_audit(
         actor,
-        "organisation.handed_over",
+        HANDED_OVER,
         organisation,
-        before={"admin_email": previous.email, "automatic_renewal": auto_renew},
-        after={"admin_email": new_admin.email, "automatic_renewal": False, "reason": reason},
-        summary=f"Handed {organisation.name} to {new_admin.name}",
+        before={"admin_id": previous.id, "admin_email": previous.email, "automatic_renewal": auto_renew},
+        after=after,
+        summary=summary,
     )
     queue_email(
         new_admin.email,
@@ -275,6 +300,8 @@ def hand_over(actor, organisation, email, reason) -> Person:
         membership=membership,
         previous_admin=previous,
         link=absolute_link("members.organisation"),
+        payment_cancelled=bool(cancelled),
+        next_payment=_next_payment(membership) if cancelled else None,
     )
     queue_email(
         previous.email,
@@ -283,8 +310,73 @@ def hand_over(actor, organisation, email, reason) -> Person:
         person=previous,
         organisation=organisation,
         new_admin=new_admin,
+        payment_cancelled=bool(cancelled),
     )
     return new_admin
+
+
+def _cancel_payments_awaiting_the_bank(organisation, membership, new_admin) -> list[Payment]:
+    """Cancel the membership's payments awaiting the bank's check that someone other than the new admin began
+    (see `payment_services.cancel_awaiting_payment` for why asking Stripe before our commit is safe); returns
+    those cancelled. One that the payer confirmed meanwhile is paid, and stays so. When Stripe does not answer,
+    the handover is refused and nothing here changes."""
+    cancelled = []
+    for payment in services.payments_for(membership):
+        if payment.status is not PaymentStatus.REQUIRES_ACTION or payment.person_id == new_admin.id:
+            continue
+        try:
+            payment_services.cancel_awaiting_payment(
+                payment,
+                f"Cancelled: {organisation.name} was handed to a new admin, who pays for its membership now.",
+            )
+        except PaymentError as error:
+            raise MembershipError(f"Nothing was handed over. {error.message}") from error
+        if payment.status is PaymentStatus.FAILED:
+            cancelled.append(payment)
+    return cancelled
+
+
+def _next_payment(membership) -> tuple[str, str] | None:
+    """What the new admin can pay now, and where: the joining fee, or the renewal once it is open."""
+    if membership.status is MembershipStatus.APPLIED:
+        return "pay the organisation's fee", absolute_link("members.pay", membership_id=membership.id)
+    if renewals.can_renew(membership):
+        return "renew the membership", absolute_link("members.renew")
+    return None
+
+
+@dataclass(frozen=True)
+class HandedOn:
+    """An organisation a person handed on as its admin: to whom, and when."""
+
+    organisation_name: str
+    membership_id: int  # the organisation's own membership
+    handed_on_at: dt.datetime
+    new_admin_id: int
+    new_admin_name: str
+
+
+def organisations_handed_on_by(person_id) -> list[HandedOn]:
+    """The organisations the person handed on, the latest handover first, from the handovers' audit entries, in
+    one query. The entries name both admins by id: an address there is replaced when its person is erased."""
+    new_admin = aliased(Person)
+    rows = db.session.execute(
+        sa.select(AuditEntry.created_at, Organisation.name, Membership.id, new_admin.id, new_admin.name)
+        .select_from(AuditEntry)
+        .join(Organisation, AuditEntry.target_id == sa.cast(Organisation.id, sa.String))
+        .join(Membership, _own_membership_of_organisation())
+        .join(new_admin, new_admin.id == AuditEntry.after["admin_id"].as_integer())
+        .where(
+            AuditEntry.action == HANDED_OVER,
+            AuditEntry.target_type == Organisation.__name__,
+            AuditEntry.before["admin_id"].as_integer() == person_id,
+        )
+        .order_by(AuditEntry.id.desc())
+    )
+    return [
+        HandedOn(name, membership_id, at, admin_id, admin_name)
+        for at, name, membership_id, admin_id, admin_name in rows
+    ]
 
 
 def _colleague_to_take_over(organisation, previous, email) -> Person:

@@ -16,7 +16,7 @@ from nalw.members.models import Membership, MembershipStatus, Organisation, Tier
 from nalw.payments import checkout
 from nalw.payments import services as payment_services
 from nalw.payments.forms import OfflinePaymentForm
-from nalw.payments.models import PaymentMethod
+from nalw.payments.models import PaymentMethod, PaymentStatus
 
 # The two lists of applications, by the status that puts an application in each.
 APPLICATION_STAGES = {
@@ -94,14 +94,20 @@ def _hand_over_form(**kwargs):
 def _membership_page(membership, offline_form=None, hand_over_form=None):
     """The page, with the form just posted (its errors at their fields) in place of its empty twin."""
     organisation = _organisation_of(membership)
+    refusal = organisations.hand_over_refusal(organisation) if organisation is not None else None
+    payments = services.payments_for(membership)
     return render_template(
         "members/staff_membership.html",
         membership=membership,
         organisation=organisation,
-        can_hand_over=organisation is not None and organisations.hand_over_refusal(organisation) is None,
+        can_hand_over=organisation is not None and refusal is None,
+        # A current membership that cannot be handed over just now (a payment is being taken) says why, in the
+        # form's place; one that ended has nothing to hand over.
+        hand_over_waits=refusal if refusal is not None and membership.is_current else None,
+        awaiting_the_bank=[payment for payment in payments if payment.status is PaymentStatus.REQUIRES_ACTION],
         hand_over_form=_hand_over_form(formdata=None) if hand_over_form is None else hand_over_form,
         history=services.membership_history(membership),
-        payments=services.payments_for(membership),
+        payments=payments,
         declarations=renewals.declarations(membership),
         button=EmptyForm(),
         reason_form=ReasonForm(),

@@ -152,6 +152,14 @@ def retrieve_payment_intent(intent_id) -> IntentResult:
     return intent_result(_call(lambda: client().v1.payment_intents.retrieve(intent_id)))
 
 
+def cancel_payment_intent(intent_id) -> IntentResult:
+    """Cancel a PaymentIntent not yet paid (one awaiting the bank's check): no money can move on it after this.
+    Stripe refuses (Refused) one that cannot be cancelled any more: succeeded, or cancelled already."""
+    return intent_result(
+        _call(lambda: client().v1.payment_intents.cancel(intent_id, options={"idempotency_key": f"cancel-{intent_id}"}))
+    )
+
+
 def refund(*, payment_intent_id, amount_pence, idempotency_key) -> str:
     """Refund part or all of a PaymentIntent; the key also travels in the refund's metadata, so that
     `refund_made_with` can find it again."""

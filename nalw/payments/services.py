@@ -19,6 +19,7 @@ the answer (the caller commits again). A refund Stripe did not answer stays pend
 asking again, or `flask payments reconcile`, finishes it, and never refunds twice.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -285,6 +286,46 @@ def _mark_failed(payment, message):
     payment.failure_message = message or "The payment was not completed."
     db.session.flush()
     purposes.payment_failed(payment)
+
+
+def cancel_awaiting_payment(payment, reason) -> Payment:
+    """Cancel a card payment awaiting the bank's check, at Stripe and here: it fails with `reason` as its
+    message, so no one can confirm it any more and another payment for the same thing can start. Returns it
+    with Stripe's answer applied: one that Stripe says succeeded meanwhile (the payer confirmed it as we asked)
+    is recorded as succeeded and is not cancelled; the caller reads its status.
+
+    Stripe is asked inside the caller's transaction, before it commits. That is safe: cancelling is
+    idempotent at Stripe (the request carries a key made from the PaymentIntent's id, and an intent cancelled
+    already is read back rather than cancelled again), and if our commit is lost, the row stays awaiting the
+    bank's check here while Stripe has it cancelled, which `flask payments reconcile` (`refresh_from_stripe`)
+    settles as failed. Nothing is charged either way. Raises PaymentError when Stripe does not answer, or
+    when the payment cannot be cancelled now (the bank's answer is arriving): nothing is cancelled here then."""
+    if payment.status is not PaymentStatus.REQUIRES_ACTION:
+        raise PaymentError(f"Payment {payment.receipt_number} is not awaiting the bank's check, so it stays as it is.")
+    if not payment.stripe_payment_intent_id:
+        # Stripe never made an intent for it, so there is nothing to confirm there.
+        _mark_failed(payment, reason)
+        return payment
+    try:
+        try:
+            result = gateway.cancel_payment_intent(payment.stripe_payment_intent_id)
+        except gateway.Refused:
+            # Stripe cannot cancel it as it stands (succeeded, or cancelled already): what it says now counts.
+            result = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    except gateway.GatewayError as error:
+        raise PaymentError(
+            f"Stripe did not answer when we asked it to cancel payment {payment.receipt_number}, which is waiting "
+            "for the bank's check. Try again in a few minutes."
+        ) from error
+    if result.status == "canceled":
+        result = dataclasses.replace(result, failure_message=reason)
+    apply_intent(payment, result)
+    if payment.status is PaymentStatus.REQUIRES_ACTION:
+        raise PaymentError(
+            f"The bank's answer on payment {payment.receipt_number} is arriving now, so it cannot be cancelled. "
+            "Try again in a few minutes."
+        )
+    return payment
 
 
 def refresh_from_stripe(payment) -> Payment:

@@ -36,6 +36,7 @@ from tests.factories import (
     drawn_for_an_audit,
     judge,
     organisation_membership,
+    organisation_tier,
     review_profile,
     staff_member,
     staff_note,
@@ -237,6 +238,34 @@ def test_an_organisation_handed_to_a_colleague_is_on_the_new_admins_time_line_wi
     assert "Email: You now run Riverside PCN's NALW membership" in history
 
 
+def test_the_previous_admins_page_lists_the_organisations_they_handed_on_even_once_they_are_erased(client, staff):
+    olu = PersonFactory(name="Olu Organisation")
+    hillside = MembershipFactory(person=olu, tier=organisation_tier(), organisation_name="Hillside Surgery")
+    nia = PersonFactory(name="Nia Newton", email="nia@example.org")
+    with time_machine.travel(dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)):
+        organisations.hand_over(staff, db.session.get(Organisation, hillside.organisation_id), nia.email, "Olu left")
+    riverside = MembershipFactory(person=olu, tier=organisation_tier(), organisation_name="Riverside PCN")
+    rhys = PersonFactory(name="Rhys Reed", email="rhys@example.org")
+    with time_machine.travel(dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)):
+        organisations.hand_over(staff, db.session.get(Organisation, riverside.organisation_id), rhys.email, "Olu left")
+    sign_in(client, staff)
+
+    response = client.get(f"/admin/people/{olu.id}")
+    html, text = response.get_data(as_text=True), page_text(response)
+
+    handed_on = text.split("Organisations handed on", 1)[1].split("CPD this year", 1)[0]
+    assert handed_on.strip() == (
+        "Riverside PCN , handed on 4 May 2026 to Rhys Reed Hillside Surgery , handed on 2 Mar 2026 to Nia Newton"
+    )
+    for membership, name, admin in ((riverside, "Riverside PCN", rhys), (hillside, "Hillside Surgery", nia)):
+        assert f'<a href="/admin/memberships/{membership.id}">{name}</a>, handed on' in html
+        assert f'<a href="/admin/people/{admin.id}">{admin.name}</a>' in html
+    # The new admins handed nothing on; the entries are found by id, so erasing Olu's address loses none.
+    assert "Organisations handed on" not in page_text(client.get(f"/admin/people/{nia.id}"))
+    account_services.erase_person(olu, DEFAULT_PASSWORD)
+    assert handed_on in page_text(client.get(f"/admin/people/{olu.id}"))
+
+
 def test_an_admin_who_is_a_member_too_has_both_memberships_on_their_page_each_with_its_own_actions(client, staff):
     organisation = organisation_membership()
     own = MembershipFactory(person=organisation.person)
@@ -344,6 +373,10 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
         staff_note(long.person, f"Note {number}", author=staff)
         NominationFactory(category=category, nominator=long.person, nominee_name=f"Nominee {number}")
         NominationFactory(category=category, nominee_email=long.person.email)
+        # The long story's person ran three organisations in turn and handed each on.
+        ran = MembershipFactory(person=long.person, tier=organisation_tier(), organisation_name=f"Practice {number}")
+        colleague = PersonFactory(name=f"Colleague {number}")
+        organisations.hand_over(staff, db.session.get(Organisation, ran.organisation_id), colleague.email, "Moved on")
     # Each has a CPD audit profile submitted and reviewed; the long story's was reopened and reviewed again.
     for membership, rounds in ((short, 1), (long, 3)):
         selection = db.session.scalar(sa.select(AuditSelection).where(AuditSelection.person_id == membership.person_id))
@@ -366,6 +399,7 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
     assert page_text(response).count("Attended Webinar") == 3
     assert page_text(response).count("Nominated for Team") == 3
     assert page_text(response).count("CPD audit profile for") == 3
+    assert page_text(response).count(", handed on ") == 3
     assert len(many) == len(few)
 
 

@@ -20,6 +20,7 @@ from nalw.payments import services as payment_services
 from nalw.payments.models import Payment
 from tests.factories import application_answers
 from tests.helpers import input_tag, rows_of
+from tests.stripe_helpers import VISA
 
 
 def submit_application(client, tier, **overrides):
@@ -30,6 +31,22 @@ def save_card(person, card_token, number):
     """The person saves a card, as the card form on a payment page does."""
     payment_services.save_card(person, card_token(number))
     db.session.flush()
+
+
+def renew_with_new_card(client, card_token, path="/membership/renew", number=VISA, **overrides):
+    """The signed-in member renews on the renewal page with a new card, accepting the code and declaring their CPD."""
+    page = client.get(path)
+    assert page.status_code == 200, page.location
+    data = {
+        "card_choice": "new",
+        "card_token": card_token(number),
+        "amount_pence": "4500",
+        "code_version_id": hidden_value(page, "code_version_id"),
+        "accept_code": "y",
+        "cpd_met": "yes",
+    }
+    data.update(overrides)
+    return client.post(path, data={k: v for k, v in data.items() if v is not None}, follow_redirects=True)
 
 
 def history_of(membership):

@@ -1,15 +1,21 @@
 """Staff hand an organisation's membership to a colleague; its admin cannot erase their account while they run it."""
 
+import datetime as dt
 import re
 
 import pytest
 
 from nalw.accounts import services as account_services
 from nalw.accounts.models import RoleGrant
+from nalw.code_of_practice import services as code_services
 from nalw.core.contact import contact_us_text
 from nalw.core.permissions import Role
-from nalw.members import figures, organisations, services
+from nalw.core.time import london_today
+from nalw.extensions import db
+from nalw.members import figures, organisations, renewals, services
 from nalw.members.models import MembershipStatus
+from nalw.payments import services as payment_services
+from nalw.payments.models import PaymentPurpose, PaymentStatus
 from tests.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -21,7 +27,16 @@ from tests.factories import (
 )
 from tests.factories.members import organisation_of
 from tests.helpers import emails_to, input_tag, link_in, page_text, rows_of, sign_in
-from tests.members.steps import MEMBERSHIP_TABLES, audit_entries, errors_on_field, history_of
+from tests.members.steps import (
+    MEMBERSHIP_TABLES,
+    audit_entries,
+    errors_on_field,
+    history_of,
+    renew_with_new_card,
+    save_card,
+)
+from tests.payments.steps import StripeApi
+from tests.stripe_helpers import NEEDS_AUTHENTICATION, VISA
 
 S = MembershipStatus
 
@@ -90,8 +105,9 @@ def test_staff_hand_an_organisation_to_a_colleague_who_then_runs_it(client, staf
 
     [entry] = audit_entries("organisation.handed_over")
     assert (entry.actor_id, entry.target_type, entry.target_id) == (staff.id, "Organisation", str(organisation.id))
-    assert entry.before == {"admin_email": olu.email, "automatic_renewal": True}
+    assert entry.before == {"admin_id": olu.id, "admin_email": olu.email, "automatic_renewal": True}
     assert entry.after == {
+        "admin_id": nia.id,
         "admin_email": "nia@example.org",
         "automatic_renewal": False,
         "reason": "Olu has left the PCN",
@@ -348,3 +364,198 @@ def test_once_handed_over_the_admin_can_erase_their_account_and_the_organisation
     assert held.job_title != "(erased)" and held.employer_name == "Riverside PCN"
     assert (seat.status, organisations.seats_taken(organisation)) == (S.ACTIVE, 1)
     assert nia.has_role(Role.ORGANISATION_ADMIN)
+
+
+# --- Payments under way ------------------------------------------------------------------------------------
+
+HANDED_ON_MESSAGE = "Cancelled: Riverside PCN was handed to a new admin, who pays for its membership now."
+BEING_TAKEN = "A payment for this membership is being taken right now. Try the handover again in a few minutes."
+
+
+@pytest.fixture
+def stripe(app, localstripe_url):
+    """The app's calls to Stripe go to localstripe (the tests above reach no Stripe), and what it holds."""
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    return StripeApi(localstripe_url)
+
+
+@pytest.fixture
+def renewing(app):
+    """Riverside PCN's own membership, run by Olu Organisation, ending in three weeks: renewal is open."""
+    return organisation_membership(admin="Olu Organisation", expires_on=london_today() + dt.timedelta(days=21))
+
+
+def begin_renewal(membership, card_token, card):
+    """The admin renews with `card`, as the renewal page does: the payment row, not yet sent to Stripe."""
+    save_card(membership.person, card_token, card)
+    return renewals.begin_renewal_payment(
+        membership.person,
+        membership,
+        renewals.renewal_fee(membership),
+        accepted_code=True,
+        accepted_code_version_id=code_services.current_version().id,
+        cpd_met=True,
+    )
+
+
+@pytest.fixture
+def awaiting_the_bank(stripe, card_token):
+    """`awaiting_the_bank(membership)` -> the renewal payment its admin began, waiting for their bank's check."""
+
+    def begin(membership):
+        payment = payment_services.submit_card_payment(begin_renewal(membership, card_token, NEEDS_AUTHENTICATION))
+        assert payment.status is PaymentStatus.REQUIRES_ACTION
+        return payment
+
+    return begin
+
+
+def test_a_payment_awaiting_the_previous_admins_bank_is_cancelled_and_the_new_admin_renews(
+    client, staff, renewing, stripe, card_token, awaiting_the_bank, authenticate_payment
+):
+    olu = renewing.person
+    payment = awaiting_the_bank(renewing)
+    intent_id = payment.stripe_payment_intent_id
+    client_secret = stripe.payment_intent(intent_id)["client_secret"]
+    nia = PersonFactory(name="Nia Newton", email="nia@example.org")
+    expires_on = renewing.expires_on
+    sign_in(client, staff)
+    page = page_text(client.get(f"/admin/memberships/{renewing.id}"))
+    assert f"A payment for it is waiting for the payer's bank to check it ({payment.receipt_number})" in page
+
+    response = hand_over(client, renewing, "nia@example.org")
+
+    assert "Riverside PCN is now run by Nia Newton (nia@example.org)." in page_text(response)
+    db.session.refresh(payment)
+    assert (payment.status, payment.failure_message) == (PaymentStatus.FAILED, HANDED_ON_MESSAGE)
+    assert stripe.payment_intent(intent_id)["status"] == "canceled"
+    # Olu can no longer confirm it with their bank.
+    assert "error" in authenticate_payment(intent_id, client_secret)
+    assert stripe.payment_intent(intent_id)["status"] == "canceled"
+    assert renewing.expires_on == expires_on
+    [entry] = audit_entries("organisation.handed_over")
+    assert entry.after["cancelled_payment_ids"] == [payment.id]
+    assert (
+        entry.summary
+        == f"Handed Riverside PCN to Nia Newton; cancelled {payment.receipt_number}, awaiting the bank's check"
+    )
+    [to_nia] = emails_to("nia@example.org")
+    assert (
+        "Olu Organisation had started a payment for the membership that was waiting for their bank's check. "
+        "We have cancelled it, so their card is not charged."
+    ) in to_nia.body_text
+    assert link_in(to_nia, "/membership/renew") == "/membership/renew"
+    assert 'You can now <a href="http://nalw.test/membership/renew">renew the membership</a>' in to_nia.body_html
+    to_olu = emails_to(olu.email)[-1]
+    assert (
+        "The payment you started for the membership, which was waiting for your bank's check, has been cancelled"
+        in (to_olu.body_text)
+    )
+
+    sign_in(client, nia)
+    renewed = renew_with_new_card(client, card_token, amount_pence=str(renewals.renewal_fee(renewing)))
+
+    assert "Thank you: your membership is renewed." in page_text(renewed)
+    *_, cancelled, paid = services.payments_for(renewing)
+    assert (cancelled.id, cancelled.status) == (payment.id, PaymentStatus.FAILED)
+    assert (paid.person_id, paid.purpose, paid.status) == (nia.id, PaymentPurpose.RENEWAL, PaymentStatus.SUCCEEDED)
+    assert renewing.expires_on == services.add_years(expires_on, 1)
+
+
+def test_a_payment_the_previous_admins_bank_passed_meanwhile_is_kept_and_renews_the_membership(
+    client, staff, renewing, stripe, awaiting_the_bank, authenticate_payment
+):
+    payment = awaiting_the_bank(renewing)
+    intent_id = payment.stripe_payment_intent_id
+    # Olu confirms it with their bank; Stripe has not told us yet.
+    authenticate_payment(intent_id, stripe.payment_intent(intent_id)["client_secret"])
+    PersonFactory(name="Nia Newton", email="nia@example.org")
+    expires_on = renewing.expires_on
+    sign_in(client, staff)
+
+    hand_over(client, renewing, "nia@example.org")
+
+    db.session.refresh(payment)
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert stripe.payment_intent(intent_id)["status"] == "succeeded"
+    assert (renewing.person.email, renewing.expires_on) == ("nia@example.org", services.add_years(expires_on, 1))
+    [entry] = audit_entries("organisation.handed_over")
+    assert "cancelled_payment_ids" not in entry.after
+    assert "bank's check" not in emails_to("nia@example.org")[-1].body_text
+
+
+def test_when_stripe_does_not_answer_nothing_is_handed_over_or_cancelled(
+    app, client, staff, renewing, stripe, localstripe_url, awaiting_the_bank
+):
+    olu = renewing.person
+    payment = awaiting_the_bank(renewing)
+    PersonFactory(name="Nia Newton", email="nia@example.org")
+    sign_in(client, staff)
+    before = everything()
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens here
+
+    response = hand_over(client, renewing, "nia@example.org")
+
+    app.config["STRIPE_API_BASE"] = localstripe_url
+    assert (
+        "Nothing was handed over. Stripe did not answer when we asked it to cancel payment "
+        f"{payment.receipt_number}, which is waiting for the bank's check. Try again in a few minutes."
+    ) in page_text(response)
+    assert everything() == before
+    db.session.refresh(payment)
+    assert payment.status is PaymentStatus.REQUIRES_ACTION
+    assert stripe.payment_intent(payment.stripe_payment_intent_id)["status"] == "requires_action"
+    assert (renewing.person_id, organisation_of(renewing).admin_person_id) == (olu.id, olu.id)
+
+
+def test_while_a_payment_is_being_taken_the_handover_waits_and_nothing_changes(
+    client, staff, renewing, stripe, card_token
+):
+    olu = renewing.person
+    payment = begin_renewal(renewing, card_token, VISA)  # written, and Stripe is being asked
+    organisation = organisation_of(renewing)
+    PersonFactory(name="Nia Newton", email="nia@example.org")
+    sign_in(client, staff)
+    before = everything()
+
+    page = client.get(f"/admin/memberships/{renewing.id}")
+    response = hand_over(client, renewing, "nia@example.org")
+
+    assert BEING_TAKEN in page_text(page)
+    assert f'action="/admin/memberships/{renewing.id}/hand-over"' not in page.get_data(as_text=True)
+    assert "There is a problem" in page_text(response) and BEING_TAKEN in page_text(response)
+    assert everything() == before
+    assert (renewing.person_id, organisation.admin_person_id) == (olu.id, olu.id)
+    assert olu.has_role(Role.ORGANISATION_ADMIN)
+    db.session.refresh(payment)
+    assert payment.status is PaymentStatus.PENDING
+    with pytest.raises(services.MembershipError) as refused:
+        organisations.hand_over(staff, organisation, "nia@example.org", "Olu has left the PCN")
+    assert refused.value.message == BEING_TAKEN
+
+
+def test_a_joining_fee_awaiting_the_previous_admins_bank_is_cancelled_and_the_new_admin_pays_it(
+    client, staff, stripe, card_token
+):
+    applied = organisation_membership(admin="Olu Organisation", applied=True)
+    save_card(applied.person, card_token, NEEDS_AUTHENTICATION)
+    payment = payment_services.submit_card_payment(
+        services.begin_fee_payment(applied.person, applied, services.fee_due(applied))
+    )
+    assert payment.status is PaymentStatus.REQUIRES_ACTION
+    nia = PersonFactory(name="Nia Newton", email="nia@example.org")
+    sign_in(client, staff)
+
+    hand_over(client, applied, "nia@example.org")
+
+    db.session.refresh(payment)
+    assert (payment.status, payment.failure_message) == (PaymentStatus.FAILED, HANDED_ON_MESSAGE)
+    assert stripe.payment_intent(payment.stripe_payment_intent_id)["status"] == "canceled"
+    [to_nia] = emails_to("nia@example.org")
+    pay_page = f"/membership/{applied.id}/pay"
+    assert link_in(to_nia, pay_page) == pay_page
+    assert "You can now pay the organisation's fee from your account" in to_nia.body_text
+    sign_in(client, nia)
+    page = client.get(pay_page)
+    assert page.status_code == 200  # the pay form, not the bank's check of Olu's payment
+    assert 'name="card_token"' in page.get_data(as_text=True)

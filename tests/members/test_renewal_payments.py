@@ -13,7 +13,7 @@ from nalw.members.models import MembershipStatus, RenewalNotice
 from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import MembershipFactory, publish_new_code_version
 from tests.helpers import emails_to, input_tag, link_in, page_text, sign_in
-from tests.members.steps import hidden_value, run_renewals, save_card
+from tests.members.steps import hidden_value, renew_with_new_card, run_renewals, save_card
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, VISA
 
 EXPIRES_ON = dt.date(2026, 6, 30)
@@ -209,21 +209,6 @@ def test_the_renewals_due_list_calls_automatic_exactly_the_memberships_the_daily
 
 
 # --- Renewing by hand ------------------------------------------------------------------------------
-
-
-def renew_with_new_card(client, card_token, path="/membership/renew", number=VISA, **overrides):
-    page = client.get(path)
-    assert page.status_code == 200, page.location
-    data = {
-        "card_choice": "new",
-        "card_token": card_token(number),
-        "amount_pence": "4500",
-        "code_version_id": hidden_value(page, "code_version_id"),
-        "accept_code": "y",
-        "cpd_met": "yes",
-    }
-    data.update(overrides)
-    return client.post(path, data={k: v for k, v in data.items() if v is not None}, follow_redirects=True)
 
 
 def test_a_member_renews_by_hand_accepting_the_current_code_and_the_year_follows_on(client, card_token, person_as):
