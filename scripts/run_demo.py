@@ -120,7 +120,7 @@ def start(children, env, stripe_base):
     children.append(subprocess.Popen(flask(*web), env=env))
     print(
         f"\nThe NALW platform is at {env['NALW_SITE_URL']}\n"
-        "Demo sign-ins are listed in README.md. Test card: 4242 4242 4242 4242, any future date, any CVC.\n"
+        "Demo sign-ins are listed in README.md. Test card: 4242424242424242 (no spaces), any future date, any CVC.\n"
         f"Emails, links and all, appear at http://127.0.0.1:{APP_PORT}/demo/mail/. Press Ctrl-C to stop.\n",
         flush=True,
     )

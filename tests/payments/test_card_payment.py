@@ -1,5 +1,8 @@
 """Paying the joining fee by card: the bank's check, declines, one payment per fee, the amount the person saw."""
 
+import re
+from pathlib import Path
+
 from nalw.members.models import MembershipStatus
 from nalw.payments import gateway
 from nalw.payments import services as payment_services
@@ -10,6 +13,7 @@ from tests.members.steps import hidden_value, save_card
 from tests.payments.steps import amount_on_page, payments_of
 from tests.stripe_helpers import DECLINED, NEEDS_AUTHENTICATION, REFUSED_AS_SAVED, VISA
 
+ROOT = Path(__file__).resolve().parents[2]
 IN_PROGRESS = "This has already been paid, or a payment for it is in progress."
 
 
@@ -346,3 +350,16 @@ def test_the_pay_page_shows_the_fee_and_a_fresh_card_form(client, applicant):
     assert "data-card-form" in html and hidden_value(page, "card_token") == ""
     assert "seti_" not in html  # a new card is sent as a token: the page sets nothing up with Stripe
     assert amount_on_page(page) == "4500"
+
+
+def test_the_demo_cards_the_readme_and_make_run_give_are_taken_by_the_local_card_field(card_token):
+    """The demo's card field is localstripe's, which sends the number exactly as typed: a card written with
+    spaces, typed as written, is refused ("Your card could not be saved")."""
+    readme = (ROOT / "README.md").read_text()
+    paying = readme.split("### Paying in the demo", 1)[1].split("Things to try", 1)[0]
+    cards = re.findall(r"^\| `([^`]+)` \|", paying, flags=re.MULTILINE)
+    started = re.search(r"Test card: (\S+)", (ROOT / "scripts" / "run_demo.py").read_text()).group(1)
+
+    assert len(cards) == 3
+    for number in [*cards, started]:
+        assert card_token(number).startswith("tok_")
