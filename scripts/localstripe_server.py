@@ -53,6 +53,8 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))
+    # Listening before saying so: whoever reads the line may connect at once, before the app starts serving.
+    sock.listen(128)
     print(f"localstripe listening on 127.0.0.1:{sock.getsockname()[1]}", flush=True)
     web.run_app(server.app, sock=sock, access_log=None, print=None)
 
