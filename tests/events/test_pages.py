@@ -12,7 +12,7 @@ from nalw.events.models import Booking, BookingStatus, EventFormat, EventKind
 from nalw.extensions import db
 from nalw.payments import services as payment_services
 from nalw.payments.models import PaymentPurpose, PaymentStatus
-from tests.events.steps import fill, paid_event, published_event
+from tests.events.steps import fill, member, paid_event, published_event
 from tests.helpers import page_text, sign_in
 from tests.stripe_helpers import DECLINED, VISA
 
@@ -104,6 +104,29 @@ def test_paid_booking_goes_to_the_payment_page_with_the_hold_time(signed_in_clie
 
     assert "Pay for your place" in page_text(page)
     assert "£40.00" in page_text(page)
+
+
+def test_booking_page_names_the_member_price_only_to_those_paying_more(client, signed_in_client):
+    event = published_event(member_price_pence=2500, non_member_price_pence=4000)
+    non_member_client, _ = signed_in_client("account_holder")
+    for_non_member = page_text(non_member_client.get(f"/events/{event.id}/book"))
+    sign_in(client, member())
+    for_member = page_text(client.get(f"/events/{event.id}/book"))
+
+    assert "Your price: £40.00 (members in good standing pay £25.00)." in for_non_member
+    assert "Your price: £25.00" in for_member
+    assert "members in good standing pay" not in for_member
+
+
+def test_place_pay_page_says_the_card_is_kept_and_nothing_of_renewals(signed_in_client):
+    client, person = signed_in_client("account_holder")
+    booking = services.book_place(paid_event(title="Leeds roadshow"), person)
+    db.session.commit()
+
+    page = page_text(client.get(f"/bookings/{booking.id}/pay"))
+
+    assert "so you can pay with it again. We never see the full number." in page
+    assert "renewal" not in page
 
 
 def pay_on_the_page(client, booking, card_token, number=VISA):
