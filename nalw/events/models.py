@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from nalw.core.db import IdMixin, TimestampMixin, enum_column, partial_index, utc_now_default
 from nalw.core.labels import LabelledEnum
 from nalw.core.regions import Region
+from nalw.core.time import utcnow
 from nalw.extensions import db
 
 
@@ -100,6 +101,10 @@ class Event(IdMixin, TimestampMixin, db.Model):
     @property
     def cpd_hours(self):
         return self.cpd_quarter_hours / 4
+
+    @property
+    def has_started(self):
+        return utcnow() >= self.starts_at
 
     def price_for(self, in_good_standing: bool) -> int:
         return self.member_price_pence if in_good_standing else self.non_member_price_pence

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from nalw.code_of_practice import services as code_services
 from nalw.code_of_practice.models import Standard
 from nalw.core.audit import record_audit
-from nalw.core.time import utcnow
+from nalw.core.time import format_datetime, utcnow
 from nalw.events.errors import EventError
 from nalw.events.models import (
     Event,
@@ -147,6 +147,12 @@ def cancel_event(actor, event, reason) -> Event:
     event = lock_event(event.id)
     if event.status is EventStatus.CANCELLED:
         raise EventError("This event is already cancelled.")
+    if event.has_started:
+        # Cancelling would refund and tell everyone booked, those who came included.
+        raise EventError(
+            f"This event started on {format_datetime(event.starts_at)} (UK time): it can no longer be cancelled. "
+            "To refund someone's place, press Refund beside the payment on their member page."
+        )
     if not (reason or "").strip():
         raise EventError("Enter the reason, which we send to everyone booked", field="reason")
     before = _snapshot(event)

@@ -1,8 +1,11 @@
 """Staff cancel an event: everyone booked and waiting is told, every paid place refunded once, on
 localstripe; with Stripe down half-way, running it again finishes without a second refund."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from nalw.core.time import utcnow
 from nalw.events import services as event_services
 from nalw.events import waiting_list
 from nalw.events.models import BookingStatus, EventStatus, WaitingStatus
@@ -124,3 +127,22 @@ def test_the_settle_command_finishes_a_cancellation_left_half_way(app, runner, c
     assert all(payment.status is PaymentStatus.REFUNDED for payment in payments)
     for payment in payments:
         assert [email.subject for email in emails_to(payment.person.email)].count(f"Cancelled: {event.title}") == 1
+
+
+def test_an_event_that_has_started_cannot_be_cancelled_and_nobody_is_refunded(app, client, person_as, card_token):
+    event = paid_event(title="Leeds roadshow")
+    (payment,) = paid_places(event, 1, card_token)
+    event.starts_at, event.ends_at = utcnow() - dt.timedelta(hours=2), utcnow() + dt.timedelta(hours=4)
+    db.session.flush()
+    sign_in(client, person_as("staff"))
+
+    event_page = page_text(client.get(f"/admin/events/{event.id}"))
+    refused = page_text(cancel(client, event))
+
+    assert "Cancel the event" not in event_page
+    assert "it can no longer be cancelled. To refund someone's place, press Refund beside the payment" in refused
+    db.session.refresh(event)
+    assert event.status is EventStatus.PUBLISHED and event.cancelled_at is None
+    assert [booking.status for booking in bookings_of(event)] == [BookingStatus.CONFIRMED]
+    assert payment.status is PaymentStatus.SUCCEEDED and refunds_of(payment) == []
+    assert f"Cancelled: {event.title}" not in [email.subject for email in emails_to(payment.person.email)]
