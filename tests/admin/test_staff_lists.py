@@ -281,3 +281,16 @@ def test_what_is_not_a_day_is_quoted_in_the_error_since_the_date_box_cannot_show
     error = re.search(r'<div id="done_from-error"[^>]*>(.*?)</div>', response.get_data(as_text=True), re.S)
     assert error and '"banana" is not a date. Enter done from as a date, like 31/10/2026' in unescape(error.group(1))
     assert "Correct the filters above to see the list." in page_text(response)
+
+
+def test_audit_log_says_it_holds_members_own_actions_too_and_shows_them(staff_client):
+    client, _ = staff_client
+    member = PersonFactory(name="Mo Member", email="mo@example.org")
+    record_audit(member, "booking.cancelled", member, summary="Cancelled a place at Leeds roadshow")
+    db.session.flush()
+
+    page = page_text(client.get("/admin/audit", query_string={"action": "booking.cancelled"}))
+
+    assert "Every recorded action, whether by staff, by members and judges on their own records" in page
+    assert "Every staff and admin action" not in page
+    assert "mo@example.org booking.cancelled Cancelled a place at Leeds roadshow" in page
