@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -124,6 +125,18 @@ def test_the_admin_invites_up_to_the_tiers_seats_and_then_is_refused(client):
     assert "All 2 seats are taken or invited. Remove a seat or cancel an invitation first." in page_text(response)
     assert membership_tables() == before
     assert emails_to("cai@example.org") == []
+
+
+def test_each_seat_button_names_the_invitation_it_acts_on(client):
+    membership = organisation_membership(seats=2)
+    sign_in(client, membership.person)
+    for address in ("ada@example.org", "ben@example.org"):
+        client.post("/organisation", data={"email": address})
+
+    html = client.get("/organisation").get_data(as_text=True)
+    buttons = [re.sub(r"<[^>]+>", "", button) for button in re.findall(r"<button[^>]*>(.*?)</button>", html)]
+
+    assert "Cancel invitation: ada@example.org" in buttons and "Cancel invitation: ben@example.org" in buttons
 
 
 @pytest.mark.parametrize(
