@@ -188,6 +188,10 @@ class WithdrawApplicationForm(FlaskForm):
     submit = SubmitField("Withdraw my application")
 
 
+class RemoveSeatForm(FlaskForm):
+    submit = SubmitField("Remove them from the seat")
+
+
 class ReasonForm(FlaskForm):
     reason = text_field(
         "Reason",

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from nalw.code_of_practice import services as code_services
 from nalw.core.cpd_years import current_year
-from nalw.core.forms import EmptyForm, carry_out, carry_out_button
+from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.links import absolute_link
 from nalw.core.paging import page_number
 from nalw.core.pdf import render_pdf
@@ -21,11 +21,12 @@ from nalw.members.forms import (
     InviteForm,
     PaymentForm,
     RegisterSearchForm,
+    RemoveSeatForm,
     ResignForm,
     SeatAcceptanceForm,
     WithdrawApplicationForm,
 )
-from nalw.members.models import IN_GOOD_STANDING, Membership, MembershipStatus, SeatInvitation, Tier
+from nalw.members.models import IN_GOOD_STANDING, Membership, MembershipStatus, SeatInvitation, SeatStatus, Tier
 from nalw.members.register import search_register
 from nalw.payments import checkout
 from nalw.payments import services as payment_services
@@ -356,16 +357,23 @@ def organisation():
     )
 
 
-@blueprint.route("/organisation/seats/<int:invitation_id>/remove", methods=["POST"])
+@blueprint.route("/organisation/seats/<int:invitation_id>/remove", methods=["GET", "POST"])
 @requires(Role.ORGANISATION_ADMIN)
 def remove_seat(invitation_id):
+    """Removing a seat holder ends their membership, so the organisation page links here to confirm it first; an
+    invitation not yet accepted is cancelled by the page's button, posting here at once."""
     organisation = _my_organisation()
     invitation = belonging_or_404(SeatInvitation, invitation_id, organisation_id=organisation.id)
-    carry_out_button(
-        lambda: organisations.remove_seat(current_user, organisation, invitation),
-        done=f"The seat of {invitation.email} is free again.",
-    )
-    return redirect(url_for("members.organisation"))
+    if invitation.status not in (SeatStatus.INVITED, SeatStatus.ACCEPTED):
+        return redirect(url_for("members.organisation"))
+    form = RemoveSeatForm()
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            organisations.remove_seat(current_user, organisation, invitation)
+        if call.succeeded:
+            flash(f"The seat of {invitation.email} is free again.", "success")
+            return redirect(url_for("members.organisation"))
+    return render_template("members/remove_seat.html", form=form, invitation=invitation, organisation=organisation)
 
 
 @blueprint.route("/organisation/join/<token>", methods=["GET", "POST"])

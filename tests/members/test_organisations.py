@@ -305,6 +305,25 @@ def test_removing_a_seat_ends_that_membership_and_frees_the_seat(client):
     assert "Invitation sent to ben@example.org." in page_text(response)
 
 
+def test_removing_a_seat_holder_is_confirmed_on_a_page_of_its_own_before_their_membership_ends(client):
+    membership = organisation_membership(seats=1)
+    invite(membership, "ada@example.org")
+    ada = PersonFactory(email="ada@example.org")
+    accept_through_the_page(client, ada, invitation_link("ada@example.org"))
+    seat = seat_of(ada)
+    sign_in(client, membership.person)
+    invitation = db.session.scalar(sa.select(SeatInvitation).where(SeatInvitation.email == "ada@example.org"))
+
+    organisation_page = client.get("/organisation").get_data(as_text=True)
+    confirmation = page_text(client.get(f"/organisation/seats/{invitation.id}/remove"))
+
+    assert f'href="/organisation/seats/{invitation.id}/remove"' in organisation_page
+    assert "Removing them ends that membership today" in confirmation and seat.number in confirmation
+    assert invitation.status is SeatStatus.ACCEPTED and seat.status is S.ACTIVE
+    client.post(f"/organisation/seats/{invitation.id}/remove")
+    assert invitation.status is SeatStatus.REMOVED and seat.status is S.RESIGNED
+
+
 def test_a_cancelled_invitation_frees_the_seat_and_its_link_no_longer_works(client):
     membership = organisation_membership(seats=1)
     invitation = invite(membership, "ada@example.org")
