@@ -122,12 +122,13 @@ def register_template_helpers(app):
     from nalw.core.hours import format_hours
     from nalw.core.money import format_pence
     from nalw.core.navigation import navigation_for
-    from nalw.core.time import format_date, format_datetime
+    from nalw.core.time import format_date, format_datetime, format_time_span
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time_span"] = format_time_span
     app.jinja_env.filters["pence"] = format_pence
     app.jinja_env.filters["hours"] = format_hours
 

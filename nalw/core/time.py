@@ -37,6 +37,13 @@ def format_datetime(moment: dt.datetime | None, with_time: bool = True) -> str:
     return f"{text}, {local:%H:%M}" if with_time else text
 
 
+def format_time_span(start: dt.datetime, end: dt.datetime) -> str:
+    """`17 Dec 2026, 10:00 to 16:00` in UK time: the day once when both fall on it, else both in full."""
+    if to_london(start).date() == to_london(end).date():
+        return f"{format_datetime(start)} to {to_london(end):%H:%M}"
+    return f"{format_datetime(start)} to {format_datetime(end)}"
+
+
 def format_date(day: dt.date | None) -> str:
     if day is None:
         return ""

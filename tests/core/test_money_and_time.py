@@ -8,7 +8,15 @@ import time_machine
 
 from nalw.accounts.models import Person
 from nalw.core.money import InvalidAmount, format_pence, parse_pounds
-from nalw.core.time import LONDON, format_date, format_datetime, london_to_utc, london_today, to_london
+from nalw.core.time import (
+    LONDON,
+    format_date,
+    format_datetime,
+    format_time_span,
+    london_to_utc,
+    london_today,
+    to_london,
+)
 from nalw.extensions import db
 
 # 2026: British Summer Time starts 29 March at 01:00 UTC and ends 25 October at 01:00 UTC.
@@ -120,6 +128,13 @@ def test_dates_and_nothing_are_shown_plainly():
     assert format_date(dt.date(2026, 7, 4)) == "4 July 2026"
     assert format_date(None) == ""
     assert format_datetime(None) == ""
+
+
+def test_a_span_within_one_uk_day_names_the_day_once():
+    assert format_time_span(utc(2026, 12, 17, 10), utc(2026, 12, 17, 16)) == "17 Dec 2026, 10:00 to 16:00"
+    # 23:30 UTC on 30 June is already 1 July in the UK: two days.
+    assert format_time_span(utc(2026, 6, 30, 20), utc(2026, 6, 30, 23, 30)) == "30 Jun 2026, 21:00 to 1 Jul 2026, 00:30"
+    assert format_time_span(utc(2027, 7, 8, 8), utc(2027, 7, 9, 16)) == "8 Jul 2027, 09:00 to 9 Jul 2027, 17:00"
 
 
 # --- UTC columns ---------------------------------------------------------------------------

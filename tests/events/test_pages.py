@@ -43,6 +43,16 @@ def test_signed_in_person_books_a_free_place_from_the_event_page(signed_in_clien
     assert "Manchester roadshow" in page_text(client.get("/account/bookings"))
 
 
+def test_event_page_names_its_day_once_and_a_free_member_price_as_free(client):
+    starts_at = dt.datetime(2027, 2, 15, 10, tzinfo=dt.UTC)
+    event = published_event(starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=6), non_member_price_pence=1500)
+
+    page = page_text(client.get(f"/events/{event.id}"))
+
+    assert "15 Feb 2027, 10:00 to 16:00" in page
+    assert "Members free, others £15.00" in page
+
+
 def test_full_event_page_offers_the_waiting_list(signed_in_client):
     client, person = signed_in_client("account_holder")
     event = published_event(capacity=1)
