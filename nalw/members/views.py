@@ -367,6 +367,8 @@ def remove_seat(invitation_id):
     if invitation.status not in (SeatStatus.INVITED, SeatStatus.ACCEPTED):
         return redirect(url_for("members.organisation"))
     form = RemoveSeatForm()
+    if invitation.status is SeatStatus.INVITED:
+        form.submit.label.text = "Cancel the invitation"
     if form.validate_on_submit():
         with carry_out(form) as call:
             organisations.remove_seat(current_user, organisation, invitation)

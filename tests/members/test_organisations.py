@@ -330,8 +330,10 @@ def test_a_cancelled_invitation_frees_the_seat_and_its_link_no_longer_works(clie
     link = invitation_link("ada@example.org")
     sign_in(client, membership.person)
 
+    confirmation = client.get(f"/organisation/seats/{invitation.id}/remove").get_data(as_text=True)
     client.post(f"/organisation/seats/{invitation.id}/remove")
 
+    assert 'value="Cancel the invitation"' in confirmation and "Remove them from the seat" not in confirmation
     assert invitation.status is SeatStatus.CANCELLED
     assert organisations.seats_taken(organisation_of(membership)) == 0
     response = accept_through_the_page(client, PersonFactory(email="ada@example.org"), link)
