@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from nalw.core.permissions import Role
 from nalw.events import places, services
-from nalw.events.models import Booking, BookingStatus
+from nalw.events.models import Booking, BookingStatus, EventFormat
 from nalw.extensions import db
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors, tab_until
 from tests.factories import EventFactory, standard
@@ -45,6 +45,23 @@ def test_events_pages_a_visitor_and_an_attendee_see(page, make_person):
     page.get_by_role("button", name="Get a calendar address").click()
     expect(page.get_by_label("Calendar address")).to_be_visible()
     report.check("my bookings with a calendar address")
+    report.assert_clean()
+
+
+def test_the_event_page_of_someone_with_a_place_shows_its_joining_link_legibly(page, make_person):
+    event = committed_event(
+        title="Hybrid roadshow", format=EventFormat.HYBRID, joining_url="https://meet.example/nalw-roadshow"
+    )
+    person = make_person(name="Jo Joiner")
+    services.book_place(event, person)
+    db.session.commit()
+
+    sign_in(page, person)
+    open_page(page, f"/events/{event.id}")
+
+    expect(page.get_by_role("status")).to_contain_text("You have a place. Joining link:")
+    report = AccessibilityReport(page)
+    report.check("event page with a place and its joining link")  # the link in the alert: colour contrast
     report.assert_clean()
 
 
