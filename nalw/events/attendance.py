@@ -73,6 +73,8 @@ def mark_attended(actor, event, booking_ids, now=None) -> int:
     now = now or utcnow()
     if event.status is not EventStatus.PUBLISHED:
         raise EventError("This event is not running: attendance cannot be marked.")
+    if not booking_ids:
+        raise EventError("No attendee was chosen: tick the box beside each person who came, then press the button.")
     bookings = db.session.scalars(
         sa.select(Booking).where(
             Booking.event_id == event.id,

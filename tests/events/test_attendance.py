@@ -47,6 +47,19 @@ def test_bulk_check_in_marks_confirmed_attendees_only_certificates_only_for_them
     assert attendance.attended(event, absent) is None and attendance.attended(event, cancelled) is None
 
 
+def test_marking_attendance_with_nobody_ticked_says_to_tick_those_who_came(client, person_as):
+    event = published_event()
+    fill(event, 1)
+    (booking,) = bookings_of(event)
+    sign_in(client, person_as("staff"))
+
+    page = page_text(client.post(f"/admin/events/{event.id}/attendance", data={}, follow_redirects=True))
+
+    assert "No attendee was chosen: tick the box beside each person who came, then press the button." in page
+    assert "0 attendees marked as attended" not in page
+    assert booking.checked_in_at is None
+
+
 def test_check_in_one_by_one_and_undo_removes_the_untouched_cpd_draft(client, person_as):
     event = published_event(cpd_quarter_hours=8)
     (attendee,) = fill(event, 1)
