@@ -1,12 +1,18 @@
 """On the day and after: check-in one by one or in bulk, CPD credit for attendance, certificates,
-and settling an event's cancellation booking by booking. Services flush; callers commit."""
+and settling an event's cancellation booking by booking. Services flush; callers commit.
+
+Check-in opens on the event's day (UK time), never before: a check-in gives a certificate of attendance and a
+CPD draft, which must not exist for an event still to come.
+"""
+
+import datetime as dt
 
 import sqlalchemy as sa
 
 from nalw.core.audit import record_audit
 from nalw.core.links import absolute_link
 from nalw.core.money import format_pence
-from nalw.core.time import to_london, utcnow
+from nalw.core.time import format_date, london_to_utc, to_london, utcnow
 from nalw.cpd import services as cpd_services
 from nalw.events.emails import email_about
 from nalw.events.errors import EventError
@@ -22,17 +28,36 @@ def cpd_source_key(event) -> str:
     return f"event:{event.id}"
 
 
-def _check_in_allowed(booking):
+def check_in_opens_at(event) -> dt.datetime:
+    """The start of the event's first day, UK time: when check-in, one by one or in bulk, opens."""
+    first_day = to_london(event.starts_at).date()
+    return london_to_utc(dt.datetime.combine(first_day, dt.time()))
+
+
+def check_in_open(event, now) -> bool:
+    return event.status is EventStatus.PUBLISHED and now >= check_in_opens_at(event)
+
+
+def _refuse_unless_check_in_open(event, now):
+    if event.status is not EventStatus.PUBLISHED:
+        raise EventError("This event is not running: nobody can be checked in.")
+    if now < check_in_opens_at(event):
+        raise EventError(
+            f"Check-in opens on {format_date(to_london(event.starts_at).date())}, the day of the event. "
+            "Check people in or mark who came from then."
+        )
+
+
+def _check_in_allowed(booking, now):
     if booking.status is not BookingStatus.CONFIRMED:
         raise EventError("Only people with a confirmed place can be checked in.")
-    if booking.event.status is not EventStatus.PUBLISHED:
-        raise EventError("This event is not running: nobody can be checked in.")
+    _refuse_unless_check_in_open(booking.event, now)
 
 
 def check_in(actor, booking, now=None) -> Booking:
     """Mark a confirmed attendee as present and credit their CPD with a draft entry (once)."""
     now = now or utcnow()
-    _check_in_allowed(booking)
+    _check_in_allowed(booking, now)
     if booking.checked_in_at is not None:
         return booking
     booking.checked_in_at = now
@@ -71,8 +96,7 @@ def mark_attended(actor, event, booking_ids, now=None) -> int:
     """Attendance marked in bulk (after the event, say): confirmed bookings of this event only are
     checked in; anything else in `booking_ids` is passed over. Returns how many were newly marked."""
     now = now or utcnow()
-    if event.status is not EventStatus.PUBLISHED:
-        raise EventError("This event is not running: attendance cannot be marked.")
+    _refuse_unless_check_in_open(event, now)
     if not booking_ids:
         raise EventError("No attendee was chosen: tick the box beside each person who came, then press the button.")
     bookings = db.session.scalars(

@@ -10,7 +10,7 @@ from nalw.core.money import pounds_text
 from nalw.core.paging import page_number
 from nalw.core.permissions import Role, requires
 from nalw.core.records import belonging_or_404
-from nalw.core.time import format_datetime, utcnow
+from nalw.core.time import format_datetime, to_london, utcnow
 from nalw.events import attendance, blueprint, listings, places, programme, settling
 from nalw.events.forms import AttendeeSearchForm, EventCancellationForm, EventForm
 from nalw.events.models import Booking, Event
@@ -165,7 +165,13 @@ def attendees(event_id):
     event = _event(event_id)
     form, page, csv_url = _attendee_page(event, listings.STAFF_PAGE_SIZE)
     return render_template(
-        "events/staff_attendees.html", event=event, form=form, page=page, csv_url=csv_url, button=EmptyForm()
+        "events/staff_attendees.html",
+        event=event,
+        form=form,
+        page=page,
+        csv_url=csv_url,
+        button=EmptyForm(),
+        **_check_in_state(event),
     )
 
 
@@ -182,7 +188,17 @@ def attendees_csv(event_id):
 def check_in_page(event_id):
     event = _event(event_id)
     form, page, _csv_url = _attendee_page(event, CHECK_IN_PAGE_SIZE)
-    return render_template("events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm())
+    return render_template(
+        "events/staff_check_in.html", event=event, form=form, page=page, button=EmptyForm(), **_check_in_state(event)
+    )
+
+
+def _check_in_state(event):
+    """Whether the pages offer check-in now, and from when: the service refuses before the event's day."""
+    return {
+        "check_in_open": attendance.check_in_open(event, utcnow()),
+        "check_in_opens_on": to_london(attendance.check_in_opens_at(event)).date(),
+    }
 
 
 def _back_to(event):

@@ -40,6 +40,7 @@ from tests.factories import (
     review_profile,
     staff_member,
     staff_note,
+    under_way,
 )
 from tests.helpers import page_text, rows_of, sign_in
 
@@ -61,6 +62,7 @@ def full_history(staff, person=None):
     CpdAuditFactory(staff=staff)
     event = EventFactory(title="North West roadshow", staff=staff)
     booking = event_services.book_place(event, member)
+    under_way(event)
     attendance.check_in(staff, booking)
     account_services.grant_role(staff, member, Role.JUDGE)
     staff_note(member, NOTE, author=staff)
@@ -369,7 +371,7 @@ def test_the_member_pages_query_count_does_not_grow_with_the_history(client, sta
     category = AwardCategoryFactory(name="Team", staff=staff)
     for number in range(3):
         event = EventFactory(title=f"Webinar {number}", staff=staff)
-        attendance.check_in(staff, event_services.book_place(event, long.person))
+        attendance.check_in(staff, event_services.book_place(event, long.person), now=event.starts_at)
         staff_note(long.person, f"Note {number}", author=staff)
         NominationFactory(category=category, nominator=long.person, nominee_name=f"Nominee {number}")
         NominationFactory(category=category, nominee_email=long.person.email)

@@ -9,7 +9,7 @@ from nalw.events import places, services
 from nalw.events.models import Booking, BookingStatus, EventFormat
 from nalw.extensions import db
 from tests.e2e.steps import AccessibilityReport, open_page, sign_in, submit_expecting_errors, tab_until
-from tests.factories import EventFactory, standard
+from tests.factories import EventFactory, standard, under_way
 
 pytestmark = pytest.mark.e2e
 
@@ -71,6 +71,7 @@ def test_staff_events_pages(page, make_person):
     event = committed_event(title="Leeds roadshow", staff=staff)
     attendee = make_person(name="Ama Attendee")
     services.book_place(event, attendee, access_needs="Hearing loop")
+    under_way(event)  # so the attendee list and check-in page offer check-in
     db.session.commit()
 
     sign_in(page, staff)
@@ -116,6 +117,7 @@ def test_staff_check_someone_in_with_the_keyboard_alone(page, make_person):
     event = committed_event(title="Check-in roadshow", staff=staff)
     attendee = make_person(name="Nia Present")
     booking_id = services.book_place(event, attendee).id
+    under_way(event)
     db.session.commit()
     sign_in(page, staff)
     open_page(page, f"/admin/events/{event.id}/check-in")

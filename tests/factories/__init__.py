@@ -34,7 +34,7 @@ from tests.factories.cpd import (
     standard,
     windows_exe_file,
 )
-from tests.factories.events import EventFactory, event_values
+from tests.factories.events import EventFactory, event_values, under_way
 from tests.factories.insight import ReportFactory, reports_counted
 from tests.factories.judging import declared, eligible_with_evidence, judge_of, scored
 from tests.factories.members import (
@@ -68,6 +68,7 @@ __all__ = [
     "CpdAuditFactory",
     "CpdEntryFactory",
     "EventFactory",
+    "under_way",
     "EvidenceFactory",
     "MembershipFactory",
     "PaymentFactory",
