@@ -208,7 +208,7 @@ def accept(person, token, *, answers, code_version_id, accepted_code) -> Members
 
 
 def remove_seat(actor, organisation, invitation):
-    """Cancel an invitation, or end a seat holder's membership; either way the seat is free again."""
+    """Cancel an invitation, or end a seat holder's membership and tell them; either way the seat is free again."""
     if invitation.organisation_id != organisation.id:
         raise MembershipError("That seat is not your organisation's.")
     if invitation.status is SeatStatus.INVITED:
@@ -218,6 +218,12 @@ def remove_seat(actor, organisation, invitation):
         seat = invitation.membership
         if seat is not None and seat.status not in (MembershipStatus.RESIGNED, MembershipStatus.REJECTED):
             change_status(seat, MembershipStatus.RESIGNED, actor=actor, reason=f"Seat removed by {organisation.name}")
+            services.email_member(
+                seat,
+                "members/seat_removed",
+                f"{organisation.name} has removed you from its NALW seat",
+                organisation=organisation,
+            )
     else:
         return
     record_audit(

@@ -301,6 +301,9 @@ def test_removing_a_seat_ends_that_membership_and_frees_the_seat(client):
     assert history_of(seat)[-1].reason == "Seat removed by Riverside PCN"
     assert not ada.has_role(Role.MEMBER)
     assert audit_entries("organisation.seat_removed")[-1].actor_id == membership.person_id
+    told = emails_to("ada@example.org")[-1]
+    assert told.subject == "Riverside PCN has removed you from its NALW seat"
+    assert f"your membership {seat.number} ended today" in told.text_to_send
     response = client.post("/organisation", data={"email": "ben@example.org"}, follow_redirects=True)
     assert "Invitation sent to ben@example.org." in page_text(response)
 
@@ -319,6 +322,7 @@ def test_removing_a_seat_holder_is_confirmed_on_a_page_of_its_own_before_their_m
 
     assert f'href="/organisation/seats/{invitation.id}/remove"' in organisation_page
     assert "Removing them ends that membership today" in confirmation and seat.number in confirmation
+    assert "We email them to say so, naming Riverside PCN." in confirmation
     assert invitation.status is SeatStatus.ACCEPTED and seat.status is S.ACTIVE
     client.post(f"/organisation/seats/{invitation.id}/remove")
     assert invitation.status is SeatStatus.REMOVED and seat.status is S.RESIGNED
@@ -335,6 +339,7 @@ def test_a_cancelled_invitation_frees_the_seat_and_its_link_no_longer_works(clie
 
     assert 'value="Cancel the invitation"' in confirmation and "Remove them from the seat" not in confirmation
     assert invitation.status is SeatStatus.CANCELLED
+    assert [email.subject for email in emails_to("ada@example.org")] == ["Riverside PCN has invited you to join NALW"]
     assert organisations.seats_taken(organisation_of(membership)) == 0
     response = accept_through_the_page(client, PersonFactory(email="ada@example.org"), link)
     assert response.status_code == 400
