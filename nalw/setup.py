@@ -39,7 +39,7 @@ DEFAULT_TIERS = [
     },
     {
         "name": "Organisation",
-        "description": "For employers: one membership that gives up to 10 of your link workers their own membership.",
+        "description": "One membership that gives up to 10 of your link workers their own membership.",
         "annual_fee_pence": 40000,
         "eligibility": Eligibility.ORGANISATION,
         "cpd_hours_required": 20,

@@ -73,13 +73,15 @@ def new_password_fields(label="Password"):
     return password, confirm
 
 
-def email_field(label="Email address", description=None, *, someone_elses=None):
+def email_field(label="Email address", description=None, *, someone_elses=None, if_empty=None):
     """An email address, checked and kept in its normal form as the services keep it. `someone_elses`: the
-    message when it is left empty, for another person's address (the browser offers none of the user's own)."""
+    message when it is left empty, for another person's address (the browser offers none of the user's own);
+    `if_empty`: that message for an address of the user's own other than the one they have (a new one)."""
+    empty = someone_elses or if_empty
     return EmailField(
         label,
         validators=[
-            DataRequired(message=someone_elses) if someone_elses else required("email address"),
+            DataRequired(message=empty) if empty else required("email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             EmailAddress(),
         ],
@@ -157,7 +159,9 @@ class ChangePasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     email = email_field(
-        "New email address", description="We will send a link to this address; the change happens when you follow it."
+        "New email address",
+        description="We will send a link to this address; the change happens when you follow it.",
+        if_empty="Enter your new email address",
     )
     password = current_password_field()
     submit = SubmitField("Send confirmation link")

@@ -148,7 +148,7 @@ class NominationForm(FlaskForm):
         required="Enter the name of the person, team or group you are nominating",
     )
     nominee_organisation = text_field(
-        "Nominee's organisation", max_length=200, description="Optional. Where they work or which body runs them."
+        "Nominee's organisation (optional)", max_length=200, description="Where they work or which body runs them."
     )
     # No region is chosen for the nominator: a silent default would be wrong for most nominees.
     nominee_region = choice_field(

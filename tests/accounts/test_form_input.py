@@ -224,7 +224,7 @@ CASES = [
         _signed_in,
         "/account/email",
         {"email": "", "password": ""},
-        [ENTER_EMAIL, ("password", "Enter your password")],
+        [("email", "Enter your new email address"), ("password", "Enter your password")],
     ),
     ("change email", _signed_in, "/account/email", {"email": "new@@example.org", "password": "x"}, [BAD_EMAIL]),
     ("change email", _signed_in, "/account/email", {"email": ADDRESS_TOO_LONG, "password": "x"}, [LONG_EMAIL]),
