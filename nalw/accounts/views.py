@@ -45,6 +45,13 @@ def _address_limit():
     return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
 
+def _refused(response):
+    """Whether a sign-in attempt counts against the limits: only one refused (the form comes back). A sign-in
+    that worked goes on with a redirect and counts for nothing, so link workers behind one NHS network address
+    signing in at nine o'clock do not use up their shared allowance."""
+    return response.status_code != 302
+
+
 @blueprint.app_errorhandler(InvalidLink)
 def link_problem(error):
     """A link tampered with, expired or already used, wherever it is followed (a view lets the service's
@@ -117,8 +124,8 @@ def resend_verification():
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_ip_limit, methods=["POST"])
-@limiter.limit(_address_limit, key_func=_sign_in_limit_key, methods=["POST"])
+@limiter.limit(_ip_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_address_limit, key_func=_sign_in_limit_key, methods=["POST"], deduct_when=_refused)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
@@ -166,7 +173,7 @@ def _pending_person():
 
 @blueprint.route("/sign-in/two-factor", methods=["GET", "POST"])
 @public
-@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(_ip_limit, methods=["POST"], deduct_when=_refused)
 def sign_in_two_factor():
     person, pending = _pending_person()
     if person is None or not person.is_active:
