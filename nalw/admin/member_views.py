@@ -10,8 +10,8 @@ from nalw.admin.members import MEMBERS, MEMBERSHIP_CHANGES, RENEWALS_DUE
 from nalw.core.forms import EmptyForm, carry_out
 from nalw.core.permissions import Role, requires
 from nalw.extensions import db
-from nalw.members.forms import ReasonForm
 from nalw.members.organisations import organisations_handed_on_by
+from nalw.members.services import reasoned_decisions_open
 
 MEMBERS.serve(blueprint, "/members", "admin/members.html", requires(Role.STAFF))
 # Each move of a membership into a status on chosen days: the rows behind the dashboard's lapses and resignations.
@@ -40,7 +40,12 @@ def _person_page(person, note_form):
         cpd=member_page.cpd_this_year(record),
         note_form=note_form,
         button=EmptyForm(),
-        reason_form=ReasonForm(),
+        # The decisions with a reason each membership shown allows, by its id.
+        decisions={
+            shown.id: reasoned_decisions_open(shown)
+            for shown in (record.current_membership, record.organisation_membership)
+            if shown is not None
+        },
         grant_form=RoleChangeForm(),
         revoke_form=EmptyForm(),
         can_manage_roles=current_user.has_role(Role.ADMIN),

@@ -193,11 +193,14 @@ class RemoveSeatForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
+    """A staff decision's reason; the page names the field and the button for its decision."""
+
     reason = text_field(
         "Reason",
         max_length=500,
         rows=3,
         required="Enter the reason: it is kept in the history and sent to the member",
+        description="Kept in the history and sent to the member.",
     )
     submit = SubmitField("Confirm")
 

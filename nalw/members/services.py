@@ -386,22 +386,60 @@ def approve(actor, membership):
     email_member(membership, "members/approved", f"Welcome to NALW: your membership number is {membership.number}")
 
 
+def rejection_refusal(membership) -> str | None:
+    """Why the application cannot be rejected now (None when it can): only one not yet decided can be."""
+    if membership.status in (S.APPLIED, S.PAID):
+        return None
+    return (
+        "Only an application waiting for a decision can be rejected: "
+        f"this membership is {STATUS_NAMES[membership.status]}."
+    )
+
+
+def suspension_refusal(membership) -> str | None:
+    """Why the membership cannot be suspended now (None when it can): only one active or in grace can be."""
+    if membership.status in IN_GOOD_STANDING:
+        return None
+    return (
+        "Only an active membership or one in its grace period can be suspended: "
+        f"this one is {STATUS_NAMES[membership.status]}."
+    )
+
+
+def reinstatement_refusal(membership) -> str | None:
+    """Why the membership cannot be reinstated now (None when it can): only a suspended one can be."""
+    if membership.status is S.SUSPENDED:
+        return None
+    return f"Only a suspended membership can be reinstated: this one is {STATUS_NAMES[membership.status]}."
+
+
 def reject(actor, membership, reason):
     """Turn an application down; any fee paid for it is refunded in full, automatically. A card refund is
     written as pending here and asked of Stripe once the rejection is committed (`checkout.complete_refunds`)."""
+    MembershipError.refuse_if(rejection_refusal(membership))
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
-    refunds = [payment for payment in payments_for(membership) if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE]
+    refunds = fees_refunded_on_rejection(membership)
     refunded = sum(payment.refundable_pence for payment in refunds)
     _decide(actor, membership, S.REJECTED, reason, "rejected", "Your NALW membership application", refunded)
     for payment in refunds:
-        if payment.refundable_pence:
-            refund = f"Application not approved: {reason}"
-            payment_services.request_refund(actor, payment, payment.refundable_pence, refund)
+        refund = f"Application not approved: {reason}"
+        payment_services.request_refund(actor, payment, payment.refundable_pence, refund)
+
+
+def fees_refunded_on_rejection(membership) -> list[Payment]:
+    """The joining fee payments a rejection refunds, each in full: those with money still to give back."""
+    return [
+        payment
+        for payment in payments_for(membership)
+        if payment.purpose is PaymentPurpose.MEMBERSHIP_FEE and payment.refundable_pence
+    ]
 
 
 def suspend(actor, membership, reason):
+    """Only a membership in good standing (active or in grace) is suspended; automatic renewal is turned off."""
+    MembershipError.refuse_if(suspension_refusal(membership))
     _require_reason(reason)
     membership.auto_renew = False
     _decide(actor, membership, S.SUSPENDED, reason, "suspended", "Your NALW membership is suspended")
@@ -409,9 +447,8 @@ def suspend(actor, membership, reason):
 
 def reinstate(actor, membership, reason):
     """Back to where the dates put it: active, in grace, or lapsed."""
+    MembershipError.refuse_if(reinstatement_refusal(membership))
     _require_reason(reason)
-    if membership.status is not S.SUSPENDED:
-        raise MembershipError("Only a suspended membership can be reinstated.")
     to_status = status_for_dates(membership, london_today())
     _decide(actor, membership, to_status, reason, "reinstated", "Your NALW membership is reinstated")
 
@@ -451,6 +488,19 @@ def status_for_dates(membership, today) -> MembershipStatus:
 def payments_for(membership):
     """The joining fee and renewal payments of a membership, oldest first."""
     return payment_services.payments_for((PaymentPurpose.MEMBERSHIP_FEE, PaymentPurpose.RENEWAL), membership.id)
+
+
+# The decisions staff take with a reason, each with the refusal function that says when it cannot be taken.
+REASONED_DECISIONS = {
+    "reject": rejection_refusal,
+    "suspend": suspension_refusal,
+    "reinstate": reinstatement_refusal,
+}
+
+
+def reasoned_decisions_open(membership) -> list[str]:
+    """The decisions with a reason ("reject", "suspend", "reinstate") the membership's status allows now."""
+    return [decision for decision, refusal in REASONED_DECISIONS.items() if refusal(membership) is None]
 
 
 # --- Emails ------------------------------------------------------------------------------------

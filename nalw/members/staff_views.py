@@ -1,14 +1,17 @@
 """Staff pages for applications and memberships, and the admin's tier settings."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nalw.core.cpd_years import current_year, year_starting_in
-from nalw.core.forms import EmptyForm, carry_out, validate_all
+from nalw.core.forms import EmptyForm, carry_out, carry_out_button, validate_all
 from nalw.core.listing import Column, Listing
 from nalw.core.money import format_pence, pounds_text
-from nalw.core.permissions import Role, requires
-from nalw.core.time import format_datetime
+from nalw.core.permissions import Role, requires, safe_next
+from nalw.core.time import format_datetime, london_today
 from nalw.extensions import db
 from nalw.members import blueprint, cpd_requirements, organisations, renewals, services
 from nalw.members.forms import HandOverForm, MembershipFilterForm, ReasonForm, TierForm
@@ -110,57 +113,133 @@ def _membership_page(membership, offline_form=None, hand_over_form=None):
         payments=payments,
         declarations=renewals.declarations(membership),
         button=EmptyForm(),
-        reason_form=ReasonForm(),
+        decisions=services.reasoned_decisions_open(membership),
         offline_form=OfflinePaymentForm(formdata=None) if offline_form is None else offline_form,
         fee_due=renewals.amount_due(membership),
         renewal_opens_on=renewals.renewal_not_open_until(membership),
     )
 
 
-def _decision(membership_id, action, success_message, needs_reason=True):
-    membership = db.get_or_404(Membership, membership_id)
-    form = ReasonForm() if needs_reason else EmptyForm()
-    if not form.validate_on_submit():
-        flash("Enter the reason, then press the button again." if needs_reason else "Please try again.", "danger")
-        return redirect(url_for("members.staff_membership", membership_id=membership.id))
-    with carry_out() as call:
-        action(current_user, membership, *([form.reason.data] if needs_reason else []))
-    if call.succeeded:
-        flash(success_message(membership), "success")
-    return redirect(url_for("members.staff_membership", membership_id=membership.id))
-
-
 @blueprint.route("/admin/memberships/<int:membership_id>/approve", methods=["POST"])
 @requires(Role.STAFF)
 def approve(membership_id):
-    return _decision(
-        membership_id, services.approve, lambda m: f"Approved: membership number {m.number}.", needs_reason=False
+    """One press: approving needs no reason. Back where staff pressed it (`next`), else the membership page."""
+    membership = db.get_or_404(Membership, membership_id)
+    carry_out_button(
+        lambda: services.approve(current_user, membership),
+        done=lambda _: f"Approved: membership number {membership.number}.",
+    )
+    return redirect(_back_to(membership))
+
+
+@dataclass(frozen=True)
+class ReasonedDecision:
+    """A decision staff take with a reason, on a page of its own that says what it does."""
+
+    action: str  # its address and the verb of its reason's label: "reject", "suspend" or "reinstate"
+    take: Callable  # the service: take(actor, membership, reason)
+    button: str  # the page's button, as the link to the page reads
+    undone: str  # what staff go back without doing: "Cancel: go back without <undone>"
+    done: Callable[[Membership], str]  # the message once it is committed
+    after_commit: Callable[[Membership], None] = lambda _membership: None
+
+
+def _refund_after_rejection(membership):
+    # The rejection and the refund of its fee are committed: only now is Stripe asked to give the money back.
+    checkout.complete_refunds(payment_services.pending_refunds(services.payments_for(membership)))
+
+
+REJECT = ReasonedDecision(
+    action="reject",
+    take=services.reject,
+    button="Reject the application",
+    undone="rejecting the application",
+    done=lambda _membership: "Application rejected.",
+    after_commit=_refund_after_rejection,
+)
+SUSPEND = ReasonedDecision(
+    action="suspend",
+    take=services.suspend,
+    button="Suspend the membership",
+    undone="suspending the membership",
+    done=lambda _membership: "Membership suspended.",
+)
+REINSTATE = ReasonedDecision(
+    action="reinstate",
+    take=services.reinstate,
+    button="Reinstate the membership",
+    undone="reinstating the membership",
+    done=lambda membership: f"Membership reinstated: now {membership.status.label.lower()}.",
+)
+
+
+def _back_to(membership):
+    """Where staff came from (`next`: a path on this site only), else the membership page."""
+    return safe_next(request.args.get("next")) or url_for("members.staff_membership", membership_id=membership.id)
+
+
+def _reasoned_decision(membership_id, decision):
+    """The decision's page: what it does, and the reason to give. A reason left out comes back at its field and
+    nothing changes; a status that no longer allows it (it moved meanwhile) comes back on the form."""
+    membership = db.get_or_404(Membership, membership_id)
+    refusal = services.REASONED_DECISIONS[decision.action](membership) if request.method == "GET" else None
+    if refusal is not None:
+        flash(refusal, "info")
+        return redirect(url_for("members.staff_membership", membership_id=membership.id))
+    form = ReasonForm()
+    form.reason.label.text = f"Reason to {decision.action}"
+    form.submit.label.text = decision.button
+    if form.validate_on_submit():
+        with carry_out(form) as call:
+            decision.take(current_user, membership, form.reason.data)
+        if call.succeeded:
+            flash(decision.done(membership), "success")
+            decision.after_commit(membership)
+            return redirect(_back_to(membership))
+    organisation = _organisation_of(membership)
+    return render_template(
+        "members/decision.html",
+        form=form,
+        decision=decision,
+        membership=membership,
+        organisation=organisation,
+        holder=organisation.name if organisation is not None else membership.person.name,
+        back_to=_back_to(membership),
+        # What only one decision's page tells.
+        fees_to_refund=services.fees_refunded_on_rejection(membership) if decision is REJECT else [],
+        returns_to=services.status_for_dates(membership, london_today()) if decision is REINSTATE else None,
+        suspension=_latest_suspension(membership) if decision is REINSTATE else None,
     )
 
 
-@blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["POST"])
+def _latest_suspension(membership):
+    """The change that suspended the membership last (None if it never was)."""
+    return next(
+        (
+            change
+            for change in services.membership_history(membership)
+            if change.to_status is MembershipStatus.SUSPENDED
+        ),
+        None,
+    )
+
+
+@blueprint.route("/admin/memberships/<int:membership_id>/reject", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def reject(membership_id):
-    response = _decision(membership_id, services.reject, lambda _membership: "Application rejected.")
-    # The rejection and the refund of its fee are committed: only now is Stripe asked to give the money back.
-    checkout.complete_refunds(
-        payment_services.pending_refunds(services.payments_for(db.get_or_404(Membership, membership_id)))
-    )
-    return response
+    return _reasoned_decision(membership_id, REJECT)
 
 
-@blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["POST"])
+@blueprint.route("/admin/memberships/<int:membership_id>/suspend", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def suspend(membership_id):
-    return _decision(membership_id, services.suspend, lambda _membership: "Membership suspended.")
+    return _reasoned_decision(membership_id, SUSPEND)
 
 
-@blueprint.route("/admin/memberships/<int:membership_id>/reinstate", methods=["POST"])
+@blueprint.route("/admin/memberships/<int:membership_id>/reinstate", methods=["GET", "POST"])
 @requires(Role.STAFF)
 def reinstate(membership_id):
-    return _decision(
-        membership_id, services.reinstate, lambda m: f"Membership reinstated: now {m.status.label.lower()}."
-    )
+    return _reasoned_decision(membership_id, REINSTATE)
 
 
 @blueprint.route("/admin/memberships/<int:membership_id>/offline-payment", methods=["POST"])

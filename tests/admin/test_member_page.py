@@ -20,7 +20,7 @@ from nalw.events import services as event_services
 from nalw.events.summaries import bookings_of
 from nalw.extensions import db
 from nalw.members import organisations
-from nalw.members.models import MembershipStatus, Organisation
+from nalw.members.models import Membership, MembershipStatus, Organisation
 from nalw.payments import services as payment_services
 from nalw.payments.lists import payments_of
 from tests.factories import (
@@ -45,6 +45,11 @@ from tests.factories import (
 from tests.helpers import page_text, rows_of, sign_in
 
 NOTE = "Rang to say the invoice is with their finance team."
+
+
+def decision_link(membership, action):
+    """The member page's link to a decision's own page, which brings staff back to the member page."""
+    return f'href="/admin/memberships/{membership.id}/{action}?next=/admin/people/{membership.person_id}"'
 
 
 @pytest.fixture
@@ -170,7 +175,7 @@ def test_the_member_page_offers_every_staff_action_on_the_member(client, staff):
 
     html = client.get(f"/admin/people/{membership.person_id}").get_data(as_text=True)
 
-    assert f'action="/admin/memberships/{membership.id}/suspend"' in html
+    assert decision_link(membership, "suspend") in html
     assert f'href="/admin/memberships/{membership.id}#offline-payment"' in html
     assert re.search(r'href="/admin/payments/\d+/refund"', html)
     assert f'href="/admin/cpd/people/{membership.person_id}"' in html
@@ -183,8 +188,9 @@ def test_a_paid_application_can_be_approved_or_rejected_from_the_member_page(cli
 
     html = client.get(f"/admin/people/{membership.person_id}").get_data(as_text=True)
 
-    assert f'action="/admin/memberships/{membership.id}/approve"' in html
-    assert f'action="/admin/memberships/{membership.id}/reject"' in html
+    assert f'action="/admin/memberships/{membership.id}/approve?next=/admin/people/{membership.person_id}"' in html
+    assert decision_link(membership, "reject") in html
+    assert decision_link(membership, "suspend") not in html
 
 
 def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_its_actions(client, staff):
@@ -198,7 +204,7 @@ def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_
     assert "Riverside PCN's membership, as its admin" in text
     assert organisation.number in text and "Organisation" in text and "Active" in text
     assert re.search(rf"Tier Organisation Status Active Number {re.escape(organisation.number)} ", text)
-    assert f'action="/admin/memberships/{organisation.id}/suspend"' in html
+    assert decision_link(organisation, "suspend") in html
     assert f'href="/admin/memberships/{organisation.id}#offline-payment"' in html
     assert "Organisation membership fee: £400.00" in text  # its fee, in the history, which staff can refund
     assert re.search(r'href="/admin/payments/\d+/refund"', html)
@@ -206,23 +212,39 @@ def test_an_organisations_admin_page_shows_the_membership_they_hold_for_it_with_
 
 def test_staff_suspend_and_reinstate_an_organisations_membership_from_its_admins_page(client, staff):
     organisation = organisation_membership()
+    person_page = f"/admin/people/{organisation.person_id}"
     sign_in(client, staff)
 
+    form = client.get(f"/admin/memberships/{organisation.id}/suspend?next={person_page}")
     suspended = client.post(
-        f"/admin/memberships/{organisation.id}/suspend", data={"reason": "Invoice disputed"}, follow_redirects=True
+        f"/admin/memberships/{organisation.id}/suspend?next={person_page}",
+        data={"reason": "Invoice disputed"},
+        follow_redirects=True,
     )
-    html = client.get(f"/admin/people/{organisation.person_id}").get_data(as_text=True)
 
+    assert "Suspend Riverside PCN's membership" in page_text(form)
+    assert f'<a href="{person_page}">Cancel: go back without suspending the membership</a>' in form.get_data(
+        as_text=True
+    )
+    assert suspended.request.path == person_page
     assert "Membership suspended." in page_text(suspended)
-    assert f'action="/admin/memberships/{organisation.id}/reinstate"' in html
-    assert f'action="/admin/memberships/{organisation.id}/suspend"' not in html
-    assert organisation.status is MembershipStatus.SUSPENDED
+    db.session.expire_all()
+    assert db.session.get(Membership, organisation.id).status is MembershipStatus.SUSPENDED
+    html = suspended.get_data(as_text=True)
+    assert decision_link(organisation, "reinstate") in html
+    assert decision_link(organisation, "suspend") not in html
 
-    client.post(f"/admin/memberships/{organisation.id}/reinstate", data={"reason": "Invoice paid"})
-    html = client.get(f"/admin/people/{organisation.person_id}").get_data(as_text=True)
+    reinstated = client.post(
+        f"/admin/memberships/{organisation.id}/reinstate?next={person_page}",
+        data={"reason": "Invoice paid"},
+        follow_redirects=True,
+    )
 
-    assert organisation.status is MembershipStatus.ACTIVE
-    assert f'action="/admin/memberships/{organisation.id}/suspend"' in html
+    assert reinstated.request.path == person_page
+    assert "Membership reinstated: now active." in page_text(reinstated)
+    db.session.expire_all()
+    assert db.session.get(Membership, organisation.id).status is MembershipStatus.ACTIVE
+    assert decision_link(organisation, "suspend") in reinstated.get_data(as_text=True)
 
 
 def test_an_organisation_handed_to_a_colleague_is_on_the_new_admins_time_line_with_who_applied_for_it(client, staff):
@@ -277,10 +299,10 @@ def test_an_admin_who_is_a_member_too_has_both_memberships_on_their_page_each_wi
     html, text = response.get_data(as_text=True), page_text(response)
 
     for membership in (own, organisation):
-        assert f'action="/admin/memberships/{membership.id}/suspend"' in html
+        assert decision_link(membership, "suspend") in html
         assert membership.number in text
-    ids = re.findall(r'<textarea[^>]* id="(reason-[^"]+)"', html)
-    assert sorted(ids) == ["reason-organisation-suspend", "reason-suspend"]
+    # Each decision asks its reason on a page of its own: the only text area left is the staff note's.
+    assert re.findall(r'<textarea[^>]* id="([^"]+)"', html) == ["body"]
     assert "Earlier:" not in text
     assert "0 hours of 20 hours logged" in text  # the CPD is his own membership's
 

@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.2 A or AA problem on the staff members list, a member's page and the audit log,
-and staff find a member by membership number and add a note with the keyboard alone."""
+and staff find a member by membership number, add a note with the keyboard alone, and suspend a membership from
+the member's page and come back to it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -42,6 +43,20 @@ def test_staff_members_pages(page, make_person, make_membership):
     page.get_by_label("Add a note").press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Asked for a paper invoice.")).to_be_visible()
+
+    page.get_by_role("link", name="Suspend the membership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Suspend Priya Shah's membership {membership.number}")
+    submit_expecting_errors(page, "Suspend the membership")
+    report.check("suspending a membership without a reason")
+    page.get_by_label("Reason to suspend").fill("Complaint under investigation.")
+    page.get_by_role("button", name="Suspend the membership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Shah")
+    expect(page.get_by_role("status")).to_have_text("Membership suspended.")
+    page.get_by_role("link", name="Reinstate the membership").click()
+    expect(page.get_by_role("main")).to_contain_text("Complaint under investigation.")
+    report.check("reinstating a membership: what will happen")
+    page.get_by_role("link", name="Cancel: go back without reinstating the membership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Shah")
 
     open_page(page, "/admin/audit?action=staff_note.")
     expect(page.get_by_text("Note added about Priya Shah").first).to_be_visible()

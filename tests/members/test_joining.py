@@ -9,6 +9,7 @@ from nalw.code_of_practice.services import current_version
 from nalw.core.permissions import Role
 from nalw.extensions import db
 from nalw.members.models import Membership, MembershipStatus
+from nalw.members.services import approve
 from nalw.payments.models import Payment, PaymentStatus, RefundStatus
 from tests.factories import MembershipFactory, PaymentFactory, link_worker_tier
 from tests.helpers import emails_to, page_text, sign_in
@@ -98,14 +99,45 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
     pay_with_new_card(client, membership, card_token)
 
     sign_in(client, person_as("staff"))
-    client.post(f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"})
+    page = client.get(f"/admin/memberships/{membership.id}/reject")
+    response = client.post(
+        f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"}, follow_redirects=True
+    )
 
+    assert "The £45.00 paid by card (R-" in page_text(page) and "is refunded in full to the card" in page_text(page)
+    assert "Application rejected. Refunded £45.00." in page_text(response)
     payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
     assert membership.status is MembershipStatus.REJECTED
     assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
     assert payment.refunds[0].stripe_refund_id.startswith("re_")
     rejection = emails_to(person.email)[-1]
     assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
+
+
+@pytest.mark.parametrize("meanwhile", ["nothing", "approved"])
+def test_a_rejection_that_is_refused_asks_for_no_refund(client, make_person, person_as, card_token, meanwhile):
+    person = make_person()
+    sign_in(client, person)
+    submit_application(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, card_token)
+    staff = person_as("staff")
+    sign_in(client, staff)
+    client.get(f"/admin/memberships/{membership.id}/reject")
+    reason = ""
+    if meanwhile == "approved":  # a colleague approved it while the page was open
+        approve(staff, membership)
+        db.session.commit()
+        reason = "Not a link worker role"
+
+    response = client.post(f"/admin/memberships/{membership.id}/reject", data={"reason": reason})
+
+    assert response.status_code == 200
+    assert "There is a problem" in page_text(response)
+    db.session.expire_all()
+    payment = db.session.scalar(sa.select(Payment).where(Payment.person_id == person.id))
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.refunds == []
+    assert db.session.get(Membership, membership.id).status is not MembershipStatus.REJECTED
 
 
 def test_rejection_while_stripe_is_down_stands_and_its_refund_waits_for_reconcile(

@@ -132,9 +132,11 @@ def test_staff_decisions_need_a_reason_and_change_nothing_without_one(client, pe
     sign_in(client, staff)
     before = membership_tables()
 
-    response = client.post(f"/admin/memberships/{membership.id}/{action}", data={"reason": "  "}, follow_redirects=True)
+    response = client.post(f"/admin/memberships/{membership.id}/{action}", data={"reason": "  "})
 
-    assert "Enter the reason, then press the button again." in page_text(response)
+    assert response.status_code == 200
+    assert errors_on_field(response, "reason") == ["Enter the reason: it is kept in the history and sent to the member"]
+    assert "There is a problem" in page_text(response)
     assert membership_tables() == before
 
 
@@ -180,11 +182,11 @@ def test_only_a_suspended_membership_is_reinstated(client, person_as):
     sign_in(client, staff)
     before = membership_tables()
 
-    response = client.post(
-        f"/admin/memberships/{membership.id}/reinstate", data={"reason": "Just because"}, follow_redirects=True
-    )
+    response = client.post(f"/admin/memberships/{membership.id}/reinstate", data={"reason": "Just because"})
 
-    assert "Only a suspended membership can be reinstated." in page_text(response)
+    assert "There is a problem Only a suspended membership can be reinstated: this one is active." in page_text(
+        response
+    )
     assert membership_tables() == before
 
 
