@@ -34,7 +34,7 @@ from nalw.members.models import (
     Tier,
 )
 from nalw.payments import services as payment_services
-from nalw.payments.models import Payment, PaymentPurpose, PaymentStatus
+from nalw.payments.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus
 
 S = MembershipStatus
 
@@ -422,7 +422,19 @@ def reject(actor, membership, reason):
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
     refunds = fees_refunded_on_rejection(membership)
     refunded = sum(payment.refundable_pence for payment in refunds)
-    _decide(actor, membership, S.REJECTED, reason, "rejected", "Your NALW membership application", refunded)
+    to_card = sum(payment.refundable_pence for payment in refunds if payment.method is PaymentMethod.CARD)
+    _decide(
+        actor,
+        membership,
+        S.REJECTED,
+        reason,
+        "rejected",
+        "Your NALW membership application",
+        refunded,
+        # The email says where each part of the money goes: a card's back to it, the rest by bank transfer.
+        refunded_to_card=format_pence(to_card) if to_card else None,
+        refunded_by_transfer=format_pence(refunded - to_card) if refunded - to_card else None,
+    )
     for payment in refunds:
         refund = f"Application not approved: {reason}"
         payment_services.request_refund(actor, payment, payment.refundable_pence, refund)
@@ -453,7 +465,7 @@ def reinstate(actor, membership, reason):
     _decide(actor, membership, to_status, reason, "reinstated", "Your NALW membership is reinstated")
 
 
-def _decide(actor, membership, to_status, reason, decision, subject, refunded=None):
+def _decide(actor, membership, to_status, reason, decision, subject, refunded=None, **email_context):
     """A staff decision on a membership, one way: its history, the audit record ("membership.<decision>"),
     and the email (templates/emails/members/<decision>) that gives the member the reason."""
     before = {"status": membership.status}
@@ -461,8 +473,7 @@ def _decide(actor, membership, to_status, reason, decision, subject, refunded=No
     after = {"status": to_status, "reason": reason} | ({} if refunded is None else {"refunded_pence": refunded})
     summary = f"{decision.capitalize()} {membership.number or 'the application of ' + membership.person.name}: {reason}"
     record_audit(actor, f"membership.{decision}", membership, before=before, after=after, summary=summary)
-    refunded_text = format_pence(refunded) if refunded else None
-    email_member(membership, f"members/{decision}", subject, reason=reason, refunded=refunded_text)
+    email_member(membership, f"members/{decision}", subject, reason=reason, **email_context)
 
 
 def resign(person, membership, reason=""):

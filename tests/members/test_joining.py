@@ -111,7 +111,22 @@ def test_rejection_refunds_the_fee_automatically(client, make_person, person_as,
     assert payment.status is PaymentStatus.REFUNDED and payment.refunded_pence == 4500
     assert payment.refunds[0].stripe_refund_id.startswith("re_")
     rejection = emails_to(person.email)[-1]
-    assert "Not a link worker role" in rejection.body_text and "£45.00" in rejection.body_text
+    assert "Not a link worker role" in rejection.body_text
+    assert "We have refunded the £45.00 you paid by card to your card." in rejection.body_text
+    assert "bank transfer" not in rejection.body_text
+
+
+def test_a_rejected_application_paid_by_invoice_is_told_the_money_goes_back_by_bank_transfer(client, person_as):
+    staff = person_as("staff")
+    membership = MembershipFactory(status=MembershipStatus.PAID, staff=staff)  # the fee recorded as paid by invoice
+    sign_in(client, staff)
+
+    client.post(f"/admin/memberships/{membership.id}/reject", data={"reason": "Not a link worker role"})
+
+    assert membership.status is MembershipStatus.REJECTED
+    rejection = emails_to(membership.person.email)[-1]
+    assert "We will send the £45.00 you paid by invoice or bank transfer back by bank transfer" in rejection.body_text
+    assert "to your card" not in rejection.body_text
 
 
 @pytest.mark.parametrize("meanwhile", ["nothing", "approved"])
