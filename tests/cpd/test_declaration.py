@@ -14,7 +14,7 @@ from nalw.payments.models import Payment, PaymentPurpose
 from tests.cpd.record_steps import group_is_invalid
 from tests.factories import MembershipFactory
 from tests.helpers import page_text, sign_in
-from tests.members.steps import change_cpd_hours, errors_on_field, hidden_value, save_card
+from tests.members.steps import change_cpd_hours, errors_on_field, renew_with_new_card, save_card
 from tests.stripe_helpers import VISA
 
 NOW = dt.datetime(2026, 6, 25, 9, 0, tzinfo=dt.UTC)
@@ -55,26 +55,6 @@ def renewal_payments(membership):
     ).all()
 
 
-def renew(client, card_token, **overrides):
-    """Renew on /membership/renew with a new card, answering as `overrides` say (None leaves a field out)."""
-    page = client.get("/membership/renew")
-    assert page.status_code == 200, page.location
-    answers = {
-        "card_choice": "new",
-        "card_token": card_token(VISA),
-        "amount_pence": "4500",
-        "code_version_id": hidden_value(page, "code_version_id"),
-        "accept_code": "y",
-        "cpd_met": "yes",
-        **overrides,
-    }
-    return client.post(
-        "/membership/renew",
-        data={name: value for name, value in answers.items() if value is not None},
-        follow_redirects=True,
-    )
-
-
 def test_the_renewal_page_asks_about_the_last_complete_cpd_year(client, membership):
     page = page_text(client.get("/membership/renew"))
 
@@ -83,7 +63,7 @@ def test_the_renewal_page_asks_about_the_last_complete_cpd_year(client, membersh
 
 
 def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_nothing(client, card_token, membership):
-    response = renew(client, card_token, cpd_met=None)
+    response = renew_with_new_card(client, card_token, cpd_met=None)
 
     assert response.request.path == "/membership/renew"
     assert errors_on_field(response, "cpd_met") == ["Say whether you met the CPD requirement for 2025 to 2026"]
@@ -95,7 +75,7 @@ def test_renewing_without_answering_the_cpd_question_is_refused_and_charges_noth
 
 @pytest.mark.parametrize(("answer", "met"), [("yes", True), ("no", False)])
 def test_renewing_records_the_declaration_for_the_last_complete_cpd_year(client, card_token, membership, answer, met):
-    response = renew(client, card_token, cpd_met=answer)
+    response = renew_with_new_card(client, card_token, cpd_met=answer)
 
     assert "Thank you: your membership is renewed." in page_text(response)
     assert membership.expires_on == dt.date(2027, 6, 30)
@@ -111,7 +91,7 @@ def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, c
 
     offered = page_text(client.get("/membership"))
     renewal_page = page_text(client.get("/membership/renew"))
-    renew(client, card_token, cpd_met="yes")
+    renew_with_new_card(client, card_token, cpd_met="yes")
 
     assert "did you meet your 20 hours of CPD in the CPD year 2025 to 2026?" in offered
     assert "(20 hours) in the CPD year 2025 to 2026" in renewal_page
@@ -120,7 +100,7 @@ def test_the_declaration_keeps_the_requirement_of_the_year_it_is_about(client, c
 
 
 def test_the_declaration_shows_on_the_staff_membership_page(app, client, card_token, membership, person_as):
-    renew(client, card_token, cpd_met="no")
+    renew_with_new_card(client, card_token, cpd_met="no")
     staff = app.test_client()
     sign_in(staff, person_as("staff"))
 
@@ -162,7 +142,7 @@ def test_declaring_again_for_the_same_year_replaces_the_declaration(client, card
     client.post("/membership/cpd-declaration", data={"cpd_met": "no"})
     clock.shift(dt.timedelta(hours=2))
 
-    renew(client, card_token, cpd_met="yes")
+    renew_with_new_card(client, card_token, cpd_met="yes")
 
     [declaration] = declarations(membership)
     assert declaration.cpd_year_starts_on == LAST_CPD_YEAR_STARTS
@@ -171,7 +151,7 @@ def test_declaring_again_for_the_same_year_replaces_the_declaration(client, card
 
 
 def test_a_declaration_the_next_year_is_kept_beside_the_last(client, card_token, membership, clock):
-    renew(client, card_token, cpd_met="yes")
+    renew_with_new_card(client, card_token, cpd_met="yes")
     clock.move_to(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
     sign_in(client, membership.person)  # a year on, the member signs in afresh
 
@@ -206,7 +186,7 @@ def test_a_member_who_joined_after_the_last_cpd_year_ended_is_not_asked_to_decla
 
     renewal_page = page_text(client.get("/membership/renew"))
     membership_page = page_text(client.get("/membership"))
-    response = renew(client, card_token, cpd_met=None)
+    response = renew_with_new_card(client, card_token, cpd_met=None)
 
     assert "Did you meet the CPD requirement" not in renewal_page and "2025 to 2026" not in renewal_page
     assert "CPD declaration" not in membership_page

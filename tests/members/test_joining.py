@@ -59,6 +59,15 @@ def test_applicant_pays_by_card_and_waits_for_approval(client, make_person, card
     assert [m.subject for m in emails_to(person.email)][-1] == "We have your membership application and payment"
 
 
+def applied_and_paid_by_card(client, person, card_token):
+    """The person applies for Link Worker membership and pays its fee by card, through the pages."""
+    sign_in(client, person)
+    submit_application(client, link_worker_tier())
+    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
+    pay_with_new_card(client, membership, card_token)
+    return membership
+
+
 def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_person, card_token):
     person = make_person()
     sign_in(client, person)
@@ -75,10 +84,7 @@ def test_declined_card_shows_the_reason_and_changes_nothing_else(client, make_pe
 
 def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client, make_person, person_as, card_token):
     person = make_person()
-    sign_in(client, person)
-    submit_application(client, link_worker_tier())
-    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, card_token)
+    membership = applied_and_paid_by_card(client, person, card_token)
 
     staff = person_as("staff")
     sign_in(client, staff)
@@ -93,10 +99,7 @@ def test_staff_approval_gives_a_number_twelve_months_and_the_member_role(client,
 
 def test_rejection_refunds_the_fee_automatically(client, make_person, person_as, card_token):
     person = make_person()
-    sign_in(client, person)
-    submit_application(client, link_worker_tier())
-    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, card_token)
+    membership = applied_and_paid_by_card(client, person, card_token)
 
     sign_in(client, person_as("staff"))
     page = client.get(f"/admin/memberships/{membership.id}/reject")
@@ -132,10 +135,7 @@ def test_a_rejected_application_paid_by_invoice_is_told_the_money_goes_back_by_b
 @pytest.mark.parametrize("meanwhile", ["nothing", "approved"])
 def test_a_rejection_that_is_refused_asks_for_no_refund(client, make_person, person_as, card_token, meanwhile):
     person = make_person()
-    sign_in(client, person)
-    submit_application(client, link_worker_tier())
-    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, card_token)
+    membership = applied_and_paid_by_card(client, person, card_token)
     staff = person_as("staff")
     sign_in(client, staff)
     client.get(f"/admin/memberships/{membership.id}/reject")
@@ -159,10 +159,7 @@ def test_rejection_while_stripe_is_down_stands_and_its_refund_waits_for_reconcil
     app, client, make_person, person_as, card_token, runner, localstripe_url
 ):
     person = make_person()
-    sign_in(client, person)
-    submit_application(client, link_worker_tier())
-    membership = db.session.scalar(sa.select(Membership).where(Membership.person_id == person.id))
-    pay_with_new_card(client, membership, card_token)
+    membership = applied_and_paid_by_card(client, person, card_token)
     sign_in(client, person_as("staff"))
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
 

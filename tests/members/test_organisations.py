@@ -282,16 +282,21 @@ def test_the_code_accepted_with_a_seat_must_be_the_current_one(client, person_as
 # --- Freeing seats ------------------------------------------------------------------------------------
 
 
-def test_removing_a_seat_ends_that_membership_and_frees_the_seat(client):
+def ada_in_the_only_seat(client):
+    """Ada holds the organisation's one seat, taken through her invitation; its admin is signed in."""
     membership = organisation_membership(seats=1)
     invite(membership, "ada@example.org")
     ada = PersonFactory(email="ada@example.org")
     accept_through_the_page(client, ada, invitation_link("ada@example.org"))
-    seat = seat_of(ada)
     sign_in(client, membership.person)
+    invitation = db.session.scalar(sa.select(SeatInvitation).where(SeatInvitation.email == "ada@example.org"))
+    return membership, ada, seat_of(ada), invitation
+
+
+def test_removing_a_seat_ends_that_membership_and_frees_the_seat(client):
+    membership, ada, seat, invitation = ada_in_the_only_seat(client)
     refused = client.post("/organisation", data={"email": "ben@example.org"})
     assert "All 1 seats are taken or invited." in page_text(refused)
-    invitation = db.session.scalar(sa.select(SeatInvitation).where(SeatInvitation.email == "ada@example.org"))
 
     response = client.post(f"/organisation/seats/{invitation.id}/remove", follow_redirects=True)
 
@@ -309,13 +314,7 @@ def test_removing_a_seat_ends_that_membership_and_frees_the_seat(client):
 
 
 def test_removing_a_seat_holder_is_confirmed_on_a_page_of_its_own_before_their_membership_ends(client):
-    membership = organisation_membership(seats=1)
-    invite(membership, "ada@example.org")
-    ada = PersonFactory(email="ada@example.org")
-    accept_through_the_page(client, ada, invitation_link("ada@example.org"))
-    seat = seat_of(ada)
-    sign_in(client, membership.person)
-    invitation = db.session.scalar(sa.select(SeatInvitation).where(SeatInvitation.email == "ada@example.org"))
+    _membership, _ada, seat, invitation = ada_in_the_only_seat(client)
 
     organisation_page = client.get("/organisation").get_data(as_text=True)
     confirmation = page_text(client.get(f"/organisation/seats/{invitation.id}/remove"))
