@@ -151,8 +151,9 @@ def erase_mentions(person):
     """The log keeps what was done, by whom, to which record and when; the person's name and email addresses (the
     one they have and any they changed from) go from its words: the name becomes the one their account is given,
     each address the address it is given. Accounts call this after every domain's eraser, whose own entries
-    (a membership resigned, a waiting list left) may name the person. A name is matched whole (not inside a longer or double-barrelled one), in any case, so another person of the
-    very same name loses it from an entry's words too; the entry still names its records by id."""
+    (a membership resigned, a waiting list left) may name the person. A name is matched whole (not inside a
+    longer or double-barrelled one), in any case, so another person of the very same name loses it from an
+    entry's words too; the entry still names its records by id."""
     addresses = {person.email.lower(), *_former_addresses(person)}
     mentions = [
         column.ilike(contains_pattern(text), escape="\\")

@@ -34,24 +34,23 @@ def check_in_opens_at(event) -> dt.datetime:
     return london_to_utc(dt.datetime.combine(first_day, dt.time()))
 
 
-def check_in_open(event, now) -> bool:
-    return event.status is EventStatus.PUBLISHED and now >= check_in_opens_at(event)
-
-
-def _refuse_unless_check_in_open(event, now):
+def check_in_refusal(event, now) -> str | None:
+    """Why nobody can be checked in at the event now (None: they can): it is not running, or its day has not come.
+    The staff pages ask it to offer check-in only where the service would act."""
     if event.status is not EventStatus.PUBLISHED:
-        raise EventError("This event is not running: nobody can be checked in.")
+        return "This event is not running: nobody can be checked in."
     if now < check_in_opens_at(event):
-        raise EventError(
+        return (
             f"Check-in opens on {format_date(to_london(event.starts_at).date())}, the day of the event. "
             "Check people in or mark who came from then."
         )
+    return None
 
 
 def _check_in_allowed(booking, now):
     if booking.status is not BookingStatus.CONFIRMED:
         raise EventError("Only people with a confirmed place can be checked in.")
-    _refuse_unless_check_in_open(booking.event, now)
+    EventError.refuse_if(check_in_refusal(booking.event, now))
 
 
 def check_in(actor, booking, now=None) -> Booking:
@@ -96,7 +95,7 @@ def mark_attended(actor, event, booking_ids, now=None) -> int:
     """Attendance marked in bulk (after the event, say): confirmed bookings of this event only are
     checked in; anything else in `booking_ids` is passed over. Returns how many were newly marked."""
     now = now or utcnow()
-    _refuse_unless_check_in_open(event, now)
+    EventError.refuse_if(check_in_refusal(event, now))
     if not booking_ids:
         raise EventError("No attendee was chosen: tick the box beside each person who came, then press the button.")
     bookings = db.session.scalars(

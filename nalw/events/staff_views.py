@@ -196,7 +196,7 @@ def check_in_page(event_id):
 def _check_in_state(event):
     """Whether the pages offer check-in now, and from when: the service refuses before the event's day."""
     return {
-        "check_in_open": attendance.check_in_open(event, utcnow()),
+        "check_in_open": attendance.check_in_refusal(event, utcnow()) is None,
         "check_in_opens_on": to_london(attendance.check_in_opens_at(event)).date(),
     }
 

@@ -235,9 +235,10 @@ def remove_seat(actor, organisation, invitation):
     )
 
 
-def hand_over_refusal(organisation) -> str | None:
+def hand_over_refusal(organisation, payments=None) -> str | None:
     """Why staff cannot hand the organisation to a colleague now (None: they can). The staff membership page
-    asks this to show the form only where the service would act."""
+    asks this to show the form only where the service would act. `payments`: the membership's, where the caller
+    has read them already."""
     membership = organisation.membership
     if not membership.is_current:
         return (
@@ -246,7 +247,8 @@ def hand_over_refusal(organisation) -> str | None:
         )
     # Stripe's answer settles it within minutes (`flask payments reconcile`), as paid or not; until then it can
     # be neither cancelled nor left to the previous admin.
-    if any(payment.status is PaymentStatus.PENDING for payment in services.payments_for(membership)):
+    payments = services.payments_for(membership) if payments is None else payments
+    if any(payment.status is PaymentStatus.PENDING for payment in payments):
         return "A payment for this membership is being taken right now. Try the handover again in a few minutes."
     return None
 
@@ -259,15 +261,17 @@ def hand_over(actor, organisation, email, reason) -> Person:
     other payment could start while it is live), so the new admin can pay. Both people are emailed; the
     history and the audit log keep the reason, and the log both admins' ids (their addresses go if they are
     erased) and the payments cancelled. Returns the new admin."""
-    MembershipError.refuse_if(hand_over_refusal(organisation))
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Enter the reason for the handover: it is kept in the audit log", field="reason")
+    # Asked with the organisation's row held, so the answer stands until the handover commits.
     _lock(organisation)
     membership = organisation.membership
+    payments = services.payments_for(membership)
+    MembershipError.refuse_if(hand_over_refusal(organisation, payments))
     previous = membership.person
     new_admin = _colleague_to_take_over(organisation, previous, email)
-    cancelled = _cancel_payments_awaiting_the_bank(organisation, membership, new_admin)
+    cancelled = _cancel_payments_awaiting_the_bank(organisation, payments, new_admin)
     auto_renew = membership.auto_renew
     organisation.admin_person_id = new_admin.id
     # Organisation.membership only reads the row: the membership itself changes hands.
@@ -321,13 +325,13 @@ def hand_over(actor, organisation, email, reason) -> Person:
     return new_admin
 
 
-def _cancel_payments_awaiting_the_bank(organisation, membership, new_admin) -> list[Payment]:
+def _cancel_payments_awaiting_the_bank(organisation, payments, new_admin) -> list[Payment]:
     """Cancel the membership's payments awaiting the bank's check that someone other than the new admin began
     (see `payment_services.cancel_awaiting_payment` for why asking Stripe before our commit is safe); returns
     those cancelled. One that the payer confirmed meanwhile is paid, and stays so. When Stripe does not answer,
     the handover is refused and nothing here changes."""
     cancelled = []
-    for payment in services.payments_for(membership):
+    for payment in payments:
         if payment.status is not PaymentStatus.REQUIRES_ACTION or payment.person_id == new_admin.id:
             continue
         try:

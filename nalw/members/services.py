@@ -421,8 +421,8 @@ def reject(actor, membership, reason):
     if not reason:
         raise MembershipError("Give the reason: the applicant will see it.", field="reason")
     refunds = fees_refunded_on_rejection(membership)
-    refunded = sum(payment.refundable_pence for payment in refunds)
     to_card = sum(payment.refundable_pence for payment in refunds if payment.method is PaymentMethod.CARD)
+    by_transfer = sum(payment.refundable_pence for payment in refunds if payment.method is not PaymentMethod.CARD)
     _decide(
         actor,
         membership,
@@ -430,14 +430,13 @@ def reject(actor, membership, reason):
         reason,
         "rejected",
         "Your NALW membership application",
-        refunded,
+        to_card + by_transfer,
         # The email says where each part of the money goes: a card's back to it, the rest by bank transfer.
         refunded_to_card=format_pence(to_card) if to_card else None,
-        refunded_by_transfer=format_pence(refunded - to_card) if refunded - to_card else None,
+        refunded_by_transfer=format_pence(by_transfer) if by_transfer else None,
     )
     for payment in refunds:
-        refund = f"Application not approved: {reason}"
-        payment_services.request_refund(actor, payment, payment.refundable_pence, refund)
+        payment_services.request_refund(actor, payment, payment.refundable_pence, f"Application not approved: {reason}")
 
 
 def fees_refunded_on_rejection(membership) -> list[Payment]:

@@ -97,8 +97,8 @@ def _hand_over_form(**kwargs):
 def _membership_page(membership, offline_form=None, hand_over_form=None):
     """The page, with the form just posted (its errors at their fields) in place of its empty twin."""
     organisation = _organisation_of(membership)
-    refusal = organisations.hand_over_refusal(organisation) if organisation is not None else None
     payments = services.payments_for(membership)
+    refusal = organisations.hand_over_refusal(organisation, payments) if organisation is not None else None
     return render_template(
         "members/staff_membership.html",
         membership=membership,

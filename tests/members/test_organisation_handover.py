@@ -294,8 +294,12 @@ def test_the_form_is_not_on_the_page_of_a_personal_membership_a_seat_or_an_organ
 
     for membership in (personal, seat, ended):
         assert FORM_HEADING not in page_text(client.get(f"/admin/memberships/{membership.id}"))
-    assert hand_over(client, personal, held.person.email).status_code == 404
-    assert hand_over(client, seat, held.person.email).status_code == 404
+    colleague = PersonFactory(email="colleague@example.org")
+    assert hand_over(client, personal, colleague.email).status_code == 404
+    assert hand_over(client, seat, colleague.email).status_code == 404
+    db.session.expire_all()
+    assert colleague.id not in (personal.person_id, seat.person_id)
+    assert not colleague.has_role(Role.ORGANISATION_ADMIN)
 
 
 def test_an_organisation_whose_membership_ended_cannot_be_handed_over(client, staff):
